@@ -1,0 +1,112 @@
+"""Read template.yaml: the one definition of the table and the HTTP routes.
+
+The local stack and the tests build their DynamoDB tables and their gateway
+routes from the deployed template itself, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = REPO_ROOT / "template.yaml"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """SafeLoader that keeps CloudFormation short-form tags (!Ref, !Sub, ...)."""
+
+
+def _construct_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _construct_tag)
+
+
+@cache
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    return loaded
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    method: str
+    path: str
+    function: str
+    handler: str
+    authorized: bool
+
+
+def http_routes(template: dict[str, Any] | None = None) -> list[HttpRoute]:
+    """Every HttpApi event of every function, as the gateway must serve it."""
+    template = template or load_template()
+    routes: list[HttpRoute] = []
+    for logical_id, resource in template["Resources"].items():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        props = resource.get("Properties", {})
+        for event in props.get("Events", {}).values():
+            if event.get("Type") != "HttpApi":
+                continue
+            event_props = event.get("Properties", {})
+            auth = event_props.get("Auth", {}).get("Authorizer")
+            routes.append(
+                HttpRoute(
+                    method=event_props["Method"].upper(),
+                    path=event_props["Path"],
+                    function=logical_id,
+                    handler=props["Handler"],
+                    authorized=bool(auth) and auth != "NONE",
+                )
+            )
+    return routes
+
+
+def table_create_kwargs(
+    table_name: str, logical_id: str = "ComplaintsTable", template: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """boto3 ``create_table`` arguments for a table of the template."""
+    template = template or load_template()
+    props = template["Resources"][logical_id]["Properties"]
+    kwargs: dict[str, Any] = {
+        "TableName": table_name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    if props.get("GlobalSecondaryIndexes"):
+        kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    if props.get("StreamSpecification"):
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    return kwargs
+
+
+def ttl_attribute(logical_id: str = "ComplaintsTable", template: dict[str, Any] | None = None) -> str | None:
+    template = template or load_template()
+    spec = template["Resources"][logical_id]["Properties"].get("TimeToLiveSpecification")
+    return spec["AttributeName"] if spec and spec.get("Enabled") else None
+
+
+def create_tables(dynamodb_client: Any, table_name: str) -> None:
+    """Create the complaints table (and its TTL) on a DynamoDB endpoint."""
+    dynamodb_client.create_table(**table_create_kwargs(table_name))
+    ttl = ttl_attribute()
+    if ttl:
+        dynamodb_client.update_time_to_live(
+            TableName=table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
+        )
