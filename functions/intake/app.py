@@ -1,0 +1,210 @@
+"""Public intake routes for the e-kiosk and web clients (no account needed).
+
+Thin by design: parse and validate the request, call one use case, shape the
+answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from pendopo.domain.clock import Clock, SystemClock
+from pendopo.domain.complaint import PublicSubmission
+from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
+from pendopo.domain.taxonomy import load_taxonomy
+from pendopo.domain.views import Receipt, Tracking
+from pendopo.http import body_size, error_response, field_errors, too_large_response
+from pendopo.observability import logger, metrics, tracer
+from pendopo.services.intake import (
+    IdempotencyKeyReused,
+    IntakeBusy,
+    IntakeService,
+    build_intake_rules,
+)
+from pendopo.settings import get_settings
+from pendopo.storage.complaints import ComplaintStore
+from pendopo.storage.items import bind_table
+
+API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,128}$"
+NOT_FOUND_MESSAGE = "Pengaduan tidak ditemukan. Periksa nomor tiket dan kode pelacakan."
+
+app = APIGatewayHttpResolver(enable_validation=True)
+app.enable_swagger(path="/v1/docs", title=API_TITLE, version="1.0.0")
+
+settings = get_settings()
+clock: Clock = SystemClock()
+rules = build_intake_rules(settings)
+# Created at cold start, when Lambda gives the init phase a full CPU.
+bind_table(settings.table_name, settings.region, settings.endpoint_url)
+service = IntakeService(
+    store=ComplaintStore(),
+    rules=rules,
+    clock=clock,
+    idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
+)
+
+
+class CategoryView(BaseModel):
+    code: str
+    label: str
+    topic: str
+    hint: str | None = None
+
+
+class UnitCategories(BaseModel):
+    code: str
+    name: str
+    asisten: str
+    categories: list[CategoryView]
+
+
+class TopicView(BaseModel):
+    code: str
+    label: str
+    categories: list[str]
+
+
+class Categories(BaseModel):
+    units: list[UnitCategories]
+    topics: list[TopicView]
+
+
+@app.get("/v1/categories", summary="Daftar kategori pengaduan, dikelompokkan per unit")
+def list_categories() -> Categories:
+    taxonomy = load_taxonomy()
+    units = [
+        UnitCategories(
+            code=unit.code,
+            name=unit.name,
+            asisten=taxonomy.asisten_of(unit.code).name,
+            categories=[
+                CategoryView(code=c.code, label=c.label, topic=c.topic, hint=c.hint)
+                for c in taxonomy.categories_of(unit.code)
+            ],
+        )
+        for unit in taxonomy.units.values()
+    ]
+    topics = [
+        TopicView(
+            code=topic.code,
+            label=topic.label,
+            categories=[c.code for c in taxonomy.categories.values() if c.topic == topic.code],
+        )
+        for topic in taxonomy.topics.values()
+    ]
+    return Categories(units=units, topics=topics)
+
+
+@app.get("/v1/kiosk/info", summary="Informasi program dan jam layanan Pendopo")
+def get_kiosk_info() -> KioskInfo:
+    return kiosk_info(clock.now(), rules.sessions, load_kiosk_content())
+
+
+@app.post(
+    "/v1/complaints",
+    summary="Sampaikan pengaduan (e-kiosk dan web)",
+    responses={
+        201: {"description": "Pengaduan diterima"},
+        409: {"description": "Idempotency-Key sudah dipakai untuk pengaduan lain"},
+        413: {"description": "Isi permintaan terlalu besar"},
+    },
+)
+def submit_complaint(
+    submission: Annotated[PublicSubmission, Body()],
+    idempotency_key: Annotated[
+        str,
+        Header(
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description="Kunci unik dari klien; kirim ulang dengan kunci yang sama bila gagal",
+        ),
+    ],
+) -> Response[Receipt]:
+    submitted = service.submit(submission, submission.channel, idempotency_key)
+    return Response(
+        status_code=HTTPStatus.CREATED.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=submitted.receipt,
+        headers={"Idempotent-Replayed": str(submitted.replayed).lower()},
+    )
+
+
+@app.get(
+    "/v1/complaints/<ticket>",
+    summary="Lacak pengaduan dengan nomor tiket dan kode pelacakan",
+    responses={404: {"description": "Tidak ditemukan"}},
+)
+def track_complaint(
+    ticket: Annotated[str, Path(max_length=20)],
+    x_tracking_code: Annotated[
+        str, Header(max_length=20, description="Kode pelacakan (tidak pernah di URL)")
+    ],
+) -> Response[Tracking]:
+    view = service.track(ticket, x_tracking_code)
+    if view is None:
+        return error_response(HTTPStatus.NOT_FOUND, NOT_FOUND_MESSAGE)
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=view,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@app.get("/v1/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[str]:
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=app.get_openapi_json_schema(title=API_TITLE, version="1.0.0"),
+    )
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response[Any]:
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "Data yang dikirim belum benar. Periksa kembali isian yang ditandai.",
+        errors=field_errors(error.errors()),
+    )
+
+
+@app.exception_handler(IdempotencyKeyReused)
+def reused_key(_: IdempotencyKeyReused) -> Response[Any]:
+    return error_response(
+        HTTPStatus.CONFLICT,
+        "Idempotency-Key ini sudah dipakai untuk pengaduan lain. Buat kunci baru untuk pengaduan baru.",
+    )
+
+
+@app.exception_handler(IntakeBusy)
+def busy(_: IntakeBusy) -> Response[Any]:
+    response = error_response(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        "Sistem sedang sibuk. Silakan kirim ulang dengan Idempotency-Key yang sama.",
+    )
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+@app.not_found
+def not_found(_: Exception) -> Response[Any]:
+    return error_response(HTTPStatus.NOT_FOUND, "Alamat tidak ditemukan.")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if body_size(event) > settings.max_body_bytes:
+        return too_large_response(settings.max_body_bytes)
+    return app.resolve(event, context)

@@ -1,0 +1,193 @@
+"""The complaint: what a citizen submits, what we store, what we show.
+
+Request models reject unknown fields, so a client typo is a clear 422 and not
+silently dropped data. Messages are Bahasa Indonesia: clients show them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from pendopo.domain.status import Action, Role, Status
+
+# The Jakarta area, Kepulauan Seribu included: a generous bounding box, so a
+# point in Bekasi or the sea off Ancol is not refused for a few metres.
+JAKARTA_LAT = (-6.40, -5.10)
+JAKARTA_LON = (106.30, 107.00)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_CATEGORY_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,40}$")
+
+
+def _invalid(kind: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message)
+
+
+def normalize_phone(value: str) -> str:
+    """Indonesian numbers in any common spelling to +62 form.
+
+    0812-3456-7890, 62 812 3456 7890, +62 (21) 382-2255 -> +6281234567890 ...
+    """
+    compact = re.sub(r"[\s().\-]", "", value)
+    if compact.startswith("+62"):
+        national = compact[3:]
+    elif compact.startswith("62"):
+        national = compact[2:]
+    elif compact.startswith("0"):
+        national = compact[1:]
+    else:
+        raise _invalid("phone", "Nomor telepon harus nomor Indonesia, misalnya 0812 3456 7890.")
+    if not national.isdigit() or national.startswith("0") or not 8 <= len(national) <= 12:
+        raise _invalid("phone", "Nomor telepon tidak valid. Contoh: 0812 3456 7890.")
+    return "+62" + national
+
+
+def validate_nik(value: str) -> str:
+    """A NIK is 16 digits: region (6), birth date (6, women +40 on the day), serial (4)."""
+    nik = re.sub(r"[\s.\-]", "", value)
+    if len(nik) != 16 or not nik.isascii() or not nik.isdigit():
+        raise _invalid("nik", "NIK harus terdiri dari 16 angka.")
+    day, month = int(nik[6:8]), int(nik[8:10])
+    province = int(nik[0:2])
+    if not (11 <= province <= 96 and 1 <= month <= 12 and (1 <= day <= 31 or 41 <= day <= 71)):
+        raise _invalid("nik", "NIK tidak valid. Periksa kembali 16 angka NIK Anda.")
+    return nik
+
+
+def validate_email(value: str) -> str:
+    email = value.strip()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise _invalid("email", "Alamat email tidak valid.")
+    return email.lower()
+
+
+def validate_category_code(value: str) -> str:
+    from pendopo.domain.taxonomy import load_taxonomy
+
+    code = value.strip().upper()
+    if not _CATEGORY_CODE.match(code) or load_taxonomy().category(code) is None:
+        raise _invalid("category", "Kategori tidak dikenal. Pilih kategori dari daftar.")
+    return code
+
+
+Phone = Annotated[str, Field(max_length=25), AfterValidator(normalize_phone)]
+Nik = Annotated[str, Field(max_length=25), AfterValidator(validate_nik)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(validate_email)]
+CategoryCode = Annotated[str, Field(max_length=41), AfterValidator(validate_category_code)]
+
+
+class Channel(StrEnum):
+    PENDOPO = "pendopo"  # walk-in at the Pendopo desks, entered by an officer
+    KIOSK = "kiosk"
+    WEB = "web"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.PENDOPO: "Pendopo Balai Kota (tatap muka)",
+    Channel.KIOSK: "E-kiosk Pendopo",
+    Channel.WEB: "Situs web",
+}
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Reporter(StrictModel):
+    name: str = Field(min_length=2, max_length=100, description="Nama pelapor")
+    nik: Nik | None = Field(default=None, description="NIK (16 angka), boleh dikosongkan")
+    phone: Phone = Field(description="Nomor telepon Indonesia; disimpan dalam bentuk +62")
+    email: Email | None = None
+    anonymous: bool = Field(default=False, description="Identitas disembunyikan dari petugas")
+    confidential: bool = Field(default=False, description="Pengaduan tidak pernah ditampilkan publik")
+
+
+class Location(StrictModel):
+    text: str | None = Field(default=None, max_length=300, description="Alamat atau patokan")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _inside_jakarta(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise _invalid("coordinates", "Koordinat harus berisi lintang dan bujur sekaligus.")
+        if self.lat is not None and self.lon is not None:
+            inside = (
+                JAKARTA_LAT[0] <= self.lat <= JAKARTA_LAT[1]
+                and JAKARTA_LON[0] <= self.lon <= JAKARTA_LON[1]
+            )
+            if not inside:
+                raise _invalid("coordinates", "Lokasi harus berada di wilayah DKI Jakarta.")
+        return self
+
+
+class ComplaintDetails(StrictModel):
+    """What every channel asks of the reporter."""
+
+    category: CategoryCode | None = Field(
+        default=None, description="Kode kategori; kosong berarti 'Lainnya' (diverifikasi Biro Pemerintahan)"
+    )
+    title: str = Field(min_length=5, max_length=150, description="Judul singkat pengaduan")
+    description: str = Field(min_length=20, max_length=4000, description="Uraian pengaduan")
+    reporter: Reporter
+    location: Location | None = None
+
+
+class PublicSubmission(ComplaintDetails):
+    """A complaint from the e-kiosk or the web, without an account."""
+
+    channel: Literal[Channel.KIOSK, Channel.WEB] = Field(description="kiosk atau web")
+
+
+class TimelineEntry(StrictModel):
+    """One public step of a complaint, as the citizen's tracking page shows it."""
+
+    at: datetime
+    action: Action
+    status: Status
+
+
+class AuditEvent(StrictModel):
+    """An immutable record of one state change: who, in which role, when, from, to."""
+
+    ticket: str
+    at: datetime
+    actor: str
+    role: Role
+    action: Action
+    from_status: Status | None
+    to_status: Status
+    unit: str
+    note: str | None = None
+
+
+class Complaint(StrictModel):
+    ticket: str
+    tracking_hash: str
+    channel: Channel
+    category: str
+    unit: str
+    title: str
+    description: str
+    reporter: Reporter
+    location: Location | None
+    received_at: datetime
+    due_at: datetime
+    status: Status
+    version: int = Field(ge=1)
+    outside_hours: bool
+    timeline: tuple[TimelineEntry, ...]
+    entered_by: str | None = None  # the officer who entered a walk-in complaint
+
+    def with_changes(self, **changes: Any) -> Complaint:
+        return self.model_copy(update=changes)

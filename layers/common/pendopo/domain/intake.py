@@ -1,0 +1,87 @@
+"""Registering a new complaint: pure, so every rule here is tested without AWS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pendopo.domain.complaint import AuditEvent, Channel, Complaint, ComplaintDetails, TimelineEntry
+from pendopo.domain.identifiers import new_ticket, new_tracking_code, tracking_hash
+from pendopo.domain.sessions import SessionCalendar
+from pendopo.domain.sla import SlaPolicy
+from pendopo.domain.status import Action, Role, next_status
+from pendopo.domain.taxonomy import FALLBACK_CATEGORY, Taxonomy
+
+CITIZEN_ACTOR = "pelapor"
+
+
+@dataclass(frozen=True, slots=True)
+class NewComplaint:
+    complaint: Complaint
+    event: AuditEvent
+    tracking_code: str  # shown once to the reporter; only its hash is stored
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRules:
+    taxonomy: Taxonomy
+    sla: SlaPolicy
+    sessions: SessionCalendar
+
+
+def register_complaint(
+    details: ComplaintDetails,
+    channel: Channel,
+    *,
+    now: datetime,
+    rules: IntakeRules,
+    actor: str = CITIZEN_ACTOR,
+    role: Role = Role.CITIZEN,
+) -> NewComplaint:
+    received_at = now.astimezone(UTC)
+    status = next_status(Action.SUBMIT, None, role)
+    category = details.category or FALLBACK_CATEGORY
+    unit = rules.taxonomy.unit_for(category).code
+    ticket = new_ticket(received_at)
+    tracking_code = new_tracking_code()
+    complaint = Complaint(
+        ticket=ticket,
+        tracking_hash=tracking_hash(ticket, tracking_code),
+        channel=channel,
+        category=category,
+        unit=unit,
+        title=details.title,
+        description=details.description,
+        reporter=details.reporter,
+        location=details.location,
+        received_at=received_at,
+        due_at=rules.sla.due_at(received_at),
+        status=status,
+        version=1,
+        outside_hours=rules.sessions.is_outside_hours(received_at),
+        timeline=(TimelineEntry(at=received_at, action=Action.SUBMIT, status=status),),
+        entered_by=actor if role is Role.OFFICER else None,
+    )
+    event = AuditEvent(
+        ticket=ticket,
+        at=received_at,
+        actor=actor,
+        role=role,
+        action=Action.SUBMIT,
+        from_status=None,
+        to_status=status,
+        unit=unit,
+        note=f"Kanal: {channel.label}",
+    )
+    return NewComplaint(complaint=complaint, event=event, tracking_code=tracking_code)
+
+
+def with_new_ticket(new: NewComplaint) -> NewComplaint:
+    """The same complaint under a fresh ticket, after a (rare) ticket collision."""
+    old = new.complaint
+    ticket = new_ticket(old.received_at)
+    complaint = old.with_changes(
+        ticket=ticket, tracking_hash=tracking_hash(ticket, new.tracking_code)
+    )
+    event = new.event.model_copy(update={"ticket": ticket})
+    return NewComplaint(complaint=complaint, event=event, tracking_code=new.tracking_code)

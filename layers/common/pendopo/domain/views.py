@@ -1,0 +1,123 @@
+"""What the public routes answer: receipts and tracking pages, never personal data.
+
+These models are the response schemas of the OpenAPI document too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from pendopo.domain.clock import format_wib, to_wib
+from pendopo.domain.complaint import Complaint
+from pendopo.domain.sla import is_overdue
+from pendopo.domain.status import ACTION_LABELS, Status
+from pendopo.domain.taxonomy import Taxonomy
+
+
+class CodeLabel(BaseModel):
+    code: str
+    label: str
+
+
+class UnitRef(BaseModel):
+    code: str
+    name: str
+
+
+class PublicStep(BaseModel):
+    at: datetime = Field(description="Waktu (WIB)")
+    at_text: str
+    status: CodeLabel
+    description: str
+
+
+class Receipt(BaseModel):
+    """The answer to a new complaint: what the reporter keeps."""
+
+    ticket: str = Field(description="Nomor tiket, mudah dibacakan", examples=["2506-4821-7734"])
+    tracking_code: str = Field(description="Kode pelacakan rahasia", examples=["K7QM-2XPD"])
+    status: CodeLabel
+    unit: UnitRef
+    category: CodeLabel
+    channel: str
+    received_at: datetime = Field(description="Waktu diterima (WIB)")
+    due_at: datetime = Field(description="Batas waktu tindak lanjut (WIB)")
+    received_at_text: str
+    due_at_text: str
+    message: str
+
+
+class Tracking(BaseModel):
+    """A complaint as its reporter may see it: status and public timeline only."""
+
+    ticket: str
+    status: CodeLabel
+    unit: UnitRef
+    category: CodeLabel
+    received_at: datetime
+    due_at: datetime
+    received_at_text: str
+    due_at_text: str
+    overdue: bool
+    timeline: list[PublicStep]
+
+
+def _status(status: Status) -> CodeLabel:
+    return CodeLabel(code=status.value, label=status.label)
+
+
+def _unit(complaint: Complaint, taxonomy: Taxonomy) -> UnitRef:
+    return UnitRef(code=complaint.unit, name=taxonomy.units[complaint.unit].name)
+
+
+def _category(complaint: Complaint, taxonomy: Taxonomy) -> CodeLabel:
+    category = taxonomy.category(complaint.category)
+    label = category.label if category else complaint.category
+    return CodeLabel(code=complaint.category, label=label)
+
+
+def receipt(complaint: Complaint, tracking_code: str, taxonomy: Taxonomy) -> Receipt:
+    unit = _unit(complaint, taxonomy)
+    due_text = format_wib(complaint.due_at)
+    return Receipt(
+        ticket=complaint.ticket,
+        tracking_code=tracking_code,
+        status=_status(complaint.status),
+        unit=unit,
+        category=_category(complaint, taxonomy),
+        channel=complaint.channel.value,
+        received_at=to_wib(complaint.received_at),
+        due_at=to_wib(complaint.due_at),
+        received_at_text=format_wib(complaint.received_at),
+        due_at_text=due_text,
+        message=(
+            f"Pengaduan Anda telah diterima dan diteruskan ke {unit.name}. "
+            f"Hasil tindak lanjut paling lambat {due_text}. "
+            "Simpan nomor tiket dan kode pelacakan untuk memantau pengaduan Anda."
+        ),
+    )
+
+
+def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Tracking:
+    return Tracking(
+        ticket=complaint.ticket,
+        status=_status(complaint.status),
+        unit=_unit(complaint, taxonomy),
+        category=_category(complaint, taxonomy),
+        received_at=to_wib(complaint.received_at),
+        due_at=to_wib(complaint.due_at),
+        received_at_text=format_wib(complaint.received_at),
+        due_at_text=format_wib(complaint.due_at),
+        overdue=complaint.status.clock_running and is_overdue(complaint.due_at, now),
+        timeline=[
+            PublicStep(
+                at=to_wib(step.at),
+                at_text=format_wib(step.at),
+                status=_status(step.status),
+                description=ACTION_LABELS[step.action],
+            )
+            for step in complaint.timeline
+        ],
+    )

@@ -1,0 +1,101 @@
+"""HTTP edge helpers shared by the API functions: error bodies and guards.
+
+Every error a client gets is JSON with a ``message`` it can show (Bahasa
+Indonesia) and, for invalid input, field-level ``errors``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+
+# Pydantic's built-in error types, in words a citizen or officer understands.
+_BUILTIN_MESSAGES: dict[str, str] = {
+    "missing": "Wajib diisi.",
+    "extra_forbidden": "Kolom ini tidak dikenal.",
+    "string_type": "Harus berupa teks.",
+    "string_too_short": "Terlalu pendek: minimal {min_length} karakter.",
+    "string_too_long": "Terlalu panjang: maksimal {max_length} karakter.",
+    "string_pattern_mismatch": "Formatnya tidak sesuai.",
+    "bool_type": "Harus bernilai ya atau tidak (true/false).",
+    "bool_parsing": "Harus bernilai ya atau tidak (true/false).",
+    "float_type": "Harus berupa angka.",
+    "float_parsing": "Harus berupa angka.",
+    "int_type": "Harus berupa bilangan bulat.",
+    "int_parsing": "Harus berupa bilangan bulat.",
+    "greater_than_equal": "Minimal {ge}.",
+    "less_than_equal": "Maksimal {le}.",
+    "literal_error": "Pilihan tidak valid: {expected}.",
+    "enum": "Pilihan tidak valid: {expected}.",
+    "model_type": "Harus berupa objek JSON.",
+    "model_attributes_type": "Harus berupa objek JSON.",
+    "dict_type": "Harus berupa objek JSON.",
+    "json_invalid": "Isi permintaan bukan JSON yang valid.",
+    "json_type": "Isi permintaan bukan JSON yang valid.",
+    "finite_number": "Harus berupa angka.",
+}
+
+_LOCATION_PREFIX = {"body", "header", "path", "query"}
+
+
+def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Pydantic errors as ``[{"field": "reporter.phone", "message": "..."}]``."""
+    shaped = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        if location and location[0] in _LOCATION_PREFIX:
+            source, location = location[0], location[1:]
+        else:
+            source = "body"
+        field = ".".join(location) or source
+        shaped.append({"field": field, "in": source, "message": _message(error)})
+    return shaped
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    template = _BUILTIN_MESSAGES.get(str(error.get("type")))
+    if template is None:
+        # Our own validators raise PydanticCustomError with an Indonesian message.
+        message = str(error.get("msg", "Nilai tidak valid."))
+        return message.removeprefix("Value error, ")
+    context = error.get("ctx") or {}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return template.split(":")[0] + "."
+
+
+def error_response(status: HTTPStatus, message: str, **extra: Any) -> Response[Any]:
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body={"message": message, **extra},
+    )
+
+
+def body_size(event: Mapping[str, Any]) -> int:
+    """The decoded size of an HTTP API event's body in bytes."""
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        try:
+            return len(base64.b64decode(body, validate=False))
+        except (binascii.Error, ValueError):
+            return len(body)
+    return len(body.encode("utf-8"))
+
+
+def too_large_response(limit: int) -> dict[str, Any]:
+    """A raw HTTP API response for a body over the limit, before any parsing."""
+    return {
+        "statusCode": HTTPStatus.REQUEST_ENTITY_TOO_LARGE.value,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(
+            {"message": f"Isi permintaan terlalu besar (maksimal {limit // 1024} KB)."}
+        ),
+    }

@@ -1,0 +1,168 @@
+"""Intake use cases: submit a complaint exactly once, and track it.
+
+The handler calls these; they call the pure domain and the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pendopo.domain.clock import Clock
+from pendopo.domain.complaint import Channel, ComplaintDetails
+from pendopo.domain.identifiers import normalize_ticket, normalize_tracking_code, tracking_code_matches
+from pendopo.domain.intake import IntakeRules, NewComplaint, register_complaint, with_new_ticket
+from pendopo.domain.holidays_id import WorkingCalendar
+from pendopo.domain.sessions import SessionCalendar
+from pendopo.domain.sla import from_settings as sla_from_settings
+from pendopo.domain.status import Role
+from pendopo.domain.taxonomy import load_taxonomy
+from pendopo.domain.views import Receipt, Tracking, receipt, tracking
+from pendopo.observability import logger, metrics
+from pendopo.settings import Settings
+from pendopo.storage.complaints import (
+    ComplaintStore,
+    IdempotencyKeyTaken,
+    IdempotencyRecord,
+    TicketTaken,
+    WriteConflict,
+)
+
+MAX_ATTEMPTS = 6
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was already used for a different complaint."""
+
+
+class IntakeBusy(Exception):
+    """Concurrent retries kept colliding; the client should retry with the same key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    receipt: Receipt
+    replayed: bool  # True when this answers a retry of an earlier request
+
+
+def fingerprint(details: ComplaintDetails, channel: Channel, actor: str) -> str:
+    """A stable hash of what was asked, to tell a retry from a reused key."""
+    canonical = json.dumps(
+        {"channel": channel.value, "actor": actor, "details": details.model_dump(mode="json")},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class IntakeService:
+    def __init__(
+        self,
+        store: ComplaintStore,
+        rules: IntakeRules,
+        clock: Clock,
+        idempotency_ttl: timedelta = timedelta(hours=24),
+    ) -> None:
+        self._store = store
+        self._rules = rules
+        self._clock = clock
+        self._idempotency_ttl = idempotency_ttl
+
+    def submit(
+        self,
+        details: ComplaintDetails,
+        channel: Channel,
+        idempotency_key: str,
+        *,
+        actor: str = "pelapor",
+        role: Role = Role.CITIZEN,
+    ) -> Submitted:
+        """Create the complaint once; a retry with the same key gets the first answer."""
+        asked = fingerprint(details, channel, actor)
+        now = self._clock.now()
+        new = register_complaint(details, channel, now=now, rules=self._rules, actor=actor, role=role)
+        for attempt in range(MAX_ATTEMPTS):
+            answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)
+            try:
+                self._store.create(new.complaint, new.event, self._record(idempotency_key, asked, new, answer))
+            except TicketTaken:
+                new = with_new_ticket(new)
+                continue
+            except IdempotencyKeyTaken:
+                replay = self._replay(idempotency_key, asked)
+                if replay:
+                    return replay
+                continue  # the record expired in between: write ours
+            except WriteConflict:
+                _back_off(attempt)
+                continue
+            self._count_created(new)
+            return Submitted(receipt=answer, replayed=False)
+        raise IntakeBusy
+
+    def _record(
+        self, key: str, asked: str, new: NewComplaint, answer: Receipt
+    ) -> IdempotencyRecord:
+        now = self._clock.now()
+        return IdempotencyRecord(
+            key=key,
+            fingerprint=asked,
+            ticket=new.complaint.ticket,
+            response=answer.model_dump(mode="json"),
+            created_at=now,
+            expires_at=now + self._idempotency_ttl,
+        )
+
+    def _replay(self, key: str, asked: str) -> Submitted | None:
+        record = self._store.get_idempotency(key)
+        if record is None or record.expires_at <= self._clock.now():
+            return None
+        if record.fingerprint != asked:
+            raise IdempotencyKeyReused
+        logger.info("Replayed a retried submission", extra={"ticket": record.ticket})
+        metrics.add_metric(name="SubmissionReplayed", unit="Count", value=1)
+        return Submitted(receipt=Receipt.model_validate(record.response), replayed=True)
+
+    def _count_created(self, new: NewComplaint) -> None:
+        complaint = new.complaint
+        logger.info(
+            "Complaint created",
+            extra={
+                "ticket": complaint.ticket,
+                "unit": complaint.unit,
+                "category": complaint.category,
+                "channel": complaint.channel.value,
+                "outside_hours": complaint.outside_hours,
+            },
+        )
+        metrics.add_metric(name="ComplaintCreated", unit="Count", value=1)
+
+    def track(self, ticket_text: str, code_text: str) -> Tracking | None:
+        """The public view, or None for an unknown ticket and a wrong code alike."""
+        ticket = normalize_ticket(ticket_text)
+        code = normalize_tracking_code(code_text)
+        if ticket is None or code is None:
+            return None
+        complaint = self._store.get_complaint(ticket)
+        if complaint is None or not tracking_code_matches(ticket, code, complaint.tracking_hash):
+            return None
+        return tracking(complaint, self._rules.taxonomy, self._clock.now())
+
+
+def _back_off(attempt: int) -> None:
+    """Jittered back-off between transaction conflicts (tens of milliseconds)."""
+    time.sleep(random.uniform(0, 0.02 * (2**attempt)))  # noqa: S311 - jitter, not secrecy
+
+
+def build_intake_rules(settings: Settings) -> IntakeRules:
+    calendar = WorkingCalendar(extra_holidays=frozenset(settings.extra_holidays))
+    return IntakeRules(
+        taxonomy=load_taxonomy(),
+        sla=sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays),
+        sessions=SessionCalendar(calendar),
+    )

@@ -1,0 +1,234 @@
+"""The complaint store: the only code that talks to DynamoDB about complaints.
+
+Every write is one TransactWriteItems; every read is a GetItem or a Query on
+a key or an index built for it. Nothing here scans.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from pendopo.domain.clock import from_iso, to_utc_iso, to_wib
+from pendopo.domain.complaint import AuditEvent, Complaint, Location, Reporter, TimelineEntry
+from pendopo.domain.status import Status
+from pendopo.storage.items import (
+    COMPLAINT_SK,
+    IDEMPOTENCY_SK,
+    AuditEventItem,
+    ComplaintItem,
+    IdempotencyItem,
+    complaint_pk,
+    idempotency_pk,
+    shared_connection,
+)
+
+
+class TicketTaken(Exception):
+    """Another complaint already has this ticket: draw a new one."""
+
+
+class IdempotencyKeyTaken(Exception):
+    """A live record for this Idempotency-Key exists: replay or refuse."""
+
+
+class WriteConflict(Exception):
+    """Another transaction touched the same items at the same moment: retry."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    key: str
+    fingerprint: str
+    ticket: str
+    response: dict[str, Any]
+    created_at: datetime
+    expires_at: datetime
+
+
+def index_keys(complaint: Complaint) -> dict[str, str | None]:
+    """The index attributes of a complaint, derived in one place."""
+    month = to_wib(complaint.received_at).strftime("%Y-%m")
+    return {
+        "open_unit": complaint.unit if complaint.status.clock_running else None,
+        "unit_month": f"{complaint.unit}#{month}",
+        "unit_status": f"{complaint.unit}#{complaint.status.value}",
+    }
+
+
+def event_sort_key(event: AuditEvent) -> str:
+    return f"E#{to_utc_iso(event.at)}#{event.action.value}"
+
+
+class ComplaintStore:
+    """Complaints in the table that ``bind_table`` pointed the item models at."""
+
+    def create(self, complaint: Complaint, event: AuditEvent, record: IdempotencyRecord) -> None:
+        """Write the complaint, its first audit event and the idempotency record, or nothing."""
+        try:
+            with TransactWrite(connection=shared_connection()) as transaction:
+                transaction.save(
+                    _complaint_item(complaint), condition=ComplaintItem.pk.does_not_exist()
+                )
+                transaction.save(_event_item(event), condition=AuditEventItem.pk.does_not_exist())
+                transaction.save(
+                    _idempotency_item(record),
+                    condition=IdempotencyItem.pk.does_not_exist()
+                    | (IdempotencyItem.expires_at < int(record.created_at.timestamp())),
+                )
+        except TransactWriteError as error:
+            raise _create_failure(error) from error
+
+    def get_complaint(self, ticket: str) -> Complaint | None:
+        try:
+            item = ComplaintItem.get(complaint_pk(ticket), COMPLAINT_SK, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return _complaint_from_item(item)
+
+    def get_idempotency(self, key: str) -> IdempotencyRecord | None:
+        try:
+            item = IdempotencyItem.get(idempotency_pk(key), IDEMPOTENCY_SK, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return IdempotencyRecord(
+            key=key,
+            fingerprint=item.fingerprint,
+            ticket=item.ticket,
+            response=json.loads(item.response),
+            created_at=from_iso(item.created_at),
+            expires_at=datetime.fromtimestamp(int(item.expires_at), tz=UTC),
+        )
+
+    def events_of(self, ticket: str) -> list[AuditEvent]:
+        """The audit trail of a complaint, oldest first (one Query on its partition)."""
+        items = AuditEventItem.query(
+            complaint_pk(ticket),
+            AuditEventItem.sk.startswith("E#"),
+            consistent_read=True,
+        )
+        return [_event_from_item(item) for item in items]
+
+
+# Cancellation reasons come back in the order the items were written:
+# complaint, audit event, idempotency record.
+_COMPLAINT, _IDEMPOTENCY = 0, 2
+
+
+def _create_failure(error: TransactWriteError) -> Exception:
+    codes = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+    if "TransactionConflict" in codes or error.cause_response_code == "TransactionInProgressException":
+        return WriteConflict(str(error))
+    if len(codes) > _IDEMPOTENCY and codes[_IDEMPOTENCY] == "ConditionalCheckFailed":
+        return IdempotencyKeyTaken(str(error))
+    if codes and codes[_COMPLAINT] == "ConditionalCheckFailed":
+        return TicketTaken(str(error))
+    return error
+
+
+def _complaint_item(complaint: Complaint) -> ComplaintItem:
+    return ComplaintItem(
+        complaint_pk(complaint.ticket),
+        COMPLAINT_SK,
+        ticket=complaint.ticket,
+        tracking_hash=complaint.tracking_hash,
+        channel=complaint.channel.value,
+        category=complaint.category,
+        unit=complaint.unit,
+        title=complaint.title,
+        description=complaint.description,
+        reporter=complaint.reporter.model_dump(mode="json", exclude_none=True),
+        location=complaint.location.model_dump(mode="json", exclude_none=True)
+        if complaint.location
+        else None,
+        received_at=to_utc_iso(complaint.received_at),
+        due_at=to_utc_iso(complaint.due_at),
+        status=complaint.status.value,
+        version=complaint.version,
+        outside_hours=complaint.outside_hours,
+        timeline=[_timeline_entry(entry) for entry in complaint.timeline],
+        entered_by=complaint.entered_by,
+        **index_keys(complaint),
+    )
+
+
+def _timeline_entry(entry: TimelineEntry) -> dict[str, str]:
+    return {"at": to_utc_iso(entry.at), "action": entry.action.value, "status": entry.status.value}
+
+
+def _complaint_from_item(item: ComplaintItem) -> Complaint:
+    return Complaint(
+        ticket=item.ticket,
+        tracking_hash=item.tracking_hash,
+        channel=item.channel,
+        category=item.category,
+        unit=item.unit,
+        title=item.title,
+        description=item.description,
+        reporter=Reporter.model_validate(_plain(item.reporter)),
+        location=Location.model_validate(_plain(item.location)) if item.location else None,
+        received_at=from_iso(item.received_at),
+        due_at=from_iso(item.due_at),
+        status=Status(item.status),
+        version=int(item.version),
+        outside_hours=item.outside_hours,
+        timeline=tuple(TimelineEntry.model_validate(_plain(e)) for e in item.timeline),
+        entered_by=item.entered_by,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A raw MapAttribute as a plain dict (pynamodb returns its own mapping type)."""
+    if isinstance(value, dict):
+        return value
+    as_dict = getattr(value, "as_dict", None)
+    return as_dict() if as_dict else value
+
+
+def _event_item(event: AuditEvent) -> AuditEventItem:
+    return AuditEventItem(
+        complaint_pk(event.ticket),
+        event_sort_key(event),
+        ticket=event.ticket,
+        at=to_utc_iso(event.at),
+        actor=event.actor,
+        role=event.role.value,
+        action=event.action.value,
+        from_status=event.from_status.value if event.from_status else None,
+        to_status=event.to_status.value,
+        unit=event.unit,
+        note=event.note,
+    )
+
+
+def _event_from_item(item: AuditEventItem) -> AuditEvent:
+    return AuditEvent.model_validate(
+        {
+            "ticket": item.ticket,
+            "at": from_iso(item.at),
+            "actor": item.actor,
+            "role": item.role,
+            "action": item.action,
+            "from_status": item.from_status,
+            "to_status": item.to_status,
+            "unit": item.unit,
+            "note": item.note,
+        }
+    )
+
+
+def _idempotency_item(record: IdempotencyRecord) -> IdempotencyItem:
+    return IdempotencyItem(
+        idempotency_pk(record.key),
+        IDEMPOTENCY_SK,
+        fingerprint=record.fingerprint,
+        ticket=record.ticket,
+        response=json.dumps(record.response, separators=(",", ":"), ensure_ascii=False),
+        created_at=to_utc_iso(record.created_at),
+        expires_at=int(record.expires_at.timestamp()),
+    )

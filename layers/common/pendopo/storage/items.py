@@ -1,0 +1,158 @@
+"""The single table's items, as pynamodb models.
+
+One table holds three kinds of item, told apart by ``kind``:
+
+| item        | pk              | sk                         |
+|-------------|-----------------|----------------------------|
+| complaint   | ``C#<ticket>``  | ``C``                      |
+| audit event | ``C#<ticket>``  | ``E#<utc time>#<action>``  |
+| idempotency | ``IDEM#<key>``  | ``IDEM``                   |
+
+A complaint and its audit trail share a partition, so one Query returns both.
+The index attributes are derived from the complaint (see ``index_keys``): the
+sparse ``open_unit`` is present only while the 3-day clock runs.
+
+All models share one connection (one botocore client), bound at cold start by
+``bind_table``; the table name and endpoint come from settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+COMPLAINT_SK = "C"
+IDEMPOTENCY_SK = "IDEM"
+
+
+def complaint_pk(ticket: str) -> str:
+    return f"C#{ticket}"
+
+
+def idempotency_pk(key: str) -> str:
+    return f"IDEM#{key}"
+
+
+class _Meta:
+    table_name = "pendopo-unbound"
+    region = "ap-southeast-3"
+    host: str | None = None
+    max_retry_attempts = 3
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 5
+
+
+class OpenByDueIndex(GlobalSecondaryIndex["ComplaintItem"]):
+    class Meta:
+        index_name = "open_by_due"
+        projection = AllProjection()
+
+    open_unit = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class UnitMonthIndex(GlobalSecondaryIndex["ComplaintItem"]):
+    class Meta:
+        index_name = "unit_month"
+        projection = AllProjection()
+
+    unit_month = UnicodeAttribute(hash_key=True)
+    received_at = UnicodeAttribute(range_key=True)
+
+
+class UnitStatusIndex(GlobalSecondaryIndex["ComplaintItem"]):
+    class Meta:
+        index_name = "unit_status"
+        projection = AllProjection()
+
+    unit_status = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class TableItem(Model):
+    Meta: ClassVar[Any] = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+
+
+class ComplaintItem(TableItem, discriminator="complaint"):
+    ticket = UnicodeAttribute()
+    tracking_hash = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    category = UnicodeAttribute()
+    unit = UnicodeAttribute()
+    title = UnicodeAttribute()
+    description = UnicodeAttribute()
+    reporter = MapAttribute[str, Any]()
+    location = MapAttribute[str, Any](null=True)
+    received_at = UnicodeAttribute()
+    due_at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    outside_hours = BooleanAttribute()
+    timeline = ListAttribute[Any]()
+    entered_by = UnicodeAttribute(null=True)
+    # Index keys, derived from the fields above.
+    open_unit = UnicodeAttribute(null=True)
+    unit_month = UnicodeAttribute()
+    unit_status = UnicodeAttribute()
+
+    open_by_due = OpenByDueIndex()
+    by_unit_month = UnitMonthIndex()
+    by_unit_status = UnitStatusIndex()
+
+
+class AuditEventItem(TableItem, discriminator="event"):
+    ticket = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    role = UnicodeAttribute()
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute()
+    unit = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+
+
+class IdempotencyItem(TableItem, discriminator="idempotency"):
+    fingerprint = UnicodeAttribute()
+    ticket = UnicodeAttribute()
+    response = UnicodeAttribute()  # the JSON body first answered, replayed on retries
+    created_at = UnicodeAttribute()
+    expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
+
+
+def bind_table(table_name: str, region: str, host: str | None) -> Connection:
+    """Point every item model at one table and give them one shared connection.
+
+    Subclasses look ``_connection`` up on TableItem, so creating it there once
+    makes every model (and every transaction) use the same botocore client.
+    """
+    _Meta.table_name = table_name
+    _Meta.region = region
+    _Meta.host = host
+    for model in (TableItem, ComplaintItem, AuditEventItem, IdempotencyItem):
+        if "_connection" in vars(model):
+            delattr(model, "_connection")
+    TableItem._connection = None
+    connection = shared_connection()
+    connection.client  # noqa: B018 - create the botocore client now, at cold start
+    return connection
+
+
+def shared_connection() -> Connection:
+    """The connection every item model uses, for transactions across them."""
+    return TableItem._get_connection().connection
