@@ -1,0 +1,305 @@
+"""The whole system on loopback: moto standing in for AWS, and the HTTP gateway.
+
+    python -m infra.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
+
+Handlers run in this process (imported by the gateway), so the process environment
+is what their "Lambda configuration" is: every AWS client in it talks to the moto
+server with dummy credentials, and nothing can reach real AWS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import boto3
+
+from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
+
+LOCAL_HOST = "127.0.0.1"
+LOCAL_REGION = "ap-southeast-3"
+LOCAL_STAGE = "local"
+DEFAULT_TABLE = "pendopo-local-complaints"
+SES_SENDER = "pendopo@pendopo.example"
+FILES_BUCKET = "pendopo-local-files"
+DUMMY_CREDENTIAL = "testing"
+
+# Variables that could point boto3 at a real account or another endpoint; hidden
+# while the stack runs so that only the values set here count.
+_SHADOWED_PREFIXES = ("AWS_ENDPOINT_URL_", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN")
+
+log = logging.getLogger("pendopo.stack")
+
+
+def _ensure_import_paths() -> None:
+    """Handlers import ``functions.*`` and ``pendopo.*`` as they do in Lambda.
+
+    ``make run`` sets PYTHONPATH; this covers ``python -m infra.local.stack`` run
+    directly from the repository.
+    """
+    for path in (REPO_ROOT, REPO_ROOT / "layers" / "common"):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+
+
+_ensure_import_paths()
+
+# After the path fix: the gateway's handlers live under those paths.
+from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway  # noqa: E402
+
+
+class PortInUseError(OSError):
+    pass
+
+
+def template_environment() -> dict[str, str]:
+    """The literal variables of the template's Globals (intrinsics like !Ref skipped)."""
+    variables = (
+        load_template()
+        .get("Globals", {})
+        .get("Function", {})
+        .get("Environment", {})
+        .get("Variables", {})
+    )
+    return {name: str(value) for name, value in variables.items() if isinstance(value, str | int)}
+
+
+def local_environment(moto_url: str, table_name: str) -> dict[str, str]:
+    """Environment for handlers and boto3 in this process: moto, dummy credentials."""
+    env = template_environment()
+    env.update(
+        {
+            "AWS_ENDPOINT_URL": moto_url,
+            "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIAL,
+            "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIAL,
+            "AWS_SESSION_TOKEN": DUMMY_CREDENTIAL,
+            "AWS_DEFAULT_REGION": LOCAL_REGION,
+            "AWS_REGION": LOCAL_REGION,
+            # No shared config, credentials file or instance metadata can leak in.
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "TABLE_NAME": table_name,
+            "STAGE": LOCAL_STAGE,
+            "POWERTOOLS_METRICS_NAMESPACE": "Pendopo",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "SES_SENDER": SES_SENDER,
+            "FILES_BUCKET": FILES_BUCKET,
+        }
+    )
+    return env
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail fast on a taken port: ThreadedMotoServer would wait forever for it."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise PortInUseError(f"{host}:{port} is already in use") from error
+
+
+class LocalStack:
+    """moto in server mode plus the gateway, both on loopback, in this process.
+
+    Ports default to 0, meaning any free port; ``api_url`` and ``moto_url`` tell
+    which after ``start()``. ``env`` is what start() sets in ``os.environ`` for the
+    in-process handlers; ``stop()`` puts the previous environment back.
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        moto_port: int = 0,
+        table_name: str = DEFAULT_TABLE,
+        static_dir: Path | None = DEFAULT_STATIC_DIR,
+        routes: Sequence[HttpRoute] | None = None,
+    ) -> None:
+        self.table_name = table_name
+        self.env: dict[str, str] = {}
+        self._port = port
+        self._moto_port = moto_port
+        self._static_dir = static_dir
+        self._routes = routes
+        self._moto: Any = None
+        self._gateway: LocalGateway | None = None
+        self._saved_env: dict[str, str | None] = {}
+
+    @property
+    def api_url(self) -> str:
+        if self._gateway is None:
+            raise RuntimeError("the stack is not started")
+        return self._gateway.url
+
+    @property
+    def moto_url(self) -> str:
+        if self._moto is None:
+            raise RuntimeError("the stack is not started")
+        host, port = self._moto.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        try:
+            self._start_moto()
+            self.env = local_environment(self.moto_url, self.table_name)
+            self.apply_environment()
+            self._provision()
+            self._gateway = LocalGateway(
+                routes=self._routes, host=LOCAL_HOST, port=self._port, static_dir=self._static_dir
+            )
+            self._gateway.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self._gateway is not None:
+            self._gateway.stop()
+            self._gateway = None
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        self.restore_environment()
+
+    def apply_environment(self) -> None:
+        """Put the stack's environment into os.environ (start() does it).
+
+        Hides AWS_PROFILE and service-specific endpoint variables, which would
+        otherwise win over the values set here. Idempotent.
+        """
+        shadowed = [name for name in os.environ if name.startswith(_SHADOWED_PREFIXES)]
+        for name in [*self.env, *shadowed]:
+            self._saved_env.setdefault(name, os.environ.get(name))
+        for name in shadowed:
+            del os.environ[name]
+        os.environ.update(self.env)
+
+    def restore_environment(self) -> None:
+        """Give os.environ back its values from before apply_environment()."""
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env = {}
+
+    def __enter__(self) -> LocalStack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _start_moto(self) -> None:
+        # Imported here: moto's server pulls in every backend, which takes a moment.
+        from moto.server import ThreadedMotoServer
+
+        _check_port_free(LOCAL_HOST, self._moto_port)
+        self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
+        self._moto.start()
+
+    def _provision(self) -> None:
+        """The resources the functions expect, created from the template's definitions."""
+        session = boto3.session.Session(
+            aws_access_key_id=DUMMY_CREDENTIAL,
+            aws_secret_access_key=DUMMY_CREDENTIAL,
+            aws_session_token=DUMMY_CREDENTIAL,
+            region_name=LOCAL_REGION,
+        )
+        endpoint = self.moto_url
+        create_tables(session.client("dynamodb", endpoint_url=endpoint), self.table_name)
+        # moto verifies identities at once; SES refuses to send from unverified senders.
+        session.client("ses", endpoint_url=endpoint).verify_email_identity(EmailAddress=SES_SENDER)
+        session.client("s3", endpoint_url=endpoint).create_bucket(
+            Bucket=FILES_BUCKET,
+            CreateBucketConfiguration={"LocationConstraint": LOCAL_REGION},  # type: ignore[typeddict-item]
+        )
+
+
+def _wait_for_shutdown() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stop.wait()
+
+
+def _print_urls(stack: LocalStack) -> None:
+    api = stack.api_url
+    print(
+        "\nPendopo is running locally (Ctrl-C stops it).\n"
+        f"  API            {api}/v1\n"
+        f"  Swagger UI     {api}/v1/docs\n"
+        f"  OpenAPI        {api}/v1/openapi.json\n"
+        f"  Web clients    {api}/\n"
+        f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
+        f"  table          {stack.table_name}\n",
+        flush=True,
+    )
+
+
+def _load_demo(stack: LocalStack) -> None:
+    from infra.local.demo import DemoLoadError, format_results, load_demo
+
+    try:
+        results = load_demo(stack.api_url)
+    except (DemoLoadError, OSError) as error:
+        # Keep serving: the API is up and the failure is worth inspecting in it.
+        print(f"Demo data NOT loaded: {error}", file=sys.stderr, flush=True)
+        return
+    print(f"Demo data loaded: {len(results)} complaints.\n{format_results(results)}\n", flush=True)
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m infra.local.stack", description=__doc__)
+    parser.add_argument("--port", type=int, default=3000, help="gateway port (0: any free port)")
+    parser.add_argument("--moto-port", type=int, default=5000, help="moto port (0: any free port)")
+    parser.add_argument("--table", default=DEFAULT_TABLE, help="DynamoDB table name")
+    parser.add_argument("--demo", action="store_true", help="load demo complaints through the API")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # werkzeug (moto's server) would log every AWS call the handlers make.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    stack = LocalStack(port=args.port, moto_port=args.moto_port, table_name=args.table)
+    try:
+        stack.start()
+    except OSError as error:
+        print(
+            f"Cannot start the local stack: {error}. Choose other ports with --port/--moto-port.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        _print_urls(stack)
+        if args.demo:
+            _load_demo(stack)
+        _wait_for_shutdown()
+    finally:
+        print("Stopping...", file=sys.stderr, flush=True)
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
