@@ -382,6 +382,14 @@ class _BadRequest(Exception):
     pass
 
 
+def _announced_length(raw: str | None) -> int:
+    """Content-Length as a number; 0 when absent or unreadable (read_body rejects those)."""
+    try:
+        return int(raw) if raw is not None else 0
+    except ValueError:
+        return 0
+
+
 class _GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -422,6 +430,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         log.info("%s %s %d %.1fms", self.command, raw_path, response.status, elapsed_ms)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+
+    def handle_expect_100(self) -> bool:
+        """Refuse an announced oversized body before the client sends it (curl does this)."""
+        if _announced_length(self.headers.get("content-length")) <= MAX_BODY_BYTES:
+            return super().handle_expect_100()
+        self.close_connection = True
+        self._send(json_message(413, "Request Entity Too Large"))
+        raw_path = self.path.partition("?")[0]
+        log.info("%s %s %d %.1fms", self.command, raw_path, 413, 0.0)
+        return False
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("transfer-encoding", "").lower():

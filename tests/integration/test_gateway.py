@@ -354,6 +354,33 @@ def test_body_over_10_mb_is_refused_with_413(gateway: LocalGateway) -> None:
     assert response.json() == {"message": "Request Entity Too Large"}
 
 
+def test_announced_oversized_body_is_refused_before_it_is_sent(gateway: LocalGateway) -> None:
+    # Given a client that announces 11 MB and waits for "100 Continue" (as curl does)
+    headers = [("Expect", "100-continue"), ("Content-Length", str(11 * 1024 * 1024))]
+    # When it sends only the headers
+    status, _, body = raw_request(gateway, "POST", "/v1/echo", headers=headers)
+    # Then it is told 413 at once, without sending the body
+    assert status == 413
+    assert json.loads(body) == {"message": "Request Entity Too Large"}
+
+
+def test_chunked_request_body_reaches_the_handler(gateway: LocalGateway) -> None:
+    # Given a body sent with Transfer-Encoding: chunked
+    def chunks() -> Iterator[bytes]:
+        yield b'{"judul": '
+        yield b'"Lampu mati"}'
+
+    # When it is posted
+    response = requests.post(
+        f"{gateway.url}/v1/echo",
+        data=chunks(),
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    # Then the handler gets the whole body
+    assert echoed(response)["body"] == '{"judul": "Lampu mati"}'
+
+
 def test_handler_exception_is_500_with_traceback_logged(
     gateway: LocalGateway, caplog: pytest.LogCaptureFixture
 ) -> None:
