@@ -8,6 +8,7 @@ and the phone numbers are well-formed Indonesian mobile numbers.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,11 +238,11 @@ def load_demo(
     """
     http = session or requests.Session()
     categories = fetch_categories(http, api_url, timeout_s)
-    used: set[str] = set()
+    used: Counter[str] = Counter()
     results = []
     for index, complaint in enumerate(DEMO_COMPLAINTS, start=1):
         category = pick_category(complaint.category_hints, categories, used)
-        used.add(category.code)
+        used[category.code] += 1
         results.append(_submit(http, api_url, index, complaint, category, timeout_s))
     return results
 
@@ -260,12 +261,14 @@ def fetch_categories(http: requests.Session, api_url: str, timeout_s: float) -> 
     return categories
 
 
-def pick_category(hints: tuple[str, ...], categories: list[Category], used: set[str]) -> Category:
+def pick_category(
+    hints: tuple[str, ...], categories: list[Category], used: Counter[str]
+) -> Category:
     """The category a demo complaint was written for, matched by hints.
 
     The taxonomy is data that can change; matching by hints keeps the demo working
-    without hard-coding its codes. Without a match, an unused category keeps the
-    demo spread over several units.
+    without hard-coding its codes. Without a match, the least used category keeps
+    the demo spread over several units.
     """
     for hint in hints:
         needle = hint.lower()
@@ -273,8 +276,7 @@ def pick_category(hints: tuple[str, ...], categories: list[Category], used: set[
         partial = [c for c in categories if needle in c.code.lower() or needle in c.label.lower()]
         if exact or partial:
             return (exact + partial)[0]
-    unused = [c for c in categories if c.code not in used]
-    return (unused or categories)[0]
+    return min(categories, key=lambda c: used[c.code])
 
 
 def _submit(
