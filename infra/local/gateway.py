@@ -321,6 +321,7 @@ class GatewayApp:
             source_ip=request.source_ip,
             stage=self.stage,
         )
+        request_id = event["requestContext"]["requestId"]  # read before the handler can touch it
         try:
             response = lambda_result_to_response(self._functions.invoke(matched.route, event))
         except MalformedLambdaResponse as error:
@@ -330,7 +331,7 @@ class GatewayApp:
             # What AWS does: the traceback goes to the function's log, the caller gets 500.
             log.exception("%s raised while handling %s", matched.route.function, matched.route_key)
             return json_message(500, "Internal Server Error")
-        response.headers.append(("apigw-requestid", event["requestContext"]["requestId"]))
+        response.headers.append(("apigw-requestid", request_id))
         return response
 
     def _static(self, request: GatewayRequest) -> GatewayResponse:
