@@ -1,0 +1,74 @@
+"""Integration fixtures: moto's DynamoDB in-process, handlers called with real v2 events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.local.events import http_api_event, lambda_context
+from infra.moto_isolation import serialize_moto_dynamodb
+from infra.template import create_tables
+from pendopo.domain.clock import FixedClock
+from pendopo.storage.items import bind_table
+from tests.conftest import TEST_TABLE
+
+# Monday 9 June 2025, 08:00 WIB: the Pendopo desks are open.
+DESK_HOURS_MORNING = datetime(2025, 6, 9, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[Any]:
+    serialize_moto_dynamodb()
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-southeast-3")
+        create_tables(client, TEST_TABLE)
+        bind_table(TEST_TABLE, "ap-southeast-3", None)
+        yield client
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(DESK_HOURS_MORNING)
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+@pytest.fixture
+def intake(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The intake function's module, its clock pinned to ``clock``."""
+    from functions.intake import app
+    from pendopo.services.intake import IntakeService
+    from pendopo.storage.complaints import ComplaintStore
+
+    monkeypatch.setattr(app, "clock", clock)
+    monkeypatch.setattr(app, "service", IntakeService(ComplaintStore(), app.rules, clock))
+    return app
+
+
+def call(module: Any, method: str, path: str, **kwargs: Any) -> Answer:
+    """Invoke a function's handler as API Gateway would, and decode its answer."""
+    body = kwargs.pop("json", None)
+    headers = dict(kwargs.pop("headers", {}))
+    if body is not None:
+        kwargs["body"] = json.dumps(body)
+        headers.setdefault("content-type", "application/json")
+    event = http_api_event(method, path, headers=headers, **kwargs)
+    result = module.lambda_handler(event, lambda_context("IntakeFunction"))
+    text = result.get("body") or ""
+    content_type = {k.lower(): v for k, v in (result.get("headers") or {}).items()}.get(
+        "content-type", ""
+    )
+    decoded = json.loads(text) if text and "json" in content_type else text
+    return Answer(status=result["statusCode"], headers=result.get("headers") or {}, body=decoded)

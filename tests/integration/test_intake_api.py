@@ -1,0 +1,231 @@
+"""The public intake routes, end to end inside the function, on moto's DynamoDB."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+from tests.integration.conftest import call
+
+TICKET = re.compile(r"^\d{4}-\d{4}-\d{4}$")
+NIK, PHONE, NAME = "3171014501900042", "0813-9876-5432", "Rahmat Hidayatullah"
+
+
+def complaint_body(**overrides):
+    body = {
+        "channel": "kiosk",
+        "category": None,
+        "title": "Lampu jalan mati",
+        "description": "Lampu penerangan jalan di Jl. Kebon Sirih sudah mati seminggu, rawan kejahatan.",
+        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE},
+        "location": {"text": "Jl. Kebon Sirih No. 22", "lat": -6.1826, "lon": 106.8283},
+    }
+    body.update(overrides)
+    return body
+
+
+def submit(intake, key="key-0001-abcdef", **overrides):
+    return call(
+        intake, "POST", "/v1/complaints", headers={"Idempotency-Key": key}, json=complaint_body(**overrides)
+    )
+
+
+def complaint_items(dynamodb):
+    items = dynamodb.scan(TableName="pendopo-test-complaints")["Items"]  # test-only check
+    return [item for item in items if item["kind"]["S"] == "complaint"]
+
+
+def test_categories_are_grouped_by_unit_with_indonesian_labels(intake):
+    answer = call(intake, "GET", "/v1/categories")
+    assert answer.status == 200
+    units = {unit["code"]: unit for unit in answer.body["units"]}
+    assert set(units) == {
+        "BPBUMD", "BIRO_PEM", "BIRO_ORB", "BIRO_PLH", "BIRO_PK", "BIRO_KESOS", "BIRO_DIKMENTAL"
+    }
+    assert "LAINNYA" in {c["code"] for c in units["BIRO_PEM"]["categories"]}
+    assert units["BIRO_PLH"]["name"].startswith("Biro Pembangunan")
+    assert answer.body["topics"]
+
+
+def test_kiosk_info_says_the_desks_are_open_during_the_morning_session(intake):
+    answer = call(intake, "GET", "/v1/kiosk/info")
+    assert answer.status == 200
+    assert answer.body["desks_open"] is True
+    assert answer.body["programs"]
+    assert "07.30" in answer.body["desk_hours"]
+
+
+def test_kiosk_info_on_a_saturday_points_to_monday(intake, clock):
+    clock.set(datetime(2025, 6, 14, 3, 0, tzinfo=UTC))  # Saturday 10:00 WIB
+    answer = call(intake, "GET", "/v1/kiosk/info")
+    assert answer.body["desks_open"] is False
+    assert answer.body["next_session"]["opens_at"].startswith("2025-06-16T07:30:00+07:00")
+
+
+def test_a_new_complaint_gets_a_ticket_a_tracking_code_and_a_due_time_in_wib(intake, dynamodb):
+    # Given a kiosk submission at Monday 08:00 WIB with a category of Biro PLH
+    # When it is submitted
+    answer = submit(intake, category="LAINNYA")
+    # Then it is created with a readable ticket and a due time 3 days later in WIB
+    assert answer.status == 201, answer.body
+    receipt = answer.body
+    assert TICKET.match(receipt["ticket"]) and receipt["ticket"].startswith("2506-")
+    assert re.match(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$", receipt["tracking_code"])
+    assert receipt["status"] == {"code": "waiting", "label": "Menunggu"}
+    assert receipt["unit"]["code"] == "BIRO_PEM"
+    assert receipt["received_at"] == "2025-06-09T08:00:00+07:00"
+    assert receipt["due_at"] == "2025-06-12T08:00:00+07:00"
+    assert receipt["due_at_text"] == "12 Jun 2025 08:00 WIB"
+    assert answer.headers["Idempotent-Replayed"] == "false"
+    assert len(complaint_items(dynamodb)) == 1
+
+
+def test_a_complaint_without_a_category_goes_to_biro_pemerintahan(intake):
+    body = complaint_body()
+    del body["category"]
+    answer = call(intake, "POST", "/v1/complaints", headers={"Idempotency-Key": "no-category-1"}, json=body)
+    assert answer.status == 201
+    assert answer.body["unit"]["code"] == "BIRO_PEM"
+    assert answer.body["category"]["code"] == "LAINNYA"
+
+
+def test_a_category_routes_to_its_unit(intake):
+    categories = call(intake, "GET", "/v1/categories").body["units"]
+    for unit in categories:
+        code = unit["categories"][0]["code"]
+        answer = submit(intake, key=f"route-{code}-{unit['code']}", category=code)
+        assert answer.status == 201, answer.body
+        assert answer.body["unit"]["code"] == unit["code"]
+
+
+def test_a_retry_with_the_same_key_and_body_returns_the_first_answer(intake, dynamodb):
+    first = submit(intake)
+    again = submit(intake)
+    assert again.status == 201
+    assert again.body == first.body
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(complaint_items(dynamodb)) == 1
+
+
+def test_the_same_key_for_a_different_complaint_is_a_clear_409(intake, dynamodb):
+    submit(intake)
+    other = submit(intake, title="Trotoar rusak parah")
+    assert other.status == 409
+    assert "Idempotency-Key" in other.body["message"]
+    assert len(complaint_items(dynamodb)) == 1
+
+
+def test_an_expired_idempotency_record_lets_the_key_start_afresh(intake, clock, dynamodb):
+    first = submit(intake)
+    clock.advance(timedelta(hours=25))
+    later = submit(intake)
+    assert later.status == 201
+    assert later.body["ticket"] != first.body["ticket"]
+    assert len(complaint_items(dynamodb)) == 2
+
+
+def test_a_missing_or_malformed_idempotency_key_is_a_422(intake):
+    missing = call(intake, "POST", "/v1/complaints", json=complaint_body())
+    assert missing.status == 422
+    assert missing.body["errors"][0]["field"] == "idempotency-key"
+    short = submit(intake, key="abc")
+    assert short.status == 422
+
+
+def test_invalid_fields_get_field_level_indonesian_messages(intake, dynamodb):
+    answer = submit(intake, title="abc", reporter={"name": "A", "phone": "12345", "hobi": "x"})
+    assert answer.status == 422
+    errors = {error["field"]: error["message"] for error in answer.body["errors"]}
+    assert errors["title"] == "Terlalu pendek: minimal 5 karakter."
+    assert "telepon" in errors["reporter.phone"]
+    assert errors["reporter.hobi"] == "Kolom ini tidak dikenal."
+    assert answer.body["message"].startswith("Data yang dikirim belum benar")
+    assert complaint_items(dynamodb) == []
+
+
+def test_invalid_json_and_non_objects_are_422_not_500(intake):
+    for raw in ("{not json", "[]", '"teks"', "null", "123"):
+        answer = call(
+            intake,
+            "POST",
+            "/v1/complaints",
+            headers={"Idempotency-Key": "bad-json-1", "content-type": "application/json"},
+            body=raw,
+        )
+        assert answer.status == 422, (raw, answer.body)
+        assert answer.body["message"]
+
+
+def test_a_body_over_64_kb_is_413(intake):
+    answer = submit(intake, description="x" * (65 * 1024))
+    assert answer.status == 413
+    assert "terlalu besar" in answer.body["message"]
+
+
+def test_tracking_shows_status_and_timeline_but_no_personal_data(intake):
+    receipt = submit(intake).body
+    answer = call(
+        intake,
+        "GET",
+        f"/v1/complaints/{receipt['ticket']}",
+        headers={"X-Tracking-Code": receipt["tracking_code"]},
+    )
+    assert answer.status == 200
+    assert answer.body["status"]["label"] == "Menunggu"
+    assert answer.body["timeline"][0]["description"] == "Pengaduan diterima"
+    assert answer.body["overdue"] is False
+    text = json.dumps(answer.body)
+    for personal in (NAME, NIK, "9876", receipt["tracking_code"]):
+        assert personal not in text
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_tracking_is_overdue_after_the_deadline(intake, clock):
+    receipt = submit(intake).body
+    clock.advance(timedelta(days=3, minutes=1))
+    answer = call(
+        intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": receipt["tracking_code"]}
+    )
+    assert answer.body["overdue"] is True
+
+
+def test_unknown_ticket_and_wrong_code_look_the_same(intake):
+    receipt = submit(intake).body
+    wrong_code = call(
+        intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": "AAAA-AAAA"}
+    )
+    unknown = call(intake, "GET", "/v1/complaints/2506-0000-0001", headers={"X-Tracking-Code": "AAAA-AAAA"})
+    malformed = call(intake, "GET", "/v1/complaints/abc", headers={"X-Tracking-Code": "AAAA-AAAA"})
+    assert wrong_code.status == unknown.status == malformed.status == 404
+    assert wrong_code.body == unknown.body == malformed.body
+
+
+def test_tracking_without_the_code_header_is_422(intake):
+    receipt = submit(intake).body
+    answer = call(intake, "GET", f"/v1/complaints/{receipt['ticket']}")
+    assert answer.status == 422
+
+
+def test_a_complaint_outside_desk_hours_is_accepted_and_flagged(intake, clock, dynamodb):
+    clock.set(datetime(2025, 6, 14, 13, 0, tzinfo=UTC))  # Saturday 20:00 WIB
+    answer = submit(intake, channel="web")
+    assert answer.status == 201
+    (item,) = complaint_items(dynamodb)
+    assert item["outside_hours"] == {"BOOL": True}
+    assert item["open_unit"] == {"S": "BIRO_PEM"}
+    assert item["unit_month"] == {"S": "BIRO_PEM#2025-06"}
+
+
+def test_openapi_document_and_swagger_ui_are_served(intake):
+    spec = call(intake, "GET", "/v1/openapi.json")
+    assert spec.status == 200
+    assert "/v1/complaints" in spec.body["paths"]
+    docs = call(intake, "GET", "/v1/docs")
+    assert docs.status == 200 and "swagger" in docs.body.lower()
+
+
+def test_an_unknown_path_is_a_json_404(intake):
+    answer = call(intake, "GET", "/v1/nothing-here")
+    assert answer.status == 404
+    assert answer.body["message"]

@@ -1,0 +1,93 @@
+"""Exactly-once intake under concurrency, DynamoDB call budgets, and no personal data in logs."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+
+from pendopo.storage.items import shared_connection
+from tests.integration.conftest import call
+from tests.integration.test_intake_api import NAME, NIK, PHONE, complaint_items, submit
+
+
+@pytest.fixture
+def dynamodb_calls(intake):
+    """Every DynamoDB operation our code sends, counted by a botocore event hook."""
+    seen: Counter[str] = Counter()
+
+    def count(model, **_kwargs):
+        seen[model.name] += 1
+
+    events = shared_connection().client.meta.events
+    events.register("before-call.dynamodb.*", count)
+    yield seen
+    events.unregister("before-call.dynamodb.*", count)
+
+
+def test_ten_concurrent_retries_create_exactly_one_complaint(intake, dynamodb):
+    # Given ten copies of one submission with the same Idempotency-Key, sent at once
+    start = threading.Barrier(10)
+    answers = []
+
+    def send():
+        start.wait()
+        answers.append(submit(intake, key="same-key-for-all-ten"))
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Then every answer is a 201 with the same ticket, and one complaint exists
+    assert [answer.status for answer in answers] == [201] * 10
+    assert len({answer.body["ticket"] for answer in answers}) == 1
+    assert len({answer.body["tracking_code"] for answer in answers}) == 1
+    assert len(complaint_items(dynamodb)) == 1
+
+
+def test_creating_a_complaint_is_one_transaction(intake, dynamodb_calls):
+    answer = submit(intake)
+    assert answer.status == 201
+    assert dict(dynamodb_calls) == {"TransactWriteItems": 1}
+
+
+def test_tracking_is_one_get_item(intake, dynamodb_calls):
+    receipt = submit(intake).body
+    dynamodb_calls.clear()
+    call(intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": receipt["tracking_code"]})
+    assert dict(dynamodb_calls) == {"GetItem": 1}
+
+
+def test_a_replayed_retry_costs_a_failed_transaction_and_one_read(intake, dynamodb_calls):
+    submit(intake)
+    dynamodb_calls.clear()
+    submit(intake)
+    assert dict(dynamodb_calls) == {"TransactWriteItems": 1, "GetItem": 1}
+
+
+def test_no_request_path_ever_scans(intake, dynamodb_calls):
+    receipt = submit(intake).body
+    submit(intake)  # replay
+    submit(intake, title="Judul yang lain sekali")  # reused key
+    for path in ("/v1/categories", "/v1/kiosk/info", "/v1/openapi.json", "/v1/docs"):
+        call(intake, "GET", path)
+    call(intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": "ZZZZ-ZZZZ"})
+    assert dynamodb_calls["Scan"] == 0
+    assert set(dynamodb_calls) <= {"TransactWriteItems", "GetItem"}
+
+
+def test_personal_data_never_reaches_the_logs(intake, capsys):
+    # Given requests that carry a distinctive name, NIK and phone number
+    receipt = submit(intake).body
+    submit(intake)
+    submit(intake, title="x")
+    call(intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": receipt["tracking_code"]})
+    # Then no log line or metric printed by the function contains them
+    output = capsys.readouterr()
+    logged = output.out + output.err
+    assert "Complaint created" in logged  # the logs were captured
+    phone_digits = PHONE.replace("-", "")[1:]
+    for personal in (NAME, NIK, phone_digits, receipt["tracking_code"]):
+        assert personal not in logged, personal
