@@ -95,7 +95,9 @@ def table_create_kwargs(
     return kwargs
 
 
-def ttl_attribute(logical_id: str = "ComplaintsTable", template: dict[str, Any] | None = None) -> str | None:
+def ttl_attribute(
+    logical_id: str = "ComplaintsTable", template: dict[str, Any] | None = None
+) -> str | None:
     template = template or load_template()
     spec = template["Resources"][logical_id]["Properties"].get("TimeToLiveSpecification")
     return spec["AttributeName"] if spec and spec.get("Enabled") else None

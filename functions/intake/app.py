@@ -182,7 +182,8 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
 def reused_key(_: IdempotencyKeyReused) -> Response[Any]:
     return error_response(
         HTTPStatus.CONFLICT,
-        "Idempotency-Key ini sudah dipakai untuk pengaduan lain. Buat kunci baru untuk pengaduan baru.",
+        "Idempotency-Key ini sudah dipakai untuk pengaduan lain. "
+        "Buat kunci baru untuk pengaduan baru.",
     )
 
 

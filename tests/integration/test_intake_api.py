@@ -17,7 +17,7 @@ def complaint_body(**overrides):
         "channel": "kiosk",
         "category": None,
         "title": "Lampu jalan mati",
-        "description": "Lampu penerangan jalan di Jl. Kebon Sirih sudah mati seminggu, rawan kejahatan.",
+        "description": "Lampu penerangan jalan di Jl. Kebon Sirih sudah mati seminggu, rawan.",
         "reporter": {"name": NAME, "nik": NIK, "phone": PHONE},
         "location": {"text": "Jl. Kebon Sirih No. 22", "lat": -6.1826, "lon": 106.8283},
     }
@@ -27,7 +27,11 @@ def complaint_body(**overrides):
 
 def submit(intake, key="key-0001-abcdef", **overrides):
     return call(
-        intake, "POST", "/v1/complaints", headers={"Idempotency-Key": key}, json=complaint_body(**overrides)
+        intake,
+        "POST",
+        "/v1/complaints",
+        headers={"Idempotency-Key": key},
+        json=complaint_body(**overrides),
     )
 
 
@@ -41,7 +45,13 @@ def test_categories_are_grouped_by_unit_with_indonesian_labels(intake):
     assert answer.status == 200
     units = {unit["code"]: unit for unit in answer.body["units"]}
     assert set(units) == {
-        "BPBUMD", "BIRO_PEM", "BIRO_ORB", "BIRO_PLH", "BIRO_PK", "BIRO_KESOS", "BIRO_DIKMENTAL"
+        "BPBUMD",
+        "BIRO_PEM",
+        "BIRO_ORB",
+        "BIRO_PLH",
+        "BIRO_PK",
+        "BIRO_KESOS",
+        "BIRO_DIKMENTAL",
     }
     assert "LAINNYA" in {c["code"] for c in units["BIRO_PEM"]["categories"]}
     assert units["BIRO_PLH"]["name"].startswith("Biro Pembangunan")
@@ -84,7 +94,9 @@ def test_a_new_complaint_gets_a_ticket_a_tracking_code_and_a_due_time_in_wib(int
 def test_a_complaint_without_a_category_goes_to_biro_pemerintahan(intake):
     body = complaint_body()
     del body["category"]
-    answer = call(intake, "POST", "/v1/complaints", headers={"Idempotency-Key": "no-category-1"}, json=body)
+    answer = call(
+        intake, "POST", "/v1/complaints", headers={"Idempotency-Key": "no-category-1"}, json=body
+    )
     assert answer.status == 201
     assert answer.body["unit"]["code"] == "BIRO_PEM"
     assert answer.body["category"]["code"] == "LAINNYA"
@@ -185,7 +197,10 @@ def test_tracking_is_overdue_after_the_deadline(intake, clock):
     receipt = submit(intake).body
     clock.advance(timedelta(days=3, minutes=1))
     answer = call(
-        intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": receipt["tracking_code"]}
+        intake,
+        "GET",
+        f"/v1/complaints/{receipt['ticket']}",
+        headers={"X-Tracking-Code": receipt["tracking_code"]},
     )
     assert answer.body["overdue"] is True
 
@@ -193,9 +208,14 @@ def test_tracking_is_overdue_after_the_deadline(intake, clock):
 def test_unknown_ticket_and_wrong_code_look_the_same(intake):
     receipt = submit(intake).body
     wrong_code = call(
-        intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": "AAAA-AAAA"}
+        intake,
+        "GET",
+        f"/v1/complaints/{receipt['ticket']}",
+        headers={"X-Tracking-Code": "AAAA-AAAA"},
     )
-    unknown = call(intake, "GET", "/v1/complaints/2506-0000-0001", headers={"X-Tracking-Code": "AAAA-AAAA"})
+    unknown = call(
+        intake, "GET", "/v1/complaints/2506-0000-0001", headers={"X-Tracking-Code": "AAAA-AAAA"}
+    )
     malformed = call(intake, "GET", "/v1/complaints/abc", headers={"X-Tracking-Code": "AAAA-AAAA"})
     assert wrong_code.status == unknown.status == malformed.status == 404
     assert wrong_code.body == unknown.body == malformed.body

@@ -56,7 +56,12 @@ def test_creating_a_complaint_is_one_transaction(intake, dynamodb_calls):
 def test_tracking_is_one_get_item(intake, dynamodb_calls):
     receipt = submit(intake).body
     dynamodb_calls.clear()
-    call(intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": receipt["tracking_code"]})
+    call(
+        intake,
+        "GET",
+        f"/v1/complaints/{receipt['ticket']}",
+        headers={"X-Tracking-Code": receipt["tracking_code"]},
+    )
     assert dict(dynamodb_calls) == {"GetItem": 1}
 
 
@@ -73,7 +78,12 @@ def test_no_request_path_ever_scans(intake, dynamodb_calls):
     submit(intake, title="Judul yang lain sekali")  # reused key
     for path in ("/v1/categories", "/v1/kiosk/info", "/v1/openapi.json", "/v1/docs"):
         call(intake, "GET", path)
-    call(intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": "ZZZZ-ZZZZ"})
+    call(
+        intake,
+        "GET",
+        f"/v1/complaints/{receipt['ticket']}",
+        headers={"X-Tracking-Code": "ZZZZ-ZZZZ"},
+    )
     assert dynamodb_calls["Scan"] == 0
     assert set(dynamodb_calls) <= {"TransactWriteItems", "GetItem"}
 
@@ -83,7 +93,12 @@ def test_personal_data_never_reaches_the_logs(intake, capsys):
     receipt = submit(intake).body
     submit(intake)
     submit(intake, title="x")
-    call(intake, "GET", f"/v1/complaints/{receipt['ticket']}", headers={"X-Tracking-Code": receipt["tracking_code"]})
+    call(
+        intake,
+        "GET",
+        f"/v1/complaints/{receipt['ticket']}",
+        headers={"X-Tracking-Code": receipt["tracking_code"]},
+    )
     # Then no log line or metric printed by the function contains them
     output = capsys.readouterr()
     logged = output.out + output.err

@@ -35,7 +35,9 @@ def test_indonesian_phone_numbers_are_normalised_to_plus_62(typed, stored):
     assert normalize_phone(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["12345", "+1 415 555 0100", "0812", "08123456789012345", "0812abc4567"])
+@pytest.mark.parametrize(
+    "typed", ["12345", "+1 415 555 0100", "0812", "08123456789012345", "0812abc4567"]
+)
 def test_other_phone_numbers_are_refused_with_an_indonesian_message(typed):
     with pytest.raises(ValidationError) as raised:
         Reporter.model_validate(_reporter(phone=typed))

@@ -109,7 +109,9 @@ class Reporter(StrictModel):
     phone: Phone = Field(description="Nomor telepon Indonesia; disimpan dalam bentuk +62")
     email: Email | None = None
     anonymous: bool = Field(default=False, description="Identitas disembunyikan dari petugas")
-    confidential: bool = Field(default=False, description="Pengaduan tidak pernah ditampilkan publik")
+    confidential: bool = Field(
+        default=False, description="Pengaduan tidak pernah ditampilkan publik"
+    )
 
 
 class Location(StrictModel):
@@ -135,7 +137,8 @@ class ComplaintDetails(StrictModel):
     """What every channel asks of the reporter."""
 
     category: CategoryCode | None = Field(
-        default=None, description="Kode kategori; kosong berarti 'Lainnya' (diverifikasi Biro Pemerintahan)"
+        default=None,
+        description="Kode kategori; kosong berarti 'Lainnya' (diverifikasi Biro Pemerintahan)",
     )
     title: str = Field(min_length=5, max_length=150, description="Judul singkat pengaduan")
     description: str = Field(min_length=20, max_length=4000, description="Uraian pengaduan")

@@ -11,13 +11,16 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Channel, ComplaintDetails
-from pendopo.domain.identifiers import normalize_ticket, normalize_tracking_code, tracking_code_matches
-from pendopo.domain.intake import IntakeRules, NewComplaint, register_complaint, with_new_ticket
 from pendopo.domain.holidays_id import WorkingCalendar
+from pendopo.domain.identifiers import (
+    normalize_ticket,
+    normalize_tracking_code,
+    tracking_code_matches,
+)
+from pendopo.domain.intake import IntakeRules, NewComplaint, register_complaint, with_new_ticket
 from pendopo.domain.sessions import SessionCalendar
 from pendopo.domain.sla import from_settings as sla_from_settings
 from pendopo.domain.status import Role
@@ -85,11 +88,15 @@ class IntakeService:
         """Create the complaint once; a retry with the same key gets the first answer."""
         asked = fingerprint(details, channel, actor)
         now = self._clock.now()
-        new = register_complaint(details, channel, now=now, rules=self._rules, actor=actor, role=role)
+        new = register_complaint(
+            details, channel, now=now, rules=self._rules, actor=actor, role=role
+        )
         for attempt in range(MAX_ATTEMPTS):
             answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)
             try:
-                self._store.create(new.complaint, new.event, self._record(idempotency_key, asked, new, answer))
+                self._store.create(
+                    new.complaint, new.event, self._record(idempotency_key, asked, new, answer)
+                )
             except TicketTaken:
                 new = with_new_ticket(new)
                 continue

@@ -15,7 +15,14 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from pendopo.domain.clock import from_iso, to_utc_iso, to_wib
-from pendopo.domain.complaint import AuditEvent, Complaint, Location, Reporter, TimelineEntry
+from pendopo.domain.complaint import (
+    AuditEvent,
+    Channel,
+    Complaint,
+    Location,
+    Reporter,
+    TimelineEntry,
+)
 from pendopo.domain.status import Status
 from pendopo.storage.items import (
     COMPLAINT_SK,
@@ -51,14 +58,22 @@ class IdempotencyRecord:
     expires_at: datetime
 
 
-def index_keys(complaint: Complaint) -> dict[str, str | None]:
+@dataclass(frozen=True, slots=True)
+class IndexKeys:
     """The index attributes of a complaint, derived in one place."""
-    month = to_wib(complaint.received_at).strftime("%Y-%m")
-    return {
-        "open_unit": complaint.unit if complaint.status.clock_running else None,
-        "unit_month": f"{complaint.unit}#{month}",
-        "unit_status": f"{complaint.unit}#{complaint.status.value}",
-    }
+
+    open_unit: str | None  # sparse: only while the 3-day clock runs
+    unit_month: str
+    unit_status: str
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> IndexKeys:
+        month = to_wib(complaint.received_at).strftime("%Y-%m")
+        return cls(
+            open_unit=complaint.unit if complaint.status.clock_running else None,
+            unit_month=f"{complaint.unit}#{month}",
+            unit_status=f"{complaint.unit}#{complaint.status.value}",
+        )
 
 
 def event_sort_key(event: AuditEvent) -> str:
@@ -122,7 +137,10 @@ _COMPLAINT, _IDEMPOTENCY = 0, 2
 
 def _create_failure(error: TransactWriteError) -> Exception:
     codes = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-    if "TransactionConflict" in codes or error.cause_response_code == "TransactionInProgressException":
+    if (
+        "TransactionConflict" in codes
+        or error.cause_response_code == "TransactionInProgressException"
+    ):
         return WriteConflict(str(error))
     if len(codes) > _IDEMPOTENCY and codes[_IDEMPOTENCY] == "ConditionalCheckFailed":
         return IdempotencyKeyTaken(str(error))
@@ -132,6 +150,7 @@ def _create_failure(error: TransactWriteError) -> Exception:
 
 
 def _complaint_item(complaint: Complaint) -> ComplaintItem:
+    keys = IndexKeys.of(complaint)
     return ComplaintItem(
         complaint_pk(complaint.ticket),
         COMPLAINT_SK,
@@ -153,7 +172,9 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         outside_hours=complaint.outside_hours,
         timeline=[_timeline_entry(entry) for entry in complaint.timeline],
         entered_by=complaint.entered_by,
-        **index_keys(complaint),
+        open_unit=keys.open_unit,
+        unit_month=keys.unit_month,
+        unit_status=keys.unit_status,
     )
 
 
@@ -165,7 +186,7 @@ def _complaint_from_item(item: ComplaintItem) -> Complaint:
     return Complaint(
         ticket=item.ticket,
         tracking_hash=item.tracking_hash,
-        channel=item.channel,
+        channel=Channel(item.channel),
         category=item.category,
         unit=item.unit,
         title=item.title,

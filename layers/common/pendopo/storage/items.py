@@ -18,7 +18,7 @@ All models share one connection (one botocore client), bound at cold start by
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -81,7 +81,8 @@ class UnitStatusIndex(GlobalSecondaryIndex["ComplaintItem"]):
 
 
 class TableItem(Model):
-    Meta: ClassVar[Any] = _Meta
+    # One Meta object for every item model, re-pointed by bind_table.
+    Meta = _Meta  # type: ignore[assignment]
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
