@@ -54,6 +54,10 @@ service = IntakeService(
 )
 
 
+class ComplaintNotFound(Exception):
+    """No complaint with this ticket and tracking code."""
+
+
 class CategoryView(BaseModel):
     code: str
     label: str
@@ -151,7 +155,7 @@ def track_complaint(
 ) -> Response[Tracking]:
     view = service.track(ticket, x_tracking_code)
     if view is None:
-        return error_response(HTTPStatus.NOT_FOUND, NOT_FOUND_MESSAGE)
+        raise ComplaintNotFound
     return Response(
         status_code=HTTPStatus.OK.value,
         content_type=content_types.APPLICATION_JSON,
@@ -176,6 +180,12 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
         "Data yang dikirim belum benar. Periksa kembali isian yang ditandai.",
         errors=field_errors(error.errors()),
     )
+
+
+@app.exception_handler(ComplaintNotFound)
+def complaint_not_found(_: ComplaintNotFound) -> Response[Any]:
+    # The same answer for an unknown ticket and a wrong code: nothing to probe.
+    return error_response(HTTPStatus.NOT_FOUND, NOT_FOUND_MESSAGE)
 
 
 @app.exception_handler(IdempotencyKeyReused)

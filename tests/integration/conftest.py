@@ -19,8 +19,8 @@ from pendopo.domain.clock import FixedClock
 from pendopo.storage.items import bind_table
 from tests.conftest import TEST_TABLE
 
-# Monday 9 June 2025, 08:00 WIB: the Pendopo desks are open.
-DESK_HOURS_MORNING = datetime(2025, 6, 9, 1, 0, tzinfo=UTC)
+# Tuesday 10 June 2025, 08:00 WIB: the Pendopo desks are open.
+DESK_HOURS_MORNING = datetime(2025, 6, 10, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_kiosk_info_on_a_saturday_points_to_monday(intake, clock):
 
 
 def test_a_new_complaint_gets_a_ticket_a_tracking_code_and_a_due_time_in_wib(intake, dynamodb):
-    # Given a kiosk submission at Monday 08:00 WIB with a category of Biro PLH
+    # Given a kiosk submission at Tuesday 08:00 WIB with the "Lainnya" category
     # When it is submitted
     answer = submit(intake, category="LAINNYA")
     # Then it is created with a readable ticket and a due time 3 days later in WIB
@@ -84,9 +84,9 @@ def test_a_new_complaint_gets_a_ticket_a_tracking_code_and_a_due_time_in_wib(int
     assert re.match(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$", receipt["tracking_code"])
     assert receipt["status"] == {"code": "waiting", "label": "Menunggu"}
     assert receipt["unit"]["code"] == "BIRO_PEM"
-    assert receipt["received_at"] == "2025-06-09T08:00:00+07:00"
-    assert receipt["due_at"] == "2025-06-12T08:00:00+07:00"
-    assert receipt["due_at_text"] == "12 Jun 2025 08:00 WIB"
+    assert receipt["received_at"] == "2025-06-10T08:00:00+07:00"
+    assert receipt["due_at"] == "2025-06-13T08:00:00+07:00"
+    assert receipt["due_at_text"] == "13 Jun 2025 08:00 WIB"
     assert answer.headers["Idempotent-Replayed"] == "false"
     assert len(complaint_items(dynamodb)) == 1
 
