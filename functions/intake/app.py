@@ -23,7 +23,7 @@ from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.views import Receipt, Tracking
 from pendopo.http import body_size, error_response, field_errors, too_large_response
-from pendopo.observability import logger, metrics, tracer
+from pendopo.observability import logger, metrics
 from pendopo.services.intake import (
     IdempotencyKeyReused,
     IntakeBusy,
@@ -213,7 +213,6 @@ def not_found(_: Exception) -> Response[Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if body_size(event) > settings.max_body_bytes:
