@@ -73,7 +73,7 @@ def _place(text: str, lat: float, lon: float) -> dict[str, Any]:
 DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     DemoComplaint(
         channel="kiosk",
-        category_hints=("JALAN_RUSAK", "JALAN", "jalan rusak", "jalan berlubang", "jalan"),
+        category_hints=("ROAD", "jalan rusak"),
         title="Jalan berlubang di Jl. Daan Mogot dekat Halte Pesing",
         description=(
             "Ada lubang besar di lajur kiri Jl. Daan Mogot arah Grogol, sekitar 50 meter "
@@ -85,15 +85,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="web",
-        category_hints=(
-            "DRAINASE",
-            "SALURAN",
-            "BANJIR",
-            "drainase",
-            "saluran",
-            "banjir",
-            "genangan",
-        ),
+        category_hints=("FLOOD_DRAINAGE", "drainase", "banjir"),
         title="Saluran air tersumbat, banjir tiap hujan di Kelapa Gading",
         description=(
             "Saluran air di Jl. Boulevard Raya blok QJ tersumbat lumpur dan sampah. Setiap "
@@ -105,7 +97,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="kiosk",
-        category_hints=("SAMPAH", "KEBERSIHAN", "sampah", "kebersihan"),
+        category_hints=("WASTE", "sampah"),
         title="Tumpukan sampah liar di bantaran Kali Ciliwung",
         description=(
             "Sampah rumah tangga menumpuk di bantaran Kali Ciliwung dekat jembatan Kampung "
@@ -117,7 +109,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="web",
-        category_hints=("PJU", "PENERANGAN", "LAMPU", "penerangan", "lampu"),
+        category_hints=("STREET_LIGHTING", "penerangan jalan"),
         title="Lampu penerangan jalan mati di Jl. RE Martadinata",
         description=(
             "Sekitar sepuluh tiang lampu penerangan jalan di Jl. RE Martadinata arah Tanjung "
@@ -129,7 +121,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="kiosk",
-        category_hints=("KESEHATAN", "PUSKESMAS", "puskesmas", "kesehatan"),
+        category_hints=("HEALTH_SERVICES", "puskesmas", "layanan kesehatan"),
         title="Antrean layanan Puskesmas Kecamatan Tebet terlalu lama",
         description=(
             "Saya datang pukul 07.00 untuk berobat dan baru dilayani pukul 13.00. Nomor antrean "
@@ -141,7 +133,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="web",
-        category_hints=("ADMINDUK", "KEPENDUDUKAN", "KTP", "kependudukan", "ktp", "dukcapil"),
+        category_hints=("CIVIL_REGISTRY", "ktp", "kependudukan"),
         title="KTP elektronik belum jadi setelah tiga bulan",
         description=(
             "Saya merekam data KTP elektronik di Kelurahan Cipinang Muara pada bulan Maret, "
@@ -153,7 +145,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="kiosk",
-        category_hints=("PENDIDIKAN", "KJP", "SEKOLAH", "pendidikan", "sekolah", "kjp"),
+        category_hints=("EDUCATION_AID", "kjp"),
         title="Dana KJP Plus anak saya belum cair semester ini",
         description=(
             "Anak saya kelas 8 di SMP negeri di Cilincing terdaftar sebagai penerima KJP Plus, "
@@ -165,7 +157,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="web",
-        category_hints=("TRANSPORTASI", "ANGKUTAN", "PERHUBUNGAN", "transportasi", "angkutan"),
+        category_hints=("BUMD_TRANSJAKARTA", "transjakarta", "angkutan umum"),
         title="Bus Transjakarta koridor 1 sering terlambat pada jam sibuk",
         description=(
             "Pada jam sibuk pagi, penumpang di Halte Bundaran HI harus menunggu lebih dari 25 "
@@ -177,7 +169,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="kiosk",
-        category_hints=("KETERTIBAN", "TRANTIB", "PKL", "ketertiban", "pedagang"),
+        category_hints=("PUBLIC_ORDER", "pkl", "ketertiban"),
         title="Pedagang kaki lima menutup trotoar di Pasar Minggu",
         description=(
             "Trotoar di depan Stasiun Pasar Minggu dipenuhi lapak pedagang kaki lima sehingga "
@@ -189,7 +181,7 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="web",
-        category_hints=("SOSIAL", "BANSOS", "PMKS", "sosial", "terlantar"),
+        category_hints=("SOCIAL_NEGLECT", "telantar", "terlantar"),
         title="Lansia terlantar tinggal di kolong jembatan Gunung Sahari",
         description=(
             "Seorang nenek sekitar 70 tahun tinggal sendirian di kolong jembatan Jl. Gunung "
@@ -201,20 +193,20 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
     ),
     DemoComplaint(
         channel="kiosk",
-        category_hints=("POHON", "TAMAN", "PERTAMANAN", "pohon", "taman", "hutan kota"),
-        title="Pohon tumbang menutup sebagian Jl. Kemang Raya",
+        category_hints=("PARKING", "parkir"),
+        title="Juru parkir liar memungut tarif di depan toko Jl. Kemang Raya",
         description=(
-            "Sebuah pohon angsana besar tumbang setelah hujan angin kemarin sore dan menutup "
-            "separuh badan Jl. Kemang Raya. Batangnya masih di lokasi dan menimpa kabel "
-            "utilitas di sisi jalan."
+            "Setiap malam juru parkir tanpa rompi resmi memungut Rp10.000 per motor di depan "
+            "deretan toko Jl. Kemang Raya dan tidak memberi karcis. Kendaraan diparkir sampai "
+            "dua lapis sehingga jalan macet."
         ),
         reporter=_reporter("Joko Prasetyo", "087711122334", nik="3171041709880011"),
         location=_place("Jl. Kemang Raya, Mampang Prapatan, Jakarta Selatan", -6.2600, 106.8140),
     ),
     DemoComplaint(
         channel="web",
-        category_hints=("PERUMAHAN", "RUSUN", "AIR_BERSIH", "perumahan", "rusun", "air minum"),
-        title="Air bersih di Rusunawa Marunda mati tiga hari",
+        category_hints=("BUMD_PAM_JAYA", "pam jaya", "air bersih"),
+        title="Air PAM di Rusunawa Marunda mati tiga hari",
         description=(
             "Pasokan air bersih di Blok C Rusunawa Marunda mati sejak tiga hari lalu. Warga "
             "harus membeli air jeriken dengan harga mahal dan belum ada pemberitahuan dari "
@@ -331,9 +323,10 @@ def _error_summary(response: requests.Response) -> str:
 
 def format_results(results: list[DemoResult]) -> str:
     """A table for the terminal: ticket, tracking code, channel, category, title."""
-    lines = [f"{'Tiket':<16}{'Kode lacak':<12}{'Kanal':<7}{'Kategori':<22}Judul"]
+    width = max([len("Kategori"), *(len(r.category) for r in results)]) + 2
+    lines = [f"{'Tiket':<16}{'Kode lacak':<12}{'Kanal':<7}{'Kategori':<{width}}Judul"]
     lines += [
-        f"{r.ticket:<16}{r.tracking_code:<12}{r.channel:<7}{r.category:<22}{r.title}"
+        f"{r.ticket:<16}{r.tracking_code:<12}{r.channel:<7}{r.category:<{width}}{r.title}"
         for r in results
     ]
     return "\n".join(lines)

@@ -31,7 +31,7 @@ from urllib.parse import unquote
 from infra.local.events import http_api_event, lambda_context
 from infra.template import REPO_ROOT, HttpRoute, http_routes, load_template
 
-log = logging.getLogger("pendopo.gateway")
+log = logging.getLogger(__name__)
 
 DEFAULT_STATIC_DIR = REPO_ROOT / "web"
 # API Gateway HTTP APIs refuse request bodies over 10 MB with 413.
@@ -426,9 +426,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 source_ip=self.client_address[0],
             )
             response = self.server.app.handle(request)
-        self._send(response)
         elapsed_ms = (time.perf_counter() - started) * 1000
+        # Logged before the response is written, so a client that has its answer can
+        # rely on the line being there (the tests do).
         log.info("%s %s %d %.1fms", self.command, raw_path, response.status, elapsed_ms)
+        self._send(response)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
 
@@ -437,9 +439,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if _announced_length(self.headers.get("content-length")) <= MAX_BODY_BYTES:
             return super().handle_expect_100()
         self.close_connection = True
+        log.info("%s %s %d %.1fms", self.command, self.path.partition("?")[0], 413, 0.0)
         self._send(json_message(413, "Request Entity Too Large"))
-        raw_path = self.path.partition("?")[0]
-        log.info("%s %s %d %.1fms", self.command, raw_path, 413, 0.0)
         return False
 
     def _read_body(self) -> bytes | None:

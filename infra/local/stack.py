@@ -37,7 +37,7 @@ DUMMY_CREDENTIAL = "testing"
 # while the stack runs so that only the values set here count.
 _SHADOWED_PREFIXES = ("AWS_ENDPOINT_URL_", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN")
 
-log = logging.getLogger("pendopo.stack")
+log = logging.getLogger(__name__)
 
 
 def _ensure_import_paths() -> None:
@@ -278,9 +278,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # werkzeug (moto's server) would log every AWS call the handlers make.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # Access lines of the gateway; libraries only when something is wrong (werkzeug,
+    # moto's server, would otherwise log every AWS call the handlers make). The
+    # handlers log through Powertools to stdout, as in Lambda.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("infra").setLevel(logging.INFO)
     stack = LocalStack(port=args.port, moto_port=args.moto_port, table_name=args.table)
     try:
         stack.start()

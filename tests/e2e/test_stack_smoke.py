@@ -1,10 +1,13 @@
-"""The local stack answers over HTTP: the API document is served, unknown paths are 404."""
+"""The local stack answers over HTTP: API document, 404s, demo data through intake."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 import requests
 
+from infra.local.demo import DEMO_COMPLAINTS, load_demo
 from infra.local.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
@@ -25,3 +28,16 @@ def test_unknown_path_is_404(local_stack: LocalStack) -> None:
     response = requests.get(f"{local_stack.api_url}/nope", timeout=30)
     assert response.status_code == 404
     assert response.json() == {"message": "Not Found"}
+
+
+def test_demo_complaints_go_through_the_intake_api(local_stack: LocalStack) -> None:
+    # Given the running stack and its real intake function
+    # When the demo loader submits its complaints over HTTP
+    results = load_demo(local_stack.api_url)
+    # Then each gets a ticket and tracking code, in the category it was written for
+    assert len(results) == len(DEMO_COMPLAINTS)
+    assert all(re.fullmatch(r"\d{4}-\d{4}-\d{4}", r.ticket) for r in results)
+    assert len({r.ticket for r in results}) == len(results)
+    assert [r.category for r in results] == [c.category_hints[0] for c in DEMO_COMPLAINTS]
+    # And loading again replays the same receipts instead of duplicating complaints
+    assert [r.ticket for r in load_demo(local_stack.api_url)] == [r.ticket for r in results]
