@@ -23,6 +23,7 @@ from typing import Any
 
 import boto3
 
+from infra.moto_isolation import serialize_moto_dynamodb
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 
 LOCAL_HOST = "127.0.0.1"
@@ -208,6 +209,10 @@ class LocalStack:
         from moto.server import ThreadedMotoServer
 
         _check_port_free(LOCAL_HOST, self._moto_port)
+        # moto's threaded server would let two conditional writes race; real DynamoDB
+        # does not (see infra.moto_isolation). The server runs in this process, so the
+        # patch applies to it.
+        serialize_moto_dynamodb()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
 
@@ -283,6 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # handlers log through Powertools to stdout, as in Lambda.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("infra").setLevel(logging.INFO)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     stack = LocalStack(port=args.port, moto_port=args.moto_port, table_name=args.table)
     try:
         stack.start()
