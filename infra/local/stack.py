@@ -23,6 +23,7 @@ from typing import Any
 
 import boto3
 
+from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway
 from infra.moto_isolation import serialize_moto_dynamodb
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 
@@ -38,8 +39,6 @@ DUMMY_CREDENTIAL = "testing"
 # while the stack runs so that only the values set here count.
 _SHADOWED_PREFIXES = ("AWS_ENDPOINT_URL_", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN")
 
-log = logging.getLogger(__name__)
-
 
 def _ensure_import_paths() -> None:
     """Handlers import ``functions.*`` and ``pendopo.*`` as they do in Lambda.
@@ -50,12 +49,6 @@ def _ensure_import_paths() -> None:
     for path in (REPO_ROOT, REPO_ROOT / "layers" / "common"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
-
-
-_ensure_import_paths()
-
-# After the path fix: the gateway's handlers live under those paths.
-from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway  # noqa: E402
 
 
 class PortInUseError(OSError):
@@ -153,6 +146,7 @@ class LocalStack:
         return f"http://{host}:{port}"
 
     def start(self) -> None:
+        _ensure_import_paths()
         try:
             self._start_moto()
             self.env = local_environment(self.moto_url, self.table_name)
