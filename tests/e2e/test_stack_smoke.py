@@ -8,12 +8,12 @@ import pytest
 import requests
 
 from infra.local.demo import DEMO_COMPLAINTS, load_demo
-from infra.local.stack import LocalStack
+from tests.e2e.conftest import RunningStack
 
 pytestmark = pytest.mark.e2e
 
 
-def test_openapi_document_is_served(local_stack: LocalStack) -> None:
+def test_openapi_document_is_served(local_stack: RunningStack) -> None:
     # Given the local stack is running
     # When a client asks for the API description
     response = requests.get(f"{local_stack.api_url}/v1/openapi.json", timeout=30)
@@ -24,13 +24,13 @@ def test_openapi_document_is_served(local_stack: LocalStack) -> None:
     assert "/v1/complaints" in document["paths"]
 
 
-def test_unknown_path_is_404(local_stack: LocalStack) -> None:
+def test_unknown_path_is_404(local_stack: RunningStack) -> None:
     response = requests.get(f"{local_stack.api_url}/nope", timeout=30)
     assert response.status_code == 404
     assert response.json() == {"message": "Not Found"}
 
 
-def test_demo_complaints_go_through_the_intake_api(local_stack: LocalStack) -> None:
+def test_demo_complaints_go_through_the_intake_api(local_stack: RunningStack) -> None:
     # Given the running stack and its real intake function
     # When the demo loader submits its complaints over HTTP
     results = load_demo(local_stack.api_url)
