@@ -43,6 +43,7 @@ test-unit: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy layers/common functions infra
 	env -u AWS_PROFILE $(VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_DEFAULT_REGION)
 	$(VENV)/bin/cfn-lint template.yaml --regions $(AWS_DEFAULT_REGION)

@@ -1,0 +1,49 @@
+"""The pynamodb models and template.yaml describe the same table and indexes."""
+
+from infra.template import load_template, table_create_kwargs
+from pendopo.storage.items import ComplaintItem, TableItem
+
+
+def _template_table():
+    return load_template()["Resources"]["ComplaintsTable"]["Properties"]
+
+
+def _key_schema(schema):
+    return {entry["KeyType"]: entry["AttributeName"] for entry in schema}
+
+
+def test_the_table_keys_match():
+    model_keys = _key_schema(TableItem._get_schema()["key_schema"])
+    assert model_keys == _key_schema(_template_table()["KeySchema"])
+
+
+def test_every_model_index_exists_in_the_template_with_the_same_keys():
+    template_indexes = {
+        index["IndexName"]: _key_schema(index["KeySchema"])
+        for index in _template_table()["GlobalSecondaryIndexes"]
+    }
+    model_indexes = {
+        index["index_name"]: _key_schema(index["key_schema"])
+        for index in ComplaintItem._get_schema()["global_secondary_indexes"]
+    }
+    assert model_indexes == template_indexes
+    # The models read every attribute from the indexes, so each projects ALL.
+    for index in _template_table()["GlobalSecondaryIndexes"]:
+        assert index["Projection"] == {"ProjectionType": "ALL"}
+
+
+def test_the_ttl_attribute_is_the_one_idempotency_records_carry():
+    from pendopo.storage.items import IdempotencyItem
+
+    ttl = _template_table()["TimeToLiveSpecification"]["AttributeName"]
+    assert ttl in IdempotencyItem.get_attributes()
+
+
+def test_the_local_stack_creates_the_template_table():
+    kwargs = table_create_kwargs("pendopo-local-complaints")
+    assert kwargs["KeySchema"] == _template_table()["KeySchema"]
+    assert [i["IndexName"] for i in kwargs["GlobalSecondaryIndexes"]] == [
+        "open_by_due",
+        "unit_month",
+        "unit_status",
+    ]
