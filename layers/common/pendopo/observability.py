@@ -11,7 +11,13 @@ every cold start, more than a third of what boto3 itself costs.
 
 from __future__ import annotations
 
+import warnings
+
 from aws_lambda_powertools import Logger, Metrics
+
+# Routes that record no business metric (reads) are normal here; Powertools
+# would warn about each of them in every invocation's log.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 SERVICE = "pendopo"
 

@@ -38,7 +38,8 @@ def register_complaint(
     actor: str = CITIZEN_ACTOR,
     role: Role = Role.CITIZEN,
 ) -> NewComplaint:
-    received_at = now.astimezone(UTC)
+    # Milliseconds are what storage keeps, so a complaint reads back as written.
+    received_at = now.astimezone(UTC).replace(microsecond=now.microsecond // 1000 * 1000)
     status = next_status(Action.SUBMIT, None, role)
     category = details.category or FALLBACK_CATEGORY
     unit = rules.taxonomy.unit_for(category).code

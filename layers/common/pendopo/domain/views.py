@@ -9,11 +9,17 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from pendopo.domain.clock import format_wib, to_wib
+from pendopo.domain.clock import format_wib
+from pendopo.domain.clock import to_wib as _to_wib
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.sla import is_overdue
 from pendopo.domain.status import ACTION_LABELS, Status
 from pendopo.domain.taxonomy import Taxonomy
+
+
+def to_wib(moment: datetime) -> datetime:
+    """WIB to the second: what people and clients need, without stored milliseconds."""
+    return _to_wib(moment).replace(microsecond=0)
 
 
 class CodeLabel(BaseModel):
