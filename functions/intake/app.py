@@ -7,22 +7,31 @@ answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.complaint import PublicSubmission
+from pendopo.domain.complaint import Channel, PublicSubmission
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
-from pendopo.domain.taxonomy import load_taxonomy
-from pendopo.domain.views import Receipt, Tracking
-from pendopo.http import body_size, error_response, field_errors, too_large_response
+from pendopo.domain.views import Categories, Receipt, Tracking, categories
+from pendopo.http import (
+    error_response,
+    field_errors,
+    guard_json_request,
+    parse_json_body,
+)
 from pendopo.observability import logger, metrics
 from pendopo.services.intake import (
     IdempotencyKeyReused,
@@ -35,11 +44,17 @@ from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.items import bind_table
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
+API_VERSION = "1.0.0"
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,128}$"
 NOT_FOUND_MESSAGE = "Pengaduan tidak ditemukan. Periksa nomor tiket dan kode pelacakan."
+ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
+    413: {"description": "Isi permintaan terlalu besar"},
+    415: {"description": "Isi permintaan bukan JSON"},
+    422: {"description": "Data tidak valid; `errors` menyebut kolom dan pesannya"},
+}
 
-app = APIGatewayHttpResolver(enable_validation=True)
-app.enable_swagger(path="/v1/docs", title=API_TITLE, version="1.0.0")
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+app.enable_swagger(path="/v1/docs", title=API_TITLE, version=API_VERSION)
 
 settings = get_settings()
 clock: Clock = SystemClock()
@@ -58,55 +73,9 @@ class ComplaintNotFound(Exception):
     """No complaint with this ticket and tracking code."""
 
 
-class CategoryView(BaseModel):
-    code: str
-    label: str
-    topic: str
-    hint: str | None = None
-
-
-class UnitCategories(BaseModel):
-    code: str
-    name: str
-    asisten: str
-    categories: list[CategoryView]
-
-
-class TopicView(BaseModel):
-    code: str
-    label: str
-    categories: list[str]
-
-
-class Categories(BaseModel):
-    units: list[UnitCategories]
-    topics: list[TopicView]
-
-
 @app.get("/v1/categories", summary="Daftar kategori pengaduan, dikelompokkan per unit")
 def list_categories() -> Categories:
-    taxonomy = load_taxonomy()
-    units = [
-        UnitCategories(
-            code=unit.code,
-            name=unit.name,
-            asisten=taxonomy.asisten_of(unit.code).name,
-            categories=[
-                CategoryView(code=c.code, label=c.label, topic=c.topic, hint=c.hint)
-                for c in taxonomy.categories_of(unit.code)
-            ],
-        )
-        for unit in taxonomy.units.values()
-    ]
-    topics = [
-        TopicView(
-            code=topic.code,
-            label=topic.label,
-            categories=[c.code for c in taxonomy.categories.values() if c.topic == topic.code],
-        )
-        for topic in taxonomy.topics.values()
-    ]
-    return Categories(units=units, topics=topics)
+    return categories(rules.taxonomy)
 
 
 @app.get("/v1/kiosk/info", summary="Informasi program dan jam layanan Pendopo")
@@ -120,7 +89,8 @@ def get_kiosk_info() -> KioskInfo:
     responses={
         201: {"description": "Pengaduan diterima"},
         409: {"description": "Idempotency-Key sudah dipakai untuk pengaduan lain"},
-        413: {"description": "Isi permintaan terlalu besar"},
+        503: {"description": "Sistem sibuk; kirim ulang dengan Idempotency-Key yang sama"},
+        **ERROR_RESPONSES,
     },
 )
 def submit_complaint(
@@ -133,7 +103,7 @@ def submit_complaint(
         ),
     ],
 ) -> Response[Receipt]:
-    submitted = service.submit(submission, submission.channel, idempotency_key)
+    submitted = service.submit(submission, Channel(submission.channel), idempotency_key)
     return Response(
         status_code=HTTPStatus.CREATED.value,
         content_type=content_types.APPLICATION_JSON,
@@ -145,15 +115,16 @@ def submit_complaint(
 @app.get(
     "/v1/complaints/<ticket>",
     summary="Lacak pengaduan dengan nomor tiket dan kode pelacakan",
-    responses={404: {"description": "Tidak ditemukan"}},
+    responses={404: {"description": "Tidak ditemukan"}, 422: ERROR_RESPONSES[422]},
 )
 def track_complaint(
-    ticket: Annotated[str, Path(max_length=20)],
+    ticket: Annotated[str, Path(max_length=40)],
     x_tracking_code: Annotated[
         str, Header(max_length=20, description="Kode pelacakan (tidak pernah di URL)")
     ],
 ) -> Response[Tracking]:
-    view = service.track(ticket, x_tracking_code)
+    # The path segment arrives as sent: "2506%204821%207734" for a ticket typed with spaces.
+    view = service.track(unquote(ticket), x_tracking_code)
     if view is None:
         raise ComplaintNotFound
     return Response(
@@ -164,12 +135,17 @@ def track_complaint(
     )
 
 
+@cache
+def _openapi_json() -> str:
+    return app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION)
+
+
 @app.get("/v1/openapi.json", include_in_schema=False)
 def openapi_document() -> Response[str]:
     return Response(
         status_code=HTTPStatus.OK.value,
         content_type=content_types.APPLICATION_JSON,
-        body=app.get_openapi_json_schema(title=API_TITLE, version="1.0.0"),
+        body=_openapi_json(),
     )
 
 
@@ -179,6 +155,14 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
         HTTPStatus.UNPROCESSABLE_ENTITY,
         "Data yang dikirim belum benar. Periksa kembali isian yang ditandai.",
         errors=field_errors(error.errors()),
+    )
+
+
+@app.exception_handler(RequestUnsupportedContentType)
+def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
+    return error_response(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        "Kirim data dalam format JSON (Content-Type: application/json).",
     )
 
 
@@ -215,6 +199,7 @@ def not_found(_: Exception) -> Response[Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if body_size(event) > settings.max_body_bytes:
-        return too_large_response(settings.max_body_bytes)
+    event, refused = guard_json_request(event, settings.max_body_bytes)
+    if refused is not None:
+        return refused
     return app.resolve(event, context)

@@ -15,6 +15,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
+from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
+
 # Pydantic's built-in error types, in words a citizen or officer understands.
 _BUILTIN_MESSAGES: dict[str, str] = {
     "missing": "Wajib diisi.",
@@ -39,7 +41,10 @@ _BUILTIN_MESSAGES: dict[str, str] = {
     "json_invalid": "Isi permintaan bukan JSON yang valid.",
     "json_type": "Isi permintaan bukan JSON yang valid.",
     "finite_number": "Harus berupa angka.",
+    "string_unicode": "Teks mengandung karakter yang tidak valid.",
+    "list_type": "Harus berupa daftar.",
 }
+GENERIC_INVALID = "Nilai tidak valid."
 
 _LOCATION_PREFIX = {"body", "header", "path", "query"}
 
@@ -59,11 +64,11 @@ def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 
 def _message(error: Mapping[str, Any]) -> str:
-    template = _BUILTIN_MESSAGES.get(str(error.get("type")))
-    if template is None:
+    kind = str(error.get("type"))
+    if kind.startswith(CUSTOM_ERROR_PREFIX):
         # Our own validators raise PydanticCustomError with an Indonesian message.
-        message = str(error.get("msg", "Nilai tidak valid."))
-        return message.removeprefix("Value error, ")
+        return str(error.get("msg"))
+    template = _BUILTIN_MESSAGES.get(kind, GENERIC_INVALID)
     context = error.get("ctx") or {}
     try:
         return template.format(**context)
@@ -90,12 +95,51 @@ def body_size(event: Mapping[str, Any]) -> int:
     return len(body.encode("utf-8"))
 
 
-def too_large_response(limit: int) -> dict[str, Any]:
-    """A raw HTTP API response for a body over the limit, before any parsing."""
+def _raw_error(status: HTTPStatus, message: str) -> dict[str, Any]:
+    """An HTTP API response built before the resolver runs."""
     return {
-        "statusCode": HTTPStatus.REQUEST_ENTITY_TOO_LARGE.value,
+        "statusCode": status.value,
         "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": json.dumps(
-            {"message": f"Isi permintaan terlalu besar (maksimal {limit // 1024} KB)."}
-        ),
+        "body": json.dumps({"message": message}),
     }
+
+
+def guard_json_request(
+    event: dict[str, Any], max_bytes: int
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Refuse what the JSON API cannot take before anything parses it.
+
+    Returns the event to resolve (its content type normalised to lower case,
+    which the resolver compares case-sensitively) or an error response: 413 for
+    a body over ``max_bytes``, 415 for a body that is not declared JSON.
+    """
+    if body_size(event) > max_bytes:
+        return event, _raw_error(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            f"Isi permintaan terlalu besar (maksimal {max_bytes // 1024} KB).",
+        )
+    headers = event.get("headers") or {}
+    declared = headers.get("content-type", "")
+    media_type = declared.split(";", 1)[0].strip().lower()
+    if event.get("body") and media_type not in ("", content_types.APPLICATION_JSON):
+        return event, _raw_error(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "Kirim data dalam format JSON (Content-Type: application/json).",
+        )
+    if declared and declared != media_type:
+        event = {**event, "headers": {**headers, "content-type": media_type}}
+    return event, None
+
+
+def parse_json_body(text: str) -> Any:
+    """json.loads for request bodies: every unreadable body is a JSONDecodeError.
+
+    Deeply nested arrays (RecursionError) and integers longer than Python's
+    4,300-digit limit (ValueError) would otherwise escape as a 500.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except (RecursionError, ValueError) as error:
+        raise json.JSONDecodeError(f"unreadable JSON: {type(error).__name__}", text, 0) from None

@@ -7,6 +7,7 @@ silently dropped data. Messages are Bahasa Indonesia: clients show them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -15,18 +16,31 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from pendopo.domain.status import Action, Role, Status
+from pendopo.domain.taxonomy import CODE_PATTERN, EMAIL_PATTERN, load_taxonomy
 
 # The Jakarta area, Kepulauan Seribu included: a generous bounding box, so a
 # point in Bekasi or the sea off Ancol is not refused for a few metres.
 JAKARTA_LAT = (-6.40, -5.10)
 JAKARTA_LON = (106.30, 107.00)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_CATEGORY_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,40}$")
+
+# Error types of our own validators start with this; their messages are
+# Indonesian already, so the HTTP edge shows them as they are.
+CUSTOM_ERROR_PREFIX = "pendopo_"
+# Control and format characters (NUL, bidi overrides...) have no place in text a
+# person typed; line breaks and tabs do.
+_ALLOWED_CONTROLS = frozenset("\n\r\t")
 
 
 def _invalid(kind: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(kind, message)
+    return PydanticCustomError(CUSTOM_ERROR_PREFIX + kind, message)
+
+
+def reject_control_characters(value: str) -> str:
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in _ALLOWED_CONTROLS:
+            raise _invalid("text", "Teks mengandung karakter yang tidak diperbolehkan.")
+    return value
 
 
 def normalize_phone(value: str) -> str:
@@ -43,7 +57,7 @@ def normalize_phone(value: str) -> str:
         national = compact[1:]
     else:
         raise _invalid("phone", "Nomor telepon harus nomor Indonesia, misalnya 0812 3456 7890.")
-    if not national.isdigit() or national.startswith("0") or not 8 <= len(national) <= 12:
+    if not re.fullmatch(r"[1-9][0-9]{7,11}", national):
         raise _invalid("phone", "Nomor telepon tidak valid. Contoh: 0812 3456 7890.")
     return "+62" + national
 
@@ -62,16 +76,14 @@ def validate_nik(value: str) -> str:
 
 def validate_email(value: str) -> str:
     email = value.strip()
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
         raise _invalid("email", "Alamat email tidak valid.")
     return email.lower()
 
 
 def validate_category_code(value: str) -> str:
-    from pendopo.domain.taxonomy import load_taxonomy
-
     code = value.strip().upper()
-    if not _CATEGORY_CODE.match(code) or load_taxonomy().category(code) is None:
+    if not CODE_PATTERN.match(code) or load_taxonomy().category(code) is None:
         raise _invalid("category", "Kategori tidak dikenal. Pilih kategori dari daftar.")
     return code
 
@@ -80,6 +92,7 @@ Phone = Annotated[str, Field(max_length=25), AfterValidator(normalize_phone)]
 Nik = Annotated[str, Field(max_length=25), AfterValidator(validate_nik)]
 Email = Annotated[str, Field(max_length=254), AfterValidator(validate_email)]
 CategoryCode = Annotated[str, Field(max_length=41), AfterValidator(validate_category_code)]
+Text = Annotated[str, AfterValidator(reject_control_characters)]
 
 
 class Channel(StrEnum):
@@ -104,7 +117,7 @@ class StrictModel(BaseModel):
 
 
 class Reporter(StrictModel):
-    name: str = Field(min_length=2, max_length=100, description="Nama pelapor")
+    name: Text = Field(min_length=2, max_length=100, description="Nama pelapor")
     nik: Nik | None = Field(default=None, description="NIK (16 angka), boleh dikosongkan")
     phone: Phone = Field(description="Nomor telepon Indonesia; disimpan dalam bentuk +62")
     email: Email | None = None
@@ -115,7 +128,7 @@ class Reporter(StrictModel):
 
 
 class Location(StrictModel):
-    text: str | None = Field(default=None, max_length=300, description="Alamat atau patokan")
+    text: Text | None = Field(default=None, max_length=300, description="Alamat atau patokan")
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 
@@ -140,8 +153,8 @@ class ComplaintDetails(StrictModel):
         default=None,
         description="Kode kategori; kosong berarti 'Lainnya' (diverifikasi Biro Pemerintahan)",
     )
-    title: str = Field(min_length=5, max_length=150, description="Judul singkat pengaduan")
-    description: str = Field(min_length=20, max_length=4000, description="Uraian pengaduan")
+    title: Text = Field(min_length=5, max_length=150, description="Judul singkat pengaduan")
+    description: Text = Field(min_length=20, max_length=4000, description="Uraian pengaduan")
     reporter: Reporter
     location: Location | None = None
 
@@ -149,7 +162,7 @@ class ComplaintDetails(StrictModel):
 class PublicSubmission(ComplaintDetails):
     """A complaint from the e-kiosk or the web, without an account."""
 
-    channel: Literal[Channel.KIOSK, Channel.WEB] = Field(description="kiosk atau web")
+    channel: Literal["kiosk", "web"] = Field(description="kiosk atau web")
 
 
 class TimelineEntry(StrictModel):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from pendopo.domain.clock import to_wib
-from pendopo.domain.sessions import DESK_HOURS_TEXT, SessionCalendar, describe_next_session
+from pendopo.domain.sessions import Session, SessionCalendar, describe_next_session
+from pendopo.domain.views import wib_to_the_second
 
 CONTENT_PATH = Path(__file__).resolve().parent.parent / "data" / "kiosk_content.json"
 
@@ -50,26 +50,23 @@ def load_kiosk_content(path: Path = CONTENT_PATH) -> KioskContent:
     return KioskContent.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
+def _session_view(session: Session) -> SessionView:
+    return SessionView(
+        opens_at=wib_to_the_second(session.opens_at),
+        closes_at=wib_to_the_second(session.closes_at),
+        text=describe_next_session(session),
+    )
+
+
 def kiosk_info(now: datetime, sessions: SessionCalendar, content: KioskContent) -> KioskInfo:
     current = sessions.current_session(now)
-    upcoming = sessions.next_session(now)
     return KioskInfo(
         title=content.title,
         welcome=content.welcome,
-        desk_hours=DESK_HOURS_TEXT,
+        desk_hours=sessions.hours_text(),
         desks_open=current is not None,
-        current_session=SessionView(
-            opens_at=to_wib(current.opens_at),
-            closes_at=to_wib(current.closes_at),
-            text=describe_next_session(current),
-        )
-        if current
-        else None,
-        next_session=SessionView(
-            opens_at=to_wib(upcoming.opens_at),
-            closes_at=to_wib(upcoming.closes_at),
-            text=describe_next_session(upcoming),
-        ),
+        current_session=_session_view(current) if current else None,
+        next_session=_session_view(sessions.next_session(now)),
         programs=content.programs,
-        now=to_wib(now),
+        now=wib_to_the_second(now),
     )

@@ -29,8 +29,9 @@ TAXONOMY_PATH = DATA_DIR / "taxonomy.json"
 RECIPIENTS_PATH = DATA_DIR / "recipients.json"
 
 # Same shape the complaint model accepts, so every code in the file can be submitted.
-_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,40}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# Shared with the complaint model, which validates the same codes and emails.
+CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,40}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 _Record = dict[str, Any]
 _T = TypeVar("_T")
@@ -178,7 +179,7 @@ def _index(
 
 def _code(record: _Record, where: str) -> str:
     code = _text(record, "code", where)
-    if not _CODE.match(code):
+    if not CODE_PATTERN.match(code):
         raise TaxonomyError(f"{where}: code {code!r} must be UPPER_SNAKE_CASE (2-41 chars)")
     return code
 
@@ -396,6 +397,6 @@ def _section(section: object, name: str, known: Iterable[str]) -> Mapping[str, o
 
 
 def _email(value: object, where: str) -> str:
-    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+    if not isinstance(value, str) or not EMAIL_PATTERN.match(value.strip()):
         raise RecipientsError(f"{where}: {value!r} is not an email address")
     return value.strip()

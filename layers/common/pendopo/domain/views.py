@@ -9,17 +9,16 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from pendopo.domain.clock import format_wib
-from pendopo.domain.clock import to_wib as _to_wib
+from pendopo.domain.clock import format_wib, to_wib
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.sla import is_overdue
 from pendopo.domain.status import ACTION_LABELS, Status
 from pendopo.domain.taxonomy import Taxonomy
 
 
-def to_wib(moment: datetime) -> datetime:
+def wib_to_the_second(moment: datetime) -> datetime:
     """WIB to the second: what people and clients need, without stored milliseconds."""
-    return _to_wib(moment).replace(microsecond=0)
+    return to_wib(moment).replace(microsecond=0)
 
 
 class CodeLabel(BaseModel):
@@ -75,7 +74,8 @@ def _status(status: Status) -> CodeLabel:
 
 
 def _unit(complaint: Complaint, taxonomy: Taxonomy) -> UnitRef:
-    return UnitRef(code=complaint.unit, name=taxonomy.units[complaint.unit].name)
+    unit = taxonomy.units.get(complaint.unit)
+    return UnitRef(code=complaint.unit, name=unit.name if unit else complaint.unit)
 
 
 def _category(complaint: Complaint, taxonomy: Taxonomy) -> CodeLabel:
@@ -94,8 +94,8 @@ def receipt(complaint: Complaint, tracking_code: str, taxonomy: Taxonomy) -> Rec
         unit=unit,
         category=_category(complaint, taxonomy),
         channel=complaint.channel.value,
-        received_at=to_wib(complaint.received_at),
-        due_at=to_wib(complaint.due_at),
+        received_at=wib_to_the_second(complaint.received_at),
+        due_at=wib_to_the_second(complaint.due_at),
         received_at_text=format_wib(complaint.received_at),
         due_at_text=due_text,
         message=(
@@ -112,14 +112,14 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
         status=_status(complaint.status),
         unit=_unit(complaint, taxonomy),
         category=_category(complaint, taxonomy),
-        received_at=to_wib(complaint.received_at),
-        due_at=to_wib(complaint.due_at),
+        received_at=wib_to_the_second(complaint.received_at),
+        due_at=wib_to_the_second(complaint.due_at),
         received_at_text=format_wib(complaint.received_at),
         due_at_text=format_wib(complaint.due_at),
         overdue=complaint.status.clock_running and is_overdue(complaint.due_at, now),
         timeline=[
             PublicStep(
-                at=to_wib(step.at),
+                at=wib_to_the_second(step.at),
                 at_text=format_wib(step.at),
                 status=_status(step.status),
                 description=ACTION_LABELS[step.action],
@@ -127,3 +127,54 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
             for step in complaint.timeline
         ],
     )
+
+
+class CategoryView(BaseModel):
+    code: str
+    label: str
+    topic: str
+    hint: str | None = None
+
+
+class UnitCategories(BaseModel):
+    code: str
+    name: str
+    asisten: str
+    categories: list[CategoryView]
+
+
+class TopicView(BaseModel):
+    code: str
+    label: str
+    categories: list[str]
+
+
+class Categories(BaseModel):
+    """The complaint form's choices: by unit, and by the topics citizens think in."""
+
+    units: list[UnitCategories]
+    topics: list[TopicView]
+
+
+def categories(taxonomy: Taxonomy) -> Categories:
+    units = [
+        UnitCategories(
+            code=unit.code,
+            name=unit.name,
+            asisten=taxonomy.asisten_of(unit.code).name,
+            categories=[
+                CategoryView(code=c.code, label=c.label, topic=c.topic, hint=c.hint)
+                for c in taxonomy.categories_of(unit.code)
+            ],
+        )
+        for unit in taxonomy.units.values()
+    ]
+    topics = [
+        TopicView(
+            code=topic.code,
+            label=topic.label,
+            categories=[c.code for c in taxonomy.categories.values() if c.topic == topic.code],
+        )
+        for topic in taxonomy.topics.values()
+    ]
+    return Categories(units=units, topics=topics)

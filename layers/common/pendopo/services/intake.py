@@ -10,17 +10,22 @@ import json
 import random
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Channel, ComplaintDetails
-from pendopo.domain.holidays_id import WorkingCalendar
 from pendopo.domain.identifiers import (
     normalize_ticket,
     normalize_tracking_code,
     tracking_code_matches,
 )
-from pendopo.domain.intake import IntakeRules, NewComplaint, register_complaint, with_new_ticket
+from pendopo.domain.intake import (
+    CITIZEN_ACTOR,
+    IntakeRules,
+    NewComplaint,
+    register_complaint,
+    with_new_ticket,
+)
 from pendopo.domain.sessions import SessionCalendar
 from pendopo.domain.sla import from_settings as sla_from_settings
 from pendopo.domain.status import Role
@@ -82,7 +87,7 @@ class IntakeService:
         channel: Channel,
         idempotency_key: str,
         *,
-        actor: str = "pelapor",
+        actor: str = CITIZEN_ACTOR,
         role: Role = Role.CITIZEN,
     ) -> Submitted:
         """Create the complaint once; a retry with the same key gets the first answer."""
@@ -93,29 +98,32 @@ class IntakeService:
         )
         for attempt in range(MAX_ATTEMPTS):
             answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)
+            record = self._record(idempotency_key, asked, new, answer, now)
             try:
-                self._store.create(
-                    new.complaint, new.event, self._record(idempotency_key, asked, new, answer)
-                )
+                self._store.create(new.complaint, new.event, record)
             except TicketTaken:
                 new = with_new_ticket(new)
                 continue
             except IdempotencyKeyTaken:
-                replay = self._replay(idempotency_key, asked)
+                replay = self._replay(idempotency_key, asked, now)
                 if replay:
                     return replay
-                continue  # the record expired in between: write ours
+                continue  # the record expired or vanished meanwhile: write ours
             except WriteConflict:
-                _back_off(attempt)
+                if attempt + 1 < MAX_ATTEMPTS:
+                    _back_off(attempt)
                 continue
             self._count_created(new)
             return Submitted(receipt=answer, replayed=False)
+        logger.warning(
+            "Submission gave up after repeated conflicts", extra={"attempts": MAX_ATTEMPTS}
+        )
+        metrics.add_metric(name="SubmissionBusy", unit="Count", value=1)
         raise IntakeBusy
 
     def _record(
-        self, key: str, asked: str, new: NewComplaint, answer: Receipt
+        self, key: str, asked: str, new: NewComplaint, answer: Receipt, now: datetime
     ) -> IdempotencyRecord:
-        now = self._clock.now()
         return IdempotencyRecord(
             key=key,
             fingerprint=asked,
@@ -125,9 +133,9 @@ class IntakeService:
             expires_at=now + self._idempotency_ttl,
         )
 
-    def _replay(self, key: str, asked: str) -> Submitted | None:
+    def _replay(self, key: str, asked: str, now: datetime) -> Submitted | None:
         record = self._store.get_idempotency(key)
-        if record is None or record.expires_at <= self._clock.now():
+        if record is None or record.is_expired(now):
             return None
         if record.fingerprint != asked:
             raise IdempotencyKeyReused
@@ -167,9 +175,6 @@ def _back_off(attempt: int) -> None:
 
 
 def build_intake_rules(settings: Settings) -> IntakeRules:
-    calendar = WorkingCalendar(extra_holidays=frozenset(settings.extra_holidays))
-    return IntakeRules(
-        taxonomy=load_taxonomy(),
-        sla=sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays),
-        sessions=SessionCalendar(calendar),
-    )
+    """The rules of a deployment; the SLA clock and the desks share one calendar."""
+    sla = sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays)
+    return IntakeRules(taxonomy=load_taxonomy(), sla=sla, sessions=SessionCalendar(sla.calendar))

@@ -57,6 +57,19 @@ class IdempotencyRecord:
     created_at: datetime
     expires_at: datetime
 
+    def is_expired(self, now: datetime) -> bool:
+        """Expired once a whole second has passed its expiry.
+
+        The same rule, on the same whole seconds, as the write condition that
+        lets a new record replace an expired one: so a record is always either
+        replayed or replaced, never neither.
+        """
+        return _epoch_seconds(self.expires_at) < _epoch_seconds(now)
+
+
+def _epoch_seconds(moment: datetime) -> int:
+    return int(moment.timestamp())
+
 
 @dataclass(frozen=True, slots=True)
 class IndexKeys:
@@ -94,7 +107,7 @@ class ComplaintStore:
                 transaction.save(
                     _idempotency_item(record),
                     condition=IdempotencyItem.pk.does_not_exist()
-                    | (IdempotencyItem.expires_at < int(record.created_at.timestamp())),
+                    | (IdempotencyItem.expires_at < _epoch_seconds(record.created_at)),
                 )
         except TransactWriteError as error:
             raise _create_failure(error) from error
@@ -251,5 +264,5 @@ def _idempotency_item(record: IdempotencyRecord) -> IdempotencyItem:
         ticket=record.ticket,
         response=json.dumps(record.response, separators=(",", ":"), ensure_ascii=False),
         created_at=to_utc_iso(record.created_at),
-        expires_at=int(record.expires_at.timestamp()),
+        expires_at=_epoch_seconds(record.expires_at),
     )
