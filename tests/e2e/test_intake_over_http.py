@@ -63,6 +63,9 @@ def test_submit_then_track_over_http(local_stack: RunningStack) -> None:
 
 
 def test_ten_concurrent_retries_over_http_make_one_complaint(local_stack: RunningStack) -> None:
+    # The local gateway runs one event at a time per function, like a single Lambda
+    # instance, so here the retries queue at the gateway; truly overlapping requests
+    # in the handler are covered by the integration test with threads.
     # Given a kiosk that sends the same submission ten times at once
     key = f"e2e-burst-{uuid.uuid4()}"
     body = complaint(title="Pohon tumbang menutup jalan", category="TREES_URBAN_FOREST")

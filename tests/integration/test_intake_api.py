@@ -10,6 +10,7 @@ from tests.integration.conftest import call
 
 TICKET = re.compile(r"^\d{4}-\d{4}-\d{4}$")
 NIK, PHONE, NAME = "3171014501900042", "0813-9876-5432", "Rahmat Hidayatullah"
+EMAIL = "rahmat.hidayatullah77@contoh.id"
 
 
 def complaint_body(**overrides):
@@ -18,7 +19,7 @@ def complaint_body(**overrides):
         "category": None,
         "title": "Lampu jalan mati",
         "description": "Lampu penerangan jalan di Jl. Kebon Sirih sudah mati seminggu, rawan.",
-        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE},
+        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
         "location": {"text": "Jl. Kebon Sirih No. 22", "lat": -6.1826, "lon": 106.8283},
     }
     body.update(overrides)
@@ -249,3 +250,98 @@ def test_an_unknown_path_is_a_json_404(intake):
     answer = call(intake, "GET", "/v1/nothing-here")
     assert answer.status == 404
     assert answer.body["message"]
+
+
+def test_unreadable_json_is_422_not_500(intake):
+    for raw in ("[" * 60_000, '{"title": ' + "1" * 5000 + "}"):
+        answer = call(
+            intake,
+            "POST",
+            "/v1/complaints",
+            headers={"Idempotency-Key": "deep-json-1", "content-type": "application/json"},
+            body=raw,
+        )
+        assert answer.status == 422, answer.body
+        assert answer.body["errors"][0]["message"] == "Isi permintaan bukan JSON yang valid."
+
+
+def test_bodies_that_are_not_json_are_415_with_a_message(intake):
+    for content_type in ("multipart/form-data", "text/plain", "application/x-www-form-urlencoded"):
+        answer = call(
+            intake,
+            "POST",
+            "/v1/complaints",
+            headers={"Idempotency-Key": "not-json-1", "content-type": content_type},
+            body="title=x",
+        )
+        assert answer.status == 415, (content_type, answer.body)
+        assert "JSON" in answer.body["message"]
+
+
+def test_the_json_content_type_is_matched_without_regard_to_case(intake):
+    answer = call(
+        intake,
+        "POST",
+        "/v1/complaints",
+        headers={
+            "Idempotency-Key": "case-json-1",
+            "Content-Type": "Application/JSON; charset=UTF-8",
+        },
+        body=json.dumps(complaint_body()),
+    )
+    assert answer.status == 201, answer.body
+
+
+def test_a_wrong_channel_names_the_choices_in_plain_words(intake):
+    answer = submit(intake, channel="pendopo")
+    assert answer.status == 422
+    (error,) = answer.body["errors"]
+    assert error == {
+        "field": "channel",
+        "in": "body",
+        "message": "Pilihan tidak valid: 'kiosk' or 'web'.",
+    }
+
+
+def test_control_characters_and_foreign_digits_are_refused(intake):
+    for overrides in (
+        {"title": "Lampu\u202emati total"},
+        {"description": "Uraian dengan karakter NUL \x00 yang disisipkan di tengah."},
+        {"reporter": {"name": NAME, "phone": "0812\u0663\u0664\u0665\u0666\u0667\u0668\u0669"}},
+    ):
+        answer = submit(intake, key="bad-chars-0001", **overrides)
+        assert answer.status == 422, (overrides, answer.body)
+        assert all(error["message"] for error in answer.body["errors"])
+
+
+def test_a_ticket_typed_with_spaces_is_found(intake):
+    receipt = submit(intake).body
+    spaced = receipt["ticket"].replace("-", "%20")
+    answer = call(
+        intake,
+        "GET",
+        f"/v1/complaints/{spaced}",
+        headers={"X-Tracking-Code": receipt["tracking_code"]},
+    )
+    assert answer.status == 200
+
+
+def test_the_idempotency_record_replays_up_to_its_last_second_and_no_longer(
+    intake, clock, dynamodb
+):
+    # Given a complaint submitted at 08:00:00 with a 24-hour idempotency record
+    first = submit(intake).body
+    # When the same request comes exactly 24 h later, and half a second after that
+    clock.advance(timedelta(hours=24))
+    at_expiry = submit(intake)
+    clock.advance(timedelta(milliseconds=500))
+    within_the_second = submit(intake)
+    # Then both still replay the first answer
+    assert at_expiry.status == within_the_second.status == 201
+    assert at_expiry.body["ticket"] == within_the_second.body["ticket"] == first["ticket"]
+    # And one second past expiry the key starts a new complaint, without a 503
+    clock.advance(timedelta(milliseconds=500))
+    after = submit(intake)
+    assert after.status == 201
+    assert after.body["ticket"] != first["ticket"]
+    assert len(complaint_items(dynamodb)) == 2

@@ -8,11 +8,14 @@ import threading
 from collections import Counter
 
 import pytest
+from botocore.client import BaseClient
 
 from pendopo.observability import logger
+from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.items import shared_connection
+from tests.conftest import TEST_TABLE
 from tests.integration.conftest import call
-from tests.integration.test_intake_api import NAME, NIK, PHONE, complaint_items, submit
+from tests.integration.test_intake_api import EMAIL, NAME, NIK, PHONE, complaint_items, submit
 
 
 @pytest.fixture
@@ -27,6 +30,43 @@ def dynamodb_calls(intake):
     events.register("before-call.dynamodb.*", count)
     yield seen
     events.unregister("before-call.dynamodb.*", count)
+
+
+@pytest.fixture
+def every_aws_call(monkeypatch):
+    """Every AWS operation any botocore client in this process makes, whatever its service."""
+    seen: Counter[str] = Counter()
+    original = BaseClient._make_api_call
+
+    def recording(client, operation_name, api_params):
+        seen[f"{client.meta.service_model.service_name}:{operation_name}"] += 1
+        return original(client, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    return seen
+
+
+def test_a_new_complaint_is_written_with_its_audit_event_and_idempotency_record(intake, dynamodb):
+    receipt = submit(intake).body
+    store = ComplaintStore()
+    # The complaint and its first audit event share a partition
+    (event,) = store.events_of(receipt["ticket"])
+    assert (event.action.value, event.to_status.value, event.role.value) == (
+        "submit",
+        "waiting",
+        "pelapor",
+    )
+    assert store.get_complaint(receipt["ticket"]) is not None
+    record = store.get_idempotency("key-0001-abcdef")
+    assert record is not None and record.ticket == receipt["ticket"]
+
+
+def test_a_refused_submission_leaves_nothing_behind(intake, dynamodb):
+    submit(intake)
+    before = dynamodb.scan(TableName=TEST_TABLE)["Count"]  # test-only check
+    refused = submit(intake, title="Judul yang lain sekali")
+    assert refused.status == 409
+    assert dynamodb.scan(TableName=TEST_TABLE)["Count"] == before == 3
 
 
 def test_ten_concurrent_retries_create_exactly_one_complaint(intake, dynamodb):
@@ -75,7 +115,7 @@ def test_a_replayed_retry_costs_a_failed_transaction_and_one_read(intake, dynamo
     assert dict(dynamodb_calls) == {"TransactWriteItems": 1, "GetItem": 1}
 
 
-def test_no_request_path_ever_scans(intake, dynamodb_calls):
+def test_no_request_path_ever_scans(intake, dynamodb_calls, every_aws_call):
     receipt = submit(intake).body
     submit(intake)  # replay
     submit(intake, title="Judul yang lain sekali")  # reused key
@@ -89,6 +129,9 @@ def test_no_request_path_ever_scans(intake, dynamodb_calls):
     )
     assert dynamodb_calls["Scan"] == 0
     assert set(dynamodb_calls) <= {"TransactWriteItems", "GetItem"}
+    # And no other client of any service was used behind our back
+    assert set(every_aws_call) <= {"dynamodb:TransactWriteItems", "dynamodb:GetItem"}
+    assert sum(every_aws_call.values()) == sum(dynamodb_calls.values())
 
 
 @pytest.fixture
@@ -118,5 +161,5 @@ def test_personal_data_never_reaches_the_logs(intake, capsys, log_lines):
     logged = log_lines.getvalue() + output.out + output.err
     assert "Complaint created" in logged  # the logs were captured
     phone_digits = PHONE.replace("-", "")[1:]
-    for personal in (NAME, NIK, phone_digits, receipt["tracking_code"]):
+    for personal in (NAME, NIK, phone_digits, EMAIL, receipt["tracking_code"]):
         assert personal not in logged, personal

@@ -50,9 +50,11 @@ def test_ticket_spelling_is_forgiven_but_not_its_content():
     assert normalize_ticket("١٢٣٤-٥٦٧٨-٩٠١٢") is None  # non-ASCII digits
 
 
-def test_tickets_do_not_repeat_in_practice():
+def test_tickets_rarely_repeat_and_a_repeat_is_handled_by_the_store():
+    # 2,000 draws from 10**7 numbers a month collide 0.2 times on average; more
+    # than 10 collisions has a probability far below 1e-12, so this cannot flake.
     received = datetime(2025, 6, 9, tzinfo=UTC)
-    assert len({new_ticket(received) for _ in range(2000)}) >= 1999
+    assert len({new_ticket(received) for _ in range(2000)}) >= 1990
 
 
 def test_tracking_codes_avoid_look_alike_characters():
