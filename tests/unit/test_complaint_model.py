@@ -36,7 +36,8 @@ def test_indonesian_phone_numbers_are_normalised_to_plus_62(typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed", ["12345", "+1 415 555 0100", "0812", "08123456789012345", "0812abc4567"]
+    "typed",
+    ["12345", "+1 415 555 0100", "0812", "08123456789012345", "0812abc4567", "0812٣٤٥٦٧٨٩٠"],
 )
 def test_other_phone_numbers_are_refused_with_an_indonesian_message(typed):
     with pytest.raises(ValidationError) as raised:
@@ -89,3 +90,15 @@ def test_coordinates_must_fall_in_jakarta_and_come_in_pairs():
 def test_anonymous_and_confidential_default_to_false():
     reporter = Reporter.model_validate(_reporter())
     assert (reporter.anonymous, reporter.confidential) == (False, False)
+
+
+@pytest.mark.parametrize("text", ["Jalan\u202erusak parah", "Jalan\x00rusak", "Jalan\u200brusak"])
+def test_control_and_format_characters_are_refused_in_typed_text(text):
+    with pytest.raises(ValidationError) as raised:
+        PublicSubmission.model_validate(_submission(title=text))
+    assert "karakter" in raised.value.errors()[0]["msg"]
+
+
+def test_line_breaks_and_tabs_are_fine_in_a_description():
+    body = _submission(description="Baris pertama uraian.\nBaris kedua:\tdengan tab.")
+    assert "\n" in PublicSubmission.model_validate(body).description
