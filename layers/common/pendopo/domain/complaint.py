@@ -28,8 +28,8 @@ JAKARTA_LON = (106.30, 107.00)
 # Indonesian already, so the HTTP edge shows them as they are.
 CUSTOM_ERROR_PREFIX = "pendopo_"
 # Control and format characters (NUL, bidi overrides...) have no place in text a
-# person typed; line breaks and tabs do.
-_ALLOWED_CONTROLS = frozenset("\n\r\t")
+# person typed; line breaks and tabs do, and the zero-width joiner inside emoji.
+_ALLOWED_CONTROLS = frozenset("\n\r\t\u200d")
 
 
 def _invalid(kind: str, message: str) -> PydanticCustomError:
