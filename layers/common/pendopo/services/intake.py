@@ -42,6 +42,7 @@ from pendopo.storage.complaints import (
 )
 
 MAX_ATTEMPTS = 6
+_UNKNOWN_TICKET_HASH = "0" * 64  # matches no code
 
 
 class IdempotencyKeyReused(Exception):
@@ -164,7 +165,10 @@ class IntakeService:
         if ticket is None or code is None:
             return None
         complaint = self._store.get_complaint(ticket)
-        if complaint is None or not tracking_code_matches(ticket, code, complaint.tracking_hash):
+        # Hash even for an unknown ticket, so its answer takes as long as a wrong
+        # code's and timing does not tell which tickets exist.
+        stored_hash = complaint.tracking_hash if complaint else _UNKNOWN_TICKET_HASH
+        if not tracking_code_matches(ticket, code, stored_hash) or complaint is None:
             return None
         return tracking(complaint, self._rules.taxonomy, self._clock.now())
 
