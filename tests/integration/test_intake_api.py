@@ -36,6 +36,11 @@ def submit(intake, key="key-0001-abcdef", **overrides):
     )
 
 
+def track(intake, ticket, code):
+    """Track as a client must: the code travels in a header, never in the URL."""
+    return call(intake, "GET", f"/v1/complaints/{ticket}", headers={"X-Tracking-Code": code})
+
+
 def complaint_items(dynamodb):
     items = dynamodb.scan(TableName="pendopo-test-complaints")["Items"]  # test-only check
     return [item for item in items if item["kind"]["S"] == "complaint"]
@@ -178,12 +183,7 @@ def test_a_body_over_64_kb_is_413(intake):
 
 def test_tracking_shows_status_and_timeline_but_no_personal_data(intake):
     receipt = submit(intake).body
-    answer = call(
-        intake,
-        "GET",
-        f"/v1/complaints/{receipt['ticket']}",
-        headers={"X-Tracking-Code": receipt["tracking_code"]},
-    )
+    answer = track(intake, receipt["ticket"], receipt["tracking_code"])
     assert answer.status == 200
     assert answer.body["status"]["label"] == "Menunggu"
     assert answer.body["timeline"][0]["description"] == "Pengaduan diterima"
@@ -197,27 +197,15 @@ def test_tracking_shows_status_and_timeline_but_no_personal_data(intake):
 def test_tracking_is_overdue_after_the_deadline(intake, clock):
     receipt = submit(intake).body
     clock.advance(timedelta(days=3, minutes=1))
-    answer = call(
-        intake,
-        "GET",
-        f"/v1/complaints/{receipt['ticket']}",
-        headers={"X-Tracking-Code": receipt["tracking_code"]},
-    )
+    answer = track(intake, receipt["ticket"], receipt["tracking_code"])
     assert answer.body["overdue"] is True
 
 
 def test_unknown_ticket_and_wrong_code_look_the_same(intake):
     receipt = submit(intake).body
-    wrong_code = call(
-        intake,
-        "GET",
-        f"/v1/complaints/{receipt['ticket']}",
-        headers={"X-Tracking-Code": "AAAA-AAAA"},
-    )
-    unknown = call(
-        intake, "GET", "/v1/complaints/2506-0000-0001", headers={"X-Tracking-Code": "AAAA-AAAA"}
-    )
-    malformed = call(intake, "GET", "/v1/complaints/abc", headers={"X-Tracking-Code": "AAAA-AAAA"})
+    wrong_code = track(intake, receipt["ticket"], "AAAA-AAAA")
+    unknown = track(intake, "2506-0000-0001", "AAAA-AAAA")
+    malformed = track(intake, "abc", "AAAA-AAAA")
     assert wrong_code.status == unknown.status == malformed.status == 404
     assert wrong_code.body == unknown.body == malformed.body
 
@@ -317,12 +305,7 @@ def test_control_characters_and_foreign_digits_are_refused(intake):
 def test_a_ticket_typed_with_spaces_is_found(intake):
     receipt = submit(intake).body
     spaced = receipt["ticket"].replace("-", "%20")
-    answer = call(
-        intake,
-        "GET",
-        f"/v1/complaints/{spaced}",
-        headers={"X-Tracking-Code": receipt["tracking_code"]},
-    )
+    answer = track(intake, spaced, receipt["tracking_code"])
     assert answer.status == 200
 
 

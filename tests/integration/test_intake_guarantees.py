@@ -15,7 +15,15 @@ from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.items import shared_connection
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import call
-from tests.integration.test_intake_api import EMAIL, NAME, NIK, PHONE, complaint_items, submit
+from tests.integration.test_intake_api import (
+    EMAIL,
+    NAME,
+    NIK,
+    PHONE,
+    complaint_items,
+    submit,
+    track,
+)
 
 
 @pytest.fixture
@@ -99,12 +107,7 @@ def test_creating_a_complaint_is_one_transaction(intake, dynamodb_calls):
 def test_tracking_is_one_get_item(intake, dynamodb_calls):
     receipt = submit(intake).body
     dynamodb_calls.clear()
-    call(
-        intake,
-        "GET",
-        f"/v1/complaints/{receipt['ticket']}",
-        headers={"X-Tracking-Code": receipt["tracking_code"]},
-    )
+    track(intake, receipt["ticket"], receipt["tracking_code"])
     assert dict(dynamodb_calls) == {"GetItem": 1}
 
 
@@ -121,12 +124,7 @@ def test_no_request_path_ever_scans(intake, dynamodb_calls, every_aws_call):
     submit(intake, title="Judul yang lain sekali")  # reused key
     for path in ("/v1/categories", "/v1/kiosk/info", "/v1/openapi.json", "/v1/docs"):
         call(intake, "GET", path)
-    call(
-        intake,
-        "GET",
-        f"/v1/complaints/{receipt['ticket']}",
-        headers={"X-Tracking-Code": "ZZZZ-ZZZZ"},
-    )
+    track(intake, receipt["ticket"], "ZZZZ-ZZZZ")
     assert dynamodb_calls["Scan"] == 0
     assert set(dynamodb_calls) <= {"TransactWriteItems", "GetItem"}
     # And no other client of any service was used behind our back
@@ -150,12 +148,7 @@ def test_personal_data_never_reaches_the_logs(intake, capsys, log_lines):
     receipt = submit(intake).body
     submit(intake)
     submit(intake, title="x")
-    call(
-        intake,
-        "GET",
-        f"/v1/complaints/{receipt['ticket']}",
-        headers={"X-Tracking-Code": receipt["tracking_code"]},
-    )
+    track(intake, receipt["ticket"], receipt["tracking_code"])
     # Then no log line or metric printed by the function contains them
     output = capsys.readouterr()  # metrics are printed to stdout
     logged = log_lines.getvalue() + output.out + output.err

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -204,6 +204,3 @@ class Complaint(StrictModel):
     outside_hours: bool
     timeline: tuple[TimelineEntry, ...]
     entered_by: str | None = None  # the officer who entered a walk-in complaint
-
-    def with_changes(self, **changes: Any) -> Complaint:
-        return self.model_copy(update=changes)

@@ -81,8 +81,8 @@ def with_new_ticket(new: NewComplaint) -> NewComplaint:
     """The same complaint under a fresh ticket, after a (rare) ticket collision."""
     old = new.complaint
     ticket = new_ticket(old.received_at)
-    complaint = old.with_changes(
-        ticket=ticket, tracking_hash=tracking_hash(ticket, new.tracking_code)
+    complaint = old.model_copy(
+        update={"ticket": ticket, "tracking_hash": tracking_hash(ticket, new.tracking_code)}
     )
     event = new.event.model_copy(update={"ticket": ticket})
     return NewComplaint(complaint=complaint, event=event, tracking_code=new.tracking_code)

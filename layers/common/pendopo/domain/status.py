@@ -169,10 +169,6 @@ class RoleNotAllowed(Exception):
         super().__init__(f"Peran {role.value} tidak berwenang melakukan '{action.value}'.")
 
 
-def transition_for(action: Action) -> Transition:
-    return _BY_ACTION[action]
-
-
 def next_status(action: Action, current: Status | None, role: Role) -> Status:
     """The status after ``action``; raises if the role or the status forbids it."""
     transition = _BY_ACTION[action]
