@@ -13,24 +13,23 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.complaint import Channel, PublicSubmission
+from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
+from pendopo.domain.status import Role
 from pendopo.domain.views import Categories, Receipt, Tracking, categories
+from pendopo.domain.workflow import Forbidden
 from pendopo.http import (
+    current_officer,
     error_response,
-    field_errors,
     guard_json_request,
     parse_json_body,
+    register_error_handlers,
 )
 from pendopo.observability import logger, metrics
 from pendopo.services.intake import (
@@ -55,6 +54,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 app.enable_swagger(path="/v1/docs", title=API_TITLE, version=API_VERSION)
+register_error_handlers(app)
 
 settings = get_settings()
 clock: Clock = SystemClock()
@@ -112,6 +112,56 @@ def submit_complaint(
     )
 
 
+# Every unit officer may enter a walk-in complaint at the desk; administrators run
+# accounts, not the desk.
+WALK_IN_ROLES = frozenset({Role.OFFICER, Role.COORDINATOR, Role.VERIFIER})
+
+
+@app.post(
+    "/v1/officer/complaints",
+    summary="Catat pengaduan tatap muka di Pendopo (petugas)",
+    tags=["Petugas"],
+    responses={
+        201: {"description": "Pengaduan dicatat"},
+        401: {"description": "Belum masuk"},
+        403: {"description": "Peran tidak berwenang"},
+        409: {"description": "Idempotency-Key sudah dipakai untuk pengaduan lain"},
+        503: {"description": "Sistem sibuk; kirim ulang dengan Idempotency-Key yang sama"},
+        **ERROR_RESPONSES,
+    },
+)
+def submit_walk_in(
+    details: Annotated[ComplaintDetails, Body()],
+    idempotency_key: Annotated[
+        str,
+        Header(
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description="Kunci unik dari klien; kirim ulang dengan kunci yang sama bila gagal",
+        ),
+    ],
+) -> Response[Receipt]:
+    # Who entered it and for which unit come from the verified token, never the body.
+    officer = current_officer(app.current_event, rules.taxonomy.units)
+    if officer.role not in WALK_IN_ROLES:
+        raise Forbidden("Administrator tidak mencatat pengaduan; gunakan akun petugas.")
+    # Outside the desk hours it is still accepted (a citizen who queued at 09:25 is
+    # served); the complaint is flagged, not refused.
+    submitted = service.submit(
+        details,
+        Channel.PENDOPO,
+        idempotency_key,
+        actor=officer.actor,
+        role=officer.role,
+        actor_unit=officer.unit,
+    )
+    return Response(
+        status_code=HTTPStatus.CREATED.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=submitted.receipt,
+        headers={"Idempotent-Replayed": str(submitted.replayed).lower()},
+    )
+
+
 @app.get(
     "/v1/complaints/<ticket>",
     summary="Lacak pengaduan dengan nomor tiket dan kode pelacakan",
@@ -149,23 +199,6 @@ def openapi_document() -> Response[str]:
     )
 
 
-@app.exception_handler(RequestValidationError)
-def invalid_request(error: RequestValidationError) -> Response[Any]:
-    return error_response(
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-        "Data yang dikirim belum benar. Periksa kembali isian yang ditandai.",
-        errors=field_errors(error.errors()),
-    )
-
-
-@app.exception_handler(RequestUnsupportedContentType)
-def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
-    return error_response(
-        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-        "Kirim data dalam format JSON (Content-Type: application/json).",
-    )
-
-
 @app.exception_handler(ComplaintNotFound)
 def complaint_not_found(_: ComplaintNotFound) -> Response[Any]:
     # The same answer for an unknown ticket and a wrong code: nothing to probe.
@@ -189,11 +222,6 @@ def busy(_: IntakeBusy) -> Response[Any]:
     )
     response.headers["Retry-After"] = "1"
     return response
-
-
-@app.not_found
-def not_found(_: Exception) -> Response[Any]:
-    return error_response(HTTPStatus.NOT_FOUND, "Alamat tidak ditemukan.")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

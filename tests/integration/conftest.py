@@ -57,8 +57,38 @@ def intake(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) ->
     return app
 
 
+@pytest.fixture
+def route(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The officer route function's module, its clock pinned to ``clock``."""
+    from functions.route import app
+    from pendopo.services.workflow import WorkflowService
+    from pendopo.storage.complaints import ComplaintStore
+
+    monkeypatch.setattr(app, "clock", clock)
+    monkeypatch.setattr(app, "service", WorkflowService(ComplaintStore(), app.taxonomy, clock))
+    return app
+
+
+def officer_claims(username: str, *groups: str) -> dict[str, str]:
+    """Claims as the HttpApi JWT authorizer passes them: every value a string,
+    lists flattened to "[a b]"."""
+    return {
+        "sub": f"sub-{username}",
+        "username": username,
+        "cognito:groups": "[" + " ".join(groups) + "]",
+        "token_use": "access",
+        "client_id": "local-client",
+        "exp": "4102444800",
+    }
+
+
 def call(module: Any, method: str, path: str, **kwargs: Any) -> Answer:
-    """Invoke a function's handler as API Gateway would, and decode its answer."""
+    """Invoke a function's handler as API Gateway would, and decode its answer.
+
+    ``claims=`` plays the authorizer: the verified token's claims reach the handler.
+    """
+    if "claims" in kwargs:
+        kwargs["authorizer_claims"] = kwargs.pop("claims")
     body = kwargs.pop("json", None)
     headers = dict(kwargs.pop("headers", {}))
     if body is not None:

@@ -51,7 +51,12 @@ def test_every_status_has_the_crm_label():
             Role.COORDINATOR,
             Status.AWAITING_VALIDATION,
         ),
-        (Action.REROUTE, Status.WAITING, Role.VERIFIER, Status.WAITING),
+        # A verifier re-routing at verification has verified it: on to coordination.
+        (Action.REROUTE, Status.WAITING, Role.VERIFIER, Status.COORDINATION),
+        # A coordinator passing on a complaint not yet verified leaves it waiting.
+        (Action.REROUTE, Status.WAITING, Role.COORDINATOR, Status.WAITING),
+        (Action.SUBMIT, None, Role.OFFICER, Status.WAITING),
+        (Action.SUBMIT, None, Role.COORDINATOR, Status.WAITING),
         (Action.REROUTE, Status.IN_PROGRESS, Role.COORDINATOR, Status.COORDINATION),
     ],
 )
@@ -65,6 +70,8 @@ def test_a_role_outside_the_transition_is_refused():
         next_status(Action.VERIFY, Status.WAITING, Role.COORDINATOR)
     with pytest.raises(RoleNotAllowed):
         next_status(Action.ACCEPT_FOLLOW_UP, Status.AWAITING_VALIDATION, Role.ADMIN)
+    with pytest.raises(RoleNotAllowed):
+        next_status(Action.SUBMIT, None, Role.ADMIN)
 
 
 def test_a_transition_from_the_wrong_status_names_the_current_status():

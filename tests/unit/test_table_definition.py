@@ -46,4 +46,5 @@ def test_the_local_stack_creates_the_template_table():
         "open_by_due",
         "unit_month",
         "unit_status",
+        "status_due",
     ]

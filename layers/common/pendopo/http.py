@@ -9,13 +9,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
+from pendopo.auth import NotAnOfficer, Officer, officer_from_claims
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
+from pendopo.domain.workflow import Forbidden
 
 # Pydantic's built-in error types, in words a citizen or officer understands.
 _BUILTIN_MESSAGES: dict[str, str] = {
@@ -143,3 +150,53 @@ def parse_json_body(text: str) -> Any:
         raise
     except (RecursionError, ValueError) as error:
         raise json.JSONDecodeError(f"unreadable JSON: {type(error).__name__}", text, 0) from None
+
+
+# --- shared handlers and the caller's identity ----------------------------------------
+
+
+class Unauthenticated(Exception):
+    """No verified token reached the handler (the authorizer passed no claims)."""
+
+
+def current_officer(event: APIGatewayProxyEventV2, unit_codes: Collection[str]) -> Officer:
+    """The officer whose token the HttpApi JWT authorizer verified for this request."""
+    claims = event.request_context.authorizer.jwt_claim
+    if not claims:
+        raise Unauthenticated
+    return officer_from_claims(claims, unit_codes)
+
+
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    """The error answers every API function gives, in one place."""
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response[Any]:
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "Data yang dikirim belum benar. Periksa kembali isian yang ditandai.",
+            errors=field_errors(error.errors()),
+        )
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
+        return error_response(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "Kirim data dalam format JSON (Content-Type: application/json).",
+        )
+
+    @app.exception_handler(Unauthenticated)
+    def unauthenticated(_: Unauthenticated) -> Response[Any]:
+        return error_response(HTTPStatus.UNAUTHORIZED, "Silakan masuk terlebih dahulu.")
+
+    @app.exception_handler(NotAnOfficer)
+    def not_an_officer(error: NotAnOfficer) -> Response[Any]:
+        return error_response(HTTPStatus.FORBIDDEN, error.reason)
+
+    @app.exception_handler(Forbidden)
+    def forbidden(error: Forbidden) -> Response[Any]:
+        return error_response(HTTPStatus.FORBIDDEN, error.message)
+
+    @app.not_found
+    def not_found(_: Exception) -> Response[Any]:
+        return error_response(HTTPStatus.NOT_FOUND, "Alamat tidak ditemukan.")

@@ -183,8 +183,19 @@ class AuditEvent(StrictModel):
     action: Action
     from_status: Status | None
     to_status: Status
-    unit: str
+    unit: str  # the complaint's unit after the change (the new unit of a re-route)
     note: str | None = None
+    version: int = Field(default=1, ge=1)  # the complaint's version this change produced
+    previous_unit: str | None = None  # set by a re-route
+
+
+class FollowUp(StrictModel):
+    """The latest follow-up result, recorded by the coordinator on the agency's behalf."""
+
+    result: str
+    attachments: tuple[str, ...] = ()
+    at: datetime
+    by: str
 
 
 class Complaint(StrictModel):
@@ -204,3 +215,9 @@ class Complaint(StrictModel):
     outside_hours: bool
     timeline: tuple[TimelineEntry, ...]
     entered_by: str | None = None  # the officer who entered a walk-in complaint
+    entered_unit: str | None = None  # and that officer's unit
+    agency: str | None = None  # the agency or BUMD it is dispositioned to
+    follow_up: FollowUp | None = None
+    first_follow_up_at: datetime | None = None  # when the first result was delivered
+    validation_rejections: int = Field(default=0, ge=0)  # results sent back (TL Ditolak)
+    decision_reason: str | None = None  # why it was rejected, or its result sent back

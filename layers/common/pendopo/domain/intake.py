@@ -37,7 +37,13 @@ def register_complaint(
     rules: IntakeRules,
     actor: str = CITIZEN_ACTOR,
     role: Role = Role.CITIZEN,
+    actor_unit: str | None = None,
 ) -> NewComplaint:
+    """A new complaint, its first audit event and its tracking code.
+
+    ``actor`` and ``actor_unit`` are the officer who entered a walk-in complaint,
+    taken from their token; a citizen's own submission has neither.
+    """
     # Milliseconds are what storage keeps, so a complaint reads back as written.
     received_at = now.astimezone(UTC).replace(microsecond=now.microsecond // 1000 * 1000)
     status = next_status(Action.SUBMIT, None, role)
@@ -61,7 +67,8 @@ def register_complaint(
         version=1,
         outside_hours=rules.sessions.is_outside_hours(received_at),
         timeline=(TimelineEntry(at=received_at, action=Action.SUBMIT, status=status),),
-        entered_by=actor if role is Role.OFFICER else None,
+        entered_by=None if role is Role.CITIZEN else actor,
+        entered_unit=None if role is Role.CITIZEN else actor_unit,
     )
     event = AuditEvent(
         ticket=ticket,

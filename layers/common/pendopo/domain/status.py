@@ -100,8 +100,12 @@ _OPEN_BEFORE_RESULT = frozenset(
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
+    # Citizens at the kiosk or on the web; any unit officer at the Pendopo desk.
     Transition(
-        Action.SUBMIT, frozenset({None}), Status.WAITING, frozenset({Role.CITIZEN, Role.OFFICER})
+        Action.SUBMIT,
+        frozenset({None}),
+        Status.WAITING,
+        frozenset({Role.CITIZEN, Role.OFFICER, Role.COORDINATOR, Role.VERIFIER}),
     ),
     Transition(
         Action.VERIFY, frozenset({Status.WAITING}), Status.COORDINATION, frozenset({Role.VERIFIER})
@@ -178,9 +182,13 @@ def next_status(action: Action, current: Status | None, role: Role) -> Status:
         raise TransitionNotAllowed(action, current)
     if transition.target is not None:
         return transition.target
-    # Re-routing keeps a complaint that still waits for verification waiting;
-    # any other open complaint arrives at the new unit for coordination.
-    return Status.WAITING if current is Status.WAITING else Status.COORDINATION
+    # A verifier re-routing a waiting complaint has verified it (only its category
+    # was wrong), so it arrives at the right unit for coordination. A coordinator
+    # re-routing one leaves it waiting for verification; any other open complaint
+    # arrives at the new unit for coordination.
+    if current is Status.WAITING and role is not Role.VERIFIER:
+        return Status.WAITING
+    return Status.COORDINATION
 
 
 def allowed_actions(current: Status, role: Role) -> list[Action]:

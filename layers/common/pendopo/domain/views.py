@@ -67,6 +67,10 @@ class Tracking(BaseModel):
     due_at_text: str
     overdue: bool
     timeline: list[PublicStep]
+    result: str | None = Field(
+        default=None, description="Hasil tindak lanjut, setelah divalidasi (status Selesai)"
+    )
+    reason: str | None = Field(default=None, description="Alasan, bila pengaduan ditolak")
 
 
 def _status(status: Status) -> CodeLabel:
@@ -126,6 +130,11 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
             )
             for step in complaint.timeline
         ],
+        # Only what has been validated or decided reaches the public page.
+        result=complaint.follow_up.result
+        if complaint.status is Status.DONE and complaint.follow_up
+        else None,
+        reason=complaint.decision_reason if complaint.status is Status.REJECTED else None,
     )
 
 

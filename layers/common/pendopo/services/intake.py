@@ -90,12 +90,19 @@ class IntakeService:
         *,
         actor: str = CITIZEN_ACTOR,
         role: Role = Role.CITIZEN,
+        actor_unit: str | None = None,
     ) -> Submitted:
         """Create the complaint once; a retry with the same key gets the first answer."""
         asked = fingerprint(details, channel, actor)
         now = self._clock.now()
         new = register_complaint(
-            details, channel, now=now, rules=self._rules, actor=actor, role=role
+            details,
+            channel,
+            now=now,
+            rules=self._rules,
+            actor=actor,
+            role=role,
+            actor_unit=actor_unit,
         )
         for attempt in range(MAX_ATTEMPTS):
             answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)

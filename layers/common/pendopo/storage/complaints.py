@@ -19,6 +19,7 @@ from pendopo.domain.complaint import (
     AuditEvent,
     Channel,
     Complaint,
+    FollowUp,
     Location,
     Reporter,
     TimelineEntry,
@@ -29,7 +30,9 @@ from pendopo.storage.items import (
     IDEMPOTENCY_SK,
     AuditEventItem,
     ComplaintItem,
+    FollowUpAttribute,
     IdempotencyItem,
+    TableItem,
     complaint_pk,
     idempotency_pk,
     shared_connection,
@@ -46,6 +49,10 @@ class IdempotencyKeyTaken(Exception):
 
 class WriteConflict(Exception):
     """Another transaction touched the same items at the same moment: retry."""
+
+
+class VersionConflict(Exception):
+    """The complaint changed since it was read: another officer acted first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,9 @@ class IndexKeys:
 
 
 def event_sort_key(event: AuditEvent) -> str:
-    return f"E#{to_utc_iso(event.at)}#{event.action.value}"
+    # Time first, so the trail reads in order; the version keeps two changes in
+    # the same millisecond apart (and in the order they were made).
+    return f"E#{to_utc_iso(event.at)}#{event.version:06d}"
 
 
 class ComplaintStore:
@@ -112,12 +121,42 @@ class ComplaintStore:
         except TransactWriteError as error:
             raise _create_failure(error) from error
 
+    def apply(self, complaint: Complaint, event: AuditEvent, read_version: int) -> None:
+        """Write a changed complaint and its audit event, if nobody changed it since it was read.
+
+        One TransactWriteItems: the complaint (on condition that its version is still
+        the one read) and the new event (which must not exist), or neither.
+        """
+        try:
+            with TransactWrite(connection=shared_connection()) as transaction:
+                transaction.save(
+                    _complaint_item(complaint), condition=ComplaintItem.version == read_version
+                )
+                transaction.save(_event_item(event), condition=AuditEventItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            codes = [r.code if r else None for r in (error.cancellation_reasons or [])]
+            conflict = {"ConditionalCheckFailed", "TransactionConflict"} & set(codes)
+            if conflict or error.cause_response_code == "TransactionInProgressException":
+                raise VersionConflict(str(error)) from error
+            raise
+
+    def get_with_events(self, ticket: str) -> tuple[Complaint | None, list[AuditEvent]]:
+        """A complaint and its whole audit trail: one Query on their shared partition."""
+        complaint: Complaint | None = None
+        events: list[AuditEvent] = []
+        for item in TableItem.query(complaint_pk(ticket), consistent_read=True):
+            if isinstance(item, ComplaintItem):
+                complaint = complaint_from_item(item)
+            elif isinstance(item, AuditEventItem):
+                events.append(_event_from_item(item))
+        return complaint, events
+
     def get_complaint(self, ticket: str) -> Complaint | None:
         try:
             item = ComplaintItem.get(complaint_pk(ticket), COMPLAINT_SK, consistent_read=True)
         except DoesNotExist:
             return None
-        return _complaint_from_item(item)
+        return complaint_from_item(item)
 
     def get_idempotency(self, key: str) -> IdempotencyRecord | None:
         try:
@@ -185,6 +224,14 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         outside_hours=complaint.outside_hours,
         timeline=[_timeline_entry(entry) for entry in complaint.timeline],
         entered_by=complaint.entered_by,
+        entered_unit=complaint.entered_unit,
+        agency=complaint.agency,
+        follow_up=_follow_up_item(complaint.follow_up) if complaint.follow_up else None,
+        first_follow_up_at=to_utc_iso(complaint.first_follow_up_at)
+        if complaint.first_follow_up_at
+        else None,
+        validation_rejections=complaint.validation_rejections,
+        decision_reason=complaint.decision_reason,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
@@ -195,7 +242,7 @@ def _timeline_entry(entry: TimelineEntry) -> dict[str, str]:
     return {"at": to_utc_iso(entry.at), "action": entry.action.value, "status": entry.status.value}
 
 
-def _complaint_from_item(item: ComplaintItem) -> Complaint:
+def complaint_from_item(item: ComplaintItem) -> Complaint:
     return Complaint(
         ticket=item.ticket,
         tracking_hash=item.tracking_hash,
@@ -213,6 +260,30 @@ def _complaint_from_item(item: ComplaintItem) -> Complaint:
         outside_hours=item.outside_hours,
         timeline=tuple(TimelineEntry.model_validate(_plain(e)) for e in item.timeline),
         entered_by=item.entered_by,
+        entered_unit=item.entered_unit,
+        agency=item.agency,
+        follow_up=_follow_up_from_item(item.follow_up) if item.follow_up else None,
+        first_follow_up_at=from_iso(item.first_follow_up_at) if item.first_follow_up_at else None,
+        validation_rejections=int(item.validation_rejections or 0),
+        decision_reason=item.decision_reason,
+    )
+
+
+def _follow_up_item(follow_up: FollowUp) -> FollowUpAttribute:
+    return FollowUpAttribute(
+        result=follow_up.result,
+        attachments=list(follow_up.attachments),
+        at=to_utc_iso(follow_up.at),
+        by=follow_up.by,
+    )
+
+
+def _follow_up_from_item(item: FollowUpAttribute) -> FollowUp:
+    return FollowUp(
+        result=item.result,
+        attachments=tuple(item.attachments or ()),
+        at=from_iso(item.at),
+        by=item.by,
     )
 
 
@@ -237,6 +308,8 @@ def _event_item(event: AuditEvent) -> AuditEventItem:
         to_status=event.to_status.value,
         unit=event.unit,
         note=event.note,
+        version=event.version,
+        previous_unit=event.previous_unit,
     )
 
 
@@ -252,6 +325,8 @@ def _event_from_item(item: AuditEventItem) -> AuditEvent:
             "to_status": item.to_status,
             "unit": item.unit,
             "note": item.note,
+            "version": int(item.version or 1),
+            "previous_unit": item.previous_unit,
         }
     )
 

@@ -5,7 +5,7 @@ One table holds three kinds of item, told apart by ``kind``:
 | item        | pk              | sk                         |
 |-------------|-----------------|----------------------------|
 | complaint   | ``C#<ticket>``  | ``C``                      |
-| audit event | ``C#<ticket>``  | ``E#<utc time>#<action>``  |
+| audit event | ``C#<ticket>``  | ``E#<utc time>#<version>`` |
 | idempotency | ``IDEM#<key>``  | ``IDEM``                   |
 
 A complaint and its audit trail share a partition, so one Query returns both.
@@ -80,6 +80,22 @@ class UnitStatusIndex(GlobalSecondaryIndex["ComplaintItem"]):
     due_at = UnicodeAttribute(range_key=True)
 
 
+class StatusDueIndex(GlobalSecondaryIndex["ComplaintItem"]):
+    class Meta:
+        index_name = "status_due"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class FollowUpAttribute(MapAttribute[str, Any]):
+    result = UnicodeAttribute()
+    attachments = ListAttribute[str](default=list)
+    at = UnicodeAttribute()
+    by = UnicodeAttribute()
+
+
 class TableItem(Model):
     # One Meta object for every item model, re-pointed by bind_table.
     Meta = _Meta  # type: ignore[assignment]
@@ -106,6 +122,12 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     outside_hours = BooleanAttribute()
     timeline = ListAttribute[Any]()
     entered_by = UnicodeAttribute(null=True)
+    entered_unit = UnicodeAttribute(null=True)
+    agency = UnicodeAttribute(null=True)
+    follow_up = FollowUpAttribute(null=True)
+    first_follow_up_at = UnicodeAttribute(null=True)
+    validation_rejections = NumberAttribute(default=0)
+    decision_reason = UnicodeAttribute(null=True)
     # Index keys, derived from the fields above.
     open_unit = UnicodeAttribute(null=True)
     unit_month = UnicodeAttribute()
@@ -114,6 +136,7 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     open_by_due = OpenByDueIndex()
     by_unit_month = UnitMonthIndex()
     by_unit_status = UnitStatusIndex()
+    by_status_due = StatusDueIndex()
 
 
 class AuditEventItem(TableItem, discriminator="event"):
@@ -126,6 +149,8 @@ class AuditEventItem(TableItem, discriminator="event"):
     to_status = UnicodeAttribute()
     unit = UnicodeAttribute()
     note = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+    previous_unit = UnicodeAttribute(null=True)
 
 
 class IdempotencyItem(TableItem, discriminator="idempotency"):

@@ -1,0 +1,333 @@
+"""Officer routes: queues, complaint details, and the workflow actions.
+
+Every route sits behind the HttpApi JWT authorizer (template.yaml); the handler
+reads the officer from the verified claims, calls one use case, and shapes the
+answer. Who may do what, and what an action changes, live in the domain.
+
+This module deliberately does not use ``from __future__ import annotations``: the
+action routes are registered by a factory, and Powertools reads the parameter
+types of those closures at registration time.
+"""
+
+import re
+from datetime import datetime
+from functools import cache
+from http import HTTPStatus
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from pendopo.auth import Officer
+from pendopo.domain.clock import Clock, SystemClock
+from pendopo.domain.officer_views import ComplaintDetail, QueuePage
+from pendopo.domain.status import Action, Status, TransitionNotAllowed
+from pendopo.domain.taxonomy import load_taxonomy
+from pendopo.domain.views import CodeLabel, UnitRef
+from pendopo.domain.workflow import COMMANDS, Command, InvalidCommand
+from pendopo.http import (
+    current_officer,
+    error_response,
+    guard_json_request,
+    parse_json_body,
+    register_error_handlers,
+)
+from pendopo.observability import logger, metrics
+from pendopo.services.workflow import (
+    ActionResult,
+    ComplaintNotFound,
+    InvalidQuery,
+    PreconditionFailed,
+    PreconditionRequired,
+    QueueFilters,
+    WorkflowService,
+)
+from pendopo.settings import get_settings
+from pendopo.storage.complaints import ComplaintStore, VersionConflict
+from pendopo.storage.items import bind_table
+
+API_TITLE = "Pendopo - Layanan Petugas"
+API_VERSION = "1.0.0"
+
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+register_error_handlers(app)
+
+settings = get_settings()
+taxonomy = load_taxonomy()
+clock: Clock = SystemClock()
+bind_table(settings.table_name, settings.region, settings.endpoint_url)
+service = WorkflowService(ComplaintStore(), taxonomy, clock)
+
+OFFICER_ERRORS: dict[int, OpenAPIResponse] = {
+    401: {"description": "Belum masuk"},
+    403: {"description": "Peran atau unit tidak berwenang"},
+    404: {"description": "Pengaduan tidak ditemukan"},
+    422: {"description": "Data tidak valid; `errors` menyebut kolom dan pesannya"},
+}
+ACTION_ERRORS: dict[int, OpenAPIResponse] = {
+    **OFFICER_ERRORS,
+    409: {"description": "Status tidak memungkinkan tindakan ini, atau diubah petugas lain"},
+    412: {"description": "Pengaduan sudah berubah sejak Anda membukanya (If-Match)"},
+    428: {"description": "Header If-Match (versi yang Anda lihat) wajib dikirim"},
+}
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def officer() -> Officer:
+    return current_officer(app.current_event, taxonomy.units)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The version in an If-Match header: "3", W/"3" or 3. None when absent or "*"."""
+    if value is None or value.strip() == "*":
+        return None
+    found = _ETAG.match(value)
+    return int(found.group(1)) if found else -1  # -1 matches no version: 412
+
+
+# --- who am I ---------------------------------------------------------------------
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    unit: UnitRef | None
+    sees_every_unit: bool
+    units: list[UnitRef]
+    statuses: list[CodeLabel]
+
+
+@app.get("/v1/officer/me", summary="Akun yang sedang masuk", tags=["Petugas"])
+def who_am_i() -> Me:
+    me = officer()
+    unit = taxonomy.units.get(me.unit) if me.unit else None
+    return Me(
+        username=me.username,
+        role=me.role.value,
+        unit=UnitRef(code=unit.code, name=unit.name) if unit else None,
+        sees_every_unit=me.sees_every_unit,
+        units=[UnitRef(code=u.code, name=u.name) for u in taxonomy.units.values()],
+        statuses=[CodeLabel(code=s.value, label=s.label) for s in Status],
+    )
+
+
+# --- queue and detail -------------------------------------------------------------
+
+
+def _statuses(text: str | None) -> tuple[Status, ...]:
+    if not text:
+        return ()
+    codes = [part.strip() for part in text.split(",") if part.strip()]
+    known = {s.value for s in Status}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise InvalidQuery("status", f"Status tidak dikenal: {', '.join(unknown)}.")
+    return tuple(dict.fromkeys(Status(code) for code in codes))
+
+
+@app.get(
+    "/v1/officer/complaints",
+    summary="Antrean pengaduan unit saya, diurutkan menurut batas waktu",
+    tags=["Petugas"],
+    responses=OFFICER_ERRORS,
+)
+def list_queue(
+    status: Annotated[
+        str | None, Query(max_length=200, description="Kode status, dipisah koma")
+    ] = None,
+    overdue: Annotated[bool, Query(description="Hanya yang melewati batas waktu")] = False,
+    due_before: Annotated[datetime | None, Query(description="Batas waktu sebelum")] = None,
+    unit: Annotated[
+        str | None, Query(max_length=41, description="Kode unit; ALL untuk semua unit")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=8000)] = None,
+) -> Response[QueuePage]:
+    if due_before is not None and due_before.tzinfo is None:
+        raise InvalidQuery("due_before", "Sertakan zona waktu, misalnya 2025-06-12T09:00+07:00.")
+    filters = QueueFilters(
+        unit=unit,
+        statuses=_statuses(status),
+        overdue=overdue,
+        due_before=due_before,
+        limit=limit,
+        cursor=cursor,
+    )
+    page = service.queue(officer(), filters)
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=page,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@app.get(
+    "/v1/officer/complaints/<ticket>",
+    summary="Rincian pengaduan dengan jejak audit lengkap",
+    tags=["Petugas"],
+    responses=OFFICER_ERRORS,
+)
+def get_detail(ticket: Annotated[str, Path(max_length=40)]) -> Response[ComplaintDetail]:
+    detail = service.detail(officer(), unquote(ticket))
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=detail,
+        headers={"ETag": etag(detail.version), "Cache-Control": "no-store"},
+    )
+
+
+# --- actions ----------------------------------------------------------------------
+
+# URL segment, action, summary. The body each takes is the domain's COMMANDS[action].
+ACTION_ROUTES: tuple[tuple[str, Action, str], ...] = (
+    ("verify", Action.VERIFY, "Verifikasi: pengaduan valid, diteruskan ke unit (verifikator)"),
+    ("reject", Action.REJECT, "Tolak pengaduan dengan alasan (verifikator)"),
+    ("reroute", Action.REROUTE, "Alihkan ke unit lain melalui kategori yang benar"),
+    ("disposition", Action.DISPOSITION, "Disposisi ke perangkat daerah atau BUMD (koordinator)"),
+    ("acknowledge", Action.ACKNOWLEDGE, "Perangkat daerah mulai menindaklanjuti (koordinator)"),
+    ("follow-up", Action.SUBMIT_FOLLOW_UP, "Sampaikan hasil tindak lanjut (koordinator)"),
+    ("accept", Action.ACCEPT_FOLLOW_UP, "Terima hasil tindak lanjut: selesai (verifikator)"),
+    ("return", Action.REJECT_FOLLOW_UP, "Tolak hasil tindak lanjut dengan alasan (verifikator)"),
+)
+
+
+def _register_action(segment: str, action: Action, summary: str) -> None:
+    command_type = COMMANDS[action]
+
+    def take_action(
+        ticket: Annotated[str, Path(max_length=40)],
+        command: Annotated[command_type, Body()],  # type: ignore[valid-type]
+        if_match: Annotated[
+            str | None,
+            Header(max_length=40, description='Versi yang Anda lihat (ETag), misalnya "3"'),
+        ] = None,
+    ) -> Response[ActionResult]:
+        result = service.act(
+            officer(), unquote(ticket), action, _as_command(command), parse_if_match(if_match)
+        )
+        return Response(
+            status_code=HTTPStatus.OK.value,
+            content_type=content_types.APPLICATION_JSON,
+            body=result,
+            headers={"ETag": etag(result.version)},
+        )
+
+    take_action.__name__ = f"action_{segment.replace('-', '_')}"
+    app.post(
+        f"/v1/officer/complaints/<ticket>/{segment}",
+        summary=summary,
+        tags=["Petugas"],
+        operation_id=f"{action.value}",
+        responses=ACTION_ERRORS,
+    )(take_action)
+
+
+def _as_command(value: object) -> Command:
+    if not isinstance(value, BaseModel):
+        raise TypeError("the validated body is not a command model")
+    return value  # type: ignore[return-value]
+
+
+for _segment, _action, _summary in ACTION_ROUTES:
+    _register_action(_segment, _action, _summary)
+
+
+# --- errors -----------------------------------------------------------------------
+
+
+@app.exception_handler(ComplaintNotFound)
+def complaint_not_found(_: ComplaintNotFound) -> Response[Any]:
+    return error_response(HTTPStatus.NOT_FOUND, "Pengaduan tidak ditemukan.")
+
+
+@app.exception_handler(TransitionNotAllowed)
+def transition_not_allowed(error: TransitionNotAllowed) -> Response[Any]:
+    current = error.current
+    label = current.label if current else "-"
+    return error_response(
+        HTTPStatus.CONFLICT,
+        f"Tindakan ini tidak dapat dilakukan karena status pengaduan sekarang {label}.",
+        current_status={"code": current.value if current else None, "label": label},
+    )
+
+
+@app.exception_handler(VersionConflict)
+def version_conflict(_: VersionConflict) -> Response[Any]:
+    return error_response(
+        HTTPStatus.CONFLICT,
+        "Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang, lalu periksa kembali.",
+    )
+
+
+@app.exception_handler(PreconditionFailed)
+def precondition_failed(error: PreconditionFailed) -> Response[Any]:
+    current = error.current
+    response = error_response(
+        HTTPStatus.PRECONDITION_FAILED,
+        "Pengaduan ini sudah berubah sejak Anda membukanya "
+        f"(status sekarang {current.status.label}). Muat ulang, lalu periksa kembali.",
+        current_status={"code": current.status.value, "label": current.status.label},
+        current_version=current.version,
+    )
+    response.headers["ETag"] = etag(current.version)
+    return response
+
+
+@app.exception_handler(PreconditionRequired)
+def precondition_required(_: PreconditionRequired) -> Response[Any]:
+    return error_response(
+        HTTPStatus.PRECONDITION_REQUIRED,
+        'Sertakan header If-Match berisi versi pengaduan yang Anda lihat (ETag), misalnya "3".',
+    )
+
+
+@app.exception_handler(InvalidCommand)
+def invalid_command(error: InvalidCommand) -> Response[Any]:
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        error.message,
+        errors=[{"field": error.field, "message": error.message}],
+    )
+
+
+@app.exception_handler(InvalidQuery)
+def invalid_query(error: InvalidQuery) -> Response[Any]:
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        error.message,
+        errors=[{"field": error.field, "message": error.message}],
+    )
+
+
+@cache
+def _openapi_json() -> str:
+    return app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION)
+
+
+@app.get("/v1/officer/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[str]:
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=_openapi_json(),
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event, refused = guard_json_request(event, settings.max_body_bytes)
+    if refused is not None:
+        return refused
+    return app.resolve(event, context)

@@ -1,0 +1,251 @@
+"""Officer use cases: queues, complaint details and actions.
+
+The route handlers call these with the officer read from the token; these call
+the pure domain (who may do what, and what it changes) and the store. An action
+is at most two DynamoDB calls: one GetItem, one TransactWriteItems.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from pendopo.auth import Officer
+from pendopo.domain.clock import Clock
+from pendopo.domain.complaint import Complaint
+from pendopo.domain.identifiers import normalize_ticket
+from pendopo.domain.officer_views import (
+    ComplaintDetail,
+    EventView,
+    QueuePage,
+    complaint_detail,
+    event_view,
+    queue_item,
+)
+from pendopo.domain.status import ACTION_LABELS, TERMINAL, TRANSITIONS, Action, Status
+from pendopo.domain.taxonomy import Taxonomy
+from pendopo.domain.views import CodeLabel
+from pendopo.domain.workflow import (
+    Command,
+    Forbidden,
+    act,
+    available_actions,
+    ensure_may_act,
+    ensure_may_read,
+)
+from pendopo.observability import logger, metrics
+from pendopo.storage.complaints import ComplaintStore
+from pendopo.storage.queues import Position, QueuePartition, read_queue
+
+ALL_UNITS = "ALL"
+OPEN_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s not in TERMINAL)
+MAX_PAGE = 100
+
+
+class ComplaintNotFound(Exception):
+    """No complaint with this ticket."""
+
+
+class InvalidQuery(Exception):
+    """A queue filter or cursor that cannot be used (HTTP 422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(message)
+
+
+class PreconditionRequired(Exception):
+    """An action without the version the client saw (If-Match)."""
+
+
+class PreconditionFailed(Exception):
+    """The complaint changed since the client read it."""
+
+    def __init__(self, current: Complaint) -> None:
+        self.current = current
+        super().__init__(f"version is now {current.version}")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    unit: str | None = None  # None: my unit (verifiers and admins: every unit)
+    statuses: tuple[Status, ...] = ()  # empty: every open status
+    overdue: bool = False
+    due_before: datetime | None = None
+    limit: int = 25
+    cursor: str | None = None
+
+
+class ActionResult(BaseModel):
+    ticket: str
+    status: CodeLabel
+    version: int
+    message: str
+    event: EventView
+    allowed_actions: list[CodeLabel] = Field(
+        description="Tindakan berikutnya yang boleh Anda ambil"
+    )
+
+
+class WorkflowService:
+    def __init__(self, store: ComplaintStore, taxonomy: Taxonomy, clock: Clock) -> None:
+        self._store = store
+        self._taxonomy = taxonomy
+        self._clock = clock
+
+    # --- reading ---------------------------------------------------------------
+
+    def queue(self, officer: Officer, filters: QueueFilters) -> QueuePage:
+        now = self._clock.now()
+        partitions = self._partitions(officer, filters)
+        due_before = filters.due_before
+        if filters.overdue:
+            due_before = min(due_before, now) if due_before else now
+        start = _decode_cursor(filters.cursor, partitions, _fingerprint(partitions, due_before))
+        page = read_queue(partitions, limit=filters.limit, due_before=due_before, start=start)
+        cursor = (
+            _encode_cursor(page.positions, _fingerprint(partitions, due_before))
+            if page.has_more
+            else None
+        )
+        items = [queue_item(c, self._taxonomy, now) for c in page.complaints]
+        return QueuePage(items=items, next_cursor=cursor)
+
+    def _partitions(self, officer: Officer, filters: QueueFilters) -> list[QueuePartition]:
+        unit = filters.unit or (ALL_UNITS if officer.sees_every_unit else officer.unit)
+        if unit is None:
+            raise Forbidden("Akun belum terdaftar di unit kerja.")
+        if unit != ALL_UNITS and unit not in self._taxonomy.units:
+            raise InvalidQuery("unit", "Unit tidak dikenal.")
+        if unit == ALL_UNITS and not officer.sees_every_unit:
+            raise Forbidden("Anda hanya dapat melihat antrean unit Anda sendiri.")
+        if unit != ALL_UNITS:
+            ensure_may_read(officer, unit)
+        statuses = filters.statuses or OPEN_STATUSES
+        if filters.overdue:
+            # Only a running clock can be late; a result awaiting validation is not.
+            statuses = tuple(s for s in statuses if s.clock_running)
+        if unit == ALL_UNITS:
+            return [QueuePartition("status_due", s.value) for s in statuses]
+        return [QueuePartition("unit_status", f"{unit}#{s.value}") for s in statuses]
+
+    def detail(self, officer: Officer, ticket_text: str) -> ComplaintDetail:
+        ticket = _ticket(ticket_text)
+        complaint, events = self._store.get_with_events(ticket)
+        if complaint is None:
+            raise ComplaintNotFound
+        ensure_may_read(officer, complaint.unit)
+        return complaint_detail(complaint, events, officer, self._taxonomy, self._clock.now())
+
+    # --- acting ----------------------------------------------------------------
+
+    def act(
+        self,
+        officer: Officer,
+        ticket_text: str,
+        action: Action,
+        command: Command,
+        if_match: int | None,
+    ) -> ActionResult:
+        _ensure_role_may(officer, action)  # before reading: a clerk's click costs nothing
+        ticket = _ticket(ticket_text)
+        complaint = self._store.get_complaint(ticket)
+        if complaint is None:
+            raise ComplaintNotFound
+        ensure_may_act(officer, action, complaint.unit)
+        if if_match is None:
+            raise PreconditionRequired
+        if if_match != complaint.version:
+            raise PreconditionFailed(complaint)
+        change = act(
+            complaint, officer, action, command, now=self._clock.now(), taxonomy=self._taxonomy
+        )
+        self._store.apply(change.complaint, change.event, read_version=complaint.version)
+        logger.info(
+            "Complaint changed",
+            extra={
+                "ticket": ticket,
+                "action": action.value,
+                "role": officer.role.value,
+                "from_status": complaint.status.value,
+                "to_status": change.complaint.status.value,
+                "unit": change.complaint.unit,
+                "version": change.complaint.version,
+            },
+        )
+        metrics.add_metric(name="ComplaintAction", unit="Count", value=1)
+        after = change.complaint
+        return ActionResult(
+            ticket=after.ticket,
+            status=CodeLabel(code=after.status.value, label=after.status.label),
+            version=after.version,
+            message=f"{ACTION_LABELS[action]}. Status sekarang: {after.status.label}.",
+            event=event_view(change.event),
+            allowed_actions=[
+                CodeLabel(code=a.value, label=ACTION_LABELS[a])
+                for a in available_actions(officer, after)
+            ],
+        )
+
+
+def _ensure_role_may(officer: Officer, action: Action) -> None:
+    roles = next(t.roles for t in TRANSITIONS if t.action is action)
+    if officer.role not in roles:
+        raise Forbidden(f"Peran {officer.role.value} tidak berwenang untuk tindakan ini.")
+
+
+def _ticket(text: str) -> str:
+    ticket = normalize_ticket(text)
+    if ticket is None:
+        raise ComplaintNotFound
+    return ticket
+
+
+# --- cursors ------------------------------------------------------------------------
+# A cursor is opaque to clients: base64url of the partitions' positions and a
+# fingerprint of the query it belongs to, so a cursor from another filter is
+# refused instead of silently giving a wrong page.
+
+
+def _fingerprint(partitions: list[QueuePartition], due_before: datetime | None) -> str:
+    text = (
+        "|".join(p.name for p in partitions) + "|" + (due_before.isoformat() if due_before else "")
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _encode_cursor(positions: dict[str, Position | None], fingerprint: str) -> str:
+    raw = json.dumps({"q": fingerprint, "p": positions}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+_BAD_CURSOR = "Cursor tidak valid untuk antrean ini. Muat ulang antrean dari halaman pertama."
+
+
+def _decode_cursor(
+    cursor: str | None, partitions: list[QueuePartition], fingerprint: str
+) -> dict[str, Position | None]:
+    if not cursor:
+        return {}
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        document = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+        raise InvalidQuery("cursor", _BAD_CURSOR) from error
+    if not isinstance(document, dict) or document.get("q") != fingerprint:
+        raise InvalidQuery("cursor", _BAD_CURSOR)
+    positions = document.get("p")
+    by_name = {p.name: p for p in partitions}
+    if not isinstance(positions, dict) or set(positions) != set(by_name):
+        raise InvalidQuery("cursor", _BAD_CURSOR)
+    for name, position in positions.items():
+        if position is not None and not by_name[name].is_position(position):
+            raise InvalidQuery("cursor", _BAD_CURSOR)
+    return positions

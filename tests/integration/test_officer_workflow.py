@@ -1,0 +1,317 @@
+"""The officer workflow through the route function's handler, on moto's DynamoDB.
+
+Given / When / Then: a citizen's complaint, then officers acting on it with the
+claims the HttpApi JWT authorizer would pass on.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import call, officer_claims
+from tests.integration.test_intake_api import NIK, complaint_body, submit
+
+VERIFIER = officer_claims("verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM")
+PLH_COORDINATOR = officer_claims("koordinator.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
+PLH_OFFICER = officer_claims("petugas.biro-plh@pendopo.example", "petugas", "BIRO_PLH")
+PK_COORDINATOR = officer_claims("koordinator.biro-pk@pendopo.example", "koordinator", "BIRO_PK")
+ADMIN = officer_claims("admin@pendopo.example", "admin")
+QUEUE = "/v1/officer/complaints"
+
+
+def new_complaint(intake: Any, key: str = "key-workflow-0001", **overrides: Any) -> str:
+    overrides.setdefault("category", "STREET_LIGHTING")  # Biro PLH
+    answer = submit(intake, key=key, **overrides)
+    assert answer.status == 201, answer.body
+    return str(answer.body["ticket"])
+
+
+def detail(route: Any, ticket: str, claims: dict[str, str] = VERIFIER) -> Any:
+    return call(route, "GET", f"/v1/officer/complaints/{ticket}", claims=claims)
+
+
+def take(
+    route: Any,
+    ticket: str,
+    segment: str,
+    claims: dict[str, str],
+    body: dict[str, Any] | None = None,
+    version: int | None = None,
+) -> Any:
+    if version is None:
+        version = detail(route, ticket).body["version"]
+    headers = {"If-Match": f'"{version}"'}
+    return call(
+        route,
+        "POST",
+        f"/v1/officer/complaints/{ticket}/{segment}",
+        claims=claims,
+        headers=headers,
+        json=body or {},
+    )
+
+
+FOLLOW_UP = {"result": "Lampu sudah diganti oleh Dinas Bina Marga pada 11 Juni 2025."}
+
+
+def test_the_whole_workflow_from_verification_to_done(intake: Any, route: Any, clock: Any) -> None:
+    ticket = new_complaint(intake)
+    steps = [
+        ("verify", VERIFIER, {}, "coordination"),
+        ("disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"}, "disposition"),
+        ("acknowledge", PLH_COORDINATOR, {}, "in_progress"),
+        ("follow-up", PLH_COORDINATOR, FOLLOW_UP, "awaiting_validation"),
+        ("return", VERIFIER, {"reason": "Foto bukti belum dilampirkan."}, "follow_up_rejected"),
+        ("follow-up", PLH_COORDINATOR, FOLLOW_UP, "awaiting_validation"),
+        ("accept", VERIFIER, {}, "done"),
+    ]
+    for segment, claims, body, expected in steps:
+        clock.advance(timedelta(minutes=10))
+        answer = take(route, ticket, segment, claims, body)
+        assert answer.status == 200, (segment, answer.body)
+        assert answer.body["status"]["code"] == expected
+        assert answer.headers["ETag"] == f'"{answer.body["version"]}"'
+
+    shown = detail(route, ticket).body
+    assert shown["status"]["label"] == "Selesai"
+    assert shown["version"] == 8
+    assert shown["agency"] == {"code": "BINA_MARGA", "name": shown["agency"]["name"]}
+    assert shown["validation_rejections"] == 1
+    assert [e["action"]["code"] for e in shown["events"]] == [
+        "submit",
+        "verify",
+        "disposition",
+        "acknowledge",
+        "submit_follow_up",
+        "reject_follow_up",
+        "submit_follow_up",
+        "accept_follow_up",
+    ]
+    assert shown["events"][5]["note"] == "Foto bukti belum dilampirkan."
+    assert shown["events"][1]["actor"] == "verifikator.biro-pem@pendopo.example"
+    assert shown["allowed_actions"] == []
+
+
+def test_the_citizen_sees_the_public_timeline_and_the_validated_result(
+    intake: Any, route: Any, clock: Any
+) -> None:
+    answer = submit(intake, key="key-public-timeline", category="STREET_LIGHTING")
+    ticket, code = answer.body["ticket"], answer.body["tracking_code"]
+    for segment, claims, body in [
+        ("verify", VERIFIER, {}),
+        ("disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"}),
+        ("follow-up", PLH_COORDINATOR, FOLLOW_UP),
+        ("accept", VERIFIER, {}),
+    ]:
+        clock.advance(timedelta(minutes=5))
+        assert take(route, ticket, segment, claims, body).status == 200
+    tracked = call(intake, "GET", f"/v1/complaints/{ticket}", headers={"X-Tracking-Code": code})
+    assert tracked.status == 200
+    assert [step["status"]["label"] for step in tracked.body["timeline"]] == [
+        "Menunggu",
+        "Koordinasi",
+        "Disposisi",
+        "Menunggu Validasi",
+        "Selesai",
+    ]
+    assert tracked.body["result"] == FOLLOW_UP["result"]
+    # Officers' names and notes stay inside.
+    assert "biro-plh" not in str(tracked.body)
+
+
+def test_the_follow_up_stops_the_clock_and_a_rejection_starts_it_again(
+    intake: Any, route: Any, clock: Any, dynamodb: Any
+) -> None:
+    ticket = new_complaint(intake)
+    take(route, ticket, "verify", VERIFIER)
+    take(route, ticket, "disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"})
+    take(route, ticket, "follow-up", PLH_COORDINATOR, FOLLOW_UP)
+    assert "open_unit" not in _item(dynamodb, ticket)
+    take(route, ticket, "return", VERIFIER, {"reason": "Belum ada bukti foto."})
+    assert _item(dynamodb, ticket)["open_unit"] == {"S": "BIRO_PLH"}
+    clock.advance(timedelta(days=4))
+    queue = call(
+        route, "GET", "/v1/officer/complaints", claims=PLH_COORDINATOR, query="overdue=true"
+    )
+    assert [i["ticket"] for i in queue.body["items"]] == [ticket]
+    assert queue.body["items"][0]["overdue_text"].startswith("1 hari")
+
+
+def _item(dynamodb: Any, ticket: str) -> dict[str, Any]:
+    from tests.conftest import TEST_TABLE
+
+    got = dynamodb.get_item(
+        TableName=TEST_TABLE, Key={"pk": {"S": f"C#{ticket}"}, "sk": {"S": "C"}}
+    )
+    return dict(got["Item"])
+
+
+def test_a_verifier_reroutes_a_wrong_category_and_the_new_unit_sees_it_at_once(
+    intake: Any, route: Any
+) -> None:
+    ticket = new_complaint(intake)  # street lighting: Biro PLH
+    answer = take(
+        route,
+        ticket,
+        "reroute",
+        VERIFIER,
+        {"category": "PARKING", "reason": "Ini soal juru parkir liar, bukan lampu."},
+    )
+    assert answer.status == 200, answer.body
+    assert answer.body["status"]["code"] == "coordination"
+    assert answer.body["event"]["previous_unit"] == "BIRO_PLH"
+    queue = call(route, "GET", "/v1/officer/complaints", claims=PK_COORDINATOR)
+    assert [i["ticket"] for i in queue.body["items"]] == [ticket]
+    assert call(route, "GET", "/v1/officer/complaints", claims=PLH_COORDINATOR).body["items"] == []
+    # The old unit's coordinator can no longer act on it or see it.
+    assert detail(route, ticket, PLH_COORDINATOR).status == 403
+
+
+def test_a_reroute_to_the_same_unit_is_a_clear_422(intake: Any, route: Any) -> None:
+    ticket = new_complaint(intake)
+    answer = take(route, ticket, "reroute", VERIFIER, {"category": "ROAD", "reason": "Salah"})
+    assert answer.status == 422
+    assert answer.body["errors"][0]["field"] == "category"
+
+
+def test_disposition_to_an_agency_of_another_unit_is_refused(intake: Any, route: Any) -> None:
+    ticket = new_complaint(intake)
+    take(route, ticket, "verify", VERIFIER)
+    answer = take(route, ticket, "disposition", PLH_COORDINATOR, {"agency": "DINKES"})
+    assert answer.status == 422
+    assert "koordinasi unit ini" in answer.body["message"]
+
+
+def test_an_action_in_the_wrong_status_is_409_naming_the_status(intake: Any, route: Any) -> None:
+    ticket = new_complaint(intake)
+    answer = take(route, ticket, "disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"})
+    assert answer.status == 409
+    assert answer.body["current_status"] == {"code": "waiting", "label": "Menunggu"}
+    assert "Menunggu" in answer.body["message"]
+
+
+def test_a_stale_version_is_412_and_a_missing_one_428(intake: Any, route: Any) -> None:
+    ticket = new_complaint(intake)
+    stale = take(route, ticket, "verify", VERIFIER, version=7)
+    assert stale.status == 412
+    assert stale.body["current_version"] == 1
+    assert stale.headers["ETag"] == '"1"'
+    missing = call(
+        route, "POST", f"/v1/officer/complaints/{ticket}/verify", claims=VERIFIER, json={}
+    )
+    assert missing.status == 428
+    assert detail(route, ticket).body["status"]["code"] == "waiting"
+
+
+def test_an_anonymous_reporter_is_hidden_from_coordinators_and_nik_masked(
+    intake: Any, route: Any
+) -> None:
+    body = complaint_body(category="STREET_LIGHTING")
+    body["reporter"] = {**body["reporter"], "anonymous": True}
+    anonymous = submit(
+        intake, key="key-anon-000001", category="STREET_LIGHTING", reporter=body["reporter"]
+    )
+    named = new_complaint(intake, key="key-named-00001")
+    ticket = anonymous.body["ticket"]
+    seen_by_coordinator = detail(route, ticket, PLH_COORDINATOR).body["reporter"]
+    assert seen_by_coordinator["identity_hidden"] is True
+    assert seen_by_coordinator["nik"] is None and seen_by_coordinator["phone"] is None
+    assert NIK not in str(detail(route, ticket, PLH_COORDINATOR).body)
+    assert detail(route, ticket, VERIFIER).body["reporter"]["nik"] == NIK
+    assert detail(route, ticket, ADMIN).body["reporter"]["nik"] == "*" * 12 + NIK[-4:]
+    assert detail(route, named, PLH_OFFICER).body["reporter"]["nik"] == "*" * 12 + NIK[-4:]
+
+
+def test_the_queue_is_sorted_by_due_time_and_pages_with_a_cursor(
+    intake: Any, route: Any, clock: Any
+) -> None:
+    tickets = []
+    for n in range(7):
+        clock.advance(timedelta(minutes=1))
+        tickets.append(new_complaint(intake, key=f"key-queue-{n:06d}"))
+    # Spread them over two statuses, so the page merges two index partitions.
+    for ticket in tickets[::2]:
+        take(route, ticket, "verify", VERIFIER)
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        query = "limit=3" + (f"&cursor={cursor}" if cursor else "")
+        page = call(route, "GET", "/v1/officer/complaints", claims=PLH_COORDINATOR, query=query)
+        assert page.status == 200, page.body
+        seen += [item["ticket"] for item in page.body["items"]]
+        pages += 1
+        cursor = page.body["next_cursor"]
+        if not cursor:
+            break
+    assert seen == tickets  # due time order = receipt order; no repeats, no gaps
+    assert pages == 3
+
+    waiting = call(
+        route, "GET", "/v1/officer/complaints", claims=PLH_COORDINATOR, query="status=waiting"
+    )
+    assert [i["ticket"] for i in waiting.body["items"]] == tickets[1::2]
+
+
+def test_a_cursor_from_another_query_or_tampered_is_422(intake: Any, route: Any) -> None:
+    for n in range(3):
+        new_complaint(intake, key=f"key-cursor-{n:05d}")
+    first = call(route, "GET", "/v1/officer/complaints", claims=VERIFIER, query="limit=1")
+    cursor = first.body["next_cursor"]
+    assert cursor
+    other = call(
+        route,
+        "GET",
+        "/v1/officer/complaints",
+        claims=VERIFIER,
+        query=f"limit=1&status=done&cursor={cursor}",
+    )
+    assert other.status == 422
+    for bad in ("xyz", "e30", cursor[:-4]):
+        answer = call(
+            route, "GET", "/v1/officer/complaints", claims=VERIFIER, query=f"cursor={bad}"
+        )
+        assert answer.status == 422, bad
+
+
+def test_verifiers_see_every_unit_and_coordinators_only_their_own(intake: Any, route: Any) -> None:
+    plh = new_complaint(intake, key="key-unit-plh-01")
+    pk = new_complaint(intake, key="key-unit-pk-001", category="PARKING")
+    everyone = call(route, "GET", "/v1/officer/complaints", claims=VERIFIER)
+    assert sorted(i["ticket"] for i in everyone.body["items"]) == sorted([plh, pk])
+    other = call(
+        route, "GET", "/v1/officer/complaints", claims=PLH_COORDINATOR, query="unit=BIRO_PK"
+    )
+    assert other.status == 403
+    every = call(route, "GET", "/v1/officer/complaints", claims=PLH_OFFICER, query="unit=ALL")
+    assert every.status == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=finished", "limit=0", "limit=101", "unit=NOPE", "due_before=2025-06-12T09:00"],
+)
+def test_bad_queue_filters_are_422(route: Any, query: str) -> None:
+    assert call(route, "GET", "/v1/officer/complaints", claims=VERIFIER, query=query).status == 422
+
+
+def test_an_action_costs_at_most_two_dynamodb_calls(intake: Any, route: Any) -> None:
+    import boto3  # noqa: F401 - the session the hook attaches to
+
+    from pendopo.storage.items import shared_connection
+
+    ticket = new_complaint(intake)
+    calls: list[str] = []
+    client = shared_connection().client
+    client.meta.events.register(
+        "before-call.dynamodb.*", lambda model, **_: calls.append(model.name)
+    )
+    answer = take(route, ticket, "verify", VERIFIER, version=1)
+    assert answer.status == 200
+    assert calls == ["GetItem", "TransactWriteItems"]
+    calls.clear()
+    assert detail(route, ticket).status == 200
+    assert calls == ["Query"]
