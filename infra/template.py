@@ -112,3 +112,102 @@ def create_tables(dynamodb_client: Any, table_name: str) -> None:
             TableName=table_name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
         )
+
+
+# ----------------------------------------------------------------- Cognito
+
+
+USER_POOL = "OfficerUserPool"
+USER_POOL_CLIENT = "OfficerUserPoolClient"
+# Properties that only CloudFormation knows, or that name things per stage.
+_POOL_SKIP = {"UserPoolName", "UserPoolTags", "DeletionProtection"}
+_CLIENT_SKIP = {"ClientName", "UserPoolId"}
+
+
+def _resources_of_type(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r.get("Type") == kind]
+
+
+def _literal(value: Any) -> bool:
+    """Whether a property value holds no intrinsic function (!Ref, !Sub, !If...)."""
+    if isinstance(value, dict):
+        if len(value) == 1 and (next(iter(value)) == "Ref" or next(iter(value)).startswith("Fn::")):
+            return False
+        return all(_literal(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_literal(item) for item in value)
+    return True
+
+
+def resolve_stage_name(value: Any, stage: str) -> str:
+    """A resource name written as !Sub "pendopo-${Stage}-..." for one stage."""
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        return str(value["Fn::Sub"]).replace("${Stage}", stage)
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"cannot resolve the name {value!r}")
+
+
+def user_pool_name(stage: str, template: dict[str, Any] | None = None) -> str:
+    template = template or load_template()
+    return resolve_stage_name(template["Resources"][USER_POOL]["Properties"]["UserPoolName"], stage)
+
+
+def user_pool_create_kwargs(stage: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """boto3 ``create_user_pool`` arguments for the template's officer pool.
+
+    CloudFormation's property names are the API's; the name is resolved for the
+    stage, and intrinsic-valued properties (deletion protection, tags) are left out.
+    """
+    template = template or load_template()
+    props = template["Resources"][USER_POOL]["Properties"]
+    kwargs = {k: v for k, v in props.items() if k not in _POOL_SKIP and _literal(v)}
+    kwargs["PoolName"] = user_pool_name(stage, template)
+    return kwargs
+
+
+def user_pool_client_create_kwargs(
+    user_pool_id: str, stage: str, template: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """boto3 ``create_user_pool_client`` arguments for the template's app client."""
+    template = template or load_template()
+    props = template["Resources"][USER_POOL_CLIENT]["Properties"]
+    kwargs = {k: v for k, v in props.items() if k not in _CLIENT_SKIP and _literal(v)}
+    kwargs["UserPoolId"] = user_pool_id
+    kwargs["ClientName"] = resolve_stage_name(props["ClientName"], stage)
+    return kwargs
+
+
+@dataclass(frozen=True)
+class UserPoolGroup:
+    name: str
+    description: str
+
+
+def user_pool_groups(template: dict[str, Any] | None = None) -> list[UserPoolGroup]:
+    """Every group of the officer pool: role groups and unit groups."""
+    template = template or load_template()
+    return [
+        UserPoolGroup(r["Properties"]["GroupName"], r["Properties"].get("Description", ""))
+        for r in _resources_of_type(template, "AWS::Cognito::UserPoolGroup")
+        if r["Properties"].get("UserPoolId") == {"Ref": USER_POOL}
+    ]
+
+
+@dataclass(frozen=True)
+class CreatedUserPool:
+    user_pool_id: str
+    client_id: str
+
+
+def create_user_pool(cognito_client: Any, stage: str) -> CreatedUserPool:
+    """Create the officer pool, its app client and its groups on a Cognito endpoint."""
+    pool = cognito_client.create_user_pool(**user_pool_create_kwargs(stage))["UserPool"]
+    client = cognito_client.create_user_pool_client(
+        **user_pool_client_create_kwargs(pool["Id"], stage)
+    )["UserPoolClient"]
+    for group in user_pool_groups():
+        cognito_client.create_group(
+            UserPoolId=pool["Id"], GroupName=group.name, Description=group.description
+        )
+    return CreatedUserPool(user_pool_id=pool["Id"], client_id=client["ClientId"])

@@ -6,6 +6,11 @@ into this process, and the handler's result is turned back into an HTTP response
 the same rules AWS applies. Paths that match no route fall through to the static web
 clients under ``web/``.
 
+Routes with an authorizer (``Auth: {Authorizer: OfficerAuthorizer}`` in the template)
+get the HttpApi JWT authorizer's checks first (infra.local.jwt_check): a missing or
+invalid token is 401 {"message":"Unauthorized"} and the handler never runs. Without
+a verifier (no user pool) such routes always answer 401: fail closed.
+
 Only one access line per request is logged: method, path without the query string,
 status and duration. Headers, query strings and bodies carry personal data and
 tracking codes, so they are never logged.
@@ -29,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from infra.local.events import http_api_event, lambda_context
+from infra.local.jwt_check import JwtVerifier, Unauthorized, claims_for_event
 from infra.template import REPO_ROOT, HttpRoute, http_routes, load_template
 
 log = logging.getLogger(__name__)
@@ -295,10 +301,12 @@ class GatewayApp:
         routes: Sequence[HttpRoute],
         static_dir: Path | None = DEFAULT_STATIC_DIR,
         stage: str = "$default",
+        verifier: JwtVerifier | None = None,
     ) -> None:
         self.routes = RouteTable(routes)
         self.static_dir = static_dir.resolve() if static_dir else None
         self.stage = stage
+        self.verifier = verifier
         self._functions = _Functions()
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
@@ -309,7 +317,31 @@ class GatewayApp:
             return json_message(404, "Not Found")
         return self._static(request)
 
+    def _authorize(
+        self, route: HttpRoute, request: GatewayRequest
+    ) -> tuple[dict[str, str] | None, GatewayResponse | None]:
+        """The claims for the event of an authorized route, or AWS's 401."""
+        if not route.authorized:
+            return None, None
+        authorization = next(
+            (value for name, value in request.headers if name.lower() == "authorization"), None
+        )
+        try:
+            if self.verifier is None:
+                raise Unauthorized("no user pool: authorized routes are closed")
+            claims = self.verifier.verify(authorization)
+        except Unauthorized as refusal:
+            # The reason only, never the token.
+            log.info("%s %s refused by the JWT check: %s", route.method, route.path, refusal)
+            response = json_message(401, "Unauthorized")
+            response.headers.append(("www-authenticate", "Bearer"))
+            return None, response
+        return claims_for_event(claims), None
+
     def _invoke(self, matched: RouteMatch, request: GatewayRequest) -> GatewayResponse:
+        claims, refused = self._authorize(matched.route, request)
+        if refused is not None:
+            return refused
         event = http_api_event(
             request.method,
             request.raw_path,
@@ -320,6 +352,7 @@ class GatewayApp:
             body=request.body,
             source_ip=request.source_ip,
             stage=self.stage,
+            authorizer_claims=claims,
         )
         request_id = event["requestContext"]["requestId"]  # read before the handler can touch it
         try:
@@ -519,6 +552,7 @@ class LocalGateway:
     """The HTTP gateway on a local port, served from a background thread.
 
     ``routes`` defaults to every HttpApi route of template.yaml; tests pass their own.
+    ``verifier`` checks the tokens of authorized routes (none: they answer 401).
     ``port=0`` picks a free port; ``url`` tells which one after ``start()``.
     """
 
@@ -529,8 +563,11 @@ class LocalGateway:
         port: int = 0,
         static_dir: Path | None = DEFAULT_STATIC_DIR,
         stage: str = "$default",
+        verifier: JwtVerifier | None = None,
     ) -> None:
-        self.app = GatewayApp(http_routes() if routes is None else routes, static_dir, stage)
+        self.app = GatewayApp(
+            http_routes() if routes is None else routes, static_dir, stage, verifier
+        )
         self._address = (host, port)
         self._server: _GatewayServer | None = None
         self._thread: threading.Thread | None = None

@@ -23,8 +23,11 @@ from typing import Any
 
 import boto3
 
+from infra.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
 from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway
+from infra.local.jwt_check import JwtVerifier, cognito_issuer
 from infra.moto_isolation import serialize_moto_dynamodb
+from infra.officers import unit_codes
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 
 LOCAL_HOST = "127.0.0.1"
@@ -130,6 +133,8 @@ class LocalStack:
         self._routes = routes
         self._moto: Any = None
         self._gateway: LocalGateway | None = None
+        self.user_pool_id: str | None = None
+        self.user_pool_client_id: str | None = None
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -152,13 +157,35 @@ class LocalStack:
             self.env = local_environment(self.moto_url, self.table_name)
             self.apply_environment()
             self._provision()
+            # The function environment now names the pool (template Globals: !Refs).
+            self.env.update(
+                {
+                    "USER_POOL_ID": self.user_pool_id or "",
+                    "USER_POOL_CLIENT_ID": self.user_pool_client_id or "",
+                }
+            )
+            self.apply_environment()
             self._gateway = LocalGateway(
-                routes=self._routes, host=LOCAL_HOST, port=self._port, static_dir=self._static_dir
+                routes=self._routes,
+                host=LOCAL_HOST,
+                port=self._port,
+                static_dir=self._static_dir,
+                verifier=self.jwt_verifier(),
             )
             self._gateway.start()
         except BaseException:
             self.stop()
             raise
+
+    def jwt_verifier(self) -> JwtVerifier:
+        """The HttpApi JWT authorizer's checks against the local pool (moto's JWKS)."""
+        if self.user_pool_id is None or self.user_pool_client_id is None:
+            raise RuntimeError("the stack is not started")
+        return JwtVerifier(
+            issuer=cognito_issuer(LOCAL_REGION, self.user_pool_id),
+            audiences=[self.user_pool_client_id],
+            jwks_url=f"{self.moto_url}/{self.user_pool_id}/.well-known/jwks.json",
+        )
 
     def stop(self) -> None:
         if self._gateway is not None:
@@ -226,6 +253,10 @@ class LocalStack:
             Bucket=FILES_BUCKET,
             CreateBucketConfiguration={"LocationConstraint": LOCAL_REGION},  # type: ignore[typeddict-item]
         )
+        # The officer pool, client and groups from the template; the demo accounts.
+        pool = provision_accounts(session.client("cognito-idp", endpoint_url=endpoint), LOCAL_STAGE)
+        self.user_pool_id = pool.user_pool_id
+        self.user_pool_client_id = pool.client_id
 
 
 def _wait_for_shutdown() -> None:
@@ -249,9 +280,19 @@ def _print_urls(stack: LocalStack) -> None:
         f"  OpenAPI        {api}/v1/openapi.json\n"
         f"  Web clients    {api}/\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
-        f"  table          {stack.table_name}\n",
+        f"  table          {stack.table_name}\n"
+        f"  user pool      {stack.user_pool_id} (client {stack.user_pool_client_id})\n"
+        f"\nDemo officer accounts (password {DEMO_PASSWORD}), log in at POST {api}/v1/auth/login:\n"
+        f"  {demo_email('petugas', 'BIRO_PLH')}, {demo_email('koordinator', 'BIRO_PLH')}, ...\n"
+        f"  petugas.<unit>@pendopo.example and koordinator.<unit>@pendopo.example for units\n"
+        f"  {_unit_slugs()}\n"
+        f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}\n",
         flush=True,
     )
+
+
+def _unit_slugs() -> str:
+    return ", ".join(unit_slug(code) for code in unit_codes())
 
 
 def _load_demo(stack: LocalStack) -> None:

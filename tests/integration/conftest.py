@@ -102,3 +102,40 @@ def call(module: Any, method: str, path: str, **kwargs: Any) -> Answer:
     )
     decoded = json.loads(text) if text and "json" in content_type else text
     return Answer(status=result["statusCode"], headers=result.get("headers") or {}, body=decoded)
+
+
+# ------------------------------------------------------------------ officer accounts
+
+
+@dataclass
+class OfficerPool:
+    cognito: Any
+    user_pool_id: str
+    client_id: str
+
+
+@pytest.fixture(scope="module")
+def officer_pool() -> Iterator[OfficerPool]:
+    """moto's Cognito with the template's pool, client and groups and the demo accounts.
+
+    One pool per test module (creating 16 accounts takes ~0.4 s): tests that change
+    an account use an account of their own.
+    """
+    from infra.local.accounts import provision_accounts
+
+    with mock_aws():
+        cognito = boto3.client("cognito-idp", region_name="ap-southeast-3")
+        created = provision_accounts(cognito, "test")
+        yield OfficerPool(cognito, created.user_pool_id, created.client_id)
+
+
+@pytest.fixture
+def auth(officer_pool: OfficerPool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The auth function's module, talking to the test pool's app client."""
+    from functions.auth import app
+    from pendopo.services.accounts import AccountsService
+
+    monkeypatch.setattr(
+        app, "service", AccountsService(officer_pool.cognito, officer_pool.client_id)
+    )
+    return app

@@ -48,3 +48,12 @@ def boom(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def unserializable(event: dict[str, Any], context: Any) -> Any:
     return {"statusCode": 200, "body": object()}
+
+
+# How many times counted_echo ran: the JWT tests check that refused requests never do.
+COUNTED_CALLS: list[str] = []
+
+
+def counted_echo(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    COUNTED_CALLS.append(event["requestContext"]["requestId"])
+    return echo(event, context)

@@ -23,6 +23,9 @@ class Settings(BaseModel):
     extra_holidays: tuple[date, ...] = ()
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
     max_body_bytes: int = 64 * 1024
+    # The officers' Cognito user pool and its public app client (the auth function).
+    user_pool_id: str | None = None
+    user_pool_client_id: str | None = None
 
     @field_validator("extra_holidays", mode="before")
     @classmethod
@@ -43,6 +46,8 @@ class Settings(BaseModel):
             "sla_days": env.get("SLA_DAYS"),
             "extra_holidays": env.get("EXTRA_HOLIDAYS"),
             "idempotency_ttl_hours": env.get("IDEMPOTENCY_TTL_HOURS"),
+            "user_pool_id": env.get("USER_POOL_ID"),
+            "user_pool_client_id": env.get("USER_POOL_CLIENT_ID"),
         }
         return cls.model_validate({k: v for k, v in raw.items() if v})
 

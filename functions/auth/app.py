@@ -1,0 +1,261 @@
+"""Officer login routes: public (no authorizer), so a browser needs no AWS SDK.
+
+POST /v1/auth/login         email + password -> tokens, or the first-login challenge
+POST /v1/auth/new-password  the challenge's session + a new password -> tokens
+POST /v1/auth/refresh       refresh token -> new access and id tokens
+
+Clients send the **access token** as ``Authorization: Bearer <access_token>`` to
+officer routes; the HttpApi JWT authorizer checks it (its ``client_id`` claim is
+the audience) and passes its claims on, ``cognito:groups`` included.
+
+Thin by design: validate, call ``pendopo.services.accounts``, shape the answer.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Any, Literal
+
+import boto3
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from pendopo.auth import NotAnOfficer, officer_from_claims
+from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
+from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
+from pendopo.http import error_response, field_errors, guard_json_request, parse_json_body
+from pendopo.observability import logger, metrics
+from pendopo.services.accounts import (
+    PASSWORD_RULES,
+    AccountsService,
+    AccountsUnavailable,
+    LoginRefused,
+    NewPasswordChallenge,
+    PasswordRejected,
+    RefreshRefused,
+    SessionRefused,
+    Tokens,
+    unverified_claims,
+)
+from pendopo.settings import get_settings
+
+LOGIN_REFUSED_MESSAGE = "Email atau kata sandi salah."
+SESSION_REFUSED_MESSAGE = (
+    "Sesi penggantian kata sandi sudah tidak berlaku. Silakan masuk lagi dengan kata sandi "
+    "sementara dari email Anda."
+)
+REFRESH_REFUSED_MESSAGE = "Sesi Anda sudah berakhir. Silakan masuk lagi."
+UNAVAILABLE_MESSAGE = "Layanan masuk sedang sibuk atau terganggu. Silakan coba lagi sebentar lagi."
+NEW_PASSWORD_MESSAGE = "Ini login pertama Anda. Buat kata sandi baru untuk melanjutkan."  # noqa: S105
+PASSWORD_REJECTED_MESSAGE = f"Kata sandi baru belum memenuhi aturan. {PASSWORD_RULES}"
+VALIDATION_MESSAGE = "Data yang dikirim belum benar. Periksa kembali isian yang ditandai."
+
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+
+settings = get_settings()
+unit_codes = frozenset(load_taxonomy().units)
+# Created at cold start. The endpoint comes from AWS_ENDPOINT_URL locally (moto).
+service = AccountsService(
+    boto3.client("cognito-idp", region_name=settings.region), settings.user_pool_client_id
+)
+
+
+def _email(value: str) -> str:
+    email = value.strip().lower()
+    if not EMAIL_PATTERN.fullmatch(email):
+        raise PydanticCustomError(
+            CUSTOM_ERROR_PREFIX + "email", "Alamat email tidak valid. Contoh: nama@jakarta.go.id."
+        )
+    return email
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Cognito's own limits: user names up to 128 characters, passwords up to 256.
+Email = Annotated[str, Field(min_length=3, max_length=128)]
+Password = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class LoginRequest(_Request):
+    email: Email
+    password: Password
+
+    _normalise_email = field_validator("email")(_email)
+
+
+class NewPasswordRequest(_Request):
+    email: Email
+    session: Annotated[str, Field(min_length=20, max_length=2048)]
+    new_password: Password
+
+    _normalise_email = field_validator("email")(_email)
+
+
+class RefreshRequest(_Request):
+    refresh_token: Annotated[str, Field(min_length=1, max_length=8192)]
+
+
+class OfficerView(BaseModel):
+    username: str
+    role: str
+    unit: str | None
+
+
+class TokensAnswer(BaseModel):
+    access_token: str = Field(description="Kirim sebagai `Authorization: Bearer <access_token>`")
+    id_token: str
+    refresh_token: str | None = Field(
+        default=None, description="Tidak ada pada jawaban /v1/auth/refresh"
+    )
+    expires_in: int
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the token type, not a secret
+    officer: OfficerView
+
+
+class ChallengeAnswer(BaseModel):
+    challenge: Literal["NEW_PASSWORD_REQUIRED"] = "NEW_PASSWORD_REQUIRED"
+    session: str
+    message: str = NEW_PASSWORD_MESSAGE
+
+
+ERROR_RESPONSES: dict[int, Any] = {
+    401: {"description": "Email atau kata sandi salah, atau sesi sudah tidak berlaku"},
+    403: {"description": "Akun belum disiapkan sebagai petugas"},
+    422: {"description": "Data tidak valid, atau kata sandi baru belum memenuhi aturan"},
+    503: {"description": "Layanan masuk sibuk; coba lagi"},
+}
+
+
+def _answer(outcome: Tokens | NewPasswordChallenge) -> Response[TokensAnswer | ChallengeAnswer]:
+    body: TokensAnswer | ChallengeAnswer
+    if isinstance(outcome, NewPasswordChallenge):
+        body = ChallengeAnswer(session=outcome.session)
+    else:
+        officer = officer_from_claims(unverified_claims(outcome.access_token), unit_codes)
+        body = TokensAnswer(
+            access_token=outcome.access_token,
+            id_token=outcome.id_token,
+            refresh_token=outcome.refresh_token,
+            expires_in=outcome.expires_in,
+            officer=OfficerView(
+                username=officer.username, role=officer.role.value, unit=officer.unit
+            ),
+        )
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        # Tokens must not land in any cache (RFC 6749, section 5.1).
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@app.post(
+    "/v1/auth/login",
+    summary="Masuk sebagai petugas: email dan kata sandi",
+    responses={
+        200: {"description": "Token, atau tantangan NEW_PASSWORD_REQUIRED"},
+        **ERROR_RESPONSES,
+    },
+)
+def login(request: Annotated[LoginRequest, Body()]) -> Response[TokensAnswer | ChallengeAnswer]:
+    return _answer(service.login(request.email, request.password))
+
+
+@app.post(
+    "/v1/auth/new-password",
+    summary="Login pertama: ganti kata sandi sementara",
+    responses={200: {"description": "Token"}, **ERROR_RESPONSES},
+)
+def new_password(
+    request: Annotated[NewPasswordRequest, Body()],
+) -> Response[TokensAnswer | ChallengeAnswer]:
+    return _answer(
+        service.complete_new_password(request.email, request.session, request.new_password)
+    )
+
+
+@app.post(
+    "/v1/auth/refresh",
+    summary="Perpanjang sesi dengan refresh token",
+    responses={200: {"description": "Access token dan id token baru"}, **ERROR_RESPONSES},
+)
+def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[TokensAnswer | ChallengeAnswer]:
+    return _answer(service.refresh(request.refresh_token))
+
+
+@app.exception_handler(LoginRefused)
+def login_refused(_: LoginRefused) -> Response[Any]:
+    # The same answer whether the account is unknown, disabled or the password wrong.
+    return error_response(HTTPStatus.UNAUTHORIZED, LOGIN_REFUSED_MESSAGE)
+
+
+@app.exception_handler(SessionRefused)
+def session_refused(_: SessionRefused) -> Response[Any]:
+    return error_response(HTTPStatus.UNAUTHORIZED, SESSION_REFUSED_MESSAGE)
+
+
+@app.exception_handler(RefreshRefused)
+def refresh_refused(_: RefreshRefused) -> Response[Any]:
+    return error_response(HTTPStatus.UNAUTHORIZED, REFRESH_REFUSED_MESSAGE)
+
+
+@app.exception_handler(NotAnOfficer)
+def not_an_officer(error: NotAnOfficer) -> Response[Any]:
+    logger.warning("Login by an account that is not set up as an officer")
+    return error_response(HTTPStatus.FORBIDDEN, error.reason)
+
+
+@app.exception_handler(PasswordRejected)
+def password_rejected(_: PasswordRejected) -> Response[Any]:
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        PASSWORD_REJECTED_MESSAGE,
+        errors=[{"field": "new_password", "in": "body", "message": PASSWORD_RULES}],
+    )
+
+
+@app.exception_handler(AccountsUnavailable)
+def unavailable(_: AccountsUnavailable) -> Response[Any]:
+    response = error_response(HTTPStatus.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response[Any]:
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY, VALIDATION_MESSAGE, errors=field_errors(error.errors())
+    )
+
+
+@app.exception_handler(RequestUnsupportedContentType)
+def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
+    return error_response(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        "Kirim data dalam format JSON (Content-Type: application/json).",
+    )
+
+
+@app.not_found
+def not_found(_: Exception) -> Response[Any]:
+    return error_response(HTTPStatus.NOT_FOUND, "Alamat tidak ditemukan.")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event, refused = guard_json_request(event, settings.max_body_bytes)
+    if refused is not None:
+        return refused
+    return app.resolve(event, context)
