@@ -1,0 +1,183 @@
+"""The whole officer workflow over HTTP on the local stack, with the demo accounts.
+
+Kiosk submits -> verifier verifies -> coordinator dispositions -> follow-up ->
+verifier returns it -> a new follow-up -> verifier accepts; the citizen's tracking
+shows the public timeline. Only HTTP, as the console and the kiosk use it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import cache
+from typing import Any
+
+import pytest
+import requests
+
+from infra.local.accounts import DEMO_PASSWORD, demo_email
+from tests.e2e.conftest import RunningStack
+
+pytestmark = pytest.mark.e2e
+
+OFFICER_ROUTES = [
+    ("GET", "/v1/officer/me"),
+    ("GET", "/v1/officer/complaints"),
+    ("POST", "/v1/officer/complaints"),
+    ("GET", "/v1/officer/complaints/2506-0000-0001"),
+    ("POST", "/v1/officer/complaints/2506-0000-0001/verify"),
+    ("POST", "/v1/officer/complaints/2506-0000-0001/disposition"),
+    ("GET", "/v1/officer/openapi.json"),
+]
+
+
+@cache
+def token(api_url: str, role: str, unit: str | None = None) -> str:
+    answer = requests.post(
+        f"{api_url}/v1/auth/login",
+        json={"email": demo_email(role, unit), "password": DEMO_PASSWORD},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+def as_officer(api_url: str, role: str, unit: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(api_url, role, unit)}"}
+
+
+def submit_at_kiosk(api_url: str, category: str = "STREET_LIGHTING") -> dict[str, Any]:
+    answer = requests.post(
+        f"{api_url}/v1/complaints",
+        headers={"Idempotency-Key": f"e2e-officer-{uuid.uuid4().hex}"},
+        json={
+            "channel": "kiosk",
+            "category": category,
+            "title": "Lampu jalan mati di Jl. Kebon Sirih",
+            "description": "Tiga lampu penerangan jalan mati sejak seminggu, gelap di malam hari.",
+            "reporter": {"name": "Warga Uji Alur", "phone": "081234567890"},
+        },
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def act(
+    api_url: str, ticket: str, segment: str, headers: dict[str, str], body: dict[str, Any]
+) -> requests.Response:
+    current = requests.get(f"{api_url}/v1/officer/complaints/{ticket}", headers=headers, timeout=30)
+    assert current.status_code == 200, current.text
+    return requests.post(
+        f"{api_url}/v1/officer/complaints/{ticket}/{segment}",
+        headers={**headers, "If-Match": current.headers["ETag"]},
+        json=body,
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize(("method", "path"), OFFICER_ROUTES)
+def test_officer_routes_without_a_valid_token_are_401_before_any_handler(
+    local_stack: RunningStack, method: str, path: str
+) -> None:
+    for headers in ({}, {"Authorization": "Bearer not.a.jwt"}, {"Authorization": "Basic YTpi"}):
+        answer = requests.request(
+            method, f"{local_stack.api_url}{path}", headers=headers, json={}, timeout=30
+        )
+        assert answer.status_code == 401, (path, headers, answer.text)
+        assert answer.json() == {"message": "Unauthorized"}
+
+
+def test_kiosk_to_done_with_a_rejected_follow_up_and_the_public_timeline(
+    local_stack: RunningStack,
+) -> None:
+    api = local_stack.api_url
+    receipt = submit_at_kiosk(api)
+    ticket, code = receipt["ticket"], receipt["tracking_code"]
+    verifier = as_officer(api, "verifikator", "BIRO_PEM")
+    coordinator = as_officer(api, "koordinator", "BIRO_PLH")
+    result = {"result": "Tiga lampu sudah diganti oleh Dinas Bina Marga."}
+    steps = [
+        ("verify", verifier, {}, "Koordinasi"),
+        ("disposition", coordinator, {"agency": "BINA_MARGA"}, "Disposisi"),
+        ("follow-up", coordinator, result, "Menunggu Validasi"),
+        ("return", verifier, {"reason": "Lampirkan foto lampu yang menyala."}, "TL Ditolak"),
+        ("follow-up", coordinator, result, "Menunggu Validasi"),
+        ("accept", verifier, {}, "Selesai"),
+    ]
+    for segment, headers, body, label in steps:
+        answer = act(api, ticket, segment, headers, body)
+        assert answer.status_code == 200, (segment, answer.text)
+        assert answer.json()["status"]["label"] == label
+
+    detail = requests.get(
+        f"{api}/v1/officer/complaints/{ticket}", headers=verifier, timeout=30
+    ).json()
+    assert [e["action"]["code"] for e in detail["events"]] == [
+        "submit",
+        "verify",
+        "disposition",
+        "submit_follow_up",
+        "reject_follow_up",
+        "submit_follow_up",
+        "accept_follow_up",
+    ]
+    tracked = requests.get(
+        f"{api}/v1/complaints/{ticket}", headers={"X-Tracking-Code": code}, timeout=30
+    )
+    assert tracked.status_code == 200
+    public = tracked.json()
+    assert [step["status"]["label"] for step in public["timeline"]] == [
+        "Menunggu",
+        "Koordinasi",
+        "Disposisi",
+        "Menunggu Validasi",
+        "TL Ditolak",
+        "Menunggu Validasi",
+        "Selesai",
+    ]
+    assert public["result"] == result["result"]
+    assert "pendopo.example" not in tracked.text  # no officer identities in public
+
+
+def test_a_coordinator_of_another_unit_is_403_and_a_stale_version_412(
+    local_stack: RunningStack,
+) -> None:
+    api = local_stack.api_url
+    ticket = submit_at_kiosk(api)["ticket"]
+    other = as_officer(api, "koordinator", "BIRO_PK")
+    assert (
+        requests.get(f"{api}/v1/officer/complaints/{ticket}", headers=other, timeout=30).status_code
+        == 403
+    )
+    verifier = as_officer(api, "verifikator", "BIRO_PEM")
+    stale = requests.post(
+        f"{api}/v1/officer/complaints/{ticket}/verify",
+        headers={**verifier, "If-Match": '"9"'},
+        json={},
+        timeout=30,
+    )
+    assert stale.status_code == 412
+    assert "Muat ulang" in stale.json()["message"]
+
+
+def test_a_walk_in_records_the_officer_from_the_token(local_stack: RunningStack) -> None:
+    api = local_stack.api_url
+    clerk = as_officer(api, "petugas", "BIRO_KESOS")
+    answer = requests.post(
+        f"{api}/v1/officer/complaints",
+        headers={**clerk, "Idempotency-Key": f"e2e-walk-in-{uuid.uuid4().hex}"},
+        json={
+            "category": "HEALTH_SERVICES",
+            "title": "Antrean puskesmas terlalu lama",
+            "description": "Pasien lansia menunggu lebih dari lima jam di Puskesmas Tanah Abang.",
+            "reporter": {"name": "Warga Tatap Muka", "phone": "081298765432"},
+        },
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
+    ticket = answer.json()["ticket"]
+    detail = requests.get(f"{api}/v1/officer/complaints/{ticket}", headers=clerk, timeout=30).json()
+    assert detail["channel"] == "pendopo"
+    assert detail["entered_by"] == "petugas.biro-kesos@pendopo.example"
+    assert detail["entered_unit"] == "BIRO_KESOS"
+    assert detail["events"][0]["role"] == "petugas"
