@@ -297,14 +297,20 @@ def _unit_slugs() -> str:
 
 def _load_demo(stack: LocalStack) -> None:
     from infra.local.demo import DemoLoadError, format_results, load_demo
+    from infra.local.demo_workflow import advance_demo
 
     try:
         results = load_demo(stack.api_url)
+        actions = advance_demo(stack.api_url, results)
     except (DemoLoadError, OSError) as error:
         # Keep serving: the API is up and the failure is worth inspecting in it.
         print(f"Demo data NOT loaded: {error}", file=sys.stderr, flush=True)
         return
-    print(f"Demo data loaded: {len(results)} complaints.\n{format_results(results)}\n", flush=True)
+    print(
+        f"Demo data loaded: {len(results)} complaints, {actions} officer actions.\n"
+        f"{format_results(results)}\n",
+        flush=True,
+    )
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
