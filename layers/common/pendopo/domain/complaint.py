@@ -204,3 +204,4 @@ class Complaint(StrictModel):
     outside_hours: bool
     timeline: tuple[TimelineEntry, ...]
     entered_by: str | None = None  # the officer who entered a walk-in complaint
+    agency: str | None = None  # the agency or BUMD (taxonomy agency code) once dispositioned

@@ -7,6 +7,7 @@ a key or an index built for it. Nothing here scans.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -185,6 +186,7 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         outside_hours=complaint.outside_hours,
         timeline=[_timeline_entry(entry) for entry in complaint.timeline],
         entered_by=complaint.entered_by,
+        agency=complaint.agency,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
@@ -213,6 +215,7 @@ def _complaint_from_item(item: ComplaintItem) -> Complaint:
         outside_hours=item.outside_hours,
         timeline=tuple(TimelineEntry.model_validate(_plain(e)) for e in item.timeline),
         entered_by=item.entered_by,
+        agency=item.agency,
     )
 
 
@@ -254,6 +257,33 @@ def _event_from_item(item: AuditEventItem) -> AuditEvent:
             "note": item.note,
         }
     )
+
+
+EVENT_KIND = "event"
+
+
+def audit_event_from_image(image: Mapping[str, Any]) -> tuple[AuditEvent, str] | None:
+    """The audit event in a stream record's image, with its sort key; None for other items.
+
+    ``image`` holds plain values (a deserialized NewImage), as the stream delivers
+    the item that ``_event_item`` wrote.
+    """
+    if image.get("kind") != EVENT_KIND:
+        return None
+    event = AuditEvent.model_validate(
+        {
+            "ticket": image["ticket"],
+            "at": from_iso(str(image["at"])),
+            "actor": image["actor"],
+            "role": image["role"],
+            "action": image["action"],
+            "from_status": image.get("from_status"),
+            "to_status": image["to_status"],
+            "unit": image["unit"],
+            "note": image.get("note"),
+        }
+    )
+    return event, str(image["sk"])
 
 
 def _idempotency_item(record: IdempotencyRecord) -> IdempotencyItem:
