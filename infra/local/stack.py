@@ -26,7 +26,7 @@ import boto3
 
 from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway
 from infra.local.outbox import LOCAL_PAGES, capture_sesv2_requests
-from infra.local.streams import StreamPoller, function_handler
+from infra.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from infra.moto_isolation import serialize_moto_dynamodb
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 
@@ -231,6 +231,7 @@ class LocalStack:
         serialize_moto_dynamodb()
         # moto keeps only the HTML part of an SES v2 email; the outbox wants the text too.
         capture_sesv2_requests()
+        bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
 

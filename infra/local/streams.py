@@ -14,6 +14,13 @@ retried from the first failed record on (the later records come again too); afte
 
 Tests call ``poll_once()``/``drain()`` to deliver deterministically; the stack runs
 the same loop in a background thread until ``stop()``.
+
+moto quirk: a cancelled TransactWriteItems makes moto put back a deep copy of the
+table, stream shard included, so a shard iterator taken before it reads an orphaned
+shard that never grows again. The poller therefore remembers the last sequence
+number it read and takes a fresh ``AFTER_SEQUENCE_NUMBER`` iterator on every poll.
+moto also keeps every iterator it ever handed out (real ones expire after 15
+minutes); ``bound_moto_shard_iterators`` keeps only the newest ones.
 """
 
 from __future__ import annotations
@@ -158,7 +165,8 @@ class StreamPoller:
         self._timeout_s = timeout_s
         self._region = region
         self._stream_arn: str | None = None
-        self._iterators: dict[str, str | None] = {}
+        # Per shard: the last sequence number read (None: read from the shard's start).
+        self._positions: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -172,16 +180,38 @@ class StreamPoller:
         return self._stream_arn
 
     def attach(self, position: str = "LATEST") -> None:
-        """Open iterators on every shard: LATEST (new records only) or TRIM_HORIZON."""
+        """Start at every shard's end (LATEST: new records only) or start (TRIM_HORIZON)."""
         table = self._dynamodb.describe_table(TableName=self._table_name)["Table"]
         self._stream_arn = table["LatestStreamArn"]
         shards = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"][
             "Shards"
         ]
         for shard in shards:
-            self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
-                StreamArn=self._stream_arn, ShardId=shard["ShardId"], ShardIteratorType=position
-            )["ShardIterator"]
+            self._positions[shard["ShardId"]] = None
+            if position == "LATEST":
+                # Skip what is there now, remembering where it ends.
+                while self._read(shard["ShardId"]):
+                    pass
+            elif position != "TRIM_HORIZON":
+                raise ValueError(f"unsupported starting position {position!r}")
+
+    def _read(self, shard_id: str) -> list[dict[str, Any]]:
+        """The next records of a shard after the remembered position (and move past them)."""
+        last = self._positions[shard_id]
+        where: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+            if last is not None
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        iterator = self._streams.get_shard_iterator(
+            StreamArn=self.stream_arn, ShardId=shard_id, **where
+        )["ShardIterator"]
+        records: list[dict[str, Any]] = self._streams.get_records(
+            ShardIterator=iterator, Limit=1000
+        ).get("Records", [])
+        if records:
+            self._positions[shard_id] = max((_sequence(r) for r in records), key=int)
+        return records
 
     def start(self) -> None:
         if self._stream_arn is None:
@@ -200,12 +230,8 @@ class StreamPoller:
         """Read each shard once and deliver what came; returns the records read."""
         with self._lock:
             read = 0
-            for shard_id, iterator in list(self._iterators.items()):
-                if iterator is None:
-                    continue  # a closed shard
-                answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
-                self._iterators[shard_id] = answer.get("NextShardIterator")
-                records = answer.get("Records", [])
+            for shard_id in list(self._positions):
+                records = self._read(shard_id)
                 read += len(records)
                 wanted = [r for r in records if passes(self._patterns, lambda_stream_record(r, ""))]
                 for start in range(0, len(wanted), self._batch_size):
@@ -275,3 +301,33 @@ class StreamPoller:
 
 def _sequence(record: Mapping[str, Any]) -> str:
     return str(record["dynamodb"]["SequenceNumber"])
+
+
+_KEPT_ITERATORS = 1000
+_BOUNDED_MARK = "_pendopo_bounded_iterators"
+
+
+def bound_moto_shard_iterators(kept: int = _KEPT_ITERATORS) -> None:
+    """Make moto forget all but its newest ``kept`` shard iterators (idempotent).
+
+    moto stores every iterator it hands out, forever; a poller asking several times a
+    second would grow the local stack's memory without end.
+    """
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    if getattr(DynamoDBStreamsBackend, _BOUNDED_MARK, False):
+        return
+
+    def bounded(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = method(self, *args, **kwargs)
+            iterators = self.shard_iterators
+            for stale in list(iterators)[: max(0, len(iterators) - kept)]:
+                iterators.pop(stale, None)
+            return result
+
+        return call
+
+    for name in ("get_shard_iterator", "get_records"):
+        setattr(DynamoDBStreamsBackend, name, bounded(getattr(DynamoDBStreamsBackend, name)))
+    setattr(DynamoDBStreamsBackend, _BOUNDED_MARK, True)
