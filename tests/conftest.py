@@ -20,5 +20,7 @@ os.environ.update(
         "STAGE": "test",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Pendopo",
+        "SES_SENDER": "pendopo@pendopo.example",
+        "CONSOLE_URL": "https://konsol.pendopo.example/console/",
     }
 )

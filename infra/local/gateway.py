@@ -26,7 +26,7 @@ import mimetypes
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -293,8 +293,15 @@ def _response_body(result: dict[str, Any]) -> bytes:
 # ----------------------------------------------------------------------- the app
 
 
+LocalPage = Callable[[GatewayRequest], GatewayResponse]
+
+
 class GatewayApp:
-    """Routes a request to a function or a static file; knows nothing about sockets."""
+    """Routes a request to a function or a static file; knows nothing about sockets.
+
+    ``local_pages`` maps exact paths to callables that answer GET requests
+    themselves: the local stack's own pages (the email outbox), never deployed.
+    """
 
     def __init__(
         self,
@@ -302,14 +309,19 @@ class GatewayApp:
         static_dir: Path | None = DEFAULT_STATIC_DIR,
         stage: str = "$default",
         verifier: JwtVerifier | None = None,
+        local_pages: Mapping[str, LocalPage] | None = None,
     ) -> None:
         self.routes = RouteTable(routes)
         self.static_dir = static_dir.resolve() if static_dir else None
         self.stage = stage
         self.verifier = verifier
+        self.local_pages = dict(local_pages or {})
         self._functions = _Functions()
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
+        page = self.local_pages.get(request.raw_path)
+        if page is not None and request.method in ("GET", "HEAD"):
+            return page(request)
         matched = self.routes.match(request.method, request.raw_path)
         if matched is not None:
             return self._invoke(matched, request)
@@ -564,9 +576,14 @@ class LocalGateway:
         static_dir: Path | None = DEFAULT_STATIC_DIR,
         stage: str = "$default",
         verifier: JwtVerifier | None = None,
+        local_pages: Mapping[str, LocalPage] | None = None,
     ) -> None:
         self.app = GatewayApp(
-            http_routes() if routes is None else routes, static_dir, stage, verifier
+            http_routes() if routes is None else routes,
+            static_dir,
+            stage,
+            verifier=verifier,
+            local_pages=local_pages,
         )
         self._address = (host, port)
         self._server: _GatewayServer | None = None

@@ -1,4 +1,5 @@
-"""The whole system on loopback: moto standing in for AWS, and the HTTP gateway.
+"""The whole system on loopback: moto standing in for AWS, the HTTP gateway, and the
+table's stream delivered to the notify function (emails land in the local outbox).
 
     python -m infra.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
 
@@ -26,6 +27,8 @@ import boto3
 from infra.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
 from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway
 from infra.local.jwt_check import JwtVerifier, cognito_issuer
+from infra.local.outbox import LOCAL_PAGES, capture_sesv2_requests
+from infra.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from infra.moto_isolation import serialize_moto_dynamodb
 from infra.officers import unit_codes
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
@@ -124,8 +127,10 @@ class LocalStack:
         table_name: str = DEFAULT_TABLE,
         static_dir: Path | None = DEFAULT_STATIC_DIR,
         routes: Sequence[HttpRoute] | None = None,
+        notifications: bool = True,
     ) -> None:
         self.table_name = table_name
+        self.notifications = notifications
         self.env: dict[str, str] = {}
         self._port = port
         self._moto_port = moto_port
@@ -135,6 +140,7 @@ class LocalStack:
         self._gateway: LocalGateway | None = None
         self.user_pool_id: str | None = None
         self.user_pool_client_id: str | None = None
+        self.poller: StreamPoller | None = None
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -171,8 +177,14 @@ class LocalStack:
                 port=self._port,
                 static_dir=self._static_dir,
                 verifier=self.jwt_verifier(),
+                local_pages=LOCAL_PAGES,
             )
             self._gateway.start()
+            # Emails link to the officer console, served by the gateway.
+            self.env["CONSOLE_URL"] = f"{self._gateway.url}/console/"
+            self.apply_environment()
+            if self.notifications:
+                self._start_stream_poller()
         except BaseException:
             self.stop()
             raise
@@ -187,7 +199,14 @@ class LocalStack:
             jwks_url=f"{self.moto_url}/{self.user_pool_id}/.well-known/jwks.json",
         )
 
+    @property
+    def outbox_url(self) -> str:
+        return f"{self.api_url}/_local/outbox"
+
     def stop(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
         if self._gateway is not None:
             self._gateway.stop()
             self._gateway = None
@@ -234,17 +253,35 @@ class LocalStack:
         # does not (see infra.moto_isolation). The server runs in this process, so the
         # patch applies to it.
         serialize_moto_dynamodb()
+        # moto keeps only the HTML part of an SES v2 email; the outbox wants the text too.
+        capture_sesv2_requests()
+        bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
 
-    def _provision(self) -> None:
-        """The resources the functions expect, created from the template's definitions."""
-        session = boto3.session.Session(
+    def _session(self) -> boto3.session.Session:
+        return boto3.session.Session(
             aws_access_key_id=DUMMY_CREDENTIAL,
             aws_secret_access_key=DUMMY_CREDENTIAL,
             aws_session_token=DUMMY_CREDENTIAL,
             region_name=LOCAL_REGION,
         )
+
+    def _start_stream_poller(self) -> None:
+        """The notify function's event source mapping: the stream, from now on (LATEST)."""
+        session = self._session()
+        self.poller = StreamPoller(
+            dynamodb_client=session.client("dynamodb", endpoint_url=self.moto_url),
+            streams_client=session.client("dynamodbstreams", endpoint_url=self.moto_url),
+            table_name=self.table_name,
+            handler=function_handler(),
+            region=LOCAL_REGION,
+        )
+        self.poller.start()
+
+    def _provision(self) -> None:
+        """The resources the functions expect, created from the template's definitions."""
+        session = self._session()
         endpoint = self.moto_url
         create_tables(session.client("dynamodb", endpoint_url=endpoint), self.table_name)
         # moto verifies identities at once; SES refuses to send from unverified senders.
@@ -279,6 +316,7 @@ def _print_urls(stack: LocalStack) -> None:
         f"  Swagger UI     {api}/v1/docs\n"
         f"  OpenAPI        {api}/v1/openapi.json\n"
         f"  Web clients    {api}/\n"
+        f"  Email outbox   {stack.outbox_url}\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
         f"  table          {stack.table_name}\n"
         f"  user pool      {stack.user_pool_id} (client {stack.user_pool_client_id})\n"

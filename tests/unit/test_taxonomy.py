@@ -384,6 +384,7 @@ def _recipients_document() -> Document:
     taxonomy = load_taxonomy()
     return {
         "sekda": "sekda@jakarta.example",
+        "verifiers": ["verifikator@jakarta.example"],
         "asisten": {code: f"{code.lower()}@jakarta.example" for code in taxonomy.asisten},
         "units": {
             code: {"coordinators": [f"{code.lower()}@jakarta.example", "ops@jakarta.example"]}
@@ -401,6 +402,9 @@ def test_the_packaged_recipients_cover_every_unit_and_asisten() -> None:
     for asisten_code in taxonomy.asisten:
         assert recipients.asisten(asisten_code).endswith("@pendopo.example")
     assert recipients.sekda == "sekda@pendopo.example"
+    # The verifiers are their own list, not coordinators of Biro Pemerintahan.
+    assert recipients.verifiers == ("verifikator.biro-pem@pendopo.example",)
+    assert set(recipients.verifiers).isdisjoint(recipients.coordinators("BIRO_PEM"))
 
 
 def test_a_deployment_override_replaces_the_packaged_recipients() -> None:
@@ -415,6 +419,7 @@ def test_a_deployment_override_replaces_the_packaged_recipients() -> None:
     )
     assert recipients.asisten("ASISTEN_KESRA") == "asisten_kesra@jakarta.example"
     assert recipients.sekda == "sekda@jakarta.example"
+    assert recipients.verifiers == ("verifikator@jakarta.example",)
 
 
 def test_a_blank_override_keeps_the_packaged_recipients() -> None:
@@ -445,6 +450,14 @@ def _unknown_asisten_code(d: Document) -> None:
     d["asisten"]["ASISTEN_X"] = "x@jakarta.example"
 
 
+def _no_verifiers(d: Document) -> None:
+    del d["verifiers"]
+
+
+def _bad_verifier_email(d: Document) -> None:
+    d["verifiers"] = ["verifikator"]
+
+
 @pytest.mark.parametrize(
     ("breakage", "message"),
     [
@@ -454,6 +467,8 @@ def _unknown_asisten_code(d: Document) -> None:
         (_no_coordinators, "unit 'BIRO_PK' needs a non-empty 'coordinators' list"),
         (_bad_sekda_email, "sekda: 'sekda@localhost' is not an email address"),
         (_unknown_asisten_code, "unknown asisten code(s): ASISTEN_X"),
+        (_no_verifiers, "'verifiers' must be a non-empty list of email addresses"),
+        (_bad_verifier_email, "verifier: 'verifikator' is not an email address"),
     ],
 )
 def test_a_broken_recipients_override_is_refused(

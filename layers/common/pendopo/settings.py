@@ -26,6 +26,13 @@ class Settings(BaseModel):
     # The officers' Cognito user pool and its public app client (the auth function).
     user_pool_id: str | None = None
     user_pool_client_id: str | None = None
+    # Notifications (the notify function).
+    ses_sender: str | None = None
+    ses_configuration_set: str | None = None
+    console_url: str = ""  # the officer console; emails link to "<console_url>#/complaints/<t>"
+    recipients_json: str | None = None  # replaces pendopo/data/recipients.json when set
+    notify_lease_seconds: int = Field(default=120, ge=10, le=3600)
+    notification_retention_days: int = Field(default=30, ge=2, le=365)
 
     @field_validator("extra_holidays", mode="before")
     @classmethod
@@ -48,6 +55,12 @@ class Settings(BaseModel):
             "idempotency_ttl_hours": env.get("IDEMPOTENCY_TTL_HOURS"),
             "user_pool_id": env.get("USER_POOL_ID"),
             "user_pool_client_id": env.get("USER_POOL_CLIENT_ID"),
+            "ses_sender": env.get("SES_SENDER"),
+            "ses_configuration_set": env.get("SES_CONFIGURATION_SET"),
+            "console_url": env.get("CONSOLE_URL"),
+            "recipients_json": env.get("RECIPIENTS_JSON"),
+            "notify_lease_seconds": env.get("NOTIFY_LEASE_SECONDS"),
+            "notification_retention_days": env.get("NOTIFICATION_RETENTION_DAYS"),
         }
         return cls.model_validate({k: v for k, v in raw.items() if v})
 

@@ -302,11 +302,13 @@ def _check_fallback(taxonomy: Taxonomy) -> None:
 
 @dataclass(frozen=True, eq=False)
 class Recipients:
-    """Who is emailed: unit coordinators (alerts), Asisten and Sekda (monthly recap)."""
+    """Who is emailed: unit coordinators and verifiers (alerts), Asisten and Sekda (recap)."""
 
     unit_coordinators: Mapping[str, tuple[str, ...]]
     asisten_emails: Mapping[str, str]
     sekda_email: str
+    # The verifiers of Biro Pemerintahan: they verify new complaints and validate results.
+    verifiers: tuple[str, ...]
 
     def coordinators(self, unit_code: str) -> tuple[str, ...]:
         if unit_code not in self.unit_coordinators:
@@ -358,6 +360,7 @@ def _parse_recipients(text: str, source: str, taxonomy: Taxonomy | None) -> Reci
             unit_coordinators=_unit_coordinators(document.get("units"), known),
             asisten_emails=_asisten_emails(document.get("asisten"), known),
             sekda_email=_email(document.get("sekda"), "sekda"),
+            verifiers=_verifiers(document.get("verifiers")),
         )
     except (RecipientsError, json.JSONDecodeError) as error:
         raise RecipientsError(f"{source}: {error}") from None
@@ -373,6 +376,13 @@ def _unit_coordinators(section: object, taxonomy: Taxonomy) -> Mapping[str, tupl
             raise RecipientsError(f"unit {code!r} needs a non-empty 'coordinators' list")
         coordinators[code] = tuple(_email(e, f"coordinator of {code!r}") for e in emails)
     return MappingProxyType(coordinators)
+
+
+def _verifiers(section: object) -> tuple[str, ...]:
+    # Required: without verifiers, new complaints and follow-up results would wait unseen.
+    if not isinstance(section, list) or not section:
+        raise RecipientsError("'verifiers' must be a non-empty list of email addresses")
+    return tuple(_email(e, "verifier") for e in section)
 
 
 def _asisten_emails(section: object, taxonomy: Taxonomy) -> Mapping[str, str]:

@@ -7,6 +7,7 @@ a key or an index built for it. Nothing here scans.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -329,6 +330,35 @@ def _event_from_item(item: AuditEventItem) -> AuditEvent:
             "previous_unit": item.previous_unit,
         }
     )
+
+
+EVENT_KIND = "event"
+
+
+def audit_event_from_image(image: Mapping[str, Any]) -> tuple[AuditEvent, str] | None:
+    """The audit event in a stream record's image, with its sort key; None for other items.
+
+    ``image`` holds plain values (a deserialized NewImage), as the stream delivers
+    the item that ``_event_item`` wrote.
+    """
+    if image.get("kind") != EVENT_KIND:
+        return None
+    event = AuditEvent.model_validate(
+        {
+            "ticket": image["ticket"],
+            "at": from_iso(str(image["at"])),
+            "actor": image["actor"],
+            "role": image["role"],
+            "action": image["action"],
+            "from_status": image.get("from_status"),
+            "to_status": image["to_status"],
+            "unit": image["unit"],
+            "note": image.get("note"),
+            "version": int(image.get("version") or 1),
+            "previous_unit": image.get("previous_unit"),
+        }
+    )
+    return event, str(image["sk"])
 
 
 def _idempotency_item(record: IdempotencyRecord) -> IdempotencyItem:

@@ -7,6 +7,7 @@ One table holds three kinds of item, told apart by ``kind``:
 | complaint   | ``C#<ticket>``  | ``C``                      |
 | audit event | ``C#<ticket>``  | ``E#<utc time>#<version>`` |
 | idempotency | ``IDEM#<key>``  | ``IDEM``                   |
+| notification| ``NOTIFY#<ticket>#<event sk>`` | ``<recipient address>`` |
 
 A complaint and its audit trail share a partition, so one Query returns both.
 The index attributes are derived from the complaint (see ``index_keys``): the
@@ -34,6 +35,10 @@ from pynamodb.models import Model
 
 COMPLAINT_SK = "C"
 IDEMPOTENCY_SK = "IDEM"
+
+
+def notification_pk(ticket: str, event_sk: str) -> str:
+    return f"NOTIFY#{ticket}#{event_sk}"
 
 
 def complaint_pk(ticket: str) -> str:
@@ -161,6 +166,21 @@ class IdempotencyItem(TableItem, discriminator="idempotency"):
     expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
 
 
+class NotificationItem(TableItem, discriminator="notification"):
+    """The claim on one email (one audit event, one recipient): de-duplicates sends."""
+
+    ticket = UnicodeAttribute()
+    action = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | sent | failed
+    claim_token = UnicodeAttribute()  # who holds the claim (one per attempt)
+    claimed_at = UnicodeAttribute()
+    lease_until = UnicodeAttribute()  # a pending claim older than this is abandoned
+    sent_at = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)  # the SES error code of the last failure
+    expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
+
+
 def bind_table(table_name: str, region: str, host: str | None) -> Connection:
     """Point every item model at one table and give them one shared connection.
 
@@ -170,7 +190,7 @@ def bind_table(table_name: str, region: str, host: str | None) -> Connection:
     _Meta.table_name = table_name
     _Meta.region = region
     _Meta.host = host
-    for model in (TableItem, ComplaintItem, AuditEventItem, IdempotencyItem):
+    for model in (TableItem, ComplaintItem, AuditEventItem, IdempotencyItem, NotificationItem):
         if "_connection" in vars(model):
             delattr(model, "_connection")
     TableItem._connection = None

@@ -1,0 +1,1 @@
+"""Notification emails: rendering (jinja2) and sending (SES v2)."""

@@ -1,0 +1,137 @@
+"""Notify the right people about one audit event: one email per recipient, each once.
+
+For every recipient the rule table names (``pendopo.domain.notifications``), the
+service claims the email in the notification log, sends it, and marks it sent;
+when SES fails it releases the claim so the stream's retry sends it. Nothing
+here can affect the officer action that wrote the event: it committed before
+the stream delivered it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pendopo.domain.clock import Clock
+from pendopo.domain.complaint import AuditEvent
+from pendopo.domain.notifications import build_notice, recipients_for
+from pendopo.domain.taxonomy import Recipients, Taxonomy
+from pendopo.notifications.render import RenderedEmail, render_notice
+from pendopo.storage.complaints import ComplaintStore
+from pendopo.storage.notifications import (
+    AlreadySent,
+    Claimed,
+    InProgress,
+    NotificationKey,
+    NotificationLog,
+)
+
+
+class Mailer(Protocol):
+    def send(self, recipient: str, email: RenderedEmail) -> str:
+        """Send one email; returns the provider's message id, raises on failure."""
+        ...
+
+
+@dataclass
+class Delivery:
+    """What happened to the emails of one audit event (counts only: no addresses)."""
+
+    ticket: str
+    action: str
+    recipients: int = 0
+    sent: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    in_progress: int = 0
+    complaint_missing: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every recipient has had the email (now or before)."""
+        return self.failed == 0 and self.in_progress == 0
+
+
+class NotificationsIncomplete(Exception):
+    """Some emails of an event were not sent; the stream record must be retried."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        self.delivery = delivery
+        super().__init__(
+            f"{delivery.ticket} {delivery.action}: {delivery.failed} failed, "
+            f"{delivery.in_progress} in progress elsewhere"
+        )
+
+
+class NotifyService:
+    def __init__(
+        self,
+        *,
+        complaints: ComplaintStore,
+        log: NotificationLog,
+        mailer: Mailer,
+        recipients: Recipients,
+        taxonomy: Taxonomy,
+        console_url: str,
+        clock: Clock,
+    ) -> None:
+        self._complaints = complaints
+        self._log = log
+        self._mailer = mailer
+        self._recipients = recipients
+        self._taxonomy = taxonomy
+        self._console_url = console_url
+        self._clock = clock
+
+    def notify(self, event: AuditEvent, event_sk: str) -> Delivery:
+        """Send what is due for this event; never sends an email twice once marked sent."""
+        delivery = Delivery(ticket=event.ticket, action=event.action.value)
+        audience = recipients_for(event.action, event.unit, self._recipients)
+        delivery.recipients = len(audience)
+        if not audience:
+            return delivery
+        complaint = self._complaints.get_complaint(event.ticket)
+        if complaint is None:
+            # Cannot happen for events written with their complaint; nothing to show.
+            delivery.complaint_missing = True
+            return delivery
+        email = render_notice(build_notice(event, complaint, self._taxonomy, self._console_url))
+        for address in audience:
+            self._deliver(NotificationKey(event.ticket, event_sk, address), event, email, delivery)
+        return delivery
+
+    def _deliver(
+        self, key: NotificationKey, event: AuditEvent, email: RenderedEmail, delivery: Delivery
+    ) -> None:
+        claim = self._log.claim(key, event.action.value, self._clock.now())
+        if isinstance(claim, AlreadySent):
+            delivery.duplicates += 1
+            return
+        if isinstance(claim, InProgress):
+            delivery.in_progress += 1
+            return
+        self._send(claim, email, delivery)
+
+    def _send(self, claim: Claimed, email: RenderedEmail, delivery: Delivery) -> None:
+        try:
+            message_id = self._mailer.send(claim.key.recipient, email)
+        except Exception as error:  # any failure: release the claim and let the retry send
+            code = _error_code(error)
+            self._log.release(claim, code)
+            delivery.failed += 1
+            delivery.errors.append(code)
+            return
+        # Sent, whatever happens next: a lost claim (taken over) only risks a duplicate.
+        self._log.mark_sent(claim, self._clock.now(), message_id)
+        delivery.sent += 1
+
+
+def _error_code(error: Exception) -> str:
+    """SES's error code (botocore ClientError) or the exception's type; never its message."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        if isinstance(code, str) and code:
+            return code
+    return type(error).__name__
