@@ -16,6 +16,7 @@ import requests
 
 from infra.local.accounts import DEMO_PASSWORD, demo_email
 from tests.e2e.conftest import RunningStack
+from tests.e2e.test_notifications_over_http import emails_about
 
 pytestmark = pytest.mark.e2e
 
@@ -137,6 +138,24 @@ def test_kiosk_to_done_with_a_rejected_follow_up_and_the_public_timeline(
     ]
     assert public["result"] == result["result"]
     assert "pendopo.example" not in tracked.text  # no officer identities in public
+
+    # Each step's email reached moto's SES, once: the stream drives them asynchronously.
+    coordinator_email = "koordinator.biro-plh@pendopo.example"
+    verifier_email = "verifikator.biro-pem@pendopo.example"
+    expected = [
+        (coordinator_email, "pengaduan baru, menunggu verifikasi"),
+        (verifier_email, "pengaduan baru, menunggu verifikasi"),
+        (coordinator_email, "terverifikasi, silakan disposisikan"),
+        (coordinator_email, "didisposisikan ke Dinas Bina Marga"),
+        (verifier_email, "hasil tindak lanjut menunggu validasi"),
+        (coordinator_email, "TL ditolak, perlu tindak lanjut ulang"),
+        (verifier_email, "hasil tindak lanjut menunggu validasi"),
+        (coordinator_email, "selesai"),
+    ]
+    emails = emails_about(local_stack, ticket, expected=len(expected))
+    got = [(e["to"][0], e["subject"].split(": ", 1)[1]) for e in emails]
+    assert sorted(got) == sorted(expected)
+    assert all(len(e["to"]) == 1 and ticket in e["subject"] for e in emails)
 
 
 def test_a_coordinator_of_another_unit_is_403_and_a_stale_version_412(
