@@ -48,3 +48,14 @@ def test_the_local_stack_creates_the_template_table():
         "unit_status",
         "status_due",
     ]
+
+
+def test_the_template_loader_refuses_duplicate_keys(tmp_path):
+    import pytest
+
+    from infra.template import DuplicateKeyError, load_template
+
+    duplicated = tmp_path / "template.yaml"
+    duplicated.write_text("Conditions:\n  A: !Equals [a, a]\nConditions:\n  B: !Equals [b, b]\n")
+    with pytest.raises(DuplicateKeyError):
+        load_template(duplicated)
