@@ -75,7 +75,10 @@ ACTION_ERRORS: dict[int, OpenAPIResponse] = {
     412: {"description": "Pengaduan sudah berubah sejak Anda membukanya (If-Match)"},
     428: {"description": "Header If-Match (versi yang Anda lihat) wajib dikirim"},
 }
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+# A sane range for due_before: storage keeps four-digit years, and the extremes of
+# datetime overflow when converted to UTC.
+EARLIEST_DUE, LATEST_DUE = 2000, 2100
+_ETAG = re.compile(r'^\s*"?(\d{1,9})"?\s*$')
 
 
 def officer() -> Officer:
@@ -87,7 +90,10 @@ def etag(version: int) -> str:
 
 
 def parse_if_match(value: str | None) -> int | None:
-    """The version in an If-Match header: "3", W/"3" or 3. None when absent or "*"."""
+    """The version in an If-Match header: "3" or 3. None when absent or "*".
+
+    A weak tag (W/"3") never matches: If-Match compares strongly (RFC 9110).
+    """
     if value is None or value.strip() == "*":
         return None
     found = _ETAG.match(value)
@@ -154,6 +160,8 @@ def list_queue(
 ) -> Response[QueuePage]:
     if due_before is not None and due_before.tzinfo is None:
         raise InvalidQuery("due_before", "Sertakan zona waktu, misalnya 2025-06-12T09:00+07:00.")
+    if due_before is not None and not EARLIEST_DUE <= due_before.year <= LATEST_DUE:
+        raise InvalidQuery("due_before", f"Tahun harus antara {EARLIEST_DUE} dan {LATEST_DUE}.")
     filters = QueueFilters(
         unit=unit,
         statuses=_statuses(status),

@@ -315,3 +315,95 @@ def test_an_action_costs_at_most_two_dynamodb_calls(intake: Any, route: Any) -> 
     calls.clear()
     assert detail(route, ticket).status == 200
     assert calls == ["Query"]
+
+
+def test_the_overdue_queue_pages_with_the_first_pages_cut_off(
+    intake: Any, route: Any, clock: Any
+) -> None:
+    tickets = []
+    for n in range(3):
+        clock.advance(timedelta(minutes=1))
+        tickets.append(new_complaint(intake, key=f"key-overdue-{n:05d}"))
+    clock.advance(timedelta(days=4))
+    first = call(route, "GET", QUEUE, claims=PLH_COORDINATOR, query="overdue=true&limit=2")
+    assert [i["ticket"] for i in first.body["items"]] == tickets[:2]
+    # Time passes between pages, and a new complaint comes in (not overdue): page 2
+    # still continues the same list.
+    clock.advance(timedelta(minutes=5))
+    new_complaint(intake, key="key-overdue-later")
+    cursor = first.body["next_cursor"]
+    second = call(
+        route, "GET", QUEUE, claims=PLH_COORDINATOR, query=f"overdue=true&limit=2&cursor={cursor}"
+    )
+    assert second.status == 200, second.body
+    assert [i["ticket"] for i in second.body["items"]] == tickets[2:]
+    assert second.body["next_cursor"] is None
+
+
+@pytest.mark.parametrize(
+    "due_before", ["0001-01-01T00:00:00%2B07:00", "9999-12-31T23:59:59-07:00", "0005-01-01T00:00Z"]
+)
+def test_due_before_out_of_range_is_422_not_500(route: Any, due_before: str) -> None:
+    answer = call(route, "GET", QUEUE, claims=VERIFIER, query=f"due_before={due_before}")
+    assert answer.status == 422
+    assert answer.body["errors"][0]["field"] == "due_before"
+
+
+def test_a_cursor_with_forged_key_values_is_422(intake: Any, route: Any) -> None:
+    import base64
+    import json
+
+    for n in range(3):
+        new_complaint(intake, key=f"key-forged-{n:05d}")
+    cursor = call(route, "GET", QUEUE, claims=VERIFIER, query="limit=1").body["next_cursor"]
+    document = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    for name, forged in [("due_at", ""), ("pk", "C#" + "9" * 3000), ("sk", "E#x")]:
+        tampered = json.loads(json.dumps(document))
+        for position in tampered["p"].values():
+            if position:
+                position[name] = {"S": forged}
+        text = base64.urlsafe_b64encode(json.dumps(tampered).encode()).decode().rstrip("=")
+        answer = call(route, "GET", QUEUE, claims=VERIFIER, query=f"limit=1&cursor={text}")
+        assert answer.status == 422, name
+
+
+def test_a_weak_etag_does_not_match(intake: Any, route: Any) -> None:
+    ticket = new_complaint(intake)
+    answer = call(
+        route,
+        "POST",
+        f"/v1/officer/complaints/{ticket}/verify",
+        claims=VERIFIER,
+        headers={"If-Match": 'W/"1"'},
+        json={},
+    )
+    assert answer.status == 412
+
+
+def test_two_desks_may_use_the_same_idempotency_key(intake: Any, route: Any) -> None:
+    body = complaint_body(category="STREET_LIGHTING")
+    del body["channel"]
+    tickets = []
+    for claims in (PLH_OFFICER, PLH_COORDINATOR):
+        answer = call(
+            intake,
+            "POST",
+            "/v1/officer/complaints",
+            claims=claims,
+            headers={"Idempotency-Key": "desk-key-0001"},
+            json=body,
+        )
+        assert answer.status == 201, answer.body
+        tickets.append(answer.body["ticket"])
+    assert tickets[0] != tickets[1]
+    # and each desk's retry replays its own
+    again = call(
+        intake,
+        "POST",
+        "/v1/officer/complaints",
+        claims=PLH_OFFICER,
+        headers={"Idempotency-Key": "desk-key-0001"},
+        json=body,
+    )
+    assert again.body["ticket"] == tickets[0]
+    assert again.headers["Idempotent-Replayed"] == "true"

@@ -58,6 +58,17 @@ def test_a_person_listed_twice_gets_one_email() -> None:
         verifiers=VERIFIERS,
     )
     assert recipients_for(Action.SUBMIT, "BIRO_PEM", both) == VERIFIERS
+    # however the address is capitalised
+    shouting = Recipients(
+        unit_coordinators={
+            **packaged.unit_coordinators,
+            "BIRO_PEM": tuple(a.upper() for a in VERIFIERS),
+        },
+        asisten_emails=packaged.asisten_emails,
+        sekda_email=packaged.sekda_email,
+        verifiers=VERIFIERS,
+    )
+    assert len(recipients_for(Action.SUBMIT, "BIRO_PEM", shouting)) == len(VERIFIERS)
 
 
 def complaint(**changes: object) -> Complaint:

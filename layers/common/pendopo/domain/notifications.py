@@ -109,8 +109,12 @@ def recipients_for(action: Action, unit: str, recipients: Recipients) -> tuple[s
         addresses.extend(recipients.coordinators(unit))
     if rule.verifiers:
         addresses.extend(recipients.verifiers)
-    # The same person may be listed twice (a coordinator who also verifies): one email.
-    return tuple(dict.fromkeys(addresses))
+    # The same person may be listed twice (a coordinator who also verifies), in any
+    # letter case: one email.
+    unique: dict[str, str] = {}
+    for address in addresses:
+        unique.setdefault(address.lower(), address)
+    return tuple(unique.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,9 @@ class IntakeService:
     ) -> Submitted:
         """Create the complaint once; a retry with the same key gets the first answer."""
         asked = fingerprint(details, channel, actor)
+        # An officer's keys are their own: another desk reusing the same key gets its own
+        # complaint, not a 409. Citizens' keys share one space (they have no identity).
+        key = idempotency_key if role is Role.CITIZEN else f"{actor}/{idempotency_key}"
         now = self._clock.now()
         new = register_complaint(
             details,
@@ -106,14 +109,14 @@ class IntakeService:
         )
         for attempt in range(MAX_ATTEMPTS):
             answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)
-            record = self._record(idempotency_key, asked, new, answer, now)
+            record = self._record(key, asked, new, answer, now)
             try:
                 self._store.create(new.complaint, new.event, record)
             except TicketTaken:
                 new = with_new_ticket(new)
                 continue
             except IdempotencyKeyTaken:
-                replay = self._replay(idempotency_key, asked, now)
+                replay = self._replay(key, asked, now)
                 if replay:
                     return replay
                 continue  # the record expired or vanished meanwhile: write ours

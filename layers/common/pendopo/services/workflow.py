@@ -11,13 +11,15 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel, Field
+from pynamodb.exceptions import QueryError
 
 from pendopo.auth import Officer
-from pendopo.domain.clock import Clock
+from pendopo.domain.clock import Clock, from_iso, to_utc_iso
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.identifiers import normalize_ticket
 from pendopo.domain.officer_views import (
@@ -105,16 +107,22 @@ class WorkflowService:
     def queue(self, officer: Officer, filters: QueueFilters) -> QueuePage:
         now = self._clock.now()
         partitions = self._partitions(officer, filters)
-        due_before = filters.due_before
-        if filters.overdue:
-            due_before = min(due_before, now) if due_before else now
-        start = _decode_cursor(filters.cursor, partitions, _fingerprint(partitions, due_before))
-        page = read_queue(partitions, limit=filters.limit, due_before=due_before, start=start)
-        cursor = (
-            _encode_cursor(page.positions, _fingerprint(partitions, due_before))
-            if page.has_more
-            else None
-        )
+        fingerprint = _fingerprint(partitions, filters)
+        resumed = _decode_cursor(filters.cursor, partitions, fingerprint)
+        if resumed is not None:
+            # Later pages keep the first page's cut-off, so "overdue" means the same
+            # complaints on every page, however long the officer takes between them.
+            start, due_before = resumed
+        else:
+            start, due_before = {}, filters.due_before
+            if filters.overdue:
+                due_before = min(due_before, now) if due_before else now
+        try:
+            page = read_queue(partitions, limit=filters.limit, due_before=due_before, start=start)
+        except QueryError as error:
+            # Only a start position can make a well-formed query invalid.
+            raise InvalidQuery("cursor", _BAD_CURSOR) from error
+        cursor = _encode_cursor(page.positions, fingerprint, due_before) if page.has_more else None
         items = [queue_item(c, self._taxonomy, now) for c in page.complaints]
         return QueuePage(items=items, next_cursor=cursor)
 
@@ -214,15 +222,22 @@ def _ticket(text: str) -> str:
 # refused instead of silently giving a wrong page.
 
 
-def _fingerprint(partitions: list[QueuePartition], due_before: datetime | None) -> str:
-    text = (
-        "|".join(p.name for p in partitions) + "|" + (due_before.isoformat() if due_before else "")
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def _fingerprint(partitions: list[QueuePartition], filters: QueueFilters) -> str:
+    """What the client asked for (not when it asked): the same query, page after page."""
+    bound = filters.due_before.isoformat() if filters.due_before else ""
+    parts = [*(p.name for p in partitions), bound, str(filters.overdue), str(filters.limit)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def _encode_cursor(positions: dict[str, Position | None], fingerprint: str) -> str:
-    raw = json.dumps({"q": fingerprint, "p": positions}, separators=(",", ":"))
+def _encode_cursor(
+    positions: dict[str, Position | None], fingerprint: str, due_before: datetime | None
+) -> str:
+    document = {
+        "q": fingerprint,
+        "p": positions,
+        "b": to_utc_iso(due_before) if due_before else None,
+    }
+    raw = json.dumps(document, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -231,9 +246,10 @@ _BAD_CURSOR = "Cursor tidak valid untuk antrean ini. Muat ulang antrean dari hal
 
 def _decode_cursor(
     cursor: str | None, partitions: list[QueuePartition], fingerprint: str
-) -> dict[str, Position | None]:
+) -> tuple[dict[str, Position | None], datetime | None] | None:
+    """The positions and cut-off a cursor carries; None for a first page."""
     if not cursor:
-        return {}
+        return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         document = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -248,4 +264,15 @@ def _decode_cursor(
     for name, position in positions.items():
         if position is not None and not by_name[name].is_position(position):
             raise InvalidQuery("cursor", _BAD_CURSOR)
-    return positions
+    return positions, _cursor_bound(document.get("b"))
+
+
+def _cursor_bound(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _UTC_ISO.fullmatch(value):
+        raise InvalidQuery("cursor", _BAD_CURSOR)
+    return from_iso(value)
+
+
+_UTC_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")

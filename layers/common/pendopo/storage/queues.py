@@ -11,9 +11,12 @@ most ``limit`` items per partition. Nothing here scans.
 
 from __future__ import annotations
 
+import heapq
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Literal
 
 from pendopo.domain.clock import to_utc_iso
@@ -28,6 +31,13 @@ _KEY_ATTRIBUTES = ("pk", "sk", "due_at")
 
 # An index position as DynamoDB takes it in ExclusiveStartKey; {} means "from the top".
 Position = dict[str, dict[str, str]]
+# What a position's key values must look like (cursors come back from clients, and
+# DynamoDB would refuse an empty or oversized key value with an error, not a 4xx).
+_VALUE_PATTERNS: Mapping[str, re.Pattern[str]] = {
+    "pk": re.compile(r"C#\d{4}-\d{4}-\d{4}"),
+    "sk": re.compile(r"C"),
+    "due_at": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,10 @@ class QueuePartition:
             for v in value.values()
         ):
             return False
+        if not all(
+            pattern.fullmatch(value[name]["S"]) for name, pattern in _VALUE_PATTERNS.items()
+        ):
+            return False
         return bool(value[hash_attribute]["S"] == self.key)
 
 
@@ -72,10 +86,6 @@ class _Candidate:
     partition: QueuePartition
     item: ComplaintItem
 
-    @property
-    def order(self) -> tuple[str, str]:
-        return (self.item.due_at, self.item.ticket)
-
 
 def read_queue(
     partitions: Sequence[QueuePartition],
@@ -91,8 +101,11 @@ def read_queue(
         if partition.name in start and start[partition.name] is None:
             continue  # used up on an earlier page
         fetched[partition.name] = _fetch(partition, limit, due_before, start.get(partition.name))
-    merged = sorted((c for batch in fetched.values() for c in batch), key=lambda c: c.order)
-    taken = merged[:limit]
+    # Merged on due time alone, each partition in the order DynamoDB gave it: equal due
+    # times (common: every complaint of a closed morning) keep their index order, so
+    # what is taken from a partition is always a prefix of it and its position is exact.
+    merged = heapq.merge(*fetched.values(), key=lambda c: c.item.due_at)
+    taken = list(islice(merged, limit))
     positions: dict[str, Position | None] = {}
     for partition in partitions:
         positions[partition.name] = _next_position(
