@@ -17,11 +17,7 @@ from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 import boto3
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -31,7 +27,13 @@ from pydantic_core import PydanticCustomError
 from pendopo.auth import NotAnOfficer, officer_from_claims
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
-from pendopo.http import error_response, field_errors, guard_json_request, parse_json_body
+from pendopo.http import (
+    error_response,
+    guard_json_request,
+    json_response,
+    parse_json_body,
+    register_error_handlers,
+)
 from pendopo.observability import logger, metrics
 from pendopo.services.accounts import (
     PASSWORD_RULES,
@@ -56,9 +58,9 @@ REFRESH_REFUSED_MESSAGE = "Sesi Anda sudah berakhir. Silakan masuk lagi."
 UNAVAILABLE_MESSAGE = "Layanan masuk sedang sibuk atau terganggu. Silakan coba lagi sebentar lagi."
 NEW_PASSWORD_MESSAGE = "Ini login pertama Anda. Buat kata sandi baru untuk melanjutkan."  # noqa: S105
 PASSWORD_REJECTED_MESSAGE = f"Kata sandi baru belum memenuhi aturan. {PASSWORD_RULES}"
-VALIDATION_MESSAGE = "Data yang dikirim belum benar. Periksa kembali isian yang ditandai."
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+register_error_handlers(app)
 
 settings = get_settings()
 unit_codes = frozenset(load_taxonomy().units)
@@ -151,13 +153,8 @@ def _answer(outcome: Tokens | NewPasswordChallenge) -> Response[TokensAnswer | C
                 username=officer.username, role=officer.role.value, unit=officer.unit
             ),
         )
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=body,
-        # Tokens must not land in any cache (RFC 6749, section 5.1).
-        headers={"Cache-Control": "no-store"},
-    )
+    # Tokens must not land in any cache (RFC 6749, section 5.1).
+    return json_response(HTTPStatus.OK, body, {"Cache-Control": "no-store"})
 
 
 @app.post(
@@ -230,26 +227,6 @@ def unavailable(_: AccountsUnavailable) -> Response[Any]:
     response = error_response(HTTPStatus.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
     response.headers["Retry-After"] = "2"
     return response
-
-
-@app.exception_handler(RequestValidationError)
-def invalid_request(error: RequestValidationError) -> Response[Any]:
-    return error_response(
-        HTTPStatus.UNPROCESSABLE_ENTITY, VALIDATION_MESSAGE, errors=field_errors(error.errors())
-    )
-
-
-@app.exception_handler(RequestUnsupportedContentType)
-def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
-    return error_response(
-        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-        "Kirim data dalam format JSON (Content-Type: application/json).",
-    )
-
-
-@app.not_found
-def not_found(_: Exception) -> Response[Any]:
-    return error_response(HTTPStatus.NOT_FOUND, "Alamat tidak ditemukan.")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

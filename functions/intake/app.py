@@ -7,12 +7,11 @@ answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
@@ -28,8 +27,10 @@ from pendopo.http import (
     current_officer,
     error_response,
     guard_json_request,
+    json_response,
     parse_json_body,
     register_error_handlers,
+    serve_openapi,
 )
 from pendopo.observability import logger, metrics
 from pendopo.services.intake import (
@@ -55,6 +56,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 app.enable_swagger(path="/v1/docs", title=API_TITLE, version=API_VERSION)
 register_error_handlers(app)
+serve_openapi(app, "/v1/openapi.json", API_TITLE, API_VERSION)
 
 settings = get_settings()
 clock: Clock = SystemClock()
@@ -104,11 +106,10 @@ def submit_complaint(
     ],
 ) -> Response[Receipt]:
     submitted = service.submit(submission, Channel(submission.channel), idempotency_key)
-    return Response(
-        status_code=HTTPStatus.CREATED.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=submitted.receipt,
-        headers={"Idempotent-Replayed": str(submitted.replayed).lower()},
+    return json_response(
+        HTTPStatus.CREATED,
+        submitted.receipt,
+        {"Idempotent-Replayed": str(submitted.replayed).lower()},
     )
 
 
@@ -154,11 +155,10 @@ def submit_walk_in(
         role=officer.role,
         actor_unit=officer.unit,
     )
-    return Response(
-        status_code=HTTPStatus.CREATED.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=submitted.receipt,
-        headers={"Idempotent-Replayed": str(submitted.replayed).lower()},
+    return json_response(
+        HTTPStatus.CREATED,
+        submitted.receipt,
+        {"Idempotent-Replayed": str(submitted.replayed).lower()},
     )
 
 
@@ -177,26 +177,7 @@ def track_complaint(
     view = service.track(unquote(ticket), x_tracking_code)
     if view is None:
         raise ComplaintNotFound
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=view,
-        headers={"Cache-Control": "no-store"},
-    )
-
-
-@cache
-def _openapi_json() -> str:
-    return app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION)
-
-
-@app.get("/v1/openapi.json", include_in_schema=False)
-def openapi_document() -> Response[str]:
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=_openapi_json(),
-    )
+    return json_response(HTTPStatus.OK, view, {"Cache-Control": "no-store"})
 
 
 @app.exception_handler(ComplaintNotFound)

@@ -11,12 +11,11 @@ types of those closures at registration time.
 
 import re
 from datetime import datetime
-from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
@@ -34,8 +33,10 @@ from pendopo.http import (
     current_officer,
     error_response,
     guard_json_request,
+    json_response,
     parse_json_body,
     register_error_handlers,
+    serve_openapi,
 )
 from pendopo.observability import logger, metrics
 from pendopo.services.workflow import (
@@ -56,6 +57,7 @@ API_VERSION = "1.0.0"
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 register_error_handlers(app)
+serve_openapi(app, "/v1/officer/openapi.json", API_TITLE, API_VERSION)
 
 settings = get_settings()
 taxonomy = load_taxonomy()
@@ -171,12 +173,7 @@ def list_queue(
         cursor=cursor,
     )
     page = service.queue(officer(), filters)
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=page,
-        headers={"Cache-Control": "no-store"},
-    )
+    return json_response(HTTPStatus.OK, page, {"Cache-Control": "no-store"})
 
 
 @app.get(
@@ -187,11 +184,8 @@ def list_queue(
 )
 def get_detail(ticket: Annotated[str, Path(max_length=40)]) -> Response[ComplaintDetail]:
     detail = service.detail(officer(), unquote(ticket))
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=detail,
-        headers={"ETag": etag(detail.version), "Cache-Control": "no-store"},
+    return json_response(
+        HTTPStatus.OK, detail, {"ETag": etag(detail.version), "Cache-Control": "no-store"}
     )
 
 
@@ -224,12 +218,7 @@ def _register_action(segment: str, action: Action, summary: str) -> None:
         result = service.act(
             officer(), unquote(ticket), action, _as_command(command), parse_if_match(if_match)
         )
-        return Response(
-            status_code=HTTPStatus.OK.value,
-            content_type=content_types.APPLICATION_JSON,
-            body=result,
-            headers={"ETag": etag(result.version)},
-        )
+        return json_response(HTTPStatus.OK, result, {"ETag": etag(result.version)})
 
     take_action.__name__ = f"action_{segment.replace('-', '_')}"
     app.post(
@@ -315,20 +304,6 @@ def invalid_query(error: InvalidQuery) -> Response[Any]:
         HTTPStatus.UNPROCESSABLE_ENTITY,
         error.message,
         errors=[{"field": error.field, "message": error.message}],
-    )
-
-
-@cache
-def _openapi_json() -> str:
-    return app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION)
-
-
-@app.get("/v1/officer/openapi.json", include_in_schema=False)
-def openapi_document() -> Response[str]:
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=_openapi_json(),
     )
 
 

@@ -10,8 +10,9 @@ import base64
 import binascii
 import json
 from collections.abc import Collection, Iterable, Mapping
+from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -23,6 +24,8 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pendopo.auth import NotAnOfficer, Officer, officer_from_claims
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
 from pendopo.domain.workflow import Forbidden
+
+T = TypeVar("T")
 
 # Pydantic's built-in error types, in words a citizen or officer understands.
 _BUILTIN_MESSAGES: dict[str, str] = {
@@ -83,12 +86,32 @@ def _message(error: Mapping[str, Any]) -> str:
         return template.split(":")[0] + "."
 
 
-def error_response(status: HTTPStatus, message: str, **extra: Any) -> Response[Any]:
+def json_response(
+    status: HTTPStatus, body: T, headers: Mapping[str, str] | None = None
+) -> Response[T]:
+    """A JSON answer; the resolver serializes pydantic models in ``body``."""
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
-        body={"message": message, **extra},
+        body=body,
+        headers=dict(headers or {}),
     )
+
+
+def error_response(status: HTTPStatus, message: str, **extra: Any) -> Response[Any]:
+    return json_response(status, {"message": message, **extra})
+
+
+def serve_openapi(app: APIGatewayHttpResolver, path: str, title: str, version: str) -> None:
+    """Answer ``path`` with the app's OpenAPI document, generated once per cold start."""
+
+    @cache
+    def document() -> str:
+        return app.get_openapi_json_schema(title=title, version=version)
+
+    @app.get(path, include_in_schema=False)
+    def openapi_document() -> Response[str]:
+        return json_response(HTTPStatus.OK, document())
 
 
 def body_size(event: Mapping[str, Any]) -> int:
