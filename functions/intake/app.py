@@ -31,6 +31,7 @@ from pendopo.http import (
     parse_json_body,
     register_error_handlers,
     serve_openapi,
+    swagger_base_url,
 )
 from pendopo.observability import logger, metrics
 from pendopo.services.intake import (
@@ -54,7 +55,9 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
 }
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
-app.enable_swagger(path="/v1/docs", title=API_TITLE, version=API_VERSION)
+app.enable_swagger(
+    path="/v1/docs", title=API_TITLE, version=API_VERSION, swagger_base_url=swagger_base_url()
+)
 register_error_handlers(app)
 serve_openapi(app, "/v1/openapi.json", API_TITLE, API_VERSION)
 

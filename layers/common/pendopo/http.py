@@ -12,8 +12,10 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any, TypeVar
 
+import aws_lambda_powertools.event_handler
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -100,6 +102,26 @@ def json_response(
 
 def error_response(status: HTTPStatus, message: str, **extra: Any) -> Response[Any]:
     return json_response(status, {"message": message, **extra})
+
+
+# The Swagger UI version the docs page loads when the layer leaves out Powertools'
+# bundled copy (jsDelivr serves npm packages, and minified files on request).
+SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14"
+
+
+def swagger_base_url() -> str | None:
+    """None to inline Powertools' bundled Swagger UI; the CDN when the layer left it out.
+
+    The deployed layer drops the 1.7 MB of assets (layers/common/Makefile); a
+    development install keeps them, so the local docs page works offline.
+    """
+    bundled = (
+        Path(aws_lambda_powertools.event_handler.__file__).parent
+        / "openapi"
+        / "swagger_ui"
+        / "swagger-ui-bundle.min.js"
+    )
+    return None if bundled.is_file() else SWAGGER_UI_CDN
 
 
 def serve_openapi(app: APIGatewayHttpResolver, path: str, title: str, version: str) -> None:
