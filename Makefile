@@ -44,12 +44,16 @@ test: venv
 test-unit: venv
 	$(PY) -m pytest tests/unit
 
+## Style, types and the template: sam validate, the house checks (infra/lint_template.py),
+## then cfn-lint with the serverless rules (ES/WS ids): a finding is fixed in the template,
+## or suppressed in the resource's Metadata with its reason next to it.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy layers/common functions infra
 	env -u AWS_PROFILE $(VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_DEFAULT_REGION)
-	$(VENV)/bin/cfn-lint template.yaml --regions $(AWS_DEFAULT_REGION)
+	$(PY) -m infra.lint_template template.yaml
+	$(VENV)/bin/cfn-lint template.yaml --regions $(AWS_DEFAULT_REGION) -a cfn_lint_serverless.rules
 
 bench: venv
 	$(PY) -m infra.bench

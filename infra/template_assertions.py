@@ -1,0 +1,521 @@
+"""What the infrastructure tests assert on the transformed template, resource by resource.
+
+``CHECKERS`` maps a CloudFormation type to a function that returns one ``Check``
+per asserted property of a resource of that type. The tests (tests/infra) fail on
+any check that does not hold; ``python -m infra.template_report`` lists the same
+checks for every resource, and "(nothing asserted yet)" where a type has no
+checker. To cover a new resource type, add a checker to ``CHECKERS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+_PARAMETER = re.compile(r"\{[^}]+\}")
+
+RUNTIME = "python3.13"
+ARCHITECTURES = ["arm64"]
+OFFICER_PREFIX = "/v1/officer/"
+AUTHORIZER = "OfficerAuthorizer"
+USER_POOL = "OfficerUserPool"
+USER_POOL_CLIENT = "OfficerUserPoolClient"
+USER_POOL_GROUPS = 11  # 4 role groups + 7 coordinating units
+LOGIN_ROUTE = "POST /v1/auth/login"
+
+# Every route without the authorizer. A new public route must be added here on
+# purpose, so a forgotten `Auth:` on an officer-only route cannot slip through.
+PUBLIC_ROUTES = frozenset(
+    {
+        "GET /v1/categories",
+        "GET /v1/kiosk/info",
+        "POST /v1/complaints",
+        "GET /v1/complaints/{ticket}",
+        "GET /v1/openapi.json",
+        "GET /v1/docs",
+        "POST /v1/auth/login",
+        "POST /v1/auth/new-password",
+        "POST /v1/auth/refresh",
+    }
+)
+
+# Actions that AWS only grants on Resource "*" (no resource-level permissions), so an
+# inline statement may name them with "*". Today SAM grants them through the managed
+# AWSXrayWriteOnlyAccess policy (Tracing: Active), not inline; the list is for a
+# template that writes them itself.
+STAR_RESOURCE_ACTIONS = frozenset(
+    {
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:GetSamplingStatisticSummaries",
+        "cloudwatch:PutMetricData",  # Powertools metrics through the API rather than EMF
+    }
+)
+
+# The AWS managed policies SAM attaches to function roles, and why each is accepted.
+MANAGED_POLICIES = {
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": (
+        "SAM adds it to every function: write its own CloudWatch logs"
+    ),
+    "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess": (
+        "SAM adds it for Tracing: Active; X-Ray has no resource-level permissions"
+    ),
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole": (
+        "SAM adds it for a DynamoDB stream event: read the stream (on Resource *, a known "
+        "gap: least privilege would name the table's stream ARN)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One asserted property: what it says, whether it holds, and why not."""
+
+    prop: str
+    ok: bool
+    detail: str = ""
+
+
+Checker = Callable[["Transformed", str, dict[str, Any]], list[Check]]
+
+
+def check(prop: str, ok: Any, detail: Any = "") -> Check:
+    return Check(prop, bool(ok), "" if ok else str(detail))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _refers_to(value: Any, logical_id: str) -> bool:
+    """Whether a value is !Ref or !GetAtt of a logical id."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    if "Ref" in value:
+        return bool(value["Ref"] == logical_id)
+    if "Fn::GetAtt" in value:
+        target = value["Fn::GetAtt"]
+        name = target[0] if isinstance(target, list) else str(target).split(".")[0]
+        return bool(name == logical_id)
+    return False
+
+
+class Transformed:
+    """The transformed template, with the look-ups the checkers share."""
+
+    def __init__(self, template: dict[str, Any]) -> None:
+        self.template = template
+        self.resources: dict[str, dict[str, Any]] = template["Resources"]
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {k: r for k, r in self.resources.items() if r.get("Type") == kind}
+
+    def props(self, logical_id: str) -> dict[str, Any]:
+        props: dict[str, Any] = self.resources[logical_id].get("Properties", {})
+        return props
+
+    def common_layer(self) -> str | None:
+        layers = [k for k in self.of_type("AWS::Lambda::LayerVersion") if k.startswith("Common")]
+        return layers[0] if len(layers) == 1 else None
+
+    def log_group_of(self, function_id: str) -> str | None:
+        wanted = {"Fn::Sub": f"/aws/lambda/${{{function_id}}}"}
+        for logical_id, group in self.of_type("AWS::Logs::LogGroup").items():
+            if group.get("Properties", {}).get("LogGroupName") == wanted:
+                return logical_id
+        return None
+
+    def permission_routes(self) -> set[str]:
+        """Each route as a permission's SourceArn ends: METHOD/path, parameters as *."""
+        routes: set[str] = set()
+        for key in self.http_routes():
+            method, path = key.split(" ", 1)
+            routes.add(method + _PARAMETER.sub("*", path))
+        return routes
+
+    def http_routes(self) -> dict[str, dict[str, Any]]:
+        """'METHOD /path' -> its OpenAPI operation, from every HTTP API's Body."""
+        routes: dict[str, dict[str, Any]] = {}
+        for api in self.of_type("AWS::ApiGatewayV2::Api").values():
+            for path, operations in api["Properties"].get("Body", {}).get("paths", {}).items():
+                for method, operation in operations.items():
+                    routes[f"{method.upper()} {path}"] = operation
+        return routes
+
+
+# ---------------------------------------------------------------- functions
+
+
+def check_function(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    layer = t.common_layer()
+    log_group = t.log_group_of(logical_id)
+    retention = t.props(log_group).get("RetentionInDays") if log_group else None
+    return [
+        check(f"Runtime = {RUNTIME}", p.get("Runtime") == RUNTIME, p.get("Runtime")),
+        check("Architectures = [arm64]", p.get("Architectures") == ARCHITECTURES),
+        check(
+            "TracingConfig.Mode = Active",
+            p.get("TracingConfig", {}).get("Mode") == "Active",
+            p.get("TracingConfig"),
+        ),
+        check("MemorySize set", isinstance(p.get("MemorySize"), int), p.get("MemorySize")),
+        check("Timeout set", isinstance(p.get("Timeout"), int), p.get("Timeout")),
+        check(
+            "Layers include the common layer",
+            layer is not None and {"Ref": layer} in p.get("Layers", []),
+            p.get("Layers"),
+        ),
+        check(
+            "log group /aws/lambda/<name> with RetentionInDays",
+            bool(log_group and retention),
+            f"log group {log_group}, retention {retention}",
+        ),
+        check(
+            "Role is its own role in this template",
+            any(_refers_to(p.get("Role"), role) for role in t.of_type("AWS::IAM::Role")),
+            p.get("Role"),
+        ),
+    ]
+
+
+def _wildcard_actions(statement: dict[str, Any]) -> list[str]:
+    actions = _as_list(statement.get("Action", []))
+    return [a for a in actions if isinstance(a, str) and ("*" in a or "?" in a)]
+
+
+def _star_resources(statement: dict[str, Any]) -> list[str]:
+    """The statement's actions granted on Resource "*" that AWS does not require so."""
+    if "*" not in _as_list(statement.get("Resource", [])):
+        return []
+    return [a for a in _as_list(statement.get("Action", [])) if a not in STAR_RESOURCE_ACTIONS]
+
+
+def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    statements = [
+        statement
+        for policy in p.get("Policies", [])
+        for statement in _as_list(policy["PolicyDocument"].get("Statement", []))
+    ]
+    allows = [s for s in statements if s.get("Effect") == "Allow"]
+    trust = p.get("AssumeRolePolicyDocument", {}).get("Statement", [])
+    principals = [s.get("Principal") for s in trust]
+    managed = p.get("ManagedPolicyArns", [])
+    return [
+        check(
+            "assumed by lambda.amazonaws.com only",
+            principals == [{"Service": ["lambda.amazonaws.com"]}],
+            principals,
+        ),
+        check(
+            "inline Allow statements: no wildcard actions, no NotAction",
+            not any(_wildcard_actions(s) or "NotAction" in s for s in allows),
+            [a for s in allows for a in _wildcard_actions(s)],
+        ),
+        check(
+            'inline Allow statements: Resource never "*" (bar X-Ray-style actions)',
+            not any(_star_resources(s) for s in allows),
+            [a for s in allows for a in _star_resources(s)],
+        ),
+        check(
+            "managed policies only SAM's (AWSLambdaBasicExecutionRole, AWSXrayWriteOnlyAccess, "
+            "AWSLambdaDynamoDBExecutionRole)",
+            all(arn in MANAGED_POLICIES for arn in managed),
+            [arn for arn in managed if arn not in MANAGED_POLICIES],
+        ),
+    ]
+
+
+def check_layer(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check("CompatibleRuntimes = [python3.13]", p.get("CompatibleRuntimes") == [RUNTIME]),
+        check(
+            "CompatibleArchitectures = [arm64]", p.get("CompatibleArchitectures") == ARCHITECTURES
+        ),
+    ]
+
+
+def check_log_group(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    functions = t.of_type("AWS::Lambda::Function")
+    owner = [f for f in functions if t.log_group_of(f) == logical_id]
+    return [
+        check("RetentionInDays set", p.get("RetentionInDays") is not None),
+        check(
+            "LogGroupName = /aws/lambda/${<a function of this template>}",
+            len(owner) == 1,
+            p.get("LogGroupName"),
+        ),
+    ]
+
+
+def check_permission(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    sub = p.get("SourceArn", {}).get("Fn::Sub")
+    arn, variables = sub if isinstance(sub, list) and len(sub) == 2 else ("", {})
+    route = arn.partition("${__Stage__}/")[2]  # METHOD/path; any stage of the API
+    apis = t.of_type("AWS::ApiGatewayV2::Api")
+    return [
+        check("Action = lambda:InvokeFunction", p.get("Action") == "lambda:InvokeFunction"),
+        check(
+            "Principal = apigateway.amazonaws.com", p.get("Principal") == "apigateway.amazonaws.com"
+        ),
+        check(
+            "SourceArn = this HTTP API, one route (a * only for a path parameter)",
+            any(_refers_to(variables.get("__ApiId__"), api) for api in apis)
+            and route in t.permission_routes(),
+            p.get("SourceArn"),
+        ),
+    ]
+
+
+def check_event_source_mapping(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    destination = p.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+    queues = t.of_type("AWS::SQS::Queue")
+    return [
+        check(
+            "FunctionResponseTypes = [ReportBatchItemFailures]",
+            p.get("FunctionResponseTypes") == ["ReportBatchItemFailures"],
+        ),
+        check("BisectBatchOnFunctionError = true", p.get("BisectBatchOnFunctionError") is True),
+        check(
+            "DestinationConfig.OnFailure = an SQS queue of this template",
+            any(_refers_to(destination, q) for q in queues),
+            destination,
+        ),
+        check(
+            "FilterCriteria has a filter",
+            bool(p.get("FilterCriteria", {}).get("Filters")),
+            p.get("FilterCriteria"),
+        ),
+        check(
+            "MaximumRetryAttempts and MaximumRecordAgeInSeconds bounded",
+            isinstance(p.get("MaximumRetryAttempts"), int)
+            and 0 <= p["MaximumRetryAttempts"] < 10_000
+            and isinstance(p.get("MaximumRecordAgeInSeconds"), int)
+            and p["MaximumRecordAgeInSeconds"] > 0,
+        ),
+    ]
+
+
+# ------------------------------------------------------------------ HTTP API
+
+
+def check_http_api(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    body = r["Properties"].get("Body", {})
+    schemes = body.get("components", {}).get("securitySchemes", {})
+    authorizer = schemes.get(AUTHORIZER, {}).get("x-amazon-apigateway-authorizer", {})
+    jwt = authorizer.get("jwtConfiguration", {})
+    routes = t.http_routes()
+    officer = {k: op for k, op in routes.items() if k.split(" ", 1)[1].startswith(OFFICER_PREFIX)}
+    unauthorized = sorted(
+        k for k, op in officer.items() if op.get("security") != [{AUTHORIZER: []}]
+    )
+    public = {k for k, op in routes.items() if not op.get("security")}
+    issuer = "https://cognito-idp.${AWS::Region}.amazonaws.com/${" + USER_POOL + "}"
+    return [
+        check(
+            f"every {OFFICER_PREFIX}* route has security [{AUTHORIZER}]",
+            bool(officer) and not unauthorized,
+            unauthorized or "no officer routes",
+        ),
+        check(
+            "routes without the authorizer = the known public routes",
+            public == PUBLIC_ROUTES,
+            f"unexpected {sorted(public - PUBLIC_ROUTES)}, "
+            f"missing {sorted(PUBLIC_ROUTES - public)}",
+        ),
+        check(
+            f"{AUTHORIZER}: type jwt, identity source the Authorization header",
+            authorizer.get("type") == "jwt"
+            and authorizer.get("identitySource") == "$request.header.Authorization",
+            authorizer,
+        ),
+        check(
+            f"{AUTHORIZER}: issuer = the {USER_POOL}'s Cognito URL",
+            jwt.get("issuer") == {"Fn::Sub": issuer},
+            jwt.get("issuer"),
+        ),
+        check(
+            f"{AUTHORIZER}: audience = [{USER_POOL_CLIENT}]",
+            jwt.get("audience") == [{"Ref": USER_POOL_CLIENT}],
+            jwt.get("audience"),
+        ),
+        check(
+            "every route integrates a Lambda function (aws_proxy, payload 2.0)",
+            all(
+                op.get("x-amazon-apigateway-integration", {}).get("type") == "aws_proxy"
+                and op["x-amazon-apigateway-integration"].get("payloadFormatVersion") == "2.0"
+                for op in routes.values()
+            ),
+        ),
+    ]
+
+
+def check_http_stage(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    default = p.get("DefaultRouteSettings", {})
+    login = p.get("RouteSettings", {}).get(LOGIN_ROUTE, {})
+    limits = ("ThrottlingBurstLimit", "ThrottlingRateLimit")
+    return [
+        check(
+            "DefaultRouteSettings: burst and rate limits",
+            all(isinstance(default.get(k), int | float) and default[k] > 0 for k in limits),
+            default,
+        ),
+        check(
+            f"RouteSettings[{LOGIN_ROUTE}]: burst and rate below the default",
+            all(
+                isinstance(login.get(k), int | float) and 0 < login[k] < default.get(k, 0)
+                for k in limits
+            ),
+            login,
+        ),
+        check("StageName = !Ref Stage", p.get("StageName") == {"Ref": "Stage"}),
+    ]
+
+
+# ----------------------------------------------------------------- data
+
+
+def check_table(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check("BillingMode = PAY_PER_REQUEST", p.get("BillingMode") == "PAY_PER_REQUEST"),
+        check(
+            "PointInTimeRecoveryEnabled = true",
+            p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled") is True,
+        ),
+        check(
+            "SSESpecification.SSEEnabled = true", p.get("SSESpecification", {}).get("SSEEnabled")
+        ),
+        check(
+            "StreamViewType = NEW_AND_OLD_IMAGES",
+            p.get("StreamSpecification", {}).get("StreamViewType") == "NEW_AND_OLD_IMAGES",
+        ),
+        check(
+            "TTL on expires_at",
+            p.get("TimeToLiveSpecification") == {"AttributeName": "expires_at", "Enabled": True},
+            p.get("TimeToLiveSpecification"),
+        ),
+        check(
+            "DeletionPolicy and UpdateReplacePolicy = Retain",
+            r.get("DeletionPolicy") == "Retain" and r.get("UpdateReplacePolicy") == "Retain",
+        ),
+    ]
+
+
+def check_queue(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check(
+            "encrypted (KmsMasterKeyId or SqsManagedSseEnabled)",
+            p.get("KmsMasterKeyId") or p.get("SqsManagedSseEnabled"),
+        ),
+        check(
+            "MessageRetentionPeriod = 14 days (the maximum, for a dead-letter queue)",
+            p.get("MessageRetentionPeriod") == 1_209_600,
+            p.get("MessageRetentionPeriod"),
+        ),
+    ]
+
+
+# ----------------------------------------------------------------- Cognito
+
+
+def check_user_pool(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    is_prod = t.template.get("Conditions", {}).get("IsProd")
+    groups = [
+        g
+        for g in t.of_type("AWS::Cognito::UserPoolGroup").values()
+        if _refers_to(g["Properties"].get("UserPoolId"), logical_id)
+    ]
+    minimum = p.get("Policies", {}).get("PasswordPolicy", {}).get("MinimumLength", 0)
+    return [
+        check(
+            "AllowAdminCreateUserOnly = true",
+            p.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly") is True,
+        ),
+        check("PasswordPolicy.MinimumLength >= 12", minimum >= 12, minimum),
+        check(
+            "DeletionProtection = ACTIVE if IsProd (Stage = prod), else INACTIVE",
+            p.get("DeletionProtection") == {"Fn::If": ["IsProd", "ACTIVE", "INACTIVE"]}
+            and is_prod == {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
+            (p.get("DeletionProtection"), is_prod),
+        ),
+        check(
+            "DeletionPolicy and UpdateReplacePolicy = Retain",
+            r.get("DeletionPolicy") == "Retain" and r.get("UpdateReplacePolicy") == "Retain",
+        ),
+        check(f"{USER_POOL_GROUPS} groups", len(groups) == USER_POOL_GROUPS, len(groups)),
+    ]
+
+
+def check_user_pool_group(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check(f"UserPoolId = !Ref {USER_POOL}", _refers_to(p.get("UserPoolId"), USER_POOL)),
+        check("GroupName a literal", isinstance(p.get("GroupName"), str)),
+    ]
+
+
+def check_user_pool_client(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    return [
+        check(f"UserPoolId = !Ref {USER_POOL}", _refers_to(p.get("UserPoolId"), USER_POOL)),
+        check("GenerateSecret = false (a public client)", p.get("GenerateSecret") is False),
+        check(
+            "ExplicitAuthFlows = user password and refresh only",
+            sorted(p.get("ExplicitAuthFlows", [])) == sorted(flows),
+        ),
+        check(
+            "PreventUserExistenceErrors = ENABLED",
+            p.get("PreventUserExistenceErrors") == "ENABLED",
+        ),
+        check("EnableTokenRevocation = true", p.get("EnableTokenRevocation") is True),
+    ]
+
+
+# The one table the tests and the report go by: a new resource type gets a checker here.
+CHECKERS: dict[str, Checker] = {
+    "AWS::Lambda::Function": check_function,
+    "AWS::IAM::Role": check_role,
+    "AWS::Lambda::LayerVersion": check_layer,
+    "AWS::Logs::LogGroup": check_log_group,
+    "AWS::Lambda::Permission": check_permission,
+    "AWS::Lambda::EventSourceMapping": check_event_source_mapping,
+    "AWS::ApiGatewayV2::Api": check_http_api,
+    "AWS::ApiGatewayV2::Stage": check_http_stage,
+    "AWS::DynamoDB::Table": check_table,
+    "AWS::SQS::Queue": check_queue,
+    "AWS::Cognito::UserPool": check_user_pool,
+    "AWS::Cognito::UserPoolGroup": check_user_pool_group,
+    "AWS::Cognito::UserPoolClient": check_user_pool_client,
+}
+
+
+def checks_for(t: Transformed, logical_id: str) -> list[Check]:
+    """The checks of one resource; empty when its type has no checker yet."""
+    resource = t.resources[logical_id]
+    checker = CHECKERS.get(resource["Type"])
+    return checker(t, logical_id, resource) if checker else []
+
+
+def failures(t: Transformed, logical_ids: Iterable[str] | None = None) -> list[str]:
+    """'<logical id>: <property> (<detail>)' for every check that does not hold."""
+    ids = t.resources if logical_ids is None else logical_ids
+    return [
+        f"{logical_id}: {c.prop} ({c.detail})"
+        for logical_id in ids
+        for c in checks_for(t, logical_id)
+        if not c.ok
+    ]
