@@ -24,6 +24,13 @@ USER_POOL = "OfficerUserPool"
 USER_POOL_CLIENT = "OfficerUserPoolClient"
 USER_POOL_GROUPS = 11  # 4 role groups + 7 coordinating units
 LOGIN_ROUTE = "POST /v1/auth/login"
+# Public routes with their own throttle, tighter than the default (abuse of open routes).
+THROTTLED_PUBLIC_ROUTES = (LOGIN_ROUTE, "POST /v1/complaints", "GET /v1/complaints/{ticket}")
+DATA_KEY = "DataKey"
+OPS_TOPIC = "OpsTopic"
+# What an access log line must never hold: headers (the tracking code travels in
+# one) and the query string.
+ACCESS_LOG_FORBIDDEN = ("$context.path", "header", "querystring", "$context.identity.user")
 
 # Every route without the authorizer. A new public route must be added here on
 # purpose, so a forgotten `Auth:` on an officer-only route cannot slip through.
@@ -129,6 +136,16 @@ class Transformed:
                 return logical_id
         return None
 
+    def alarms_on(self, metric: str, logical_id: str) -> bool:
+        """Whether an alarm on ``metric`` of the resource notifies the ops topic."""
+        for alarm in self.of_type("AWS::CloudWatch::Alarm").values():
+            p = alarm["Properties"]
+            about = any(_refers_to(d.get("Value"), logical_id) for d in p.get("Dimensions", []))
+            notifies = any(_refers_to(a, OPS_TOPIC) for a in p.get("AlarmActions", []))
+            if p.get("MetricName") == metric and about and notifies:
+                return True
+        return False
+
     def permission_routes(self) -> set[str]:
         """Each route as a permission's SourceArn ends: METHOD/path, parameters as *."""
         routes: set[str] = set()
@@ -180,6 +197,8 @@ def check_function(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[C
             any(_refers_to(p.get("Role"), role) for role in t.of_type("AWS::IAM::Role")),
             p.get("Role"),
         ),
+        check("an Errors alarm to the ops topic", t.alarms_on("Errors", logical_id)),
+        check("a Throttles alarm to the ops topic", t.alarms_on("Throttles", logical_id)),
     ]
 
 
@@ -245,11 +264,19 @@ def check_log_group(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[
     p = r["Properties"]
     functions = t.of_type("AWS::Lambda::Function")
     owner = [f for f in functions if t.log_group_of(f) == logical_id]
+    stages = [
+        s
+        for s, stage in t.of_type("AWS::ApiGatewayV2::Stage").items()
+        if _refers_to(
+            stage["Properties"].get("AccessLogSettings", {}).get("DestinationArn"), logical_id
+        )
+    ]
     return [
         check("RetentionInDays set", p.get("RetentionInDays") is not None),
         check(
-            "LogGroupName = /aws/lambda/${<a function of this template>}",
-            len(owner) == 1,
+            "the log group of exactly one function (/aws/lambda/${<function>}) or of the "
+            "HTTP API stage's access logs",
+            len(owner) + len(stages) == 1,
             p.get("LogGroupName"),
         ),
     ]
@@ -349,6 +376,12 @@ def check_http_api(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[C
             jwt.get("audience"),
         ),
         check(
+            "CORS: the AllowedOrigins (https, never *); Authorization, If-Match, "
+            "Idempotency-Key, X-Tracking-Code allowed; ETag exposed",
+            _cors_ok(body.get("x-amazon-apigateway-cors", {})),
+            body.get("x-amazon-apigateway-cors"),
+        ),
+        check(
             "every route integrates a Lambda function (aws_proxy, payload 2.0)",
             all(
                 op.get("x-amazon-apigateway-integration", {}).get("type") == "aws_proxy"
@@ -359,26 +392,68 @@ def check_http_api(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[C
     ]
 
 
+def _cors_ok(cors: dict[str, Any]) -> bool:
+    headers = [h.lower() for h in cors.get("allowHeaders", [])]
+    exposed = [h.lower() for h in cors.get("exposeHeaders", [])]
+    origins = cors.get("allowOrigins")
+    # The transform resolves the parameter to its value; either way, never "*".
+    named = origins == {"Ref": "AllowedOrigins"} or (
+        bool(origins)
+        and "*" not in str(origins)
+        and str(origins).startswith(("https://", "['https://"))
+    )
+    return (
+        named
+        and "*" not in headers
+        and {"authorization", "if-match", "idempotency-key", "x-tracking-code"} <= set(headers)
+        and "etag" in exposed
+    )
+
+
 def check_http_stage(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
     p = r["Properties"]
     default = p.get("DefaultRouteSettings", {})
-    login = p.get("RouteSettings", {}).get(LOGIN_ROUTE, {})
     limits = ("ThrottlingBurstLimit", "ThrottlingRateLimit")
-    return [
+    access = p.get("AccessLogSettings", {})
+    log_format = str(access.get("Format", ""))
+    checks = [
         check(
             "DefaultRouteSettings: burst and rate limits",
             all(isinstance(default.get(k), int | float) and default[k] > 0 for k in limits),
             default,
         ),
-        check(
-            f"RouteSettings[{LOGIN_ROUTE}]: burst and rate below the default",
-            all(
-                isinstance(login.get(k), int | float) and 0 < login[k] < default.get(k, 0)
-                for k in limits
-            ),
-            login,
-        ),
+    ]
+    for route in THROTTLED_PUBLIC_ROUTES:
+        own = p.get("RouteSettings", {}).get(route, {})
+        checks.append(
+            check(
+                f"RouteSettings[{route}]: burst and rate below the default",
+                all(
+                    isinstance(own.get(k), int | float) and 0 < own[k] < default.get(k, 0)
+                    for k in limits
+                ),
+                own,
+            )
+        )
+    return [
+        *checks,
         check("StageName = !Ref Stage", p.get("StageName") == {"Ref": "Stage"}),
+        check(
+            "AccessLogSettings: to a log group of this template",
+            any(
+                _refers_to(access.get("DestinationArn"), g)
+                for g in t.of_type("AWS::Logs::LogGroup")
+            ),
+            access.get("DestinationArn"),
+        ),
+        check(
+            "access log format: JSON with requestId, routeKey and status; no headers, path "
+            "or query string",
+            log_format.startswith("{")
+            and all(f"$context.{k}" in log_format for k in ("requestId", "routeKey", "status"))
+            and not any(bad in log_format.lower() for bad in ACCESS_LOG_FORBIDDEN),
+            log_format,
+        ),
     ]
 
 
@@ -394,7 +469,16 @@ def check_table(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Chec
             p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled") is True,
         ),
         check(
-            "SSESpecification.SSEEnabled = true", p.get("SSESpecification", {}).get("SSEEnabled")
+            "SSESpecification: KMS with the stage's DataKey",
+            p.get("SSESpecification", {}).get("SSEEnabled") is True
+            and p["SSESpecification"].get("SSEType") == "KMS"
+            and _refers_to(p["SSESpecification"].get("KMSMasterKeyId"), DATA_KEY),
+            p.get("SSESpecification"),
+        ),
+        check(
+            "DeletionProtectionEnabled in prod",
+            p.get("DeletionProtectionEnabled") == {"Fn::If": ["IsProd", True, False]},
+            p.get("DeletionProtectionEnabled"),
         ),
         check(
             "StreamViewType = NEW_AND_OLD_IMAGES",
@@ -423,6 +507,10 @@ def check_queue(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Chec
             "MessageRetentionPeriod = 14 days (the maximum, for a dead-letter queue)",
             p.get("MessageRetentionPeriod") == 1_209_600,
             p.get("MessageRetentionPeriod"),
+        ),
+        check(
+            "an alarm on its depth (ApproximateNumberOfMessagesVisible)",
+            t.alarms_on("ApproximateNumberOfMessagesVisible", logical_id),
         ),
     ]
 
@@ -486,6 +574,141 @@ def check_user_pool_client(t: Transformed, logical_id: str, r: dict[str, Any]) -
 
 
 # The one table the tests and the report go by: a new resource type gets a checker here.
+# ------------------------------------------------------ keys, files, alarms
+
+
+def check_kms_key(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    statements = p.get("KeyPolicy", {}).get("Statement", [])
+    usage = [s for s in statements if s.get("Principal") == {"AWS": "*"}]
+    return [
+        check("EnableKeyRotation = true", p.get("EnableKeyRotation") is True),
+        check(
+            "DeletionPolicy and UpdateReplacePolicy = Retain",
+            r.get("DeletionPolicy") == "Retain" and r.get("UpdateReplacePolicy") == "Retain",
+        ),
+        check(
+            "use by any principal only through DynamoDB or S3 of this account (kms:ViaService, "
+            "kms:CallerAccount)",
+            bool(usage)
+            and all(
+                {"kms:ViaService", "kms:CallerAccount"}
+                <= set(s.get("Condition", {}).get("StringEquals", {}))
+                for s in usage
+            ),
+            usage,
+        ),
+    ]
+
+
+def check_kms_alias(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check("targets DataKey", _refers_to(p.get("TargetKeyId"), DATA_KEY)),
+        check(
+            "name carries the stage",
+            "${Stage}" in str(p.get("AliasName", {}).get("Fn::Sub", "")),
+            p.get("AliasName"),
+        ),
+    ]
+
+
+def check_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    block = p.get("PublicAccessBlockConfiguration", {})
+    rules = p.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration", [])
+    default = rules[0].get("ServerSideEncryptionByDefault", {}) if rules else {}
+    lifecycle = p.get("LifecycleConfiguration", {}).get("Rules", [])
+    policies = [
+        b
+        for b in t.of_type("AWS::S3::BucketPolicy").values()
+        if _refers_to(b["Properties"].get("Bucket"), logical_id)
+    ]
+    return [
+        check(
+            "public access blocked (all four settings)",
+            all(
+                block.get(k) is True
+                for k in (
+                    "BlockPublicAcls",
+                    "BlockPublicPolicy",
+                    "IgnorePublicAcls",
+                    "RestrictPublicBuckets",
+                )
+            ),
+            block,
+        ),
+        check(
+            "encrypted with aws:kms and the DataKey",
+            default.get("SSEAlgorithm") == "aws:kms"
+            and _refers_to(default.get("KMSMasterKeyID"), DATA_KEY),
+            default,
+        ),
+        check("ObjectOwnership = BucketOwnerEnforced (no ACLs)", "BucketOwnerEnforced" in str(p)),
+        check(
+            "lifecycle: old versions expire, unfinished uploads aborted",
+            any("NoncurrentVersionExpiration" in rule for rule in lifecycle)
+            and any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle),
+            lifecycle,
+        ),
+        check("a bucket policy of its own", len(policies) == 1),
+        check(
+            "DeletionPolicy and UpdateReplacePolicy = Retain",
+            r.get("DeletionPolicy") == "Retain" and r.get("UpdateReplacePolicy") == "Retain",
+        ),
+    ]
+
+
+def check_bucket_policy(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    statements = r["Properties"].get("PolicyDocument", {}).get("Statement", [])
+    tls_only = [
+        s
+        for s in statements
+        if s.get("Effect") == "Deny"
+        and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+    ]
+    return [
+        check(
+            "denies every request without TLS, on the bucket and its objects",
+            bool(tls_only) and len(_as_list(tls_only[0].get("Resource"))) == 2,
+            statements,
+        )
+    ]
+
+
+def check_topic(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    return [check("encrypted (KmsMasterKeyId)", r["Properties"].get("KmsMasterKeyId"))]
+
+
+def check_subscription(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check(
+            "email to the OpsEmail parameter",
+            p.get("Protocol") == "email" and p.get("Endpoint") == {"Ref": "OpsEmail"},
+        ),
+        check("only when OpsEmail is given", r.get("Condition") == "HasOpsEmail"),
+        check("on the ops topic", _refers_to(p.get("TopicArn"), OPS_TOPIC)),
+    ]
+
+
+def check_alarm(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check(
+            "alarm and recovery notify the ops topic",
+            any(_refers_to(a, OPS_TOPIC) for a in p.get("AlarmActions", []))
+            and any(_refers_to(a, OPS_TOPIC) for a in p.get("OKActions", [])),
+        ),
+        check("TreatMissingData = notBreaching", p.get("TreatMissingData") == "notBreaching"),
+        check(
+            "name carries the stage",
+            "${Stage}" in str(p.get("AlarmName", {}).get("Fn::Sub", "")),
+            p.get("AlarmName"),
+        ),
+    ]
+
+
 CHECKERS: dict[str, Checker] = {
     "AWS::Lambda::Function": check_function,
     "AWS::IAM::Role": check_role,
@@ -500,6 +723,13 @@ CHECKERS: dict[str, Checker] = {
     "AWS::Cognito::UserPool": check_user_pool,
     "AWS::Cognito::UserPoolGroup": check_user_pool_group,
     "AWS::Cognito::UserPoolClient": check_user_pool_client,
+    "AWS::KMS::Key": check_kms_key,
+    "AWS::KMS::Alias": check_kms_alias,
+    "AWS::S3::Bucket": check_bucket,
+    "AWS::S3::BucketPolicy": check_bucket_policy,
+    "AWS::SNS::Topic": check_topic,
+    "AWS::SNS::Subscription": check_subscription,
+    "AWS::CloudWatch::Alarm": check_alarm,
 }
 
 
