@@ -49,9 +49,8 @@ PUBLIC_ROUTES = frozenset(
 )
 
 # Actions that AWS only grants on Resource "*" (no resource-level permissions), so an
-# inline statement may name them with "*". Today SAM grants them through the managed
-# AWSXrayWriteOnlyAccess policy (Tracing: Active), not inline; the list is for a
-# template that writes them itself.
+# inline statement may name them with "*": the function roles write the X-Ray ones
+# for Tracing: Active.
 STAR_RESOURCE_ACTIONS = frozenset(
     {
         "xray:PutTraceSegments",
@@ -62,20 +61,6 @@ STAR_RESOURCE_ACTIONS = frozenset(
         "cloudwatch:PutMetricData",  # Powertools metrics through the API rather than EMF
     }
 )
-
-# The AWS managed policies SAM attaches to function roles, and why each is accepted.
-MANAGED_POLICIES = {
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": (
-        "SAM adds it to every function: write its own CloudWatch logs"
-    ),
-    "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess": (
-        "SAM adds it for Tracing: Active; X-Ray has no resource-level permissions"
-    ),
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole": (
-        "SAM adds it for a DynamoDB stream event: read the stream (on Resource *, a known "
-        "gap: least privilege would name the table's stream ARN)"
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -228,7 +213,8 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
     return [
         check(
             "assumed by lambda.amazonaws.com only",
-            principals == [{"Service": ["lambda.amazonaws.com"]}],
+            principals
+            in ([{"Service": ["lambda.amazonaws.com"]}], [{"Service": "lambda.amazonaws.com"}]),
             principals,
         ),
         check(
@@ -242,10 +228,23 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
             [a for s in allows for a in _star_resources(s)],
         ),
         check(
-            "managed policies only SAM's (AWSLambdaBasicExecutionRole, AWSXrayWriteOnlyAccess, "
-            "AWSLambdaDynamoDBExecutionRole)",
-            all(arn in MANAGED_POLICIES for arn in managed),
-            [arn for arn in managed if arn not in MANAGED_POLICIES],
+            "no managed policies (they grant on Resource *): every permission is inline",
+            not managed,
+            managed,
+        ),
+        check(
+            "logs: CreateLogStream and PutLogEvents on one /aws/lambda/ log group only",
+            [s.get("Resource") for s in allows if "logs:PutLogEvents" in _as_list(s.get("Action"))]
+            and all(
+                "log-group:/aws/lambda/" in str(s.get("Resource"))
+                for s in allows
+                if any(str(a).startswith("logs:") for a in _as_list(s.get("Action")))
+            ),
+            [
+                s
+                for s in allows
+                if any(str(a).startswith("logs:") for a in _as_list(s.get("Action")))
+            ],
         ),
     ]
 

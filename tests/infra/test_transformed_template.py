@@ -105,10 +105,10 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             'RouteFunctionRole: inline Allow statements: Resource never "*"',
         ),
         (
-            lambda r: r["IntakeFunctionRole"]["Properties"]["ManagedPolicyArns"].append(
-                "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"
+            lambda r: r["IntakeFunctionRole"]["Properties"].update(
+                ManagedPolicyArns=["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]
             ),
-            "IntakeFunctionRole: managed policies only SAM's",
+            "IntakeFunctionRole: no managed policies",
         ),
         (
             lambda r: r["HttpApi"]["Properties"]["Body"]["paths"]["/v1/officer/me"]["get"].pop(
