@@ -31,7 +31,7 @@ class Settings(BaseModel):
     ses_configuration_set: str | None = None
     console_url: str = ""  # the officer console; emails link to "<console_url>#/complaints/<t>"
     recipients_json: str | None = None  # replaces pendopo/data/recipients.json when set
-    notify_lease_seconds: int = Field(default=120, ge=10, le=3600)
+    notify_lease_seconds: int = Field(default=65, ge=10, le=3600)
     notification_retention_days: int = Field(default=30, ge=2, le=365)
 
     @field_validator("extra_holidays", mode="before")
