@@ -29,10 +29,10 @@ from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
 from pendopo.http import (
     error_response,
-    guard_json_request,
     json_response,
     parse_json_body,
     register_error_handlers,
+    resolve_json_api,
 )
 from pendopo.observability import logger, metrics
 from pendopo.services.accounts import (
@@ -232,7 +232,4 @@ def unavailable(_: AccountsUnavailable) -> Response[Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    event, refused = guard_json_request(event, settings.max_body_bytes)
-    if refused is not None:
-        return refused
-    return app.resolve(event, context)
+    return resolve_json_api(app, event, context, settings.max_body_bytes)

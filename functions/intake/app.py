@@ -26,10 +26,10 @@ from pendopo.domain.workflow import Forbidden
 from pendopo.http import (
     current_officer,
     error_response,
-    guard_json_request,
     json_response,
     parse_json_body,
     register_error_handlers,
+    resolve_json_api,
     serve_openapi,
     swagger_base_url,
 )
@@ -38,6 +38,7 @@ from pendopo.services.intake import (
     IdempotencyKeyReused,
     IntakeBusy,
     IntakeService,
+    Submitted,
     build_intake_rules,
 )
 from pendopo.settings import get_settings
@@ -88,32 +89,43 @@ def get_kiosk_info() -> KioskInfo:
     return kiosk_info(clock.now(), rules.sessions, load_kiosk_content())
 
 
-@app.post(
-    "/v1/complaints",
-    summary="Sampaikan pengaduan (e-kiosk dan web)",
-    responses={
-        201: {"description": "Pengaduan diterima"},
-        409: {"description": "Idempotency-Key sudah dipakai untuk pengaduan lain"},
-        503: {"description": "Sistem sibuk; kirim ulang dengan Idempotency-Key yang sama"},
-        **ERROR_RESPONSES,
-    },
-)
-def submit_complaint(
-    submission: Annotated[PublicSubmission, Body()],
-    idempotency_key: Annotated[
-        str,
-        Header(
-            pattern=IDEMPOTENCY_KEY_PATTERN,
-            description="Kunci unik dari klien; kirim ulang dengan kunci yang sama bila gagal",
-        ),
-    ],
-) -> Response[Receipt]:
-    submitted = service.submit(submission, Channel(submission.channel), idempotency_key)
+# What both submit routes share: the retry key, its answers, and the 201 receipt.
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description="Kunci unik dari klien; kirim ulang dengan kunci yang sama bila gagal",
+    ),
+]
+SUBMIT_RESPONSES: dict[int, OpenAPIResponse] = {
+    409: {"description": "Idempotency-Key sudah dipakai untuk pengaduan lain"},
+    503: {"description": "Sistem sibuk; kirim ulang dengan Idempotency-Key yang sama"},
+    **ERROR_RESPONSES,
+}
+
+
+def receipt_response(submitted: Submitted) -> Response[Receipt]:
     return json_response(
         HTTPStatus.CREATED,
         submitted.receipt,
         {"Idempotent-Replayed": str(submitted.replayed).lower()},
     )
+
+
+@app.post(
+    "/v1/complaints",
+    summary="Sampaikan pengaduan (e-kiosk dan web)",
+    responses={
+        201: {"description": "Pengaduan diterima"},
+        **SUBMIT_RESPONSES,
+    },
+)
+def submit_complaint(
+    submission: Annotated[PublicSubmission, Body()],
+    idempotency_key: IdempotencyKey,
+) -> Response[Receipt]:
+    submitted = service.submit(submission, Channel(submission.channel), idempotency_key)
+    return receipt_response(submitted)
 
 
 # Every unit officer may enter a walk-in complaint at the desk; administrators run
@@ -129,20 +141,12 @@ WALK_IN_ROLES = frozenset({Role.OFFICER, Role.COORDINATOR, Role.VERIFIER})
         201: {"description": "Pengaduan dicatat"},
         401: {"description": "Belum masuk"},
         403: {"description": "Peran tidak berwenang"},
-        409: {"description": "Idempotency-Key sudah dipakai untuk pengaduan lain"},
-        503: {"description": "Sistem sibuk; kirim ulang dengan Idempotency-Key yang sama"},
-        **ERROR_RESPONSES,
+        **SUBMIT_RESPONSES,
     },
 )
 def submit_walk_in(
     details: Annotated[ComplaintDetails, Body()],
-    idempotency_key: Annotated[
-        str,
-        Header(
-            pattern=IDEMPOTENCY_KEY_PATTERN,
-            description="Kunci unik dari klien; kirim ulang dengan kunci yang sama bila gagal",
-        ),
-    ],
+    idempotency_key: IdempotencyKey,
 ) -> Response[Receipt]:
     # Who entered it and for which unit come from the verified token, never the body.
     officer = current_officer(app.current_event, rules.taxonomy.units)
@@ -158,11 +162,7 @@ def submit_walk_in(
         role=officer.role,
         actor_unit=officer.unit,
     )
-    return json_response(
-        HTTPStatus.CREATED,
-        submitted.receipt,
-        {"Idempotent-Replayed": str(submitted.replayed).lower()},
-    )
+    return receipt_response(submitted)
 
 
 @app.get(
@@ -211,7 +211,4 @@ def busy(_: IntakeBusy) -> Response[Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    event, refused = guard_json_request(event, settings.max_body_bytes)
-    if refused is not None:
-        return refused
-    return app.resolve(event, context)
+    return resolve_json_api(app, event, context, settings.max_body_bytes)

@@ -32,10 +32,10 @@ from pendopo.domain.workflow import COMMANDS, Command, InvalidCommand
 from pendopo.http import (
     current_officer,
     error_response,
-    guard_json_request,
     json_response,
     parse_json_body,
     register_error_handlers,
+    resolve_json_api,
     serve_openapi,
 )
 from pendopo.observability import logger, metrics
@@ -310,7 +310,4 @@ def invalid_query(error: InvalidQuery) -> Response[Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    event, refused = guard_json_request(event, settings.max_body_bytes)
-    if refused is not None:
-        return refused
-    return app.resolve(event, context)
+    return resolve_json_api(app, event, context, settings.max_body_bytes)

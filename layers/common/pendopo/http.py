@@ -124,6 +124,16 @@ def swagger_base_url() -> str | None:
     return None if bundled.is_file() else SWAGGER_UI_CDN
 
 
+def resolve_json_api(
+    app: APIGatewayHttpResolver, event: dict[str, Any], context: Any, max_body_bytes: int
+) -> dict[str, Any]:
+    """Refuse oversized or non-JSON bodies before the resolver parses them, then resolve."""
+    event, refused = guard_json_request(event, max_body_bytes)
+    if refused is not None:
+        return refused
+    return app.resolve(event, context)
+
+
 def serve_openapi(app: APIGatewayHttpResolver, path: str, title: str, version: str) -> None:
     """Answer ``path`` with the app's OpenAPI document, generated once per cold start."""
 
