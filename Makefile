@@ -17,7 +17,7 @@ lint build: export AWS_DEFAULT_REGION := ap-southeast-3
 lint build: export AWS_REGION := ap-southeast-3
 lint build: export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: venv run demo test test-unit lint bench build clean
+.PHONY: venv browser run demo test test-unit lint bench build clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,10 @@ $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+## Debian's chromium for the browser tests (apt; nothing when already installed).
+browser:
+	bash infra/setup/install_chromium.sh
+
 ## Start the whole system locally (moto as AWS, the HTTP gateway); Ctrl-C stops it.
 run: venv
 	$(PY) -m infra.local.stack
@@ -37,8 +41,8 @@ run: venv
 demo: venv
 	$(PY) -m infra.local.stack --demo
 
-## Every test: unit, integration (moto), end-to-end over HTTP.
-test: venv
+## Every test: unit, integration (moto), end-to-end over HTTP, browser (headless chromium).
+test: venv browser
 	$(PY) -m pytest
 
 test-unit: venv

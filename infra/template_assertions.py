@@ -514,6 +514,17 @@ def check_queue(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Chec
     ]
 
 
+def check_schedule_group(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    name = r["Properties"].get("Name")
+    return [
+        check(
+            "Name carries the stage (pendopo-${Stage})",
+            isinstance(name, dict) and "${Stage}" in str(name.get("Fn::Sub", "")),
+            name,
+        )
+    ]
+
+
 # ----------------------------------------------------------------- Cognito
 
 
@@ -719,6 +730,7 @@ CHECKERS: dict[str, Checker] = {
     "AWS::ApiGatewayV2::Stage": check_http_stage,
     "AWS::DynamoDB::Table": check_table,
     "AWS::SQS::Queue": check_queue,
+    "AWS::Scheduler::ScheduleGroup": check_schedule_group,
     "AWS::Cognito::UserPool": check_user_pool,
     "AWS::Cognito::UserPoolGroup": check_user_pool_group,
     "AWS::Cognito::UserPoolClient": check_user_pool_client,

@@ -182,6 +182,10 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             lambda r: r.pop("NotifyDeadLetterAlarm"),
             "NotifyDeadLetterQueue: an alarm on its depth",
         ),
+        (
+            lambda r: r["ScheduleGroup"]["Properties"].update(Name="pendopo"),
+            "ScheduleGroup: Name carries the stage",
+        ),
     ],
 )
 def test_a_broken_property_fails(template: dict[str, Any], change: Any, expected: str) -> None:
