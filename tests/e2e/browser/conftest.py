@@ -1,0 +1,70 @@
+"""Browser tests: Playwright driving headless Debian chromium against the local stack.
+
+The web clients are served by the same local gateway as the API (``make run``), so
+a page and its ``/v1`` calls share one origin, as they do behind CloudFront.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from infra.browser import launch_chromium
+from tests.e2e.conftest import RunningStack
+
+KIOSK_VIEWPORT = {"width": 1080, "height": 1920}
+PHONE_VIEWPORT = {"width": 360, "height": 740}
+DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def playwright_session() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session: Playwright) -> Iterator[Browser]:
+    browser = launch_chromium(playwright_session)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def web_origin(local_stack: RunningStack) -> str:
+    """http://127.0.0.1:<port>: where the gateway serves both web/ and /v1."""
+    return local_stack.api_url.removesuffix("/v1")
+
+
+def _context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
+    # Times on every page are WIB whatever the machine's zone: the pages must not
+    # depend on the browser's zone, and a Jakarta zone here would hide that.
+    return browser.new_context(
+        viewport=viewport,  # type: ignore[arg-type]
+        locale="id-ID",
+        timezone_id="UTC",
+        service_workers="block",
+    )
+
+
+@pytest.fixture
+def desktop_page(browser: Browser) -> Iterator[Page]:
+    context = _context(browser, DESKTOP_VIEWPORT)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def kiosk_page(browser: Browser) -> Iterator[Page]:
+    context = _context(browser, KIOSK_VIEWPORT)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    context = _context(browser, PHONE_VIEWPORT)
+    yield context.new_page()
+    context.close()
