@@ -124,9 +124,12 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  {'unit':<16} {'24 jam':>7} {'terlambat':>10} {'eskalasi':>9}",
     ]
     for unit, counts in summary["units"].items():
-        lines.append(
-            f"  {unit:<16} {counts['reminders']:>7} {counts['overdue']:>10} {counts['escalated']:>9}"
+        reminders, overdue, escalated = (
+            counts["reminders"],
+            counts["overdue"],
+            counts["escalated"],
         )
+        lines.append(f"  {unit:<16} {reminders:>7} {overdue:>10} {escalated:>9}")
     lines.append(
         f"Email: {summary['emails_sent']} terkirim, {summary['emails_skipped_duplicate']} "
         f"sudah terkirim sebelumnya, {summary['emails_failed']} gagal "

@@ -243,8 +243,9 @@ def _escalations(
 ) -> tuple[EscalationDigest, ...]:
     by_asisten: dict[str, list[DigestLine]] = {}
     for digest in unit_digests:
-        asisten = taxonomy.asisten_of(digest.unit).code
-        by_asisten.setdefault(asisten, []).extend(x for x in digest.overdue if x.escalated)
+        by_asisten.setdefault(taxonomy.asisten_of(digest.unit).code, []).extend(
+            x for x in digest.overdue if x.escalated
+        )
     digests = []
     for code, asisten in taxonomy.asisten.items():
         lines = sorted(by_asisten.get(code, []), key=lambda x: (-x.lateness, x.ticket))

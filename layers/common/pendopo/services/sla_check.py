@@ -183,9 +183,7 @@ class SlaCheckService:
         run.ignored_stopped = plan.ignored_stopped
         for digest in plan.unit_digests:
             outcome = DigestOutcome(to=digest.unit, action=UNIT_DIGEST_ACTION)
-            self._deliver(
-                render_unit_digest(digest), digest.recipients, digest.unit, plan, outcome
-            )
+            self._deliver(render_unit_digest(digest), digest.recipients, digest.unit, plan, outcome)
             run.digests.append(outcome)
         for escalation in plan.escalation_digests:
             outcome = DigestOutcome(to=escalation.asisten, action=ESCALATION_DIGEST_ACTION)

@@ -20,7 +20,18 @@ from pendopo.domain.status import Status
 from pendopo.storage.items import ComplaintItem, OpenByDueIndex
 
 # "kind" too: pynamodb picks the item class by it.
-_ATTRIBUTES = ["pk", "sk", "kind", "ticket", "unit", "category", "status", "due_at", "title", "agency"]
+_ATTRIBUTES = [
+    "pk",
+    "sk",
+    "kind",
+    "ticket",
+    "unit",
+    "category",
+    "status",
+    "due_at",
+    "title",
+    "agency",
+]
 
 
 class OpenComplaintReader:
