@@ -83,7 +83,9 @@ def local_environment(args: argparse.Namespace) -> dict[str, str]:
         "CONSOLE_URL": args.console_url,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Pendopo",
-        # The summary is printed below; the function's JSON log line would repeat it.
+        # The summary is printed below; the function's JSON log line and metrics
+        # (CloudWatch EMF lines on stdout) would repeat it.
+        "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
     }
 
