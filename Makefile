@@ -18,6 +18,7 @@ lint build: export AWS_REGION := ap-southeast-3
 lint build: export AWS_EC2_METADATA_DISABLED := true
 
 .PHONY: venv browser run demo test test-unit lint bench build clean
+.PHONY: sla-check
 
 venv: $(STAMP)
 
@@ -61,6 +62,11 @@ lint: venv
 
 bench: venv
 	$(PY) -m infra.bench
+
+## The daily deadline check "as of" a time, against the running `make run`:
+## make sla-check NOW=2025-06-12T07:00+07:00 (without NOW: as of now).
+sla-check: venv
+	$(PY) -m functions.sla_check --local $(if $(NOW),--now $(NOW))
 
 ## sam build without Docker or Python 3.13: the layer and functions build with
 ## their Makefiles (cross-platform pip for python3.13/arm64) using the venv's python3.

@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args(argv)
     cold_start(args.rounds)
+    from infra.bench_sla import main as bench_sla
+
+    bench_sla()
 
 
 if __name__ == "__main__":

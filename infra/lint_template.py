@@ -259,10 +259,20 @@ def check_schedules(template: dict[str, Any], summary: Summary) -> list[str]:
         zone = timezone_problem(props.get("ScheduleExpressionTimezone"), template)
         if zone:
             problems.append(f"{where}: {zone}")
-        expression = expression_problem(props.get("ScheduleExpression"))
-        if expression:
-            problems.append(f"{where}: {expression}")
+        for candidate in _parameter_values(props.get("ScheduleExpression"), template):
+            expression = expression_problem(candidate)
+            if expression:
+                problems.append(f"{where}: {expression}")
     return problems
+
+
+def _parameter_values(value: Any, template: dict[str, Any]) -> list[Any]:
+    """A !Ref to a parameter as every value it may take (its AllowedValues, or Default)."""
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        param = (template.get("Parameters") or {}).get(value["Ref"])
+        if isinstance(param, dict):
+            return list(param.get("AllowedValues") or [param.get("Default")])
+    return [value]
 
 
 def _log_group_names(template: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:

@@ -201,6 +201,8 @@ def _star_resources(statement: dict[str, Any]) -> list[str]:
 
 def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
     p = r["Properties"]
+    if _assumed_by(p) == SCHEDULER_PRINCIPAL:
+        return check_scheduler_role(t, logical_id, r)
     statements = [
         statement
         for policy in p.get("Policies", [])
@@ -583,6 +585,142 @@ def check_user_pool_client(t: Transformed, logical_id: str, r: dict[str, Any]) -
     ]
 
 
+# ------------------------------------------------------ scheduled jobs
+
+SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
+SCHEDULE_TIMEZONE = "Asia/Jakarta"
+SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
+
+
+def _assumed_by(props: dict[str, Any]) -> str | None:
+    """The one service principal a role's trust policy names, if it names exactly one."""
+    trust = props.get("AssumeRolePolicyDocument", {}).get("Statement", [])
+    services = [
+        service
+        for statement in _as_list(trust)
+        for service in _as_list((statement.get("Principal") or {}).get("Service", []))
+    ]
+    return services[0] if len(services) == 1 else None
+
+
+def _is_of(t: Transformed, value: Any, kind: str) -> bool:
+    return any(_refers_to(value, logical_id) for logical_id in t.of_type(kind))
+
+
+def check_schedule(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    target = p.get("Target", {})
+    retry = target.get("RetryPolicy", {})
+    attempts, age = retry.get("MaximumRetryAttempts"), retry.get("MaximumEventAgeInSeconds")
+    role = next(
+        (k for k in t.of_type("AWS::IAM::Role") if _refers_to(target.get("RoleArn"), k)), None
+    )
+    return [
+        check(
+            f"ScheduleExpressionTimezone = {SCHEDULE_TIMEZONE}",
+            p.get("ScheduleExpressionTimezone") == SCHEDULE_TIMEZONE,
+            p.get("ScheduleExpressionTimezone"),
+        ),
+        check(
+            "GroupName = a schedule group of this template (one per stage)",
+            _is_of(t, p.get("GroupName"), "AWS::Scheduler::ScheduleGroup"),
+            p.get("GroupName"),
+        ),
+        check(
+            "Target = a function of this template",
+            _is_of(t, target.get("Arn"), "AWS::Lambda::Function"),
+            target.get("Arn"),
+        ),
+        check(
+            f"Target.RoleArn = a role of this template assumed by {SCHEDULER_PRINCIPAL}",
+            role is not None and _assumed_by(t.props(role)) == SCHEDULER_PRINCIPAL,
+            target.get("RoleArn"),
+        ),
+        check(
+            f"Target.Input passes the scheduled time ({SCHEDULED_TIME})",
+            SCHEDULED_TIME in str(target.get("Input", "")),
+            target.get("Input"),
+        ),
+        check(
+            "Target.RetryPolicy bounded (1-185 attempts, at most a day old)",
+            isinstance(attempts, int)
+            and 1 <= attempts <= 185
+            and isinstance(age, int)
+            and 60 <= age <= 86_400,
+            retry,
+        ),
+        check(
+            "Target.DeadLetterConfig = an SQS queue of this template",
+            _is_of(t, target.get("DeadLetterConfig", {}).get("Arn"), "AWS::SQS::Queue"),
+            target.get("DeadLetterConfig"),
+        ),
+    ]
+
+
+def check_scheduler_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    """The role Scheduler assumes to invoke its target: invoke it, and its dead-letter queue."""
+    p = r["Properties"]
+    statements = [
+        statement
+        for policy in p.get("Policies", [])
+        for statement in _as_list(policy["PolicyDocument"].get("Statement", []))
+    ]
+    allows = [s for s in statements if s.get("Effect") == "Allow"]
+    allowed = {
+        "lambda:InvokeFunction": "AWS::Lambda::Function",
+        "sqs:SendMessage": "AWS::SQS::Queue",
+    }
+
+    def scoped(statement: dict[str, Any]) -> bool:
+        actions = _as_list(statement.get("Action", []))
+        return all(
+            action in allowed
+            and all(_is_of(t, res, allowed[action]) for res in _as_list(statement.get("Resource")))
+            for action in actions
+        )
+
+    return [
+        check(
+            f"assumed by {SCHEDULER_PRINCIPAL} only",
+            _assumed_by(p) == SCHEDULER_PRINCIPAL,
+            p.get("AssumeRolePolicyDocument"),
+        ),
+        check(
+            "Allow statements: only lambda:InvokeFunction on a function and sqs:SendMessage on "
+            "a queue of this template",
+            bool(allows) and all(scoped(s) for s in allows),
+            allows,
+        ),
+        check("no managed policies", not p.get("ManagedPolicyArns"), p.get("ManagedPolicyArns")),
+    ]
+
+
+def check_event_invoke_config(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    attempts, age = p.get("MaximumRetryAttempts"), p.get("MaximumEventAgeInSeconds")
+    destination = p.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+    return [
+        check(
+            "FunctionName = a function of this template",
+            _is_of(t, p.get("FunctionName"), "AWS::Lambda::Function"),
+            p.get("FunctionName"),
+        ),
+        check(
+            "MaximumRetryAttempts and MaximumEventAgeInSeconds set and bounded",
+            isinstance(attempts, int)
+            and 0 <= attempts <= 2
+            and isinstance(age, int)
+            and 60 <= age <= 21_600,
+            (attempts, age),
+        ),
+        check(
+            "DestinationConfig.OnFailure = an SQS queue of this template",
+            _is_of(t, destination, "AWS::SQS::Queue"),
+            destination,
+        ),
+    ]
+
+
 # The one table the tests and the report go by: a new resource type gets a checker here.
 # ------------------------------------------------------ keys, files, alarms
 
@@ -741,6 +879,8 @@ CHECKERS: dict[str, Checker] = {
     "AWS::SNS::Topic": check_topic,
     "AWS::SNS::Subscription": check_subscription,
     "AWS::CloudWatch::Alarm": check_alarm,
+    "AWS::Scheduler::Schedule": check_schedule,
+    "AWS::Lambda::EventInvokeConfig": check_event_invoke_config,
 }
 
 

@@ -33,6 +33,9 @@ class Settings(BaseModel):
     recipients_json: str | None = None  # replaces pendopo/data/recipients.json when set
     notify_lease_seconds: int = Field(default=65, ge=10, le=3600)
     notification_retention_days: int = Field(default=30, ge=2, le=365)
+    # The daily deadline check (functions/sla_check): overdue by more than this many
+    # days (counted as SLA_MODE counts) also goes to the unit's Asisten.
+    sla_escalation_days: int = Field(default=1, ge=0, le=30)
 
     @field_validator("extra_holidays", mode="before")
     @classmethod
@@ -61,6 +64,7 @@ class Settings(BaseModel):
             "recipients_json": env.get("RECIPIENTS_JSON"),
             "notify_lease_seconds": env.get("NOTIFY_LEASE_SECONDS"),
             "notification_retention_days": env.get("NOTIFICATION_RETENTION_DAYS"),
+            "sla_escalation_days": env.get("SLA_ESCALATION_DAYS"),
         }
         return cls.model_validate({k: v for k, v in raw.items() if v})
 

@@ -1,0 +1,79 @@
+"""The deadline check's handler: the schedule's input, its summary, a failing run raising."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.local.events import lambda_context
+from infra.synthetic import Spec, raw_item, write
+from infra.template import load_template
+from pendopo.domain.clock import WIB, FixedClock
+from pendopo.settings import Settings
+from tests.conftest import TEST_TABLE
+from tests.integration.test_sla_check import FlakySes, wib
+
+SENDER = "pendopo@pendopo.example"
+
+
+@pytest.fixture
+def sla_app(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
+    from functions.sla_check import app
+
+    clock = FixedClock(wib(12, 8, 0))
+    settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
+    monkeypatch.setattr(app, "clock", clock)
+    monkeypatch.setattr(app, "service", app.build_service(settings, clock=clock))
+    write(dynamodb, TEST_TABLE, [raw_item(Spec(1, "BIRO_PLH", wib(6), wib(9)))])
+    return app
+
+
+def test_the_schedules_time_is_the_as_of_time(sla_app: Any) -> None:
+    # Given Scheduler's input for 07:00 WIB on June 10, delivered (late) on June 12
+    event = {"scheduled_time": "2025-06-10T00:00:00Z"}
+    summary = sla_app.lambda_handler(event, lambda_context("SlaCheckFunction"))
+    # Then the run counts as of June 10, 07:00 WIB, and belongs to that day
+    assert summary["as_of"] == "2025-06-10T00:00:00+00:00" and summary["day"] == "2025-06-10"
+    assert summary["units"]["BIRO_PLH"] == {"reminders": 0, "overdue": 1, "escalated": 0}
+    assert summary["emails_sent"] == 1 and summary["complete"] is True
+
+
+def test_now_overrides_and_no_input_means_the_clock(sla_app: Any) -> None:
+    summary = sla_app.lambda_handler({"now": "2025-06-09T07:00:00+07:00"}, lambda_context("X"))
+    assert summary["units"]["BIRO_PLH"] == {"reminders": 1, "overdue": 0, "escalated": 0}
+    summary = sla_app.lambda_handler({}, lambda_context("X"))
+    assert summary["as_of"] == wib(12, 8, 0).isoformat() and summary["day"] == "2025-06-12"
+
+
+def test_an_incomplete_run_raises_so_lambda_retries_it(
+    sla_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
+    flaky = FlakySes("koordinator.biro-plh@pendopo.example")
+    monkeypatch.setattr(
+        sla_app, "service", sla_app.build_service(settings, clock=sla_app.clock, ses_client=flaky)
+    )
+    with pytest.raises(sla_app.SlaCheckIncomplete, match="1 emails failed"):
+        sla_app.lambda_handler({"now": "2025-06-10T07:00:00+07:00"}, lambda_context("X"))
+    flaky.down = False
+    summary = sla_app.lambda_handler({"now": "2025-06-10T07:00:00+07:00"}, lambda_context("X"))
+    assert summary["emails_sent"] == 1 and summary["complete"]
+
+
+def test_the_claim_lease_outlasts_the_function_timeout() -> None:
+    from functions.sla_check import app
+
+    timeout = load_template()["Resources"]["SlaCheckFunction"]["Properties"]["Timeout"]
+    assert timeout == app.TIMEOUT_SECONDS
+    assert app.LEASE.total_seconds() > timeout
+
+
+def test_a_bad_input_is_refused(sla_app: Any) -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        sla_app.CheckRequest.model_validate({"now": "2025-06-10T07:00:00"})
+    assert sla_app.CheckRequest.model_validate({"now": "2025-06-10T07:00+07:00"}).now == wib(
+        10, 7, 0
+    ).astimezone(WIB)
