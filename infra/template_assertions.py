@@ -765,9 +765,7 @@ def check_any_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list
     return check_bucket(t, logical_id, r)
 
 
-def check_origin_access_control(
-    t: Transformed, logical_id: str, r: dict[str, Any]
-) -> list[Check]:
+def check_origin_access_control(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
     c = r["Properties"].get("OriginAccessControlConfig", {})
     return [
         check("for an S3 origin", c.get("OriginAccessControlOriginType") == "s3", c),

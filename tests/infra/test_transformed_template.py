@@ -204,9 +204,9 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             "WebDistribution: default behaviour: HTTPS, cached, security headers policy",
         ),
         (
-            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"][
-                "CacheBehaviors"
-            ][0].update(CachePolicyId="658327ea-f89d-4fab-a63d-7e88639e58f6"),
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"]["CacheBehaviors"][
+                0
+            ].update(CachePolicyId="658327ea-f89d-4fab-a63d-7e88639e58f6"),
             "WebDistribution: /v1/*: caching disabled",
         ),
         (
@@ -222,9 +222,9 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             "WebDistribution: default behaviour: directory index function",
         ),
         (
-            lambda r: r["WebOriginAccessControl"]["Properties"][
-                "OriginAccessControlConfig"
-            ].update(SigningBehavior="no-override"),
+            lambda r: r["WebOriginAccessControl"]["Properties"]["OriginAccessControlConfig"].update(
+                SigningBehavior="no-override"
+            ),
             "WebOriginAccessControl: signs every request",
         ),
         (

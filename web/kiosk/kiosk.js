@@ -41,7 +41,6 @@ const wibClock = new Intl.DateTimeFormat("id-ID", {
   weekday: "long",
   day: "numeric",
   month: "long",
-  year: "numeric",
   hour: "2-digit",
   minute: "2-digit",
 });

@@ -71,7 +71,9 @@ def test_citizen_submits_on_a_phone_and_follows_the_tracking_link(
     phone_page.goto(f"{web_origin}/warga/")
     expect(phone_page.locator("html")).to_have_attribute("data-ready", "true")
     phone_page.get_by_role("button", name="Kirim pengaduan").click()
-    expect(phone_page.locator('[data-error-for="category"]')).to_have_text("Pilih kategori pengaduan.")
+    expect(phone_page.locator('[data-error-for="category"]')).to_have_text(
+        "Pilih kategori pengaduan."
+    )
 
     phone_page.get_by_label("Pengaduan Anda tentang apa?").select_option("FLOOD_DRAINAGE")
     expect(phone_page.locator("#f-category-detail")).not_to_be_empty()

@@ -61,7 +61,9 @@ def test_home_shows_desk_hours_and_programs(kiosk_page: Page, web_origin: str) -
     status = kiosk_page.locator("#desk-status")
     expect(status).to_contain_text("Senin–Jumat, pukul 07.30–09.30 WIB")
     # Either open now (until 09.30) or the next session, named by day and date in WIB.
-    expect(status).to_contain_text(re.compile(r"sedang BUKA, sampai pukul 09\.30 WIB|Buka lagi \w+, \d+"))
+    expect(status).to_contain_text(
+        re.compile(r"sedang BUKA, sampai pukul 09\.30 WIB|Buka lagi \w+, \d+")
+    )
     expect(kiosk_page.locator("#programs > li")).to_have_count(4)
     # Nothing wider than the portrait screen.
     assert kiosk_page.evaluate("document.documentElement.scrollWidth") <= 1080
@@ -103,8 +105,12 @@ def test_kiosk_submit_to_confirmation_and_qr_opens_tracking(
     ticket = "-".join(groups)
     code = kiosk_page.locator("#receipt-code").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
-    expect(kiosk_page.locator("#receipt-due")).to_contain_text(re.compile(r"\d{4} \d{2}:\d{2} WIB$"))
-    expect(kiosk_page.locator("#receipt-unit")).to_have_text("Biro Pembangunan dan Lingkungan Hidup")
+    expect(kiosk_page.locator("#receipt-due")).to_contain_text(
+        re.compile(r"\d{4} \d{2}:\d{2} WIB$")
+    )
+    expect(kiosk_page.locator("#receipt-unit")).to_have_text(
+        "Biro Pembangunan dan Lingkungan Hidup"
+    )
     expect(kiosk_page.locator("#receipt-qr svg")).to_be_visible()
     assert kiosk_page.evaluate(f"localStorage.getItem('{PENDING_KEY}')") is None
 
@@ -118,7 +124,9 @@ def test_kiosk_submit_to_confirmation_and_qr_opens_tracking(
     assert url.startswith(web_origin + "/warga/lacak.html#")
     phone_page.goto(url)
     expect(phone_page.locator("#r-status")).to_have_text("Menunggu")
-    expect(phone_page.locator("#r-ticket")).to_have_attribute("aria-label", ticket.replace("-", " "))
+    expect(phone_page.locator("#r-ticket")).to_have_attribute(
+        "aria-label", ticket.replace("-", " ")
+    )
 
 
 def test_api_422_messages_are_shown_next_to_the_field(kiosk_page: Page, web_origin: str) -> None:
