@@ -69,6 +69,27 @@ def test_home_shows_desk_hours_and_programs(kiosk_page: Page, web_origin: str) -
     assert kiosk_page.evaluate("document.documentElement.scrollWidth") <= 1080
 
 
+def test_home_during_a_session_says_open_until_closing(kiosk_page: Page, web_origin: str) -> None:
+    # The stack's clock is the real one, so the open branch is shown with the API's own
+    # answer turned into a session in progress (the API side is tested with a clock).
+    def during_session(route: Route) -> None:
+        info = route.fetch().json()
+        info["desks_open"] = True
+        info["current_session"] = {
+            "opens_at": "2026-12-01T07:30:00+07:00",
+            "closes_at": "2026-12-01T09:30:00+07:00",
+            "text": "Selasa, 1 Desember 2026 pukul 07.30 WIB",
+        }
+        route.fulfill(json=info)
+
+    kiosk_page.route("**/v1/kiosk/info", during_session)
+    kiosk_page.goto(web_origin + "/kiosk/")
+    status = kiosk_page.locator("#desk-status")
+    expect(status).to_contain_text("Loket tatap muka sedang BUKA, sampai pukul 09.30 WIB.")
+    expect(status).not_to_contain_text("Buka lagi")
+    expect(status).to_have_class(re.compile(r"\bopen\b"))
+
+
 def test_topics_are_citizen_topics_not_bureau_names(kiosk_page: Page, web_origin: str) -> None:
     kiosk_page.goto(web_origin + "/kiosk/")
     kiosk_page.get_by_role("button", name="Sampaikan pengaduan").click()
