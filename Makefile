@@ -75,3 +75,14 @@ build: venv
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+## The web clients (web/) to a deployed stage: S3 upload with content types, then a
+## CloudFront invalidation (infra/publish_web.py). make publish-web STAGE=dev
+.PHONY: publish-web screenshots
+STAGE ?= dev
+publish-web: venv
+	$(PY) -m infra.publish_web --stage $(STAGE)
+
+## Screenshots of the e-kiosk and the citizen web (docs/screenshots/) from a fresh local stack.
+screenshots: venv browser
+	$(PY) -m infra.screenshots

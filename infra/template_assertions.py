@@ -857,6 +857,177 @@ def check_alarm(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Chec
     ]
 
 
+# ------------------------------------------------------------- web hosting
+
+WEB_BUCKET = "WebBucket"
+# AWS managed CloudFront policies, by their fixed ids.
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+ALL_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
+TWO_YEARS = 63072000
+
+
+def check_web_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    """The web bucket: as any bucket, but SSE-S3, and readable by its distribution only."""
+    rules = r["Properties"].get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration", [])
+    default = rules[0].get("ServerSideEncryptionByDefault", {}) if rules else {}
+    grants = [
+        s
+        for b in t.of_type("AWS::S3::BucketPolicy").values()
+        if _refers_to(b["Properties"].get("Bucket"), logical_id)
+        for s in b["Properties"].get("PolicyDocument", {}).get("Statement", [])
+        if s.get("Effect") == "Allow"
+    ]
+    cloudfront_only = all(
+        s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}
+        and _as_list(s.get("Action")) == ["s3:GetObject"]
+        and "distribution/${WebDistribution}"
+        in str(s.get("Condition", {}).get("StringEquals", {}).get("AWS:SourceArn"))
+        for s in grants
+    )
+    return [
+        *(c for c in check_bucket(t, logical_id, r) if not c.prop.startswith("encrypted")),
+        check("encrypted (SSE-S3: public pages, no personal data)", default, default),
+        check(
+            "bucket policy: only this stack's distribution may read (s3:GetObject)",
+            grants and cloudfront_only,
+            grants,
+        ),
+    ]
+
+
+def check_any_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    if logical_id == WEB_BUCKET:
+        return check_web_bucket(t, logical_id, r)
+    return check_bucket(t, logical_id, r)
+
+
+def check_origin_access_control(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    c = r["Properties"].get("OriginAccessControlConfig", {})
+    return [
+        check("for an S3 origin", c.get("OriginAccessControlOriginType") == "s3", c),
+        check(
+            "signs every request (always, sigv4)",
+            c.get("SigningBehavior") == "always" and c.get("SigningProtocol") == "sigv4",
+            c,
+        ),
+        check("name carries the stage", "${Stage}" in str(c.get("Name")), c.get("Name")),
+    ]
+
+
+def check_cloudfront_function(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    return [
+        check(
+            "Runtime = cloudfront-js-2.0",
+            p.get("FunctionConfig", {}).get("Runtime") == "cloudfront-js-2.0",
+            p.get("FunctionConfig"),
+        ),
+        check("AutoPublish = true", p.get("AutoPublish") is True),
+        check("name carries the stage", "${Stage}" in str(p.get("Name")), p.get("Name")),
+    ]
+
+
+def check_response_headers_policy(
+    t: Transformed, logical_id: str, r: dict[str, Any]
+) -> list[Check]:
+    s = r["Properties"].get("ResponseHeadersPolicyConfig", {}).get("SecurityHeadersConfig", {})
+    hsts = s.get("StrictTransportSecurity", {})
+    csp = str(s.get("ContentSecurityPolicy", {}).get("ContentSecurityPolicy", ""))
+    return [
+        check(
+            "HSTS at least a year",
+            int(hsts.get("AccessControlMaxAgeSec", 0)) >= 31536000 and hsts.get("Override"),
+            hsts,
+        ),
+        check("X-Content-Type-Options nosniff", s.get("ContentTypeOptions", {}).get("Override")),
+        check(
+            "X-Frame-Options DENY",
+            s.get("FrameOptions", {}).get("FrameOption") == "DENY",
+            s.get("FrameOptions"),
+        ),
+        check("a Referrer-Policy", s.get("ReferrerPolicy", {}).get("ReferrerPolicy")),
+        check(
+            "CSP: this origin only, no inline script, no framing",
+            "default-src 'self'" in csp
+            and "script-src 'self';" in csp
+            and "unsafe-inline" not in csp
+            and "frame-ancestors 'none'" in csp,
+            csp,
+        ),
+    ]
+
+
+def _behaviour_for(config: dict[str, Any], pattern: str) -> dict[str, Any]:
+    for behaviour in config.get("CacheBehaviors", []):
+        if behaviour.get("PathPattern") == pattern:
+            return dict(behaviour)
+    return {}
+
+
+def check_distribution(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    config = r["Properties"].get("DistributionConfig", {})
+    origins = {o.get("Id"): o for o in config.get("Origins", [])}
+    default = config.get("DefaultCacheBehavior", {})
+    web = origins.get(default.get("TargetOriginId"), {})
+    api_behaviour = _behaviour_for(config, "/v1/*")
+    api = origins.get(api_behaviour.get("TargetOriginId"), {})
+    custom = api.get("CustomOriginConfig", {})
+    functions = default.get("FunctionAssociations", [])
+    return [
+        check(
+            "default behaviour: the web bucket through Origin Access Control",
+            _refers_to(web.get("DomainName"), WEB_BUCKET)
+            and any(
+                _refers_to(web.get("OriginAccessControlId"), oac)
+                for oac in t.of_type("AWS::CloudFront::OriginAccessControl")
+            )
+            and web.get("S3OriginConfig", {}).get("OriginAccessIdentity") == "",
+            web,
+        ),
+        check(
+            "default behaviour: HTTPS, cached, security headers policy",
+            default.get("ViewerProtocolPolicy") in ("redirect-to-https", "https-only")
+            and default.get("CachePolicyId") == CACHING_OPTIMIZED
+            and any(
+                _refers_to(default.get("ResponseHeadersPolicyId"), policy)
+                for policy in t.of_type("AWS::CloudFront::ResponseHeadersPolicy")
+            ),
+            default,
+        ),
+        check(
+            "default behaviour: directory index function on viewer-request",
+            any(
+                f.get("EventType") == "viewer-request"
+                and any(
+                    _refers_to(f.get("FunctionARN"), fn)
+                    for fn in t.of_type("AWS::CloudFront::Function")
+                )
+                for f in functions
+            ),
+            functions,
+        ),
+        check(
+            "/v1/* to the HTTP API over HTTPS (TLS 1.2), at the stage's path",
+            "${HttpApi}.execute-api" in str(api.get("DomainName"))
+            and custom.get("OriginProtocolPolicy") == "https-only"
+            and custom.get("OriginSSLProtocols") == ["TLSv1.2"]
+            and "${Stage}" in str(api.get("OriginPath")),
+            api,
+        ),
+        check(
+            "/v1/*: caching disabled, every viewer header but Host, every method",
+            api_behaviour.get("CachePolicyId") == CACHING_DISABLED
+            and api_behaviour.get("OriginRequestPolicyId") == ALL_VIEWER_EXCEPT_HOST
+            and set(api_behaviour.get("AllowedMethods", [])) == ALL_METHODS
+            and api_behaviour.get("ViewerProtocolPolicy") in ("redirect-to-https", "https-only"),
+            api_behaviour,
+        ),
+        check("DefaultRootObject = index.html", config.get("DefaultRootObject") == "index.html"),
+    ]
+
+
 CHECKERS: dict[str, Checker] = {
     "AWS::Lambda::Function": check_function,
     "AWS::IAM::Role": check_role,
@@ -874,13 +1045,17 @@ CHECKERS: dict[str, Checker] = {
     "AWS::Cognito::UserPoolClient": check_user_pool_client,
     "AWS::KMS::Key": check_kms_key,
     "AWS::KMS::Alias": check_kms_alias,
-    "AWS::S3::Bucket": check_bucket,
+    "AWS::S3::Bucket": check_any_bucket,
     "AWS::S3::BucketPolicy": check_bucket_policy,
     "AWS::SNS::Topic": check_topic,
     "AWS::SNS::Subscription": check_subscription,
     "AWS::CloudWatch::Alarm": check_alarm,
     "AWS::Scheduler::Schedule": check_schedule,
     "AWS::Lambda::EventInvokeConfig": check_event_invoke_config,
+    "AWS::CloudFront::Distribution": check_distribution,
+    "AWS::CloudFront::OriginAccessControl": check_origin_access_control,
+    "AWS::CloudFront::Function": check_cloudfront_function,
+    "AWS::CloudFront::ResponseHeadersPolicy": check_response_headers_policy,
 }
 
 

@@ -174,6 +174,73 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             lambda r: r["FilesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"].clear(),
             "FilesBucketPolicy: denies every request without TLS",
         ),
+        # web hosting: the bucket, its distribution, OAC, headers, index function
+        (
+            lambda r: r["WebBucket"]["Properties"].pop("BucketEncryption"),
+            "WebBucket: encrypted (SSE-S3",
+        ),
+        (
+            lambda r: r["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][1][
+                "Principal"
+            ].update(Service="s3.amazonaws.com"),
+            "WebBucket: bucket policy: only this stack's distribution may read",
+        ),
+        (
+            lambda r: r["WebBucket"]["Properties"]["PublicAccessBlockConfiguration"].update(
+                BlockPublicPolicy=False
+            ),
+            "WebBucket: public access blocked",
+        ),
+        (
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"]["Origins"][0].pop(
+                "OriginAccessControlId"
+            ),
+            "WebDistribution: default behaviour: the web bucket through Origin Access Control",
+        ),
+        (
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"][
+                "DefaultCacheBehavior"
+            ].pop("ResponseHeadersPolicyId"),
+            "WebDistribution: default behaviour: HTTPS, cached, security headers policy",
+        ),
+        (
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"]["CacheBehaviors"][
+                0
+            ].update(CachePolicyId="658327ea-f89d-4fab-a63d-7e88639e58f6"),
+            "WebDistribution: /v1/*: caching disabled",
+        ),
+        (
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"]["Origins"][1][
+                "CustomOriginConfig"
+            ].update(OriginProtocolPolicy="http-only"),
+            "WebDistribution: /v1/* to the HTTP API over HTTPS",
+        ),
+        (
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"][
+                "DefaultCacheBehavior"
+            ].pop("FunctionAssociations"),
+            "WebDistribution: default behaviour: directory index function",
+        ),
+        (
+            lambda r: r["WebOriginAccessControl"]["Properties"]["OriginAccessControlConfig"].update(
+                SigningBehavior="no-override"
+            ),
+            "WebOriginAccessControl: signs every request",
+        ),
+        (
+            lambda r: r["WebSecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"][
+                "SecurityHeadersConfig"
+            ]["ContentSecurityPolicy"].update(
+                ContentSecurityPolicy="default-src 'self'; script-src 'self' 'unsafe-inline';"
+            ),
+            "WebSecurityHeadersPolicy: CSP: this origin only",
+        ),
+        (
+            lambda r: r["WebDirectoryIndexFunction"]["Properties"]["FunctionConfig"].update(
+                Runtime="cloudfront-js-1.0"
+            ),
+            "WebDirectoryIndexFunction: Runtime = cloudfront-js-2.0",
+        ),
         (
             lambda r: r.pop("NotifyFunctionThrottlesAlarm"),
             "NotifyFunction: a Throttles alarm to the ops topic",

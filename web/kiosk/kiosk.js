@@ -1,0 +1,342 @@
+// The e-kiosk at the Pendopo (1080×1920 portrait touch screen).
+//
+// Screens: home (program information, desk hours) → topic → category → form →
+// sending → receipt. Nothing personal outlives the person at the screen: after
+// IDLE_MS without a touch a dialog counts down WARNING_MS, then every field, the
+// receipt and its QR code are wiped and the home screen returns. A complaint that
+// is still being sent is the one exception: it stays in localStorage (Outbox)
+// until the API has answered, and the sending screen does not time out.
+
+import { loadCategories, loadKioskInfo, topicsWithCategories } from "../shared/api.js";
+import { apiErrors, clearErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
+import { Outbox } from "../shared/outbox.js";
+import { TRACKING_PAGE, renderGroups, renderQr, trackingUrl } from "../shared/receipt.js";
+
+export const IDLE_MS = 60_000;
+export const WARNING_MS = 20_000;
+const INFO_REFRESH_MS = 60_000;
+const CHANNEL = "kiosk";
+
+const $ = (id) => document.getElementById(id);
+const form = $("complaint-form");
+const state = { topics: [], topic: null, category: null, screen: "home" };
+
+// ------------------------------------------------------------------ screens
+
+const SCREENS = ["home", "topics", "categories", "form", "sending", "receipt"];
+
+function show(name) {
+  state.screen = name;
+  for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
+  window.scrollTo(0, 0);
+  const heading = $(`screen-${name}`).querySelector("h1");
+  if (name !== "home" && heading) heading.focus();
+  armIdle();
+}
+
+// --------------------------------------------------------------------- home
+
+const wibClock = new Intl.DateTimeFormat("id-ID", {
+  timeZone: "Asia/Jakarta",
+  weekday: "long",
+  day: "numeric",
+  month: "long",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+function tickClock() {
+  $("clock").textContent = `${wibClock.format(new Date())} WIB`;
+}
+
+// "2026-11-30T09:30:00+07:00" -> "09.30": the API gives WIB times, read them as they are.
+const hhmm = (iso) => iso.slice(11, 16).replace(":", ".");
+
+function renderInfo(info) {
+  $("home-title").textContent = info.title;
+  $("welcome").textContent = info.welcome;
+  const desk = $("desk-status");
+  desk.replaceChildren();
+  desk.className = "desk " + (info.desks_open ? "open" : "closed");
+  const now = document.createElement("p");
+  now.className = "desk-now";
+  now.textContent = info.desks_open
+    ? `Loket tatap muka sedang BUKA, sampai pukul ${hhmm(info.current_session.closes_at)} WIB.`
+    : "Loket tatap muka sedang tutup.";
+  const next = document.createElement("p");
+  next.textContent = info.desks_open
+    ? `Jam layanan loket: ${info.desk_hours}.`
+    : `Buka lagi ${info.next_session.text}. Jam layanan loket: ${info.desk_hours}.`;
+  const always = document.createElement("p");
+  always.textContent = "E-kiosk ini menerima pengaduan kapan saja, juga di luar jam loket.";
+  desk.append(now, next, always);
+  $("programs").replaceChildren(
+    ...info.programs.map((program) => {
+      const item = document.createElement("li");
+      const title = document.createElement("h3");
+      title.textContent = program.title;
+      const summary = document.createElement("p");
+      summary.textContent = program.summary;
+      item.append(title, summary);
+      return item;
+    }),
+  );
+}
+
+async function refreshInfo() {
+  try {
+    renderInfo(await loadKioskInfo());
+  } catch {
+    $("desk-status").textContent =
+      "Informasi jam layanan belum dapat dimuat. Loket tatap muka: Senin–Jumat, 07.30–09.30 WIB.";
+  }
+}
+
+// ---------------------------------------------------------- topic, category
+
+function tile(label, detail, onChoose) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "tile";
+  const strong = document.createElement("span");
+  strong.className = "tile-label";
+  strong.textContent = label;
+  button.append(strong);
+  if (detail) {
+    const small = document.createElement("span");
+    small.className = "tile-detail";
+    small.textContent = detail;
+    button.append(small);
+  }
+  button.addEventListener("click", onChoose);
+  return button;
+}
+
+function renderTopics() {
+  $("topics").replaceChildren(
+    ...state.topics.map((topic) =>
+      tile(
+        topic.label,
+        topic.categories
+          .slice(0, 3)
+          .map((c) => c.label)
+          .join(" · "),
+        () => chooseTopic(topic),
+      ),
+    ),
+  );
+}
+
+function chooseTopic(topic) {
+  state.topic = topic;
+  if (topic.categories.length === 1) {
+    chooseCategory(topic.categories[0]);
+    return;
+  }
+  $("categories-title").textContent = topic.label;
+  $("categories").replaceChildren(
+    ...topic.categories.map((category) => tile(category.label, category.hint, () => chooseCategory(category))),
+  );
+  show("categories");
+}
+
+function chooseCategory(category) {
+  state.category = category;
+  $("chosen-category").textContent = category.label;
+  show("form");
+}
+
+async function startComplaint() {
+  if (!state.topics.length) {
+    try {
+      state.topics = topicsWithCategories(await loadCategories());
+      renderTopics();
+    } catch {
+      $("desk-status").textContent = "Daftar kategori belum dapat dimuat. Silakan sentuh tombol sekali lagi.";
+      return;
+    }
+  }
+  show("topics");
+}
+
+// ------------------------------------------------------------- submit, send
+
+const outbox = new Outbox("pendopo.kiosk.pending", CHANNEL, renderSending);
+
+function renderSending(status) {
+  const box = $("sending-status");
+  const retry = $("retry-now");
+  if (status.state === "sending") {
+    box.className = "notice";
+    box.textContent =
+      status.attempt === 1
+        ? "Pengaduan Anda sedang dikirim. Mohon tunggu sebentar."
+        : `Mencoba mengirim lagi (percobaan ke-${status.attempt})…`;
+    retry.hidden = true;
+    return;
+  }
+  const seconds = Math.round(status.delayMs / 1000);
+  box.className = "notice bad";
+  box.textContent = status.offline
+    ? `Koneksi internet terputus. Pengaduan Anda sudah tersimpan di kiosk ini dan akan dikirim otomatis ` +
+      `begitu koneksi kembali (dicoba lagi dalam ${seconds} detik). Pengaduan tidak akan terkirim dua kali. ` +
+      `Mohon tunggu di sini.`
+    : `Layanan sedang sibuk. Pengaduan Anda sudah tersimpan dan akan dikirim ulang dalam ${seconds} detik. ` +
+      `Pengaduan tidak akan terkirim dua kali. Mohon tunggu di sini.`;
+  retry.hidden = false;
+}
+
+function fillForm(body) {
+  const set = (name, value) => {
+    const input = form.elements.namedItem(name);
+    if (!input) return;
+    if (input.type === "checkbox") input.checked = Boolean(value);
+    else input.value = value || "";
+  };
+  set("title", body.title);
+  set("description", body.description);
+  set("location", body.location && body.location.text);
+  set("name", body.reporter.name);
+  set("phone", body.reporter.phone);
+  set("nik", body.reporter.nik);
+  set("email", body.reporter.email);
+  set("anonymous", body.reporter.anonymous);
+  set("confidential", body.reporter.confidential);
+}
+
+async function send(promise) {
+  show("sending");
+  const result = await promise;
+  if (!result) {
+    show("home");
+    return;
+  }
+  if (result.ok) {
+    showReceipt(result.receipt);
+    return;
+  }
+  show("form");
+  const heading =
+    result.status === 422 ? "Pengaduan belum dapat diterima. Mohon perbaiki isian berikut:" : undefined;
+  showErrors(form, $("form-summary"), apiErrors(result), heading);
+}
+
+function onSubmit(event) {
+  event.preventDefault();
+  const errors = validate(form);
+  if (errors.length) {
+    showErrors(form, $("form-summary"), errors);
+    return;
+  }
+  showErrors(form, $("form-summary"), []);
+  send(outbox.submit(payload(form, CHANNEL, state.category.code)));
+}
+
+// ------------------------------------------------------------------ receipt
+
+function showReceipt(receipt) {
+  $("receipt-message").textContent = receipt.message;
+  renderGroups($("receipt-ticket"), receipt.ticket);
+  $("receipt-code").textContent = receipt.tracking_code;
+  $("receipt-due").textContent = receipt.due_at_text;
+  $("receipt-unit").textContent = receipt.unit.name;
+  $("receipt-category").textContent = receipt.category.label;
+  const url = trackingUrl(receipt.ticket, receipt.tracking_code);
+  renderQr($("receipt-qr"), url, `Kode QR untuk memantau pengaduan ${receipt.ticket}`);
+  $("receipt-qr").dataset.url = url; // what the QR code encodes (the browser tests open it)
+  show("receipt");
+}
+
+// -------------------------------------------------------------- idle reset
+
+let idleTimer = null;
+let countdownTimer = null;
+
+function armIdle() {
+  clearTimeout(idleTimer);
+  clearInterval(countdownTimer);
+  $("idle-dialog").hidden = true;
+  // Home holds nothing personal; a complaint being sent must not be interrupted.
+  if (state.screen === "home" || state.screen === "sending") return;
+  idleTimer = setTimeout(warnIdle, IDLE_MS);
+}
+
+function warnIdle() {
+  let left = WARNING_MS / 1000;
+  $("idle-seconds").textContent = String(left);
+  $("idle-dialog").hidden = false;
+  $("idle-continue").focus();
+  countdownTimer = setInterval(() => {
+    left -= 1;
+    $("idle-seconds").textContent = String(Math.max(left, 0));
+    if (left <= 0) resetKiosk();
+  }, 1000);
+}
+
+/** Wipe every personal detail on the screen and go home. */
+function resetKiosk() {
+  clearInterval(countdownTimer);
+  form.reset();
+  clearErrors(form);
+  showErrors(form, $("form-summary"), []);
+  for (const id of ["receipt-message", "receipt-ticket", "receipt-code", "receipt-due", "receipt-unit", "receipt-category"]) {
+    $(id).replaceChildren();
+  }
+  $("receipt-qr").replaceChildren();
+  delete $("receipt-qr").dataset.url;
+  $("chosen-category").textContent = "";
+  state.topic = null;
+  state.category = null;
+  show("home");
+  refreshInfo();
+  $("main").focus();
+}
+
+function onActivity() {
+  if (!$("idle-dialog").hidden) return; // only "Lanjutkan" dismisses the warning
+  armIdle();
+}
+
+// --------------------------------------------------------------------- wire
+
+function start() {
+  renderFields($("form-fields"));
+  $("track-address").textContent = window.location.host + TRACKING_PAGE;
+  $("start").addEventListener("click", startComplaint);
+  form.addEventListener("submit", onSubmit);
+  $("retry-now").addEventListener("click", () => outbox.retryNow());
+  $("idle-continue").addEventListener("click", armIdle);
+  for (const button of document.querySelectorAll("[data-action]")) {
+    button.addEventListener("click", () => {
+      const action = button.dataset.action;
+      if (action === "home" || action === "cancel" || action === "finish") resetKiosk();
+      else if (action === "topics") show("topics");
+    });
+  }
+  for (const type of ["pointerdown", "keydown", "input", "wheel"]) {
+    document.addEventListener(type, onActivity, { passive: true, capture: true });
+  }
+  tickClock();
+  setInterval(tickClock, 30_000);
+  refreshInfo();
+  setInterval(() => {
+    if (state.screen === "home") refreshInfo();
+  }, INFO_REFRESH_MS);
+  document.documentElement.dataset.ready = "true";
+
+  // A complaint a previous page left unsent (power cut, reload): send it now.
+  const pending = outbox.pending();
+  if (pending) {
+    try {
+      fillForm(JSON.parse(pending.body));
+      state.category = { code: JSON.parse(pending.body).category, label: "" };
+    } catch {
+      // the body stays as it was stored; only the form cannot be refilled
+    }
+    send(outbox.resume());
+  } else {
+    show("home");
+  }
+}
+
+start();

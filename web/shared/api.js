@@ -1,0 +1,56 @@
+// Calls to the Pendopo API. Every URL is relative (/v1/...): the web files and the
+// API share one origin, locally (the gateway) and deployed (CloudFront).
+
+export class ApiError extends Error {
+  constructor(status, message, errors = []) {
+    super(message);
+    this.status = status;
+    this.errors = errors; // [{field, message}] on a 422
+  }
+}
+
+const GENERIC = "Terjadi gangguan pada layanan. Silakan coba lagi.";
+
+async function readJson(response) {
+  try {
+    return await response.json();
+  } catch {
+    return {};
+  }
+}
+
+export async function getJson(path, headers = {}) {
+  const response = await fetch(path, { headers: { Accept: "application/json", ...headers } });
+  const body = await readJson(response);
+  if (!response.ok) {
+    throw new ApiError(response.status, body.message || GENERIC, body.errors || []);
+  }
+  return body;
+}
+
+export function loadCategories() {
+  return getJson("/v1/categories");
+}
+
+export function loadKioskInfo() {
+  return getJson("/v1/kiosk/info");
+}
+
+// The tracking code travels in a header, never in the URL (URLs land in logs).
+export function trackComplaint(ticket, code) {
+  const path = "/v1/complaints/" + encodeURIComponent(ticket.trim());
+  return getJson(path, { "X-Tracking-Code": code.trim() });
+}
+
+// The taxonomy as the citizen sees it: topics, each with its categories (label, hint).
+export function topicsWithCategories(catalog) {
+  const byCode = new Map();
+  for (const unit of catalog.units) {
+    for (const category of unit.categories) byCode.set(category.code, category);
+  }
+  return catalog.topics.map((topic) => ({
+    code: topic.code,
+    label: topic.label,
+    categories: topic.categories.map((code) => byCode.get(code)).filter(Boolean),
+  }));
+}

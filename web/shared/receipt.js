@@ -1,0 +1,45 @@
+// What a reporter keeps: the ticket in groups of digits, the tracking code, the due
+// date (the API's WIB text), and a link or QR code to the tracking page.
+
+import qrcode from "../vendor/qrcode-generator/qrcode.mjs";
+
+export const TRACKING_PAGE = "/warga/lacak.html";
+
+/**
+ * The tracking page with ticket and code in the URL fragment. A fragment never
+ * leaves the browser: it is not sent to the server nor written to any access log.
+ */
+export function trackingUrl(ticket, code, origin = window.location.origin) {
+  const fragment = new URLSearchParams({ tiket: ticket, kode: code });
+  return `${origin}${TRACKING_PAGE}#${fragment}`;
+}
+
+/** ["2611", "7151", "5574"]: a ticket's groups, as it is read aloud. */
+export function ticketGroups(ticket) {
+  const digits = String(ticket).replace(/[^0-9A-Za-z]/g, "");
+  return digits.match(/.{1,4}/g) || [];
+}
+
+export function renderGroups(element, value) {
+  element.replaceChildren(
+    ...ticketGroups(value).map((group) => {
+      const span = document.createElement("span");
+      span.className = "digit-group";
+      span.textContent = group;
+      return span;
+    }),
+  );
+  element.setAttribute("aria-label", ticketGroups(value).join(" "));
+}
+
+/** An SVG QR code (error correction M) of `text`, sized by its container's CSS. */
+export function renderQr(element, text, label) {
+  const qr = qrcode(0, "M");
+  qr.addData(text);
+  qr.make();
+  // margin is in pixels: 32 = the 4-module quiet zone a phone camera needs.
+  element.innerHTML = qr.createSvgTag({ cellSize: 8, margin: 32, scalable: true });
+  const svg = element.querySelector("svg");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", label);
+}

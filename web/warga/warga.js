@@ -1,0 +1,103 @@
+// The citizen web: submit a complaint from a phone or a desktop browser.
+// The same form, checks and retrying outbox as the e-kiosk (web/shared/).
+
+import { loadCategories, topicsWithCategories } from "../shared/api.js";
+import { apiErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
+import { Outbox } from "../shared/outbox.js";
+import { renderGroups, trackingUrl } from "../shared/receipt.js";
+
+const CHANNEL = "web";
+const $ = (id) => document.getElementById(id);
+const form = $("complaint-form");
+const hints = new Map();
+
+function show(name) {
+  for (const screen of ["form", "sending", "receipt"]) $(`screen-${screen}`).hidden = screen !== name;
+  window.scrollTo(0, 0);
+  $(`${name}-title`).focus();
+}
+
+async function fillCategories() {
+  const select = $("f-category");
+  try {
+    for (const topic of topicsWithCategories(await loadCategories())) {
+      const group = document.createElement("optgroup");
+      group.label = topic.label;
+      for (const category of topic.categories) {
+        group.append(new Option(category.label, category.code));
+        hints.set(category.code, category.hint || "");
+      }
+      select.append(group);
+    }
+  } catch {
+    showErrors(form, $("form-summary"), [
+      { field: "category", message: "Daftar kategori belum dapat dimuat. Muat ulang halaman ini." },
+    ]);
+  }
+  select.addEventListener("change", () => {
+    $("f-category-detail").textContent = hints.get(select.value) || "";
+  });
+}
+
+function renderSending(status) {
+  const box = $("sending-status");
+  if (status.state === "sending") {
+    box.className = "notice";
+    box.textContent =
+      status.attempt === 1 ? "Pengaduan Anda sedang dikirim…" : `Mencoba mengirim lagi (percobaan ke-${status.attempt})…`;
+    $("retry-now").hidden = true;
+    return;
+  }
+  const seconds = Math.round(status.delayMs / 1000);
+  box.className = "notice bad";
+  box.textContent =
+    (status.offline ? "Koneksi internet terputus. " : "Layanan sedang sibuk. ") +
+    `Pengaduan Anda tersimpan di peramban ini dan dikirim ulang otomatis dalam ${seconds} detik, ` +
+    "tanpa terkirim dua kali. Jangan tutup halaman ini.";
+  $("retry-now").hidden = false;
+}
+
+const outbox = new Outbox("pendopo.web.pending", CHANNEL, renderSending);
+
+async function send(promise) {
+  show("sending");
+  const result = await promise;
+  if (!result) {
+    show("form");
+    return;
+  }
+  if (result.ok) {
+    const receipt = result.receipt;
+    $("receipt-message").textContent = receipt.message;
+    renderGroups($("receipt-ticket"), receipt.ticket);
+    $("receipt-code").textContent = receipt.tracking_code;
+    $("receipt-due").textContent = receipt.due_at_text;
+    $("receipt-unit").textContent = receipt.unit.name;
+    $("receipt-link").href = trackingUrl(receipt.ticket, receipt.tracking_code);
+    form.reset();
+    show("receipt");
+    return;
+  }
+  show("form");
+  showErrors(form, $("form-summary"), apiErrors(result));
+}
+
+function onSubmit(event) {
+  event.preventDefault();
+  const category = $("f-category").value;
+  const errors = validate(form, { category });
+  if (errors.length) {
+    showErrors(form, $("form-summary"), errors);
+    return;
+  }
+  showErrors(form, $("form-summary"), []);
+  send(outbox.submit(payload(form, CHANNEL, category)));
+}
+
+renderFields($("form-fields"));
+form.addEventListener("submit", onSubmit);
+$("retry-now").addEventListener("click", () => outbox.retryNow());
+fillCategories().then(() => {
+  document.documentElement.dataset.ready = "true";
+  if (outbox.pending()) send(outbox.resume()); // left unsent by an earlier visit
+});
