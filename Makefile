@@ -69,3 +69,9 @@ build: venv
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+## Officer console screenshots for the README (docs/screenshots/console-*.png), from
+## the local stack with the demo data, in headless chromium.
+.PHONY: screenshots-console
+screenshots-console: venv browser
+	$(PY) -m infra.console_screenshots

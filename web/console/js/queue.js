@@ -155,7 +155,10 @@ export async function renderQueue(main, { me, params, showError }) {
   const cursors = []; // cursors of the pages before this one; [] on page 1
   let current = null; // this page's cursor
   const heading = h("h1", { tabindex: "-1" }, me.sees_every_unit ? "Antrean pengaduan" : "Antrean unit saya");
-  const scope = me.unit ? me.unit.name : "Semua unit";
+  const chosen = (me.units || []).find((unit) => unit.code === filters.unit);
+  const scope = me.sees_every_unit
+    ? chosen ? chosen.name : "Semua unit"
+    : me.unit ? me.unit.name : "";
   const results = h("div", { class: "results", "aria-live": "polite", "aria-busy": "true" });
 
   replace(
