@@ -34,6 +34,7 @@ _MOTO = re.compile(r"^\s+moto \(AWS\)\s+(http://127\.0\.0\.1:\d+)/moto-api/\s*$"
 _TABLE = re.compile(r"^\s+table\s+(\S+)\s*$")
 _DEMO_ROW = re.compile(r"^(\d{4}-\d{4}-\d{4})\s+\S+\s+\S+\s+(\S+)\s")
 STARTUP_SECONDS = 120
+STACK_ARGS = ("--port", "0", "--moto-port", "0", "--table", "pendopo-screenshots")
 
 
 class Stack:
@@ -43,8 +44,7 @@ class Stack:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "layers" / "common")])
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "infra.local.stack", "--port", "0", "--moto-port", "0"]
-            + ["--table", "pendopo-screenshots", "--demo"],
+            [sys.executable, "-m", "infra.local.stack", *STACK_ARGS, "--demo"],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -8,6 +8,7 @@ the messages.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -182,9 +183,7 @@ def test_verifier_verifies_then_the_coordinator_dispositions_in_the_console(
     )
 
 
-def _wib_text_pattern() -> Any:
-    import re
-
+def _wib_text_pattern() -> re.Pattern[str]:
     return re.compile(
         r"^\d{2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4} \d{2}:\d{2} WIB$"
     )
