@@ -442,3 +442,37 @@ def test_first_login_asks_for_a_new_password_with_the_rules(
     page.get_by_role("button", name="Simpan dan masuk").click()
     expect(page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()
     expect(page.locator(".who")).to_contain_text("Petugas · Biro Kesejahteraan Sosial")
+
+
+def test_login_and_an_action_work_from_the_keyboard_alone(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    page = desktop_page
+    ticket = submit_complaint(local_stack.api_url)
+    open_console(page, web_origin, f"#/complaints/{ticket}")
+
+    # The login starts in the email field; Tab goes to the password, Enter logs in
+    expect(page.get_by_label("Email dinas")).to_be_focused()
+    page.keyboard.type(VERIFIER)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Kata sandi")).to_be_focused()
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+
+    # The complaint's title gets focus; the next Tab is its first action
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    page.keyboard.press("Tab")
+    verify = page.locator(".action-buttons button[data-action=verify]")
+    expect(verify).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(verify).to_have_attribute("aria-expanded", "true")
+    # The form opens with focus in its first field; Tab reaches its send button
+    expect(page.get_by_label("Catatan (opsional)")).to_be_focused()
+    page.keyboard.type("Diverifikasi dengan papan ketik.")
+    page.keyboard.press("Tab")
+    expect(page.locator("form[data-action=verify] button[type=submit]")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # The result is announced and focused
+    expect(status_badge(page)).to_have_text("Status: Koordinasi")
+    expect(page.locator(".alert-success")).to_be_focused()
