@@ -476,3 +476,40 @@ def test_login_and_an_action_work_from_the_keyboard_alone(
     # The result is announced and focused
     expect(status_badge(page)).to_have_text("Status: Koordinasi")
     expect(page.locator(".alert-success")).to_be_focused()
+
+
+def test_a_refused_access_token_is_refreshed_without_asking_to_log_in(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    page = desktop_page
+    ticket = submit_complaint(local_stack.api_url)
+    open_console(page, web_origin)
+    log_in(page, VERIFIER)
+    expect(page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+
+    # Given an access token the gateway refuses, but a good refresh token
+    page.evaluate(
+        """() => {
+          const key = "pendopo.console.session";
+          const s = JSON.parse(sessionStorage.getItem(key));
+          s.accessToken = "kedaluwarsa";
+          sessionStorage.setItem(key, JSON.stringify(s));
+        }"""
+    )
+    # When the officer opens a complaint
+    page.evaluate(f"location.hash = '#/complaints/{ticket}'")
+
+    # Then it opens, with a new access token from /v1/auth/refresh, and no login
+    expect(page.locator(".ticket-line")).to_contain_text(ticket)
+    token = page.evaluate(
+        "JSON.parse(sessionStorage.getItem('pendopo.console.session')).accessToken"
+    )
+    assert token != "kedaluwarsa"
+    assert (
+        requests.get(
+            f"{local_stack.api_url}/v1/officer/me",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()["username"]
+        == VERIFIER
+    )
