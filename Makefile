@@ -78,7 +78,7 @@ clean:
 
 ## The web clients (web/) to a deployed stage: S3 upload with content types, then a
 ## CloudFront invalidation (infra/publish_web.py). make publish-web STAGE=dev
-.PHONY: publish-web screenshots
+.PHONY: publish-web screenshots screenshots-console
 STAGE ?= dev
 publish-web: venv
 	$(PY) -m infra.publish_web --stage $(STAGE)
@@ -86,3 +86,8 @@ publish-web: venv
 ## Screenshots of the e-kiosk and the citizen web (docs/screenshots/) from a fresh local stack.
 screenshots: venv browser
 	$(PY) -m infra.screenshots
+
+## Officer console screenshots for the README (docs/screenshots/console-*.png), from
+## the local stack with the demo data, in headless chromium.
+screenshots-console: venv browser
+	$(PY) -m infra.console_screenshots

@@ -1,0 +1,120 @@
+// The console's shell: the hash router, the header (who is logged in, logout) and
+// the one way errors are shown. Routes:
+//   #/antrean[?status=..&overdue=1&unit=..&limit=..]   the queue (the default)
+//   #/complaints/<ticket>                               one complaint (emails link here)
+// Without a session every route shows the login first and then opens itself, so a
+// link from an email lands on its complaint after logging in.
+
+import { api, MESSAGES, setUnauthorizedHandler } from "./api.js";
+import { renderDetail } from "./detail.js";
+import { focus, h, replace } from "./dom.js";
+import { renderLogin } from "./login.js";
+import { renderQueue } from "./queue.js";
+import { clearSession, loadSession } from "./session.js";
+import { roleLabel } from "./text.js";
+
+const main = document.getElementById("main");
+const who = document.getElementById("who");
+const nav = document.getElementById("nav");
+const logout = document.getElementById("logout");
+
+let me = null; // GET /v1/officer/me, once per session
+let renderId = 0; // the latest render; an older one that finishes late draws nothing
+
+function showError(container, error, retry) {
+  if (error.kind === "unauthorized") return; // the login is already on screen
+  const retryButton = retry && ["network", "server", "busy", "unexpected"].includes(error.kind)
+    ? h("button", { type: "button", class: "button", onclick: retry }, "Coba lagi")
+    : null;
+  const box = h(
+    "div",
+    { class: "alert alert-error", role: "alert", tabindex: "-1" },
+    h("p", {}, error.message || MESSAGES.unexpected),
+    retryButton,
+  );
+  replace(container, box);
+  focus(box);
+}
+
+function showHeader(session) {
+  const loggedIn = Boolean(session);
+  nav.hidden = !loggedIn;
+  logout.hidden = !loggedIn;
+  if (!loggedIn) {
+    replace(who);
+    return;
+  }
+  const officer = session.officer || {};
+  const unit = me && me.unit ? me.unit.name : officer.unit || "Semua unit";
+  replace(
+    who,
+    h("span", { class: "who-name" }, officer.username || ""),
+    h("span", { class: "who-role" }, `${roleLabel(officer.role)} · ${unit}`),
+  );
+}
+
+function showLogin(notice) {
+  me = null;
+  showHeader(null);
+  renderLogin(main, {
+    notice,
+    onLoggedIn: () => route(),
+  });
+}
+
+function parseHash() {
+  const hash = location.hash.replace(/^#/, "") || "/antrean";
+  const [path, query = ""] = hash.split("?");
+  return { path, params: new URLSearchParams(query) };
+}
+
+async function route() {
+  const id = ++renderId;
+  const session = loadSession();
+  if (!session) {
+    showLogin(null);
+    return;
+  }
+  if (!me) {
+    try {
+      me = (await api("GET", "/v1/officer/me")).data;
+    } catch (error) {
+      if (id !== renderId || error.kind === "unauthorized") return;
+      showHeader(session);
+      const box = h("div");
+      replace(main, h("h1", { tabindex: "-1" }, "Konsol Petugas"), box);
+      showError(box, error, () => route());
+      return;
+    }
+  }
+  if (id !== renderId) return;
+  showHeader(loadSession());
+  const { path, params } = parseHash();
+  const detail = path.match(/^\/complaints\/([^/]+)$/);
+  if (detail) {
+    await renderDetail(main, { me, ticket: decodeURIComponent(detail[1]), showError });
+  } else if (path === "/antrean") {
+    await renderQueue(main, { me, params, showError });
+  } else {
+    location.replace("#/antrean");
+  }
+}
+
+setUnauthorizedHandler(() => showLogin(MESSAGES.expired));
+
+logout.addEventListener("click", () => {
+  // Tokens live in this tab only; dropping them ends the session here. (There is
+  // no revoke route yet: an access token stays valid at the API until its hour ends.)
+  clearSession();
+  history.replaceState(null, "", "#/antrean");
+  showLogin("Anda sudah keluar.");
+});
+
+// The skip link must not touch the fragment: the fragment is the route.
+document.querySelector(".skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  focus(main);
+});
+
+window.addEventListener("hashchange", () => route());
+route();
