@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Reinstall when a requirements file changes (cksum: POSIX, on every system).
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export PYTHONDONTWRITEBYTECODE := 1
 export SAM_CLI_TELEMETRY := 0
@@ -21,7 +21,7 @@ lint build: export AWS_EC2_METADATA_DISABLED := true
 
 venv: $(STAMP)
 
-$(STAMP): requirements-dev.txt layers/common/requirements.txt
+$(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	    { echo "Pendopo needs Python 3.11 or newer as $(PYTHON) (set PYTHON=...)."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
