@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from functions.monthly_recap.xlsx import render_xlsx
 from pendopo.domain.clock import Clock, SystemClock
@@ -48,6 +48,11 @@ class RecapEvent(BaseModel):
     scheduled_time: datetime | None = None
     month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
     resend: bool = False
+
+    @field_validator("month")
+    @classmethod
+    def _a_month(cls, value: str | None) -> str | None:
+        return None if value is None else RecapMonth.parse(value).key
 
     @model_validator(mode="after")
     def _one_of(self) -> RecapEvent:

@@ -499,13 +499,12 @@ SUMMARY_COLUMNS = (
 
 
 def describe_duration(delay: timedelta | None) -> str:
-    """'2 hari 3 jam', '5 jam', '40 menit', or '-' when there is none."""
+    """'2 hari 3 jam', '3 hari 1 menit', '0 menit', or '-' when there is none (to the minute)."""
     if delay is None:
         return "-"
     minutes = int(delay.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     parts = [f"{days} hari" if days else "", f"{hours} jam" if hours else ""]
-    if not days and not hours:
-        parts.append(f"{minutes} menit")
+    parts.append(f"{minutes} menit" if minutes or not (days or hours) else "")
     return " ".join(p for p in parts if p)

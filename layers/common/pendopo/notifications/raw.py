@@ -32,7 +32,9 @@ class Attachment:
 def build_mime(
     sender: str, recipient: str, email: RenderedEmail, attachments: tuple[Attachment, ...]
 ) -> bytes:
-    message = EmailMessage(policy=SMTP)
+    # Headers up to RFC 5322's 998 characters: the default 78 folds a long subject
+    # right after "Subject:", which some clients show with a leading space.
+    message = EmailMessage(policy=SMTP.clone(max_line_length=998))
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = email.subject
