@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from infra import bench_recap
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 BASELINE = "import boto3\nboto3.client('dynamodb', region_name='ap-southeast-3')"
@@ -81,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args(argv)
     cold_start(args.rounds)
+    bench_recap.report()
 
 
 if __name__ == "__main__":
