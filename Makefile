@@ -19,6 +19,18 @@ lint build: export AWS_EC2_METADATA_DISABLED := true
 
 .PHONY: venv browser run demo test test-unit lint bench build clean
 
+## The monthly recap on demand against the running local stack (make run in another
+## terminal): make recap MONTH=2025-06 [RESEND=1]. For a stage:
+## python -m functions.monthly_recap --month 2025-06 --stage dev
+.PHONY: recap recap-screenshot
+recap: venv
+	$(if $(MONTH),,$(error give the month: make recap MONTH=2025-06))
+	$(PY) -m functions.monthly_recap --local --month $(MONTH) $(if $(RESEND),--resend)
+
+## docs/recap-unit-report.png: a unit report of a sample month in headless chromium.
+recap-screenshot: venv browser
+	$(PY) -m infra.recap_screenshot docs/recap-unit-report.png
+
 venv: $(STAMP)
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt
