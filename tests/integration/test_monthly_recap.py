@@ -255,7 +255,7 @@ def test_every_figure_of_a_known_month(
     }
     open_list = re.search(r'data-list="open">(.*?)</table>', html, re.S)
     assert open_list
-    listed = re.findall(r"<td>(\d{4}-\d{4}-\d{4})</td>", open_list.group(1))
+    listed = re.findall(r"<td[^>]*>(\d{4}-\d{4}-\d{4})</td>", open_list.group(1))
     # In due order: P2 (06-13 08:00), P6 (06-15 09:00), P3 (06-23 10:00), P4 (07-03 23:59).
     assert listed == [june["p2"], june["p6"], june["p3"], june["p4"]]
     assert "15 hari 15 jam" in open_list.group(1) and "7 hari 14 jam" in open_list.group(1)
