@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Reinstall when a requirements file changes (cksum: POSIX, on every system).
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export PYTHONDONTWRITEBYTECODE := 1
 export SAM_CLI_TELEMETRY := 0
@@ -20,9 +20,21 @@ lint build: export AWS_EC2_METADATA_DISABLED := true
 .PHONY: venv browser run demo test test-unit lint bench build clean
 .PHONY: sla-check
 
+## The monthly recap on demand against the running local stack (make run in another
+## terminal): make recap MONTH=2025-06 [RESEND=1]. For a stage:
+## python -m functions.monthly_recap --month 2025-06 --stage dev
+.PHONY: recap recap-screenshot
+recap: venv
+	$(if $(MONTH),,$(error give the month: make recap MONTH=2025-06))
+	$(PY) -m functions.monthly_recap --local --month $(MONTH) $(if $(RESEND),--resend)
+
+## docs/recap-unit-report.png: a unit report of a sample month in headless chromium.
+recap-screenshot: venv browser
+	$(PY) -m infra.recap_screenshot docs/recap-unit-report.png
+
 venv: $(STAMP)
 
-$(STAMP): requirements-dev.txt layers/common/requirements.txt
+$(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	    { echo "Pendopo needs Python 3.11 or newer as $(PYTHON) (set PYTHON=...)."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

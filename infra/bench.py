@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from infra import bench_recap
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 BASELINE = "import boto3\nboto3.client('dynamodb', region_name='ap-southeast-3')"
@@ -84,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     from infra.bench_sla import main as bench_sla
 
     bench_sla()
+    bench_recap.report()
 
 
 if __name__ == "__main__":

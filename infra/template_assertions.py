@@ -1059,6 +1059,90 @@ CHECKERS: dict[str, Checker] = {
 }
 
 
+# ------------------------------------------ schedules (monthly recap; self-contained)
+# A ScheduleV2 event becomes an AWS::Scheduler::Schedule and a role that Scheduler
+# assumes (not Lambda): that role is checked as a scheduler role, every other role as
+# before (check_role).
+SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
+SCHEDULER_DLQ = "SchedulerDeadLetterQueue"
+SCHEDULE_GROUP = "ScheduleGroup"
+
+
+def _assumed_by(r: dict[str, Any], service: str) -> bool:
+    trust = r.get("Properties", {}).get("AssumeRolePolicyDocument", {}).get("Statement", [])
+    principals = [s.get("Principal", {}).get("Service") for s in trust]
+    return principals in ([[service]], [service])
+
+
+def check_scheduler_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    allows = [
+        statement
+        for policy in p.get("Policies", [])
+        for statement in _as_list(policy["PolicyDocument"].get("Statement", []))
+        if statement.get("Effect") == "Allow"
+    ]
+    actions = sorted({str(a) for s in allows for a in _as_list(s.get("Action", []))})
+    return [
+        check("assumed by scheduler.amazonaws.com only", _assumed_by(r, SCHEDULER_PRINCIPAL)),
+        check(
+            "only lambda:InvokeFunction and sqs:SendMessage (its dead-letter queue)",
+            set(actions) <= {"lambda:InvokeFunction", "sqs:SendMessage"},
+            actions,
+        ),
+        check(
+            "each statement on one resource of this template (no *)",
+            all(isinstance(s.get("Resource"), dict) for s in allows),
+            [s.get("Resource") for s in allows],
+        ),
+        check("no managed policies", not p.get("ManagedPolicyArns")),
+    ]
+
+
+def check_any_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    if _assumed_by(r, SCHEDULER_PRINCIPAL):
+        return check_scheduler_role(t, logical_id, r)
+    return check_role(t, logical_id, r)
+
+
+def check_recap_schedule(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    target = p.get("Target", {})
+    return [
+        check(
+            "ScheduleExpressionTimezone = Asia/Jakarta",
+            p.get("ScheduleExpressionTimezone") == "Asia/Jakarta",
+            p.get("ScheduleExpressionTimezone"),
+        ),
+        check("in the stage's ScheduleGroup", _refers_to(p.get("GroupName"), SCHEDULE_GROUP)),
+        check(
+            "Target.RetryPolicy set",
+            isinstance(target.get("RetryPolicy"), dict)
+            and target["RetryPolicy"].get("MaximumRetryAttempts", 0) >= 1,
+            target.get("RetryPolicy"),
+        ),
+        check(
+            "Target.DeadLetterConfig = SchedulerDeadLetterQueue",
+            _refers_to(target.get("DeadLetterConfig", {}).get("Arn"), SCHEDULER_DLQ),
+            target.get("DeadLetterConfig"),
+        ),
+        check(
+            "Target.Input passes <aws.scheduler.scheduled-time>",
+            "<aws.scheduler.scheduled-time>" in str(target.get("Input", "")),
+            target.get("Input"),
+        ),
+        check(
+            "Target is a function of this template",
+            any(_refers_to(target.get("Arn"), f) for f in t.of_type("AWS::Lambda::Function")),
+            target.get("Arn"),
+        ),
+    ]
+
+
+CHECKERS["AWS::IAM::Role"] = check_any_role
+CHECKERS["AWS::Scheduler::Schedule"] = check_recap_schedule
+
+
 def checks_for(t: Transformed, logical_id: str) -> list[Check]:
     """The checks of one resource; empty when its type has no checker yet."""
     resource = t.resources[logical_id]

@@ -58,12 +58,15 @@ def capture_sesv2_requests() -> None:
 
 def sent_emails(account: str = ACCOUNT_ID, region: str = REGION) -> list[dict[str, Any]]:
     """Every email moto's SES accepted, oldest first."""
-    from moto.ses.models import Message, ses_backends
+    from moto.ses.models import Message, RawMessage, ses_backends
 
     emails: list[dict[str, Any]] = []
     for message in list(ses_backends[account][region].sent_messages):
+        if isinstance(message, RawMessage):
+            emails.append(_raw_email(message))  # the monthly recap (with attachments)
+            continue
         if not isinstance(message, Message):
-            continue  # raw and templated sends: none of ours
+            continue  # templated sends: none of ours
         with _CAPTURE_LOCK:
             extra = dict(_CAPTURED.get(message.id, {}))
         destinations = message.destinations or {}
@@ -80,6 +83,32 @@ def sent_emails(account: str = ACCOUNT_ID, region: str = REGION) -> list[dict[st
             }
         )
     return emails
+
+
+def _raw_email(message: Any) -> dict[str, Any]:
+    """A raw MIME email (the monthly recap) as the outbox lists it: parts and attachment names."""
+    import email
+    import email.policy
+
+    parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+    parts: dict[str, str | None] = {"text/plain": None, "text/html": None}
+    attachments = []
+    for part in parsed.walk():
+        if part.get_filename():
+            attachments.append(part.get_filename())
+        elif part.get_content_type() in parts and parts[part.get_content_type()] is None:
+            parts[part.get_content_type()] = part.get_content()
+    return {
+        "id": message.id,
+        "from": message.source,
+        "to": sorted(set(message.destinations)),
+        "cc": [],
+        "subject": str(parsed["Subject"] or ""),
+        "text": parts["text/plain"],
+        "html": parts["text/html"],
+        "timestamp": parsed["Date"] and str(parsed["Date"]),
+        "attachments": attachments,
+    }
 
 
 def outbox_json(request: GatewayRequest) -> GatewayResponse:

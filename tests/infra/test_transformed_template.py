@@ -253,6 +253,45 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             lambda r: r["ScheduleGroup"]["Properties"].update(Name="pendopo"),
             "ScheduleGroup: Name carries the stage",
         ),
+        # the monthly recap's schedule, its scheduler role and its function
+        (
+            lambda r: r["MonthlyRecapFunctionMonthly"]["Properties"].update(
+                ScheduleExpressionTimezone="UTC"
+            ),
+            "MonthlyRecapFunctionMonthly: ScheduleExpressionTimezone = Asia/Jakarta",
+        ),
+        (
+            lambda r: r["MonthlyRecapFunctionMonthly"]["Properties"]["Target"].pop(
+                "DeadLetterConfig"
+            ),
+            "MonthlyRecapFunctionMonthly: Target.DeadLetterConfig",
+        ),
+        (
+            lambda r: r["MonthlyRecapFunctionMonthly"]["Properties"]["Target"].pop("RetryPolicy"),
+            "MonthlyRecapFunctionMonthly: Target.RetryPolicy set",
+        ),
+        (
+            lambda r: r["MonthlyRecapFunctionMonthly"]["Properties"]["Target"].update(
+                Input='{"month": "2025-06"}'
+            ),
+            "MonthlyRecapFunctionMonthly: Target.Input passes",
+        ),
+        (
+            lambda r: r["MonthlyRecapFunctionMonthlyRole"]["Properties"]["Policies"][0][
+                "PolicyDocument"
+            ]["Statement"].append({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+            "MonthlyRecapFunctionMonthlyRole: only lambda:InvokeFunction and sqs:SendMessage",
+        ),
+        (
+            lambda r: r["MonthlyRecapFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+                "Statement"
+            ].append({"Effect": "Allow", "Action": "dynamodb:Scan", "Resource": "*"}),
+            'MonthlyRecapFunctionRole: inline Allow statements: Resource never "*"',
+        ),
+        (
+            lambda r: r.pop("MonthlyRecapFunctionErrorsAlarm"),
+            "MonthlyRecapFunction: an Errors alarm to the ops topic",
+        ),
     ],
 )
 def test_a_broken_property_fails(template: dict[str, Any], change: Any, expected: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -309,6 +309,8 @@ class Recipients:
     sekda_email: str
     # The verifiers of Biro Pemerintahan: they verify new complaints and validate results.
     verifiers: tuple[str, ...]
+    # Each unit's head (``units.<U>.head``), who gets the unit's monthly recap.
+    unit_heads: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def coordinators(self, unit_code: str) -> tuple[str, ...]:
         if unit_code not in self.unit_coordinators:
@@ -323,6 +325,15 @@ class Recipients:
     @property
     def sekda(self) -> str:
         return self.sekda_email
+
+    def unit_head(self, unit_code: str) -> tuple[str, ...]:
+        """Who gets the unit's monthly recap: its head, or its coordinators if none is set.
+
+        ``head`` is optional so that a ``RECIPIENTS_JSON`` written before the recap
+        existed keeps working; the recap then goes to the unit's coordinators.
+        """
+        head = self.unit_heads.get(unit_code)
+        return (head,) if head else self.coordinators(unit_code)
 
 
 def load_recipients(
@@ -361,6 +372,7 @@ def _parse_recipients(text: str, source: str, taxonomy: Taxonomy | None) -> Reci
             asisten_emails=_asisten_emails(document.get("asisten"), known),
             sekda_email=_email(document.get("sekda"), "sekda"),
             verifiers=_verifiers(document.get("verifiers")),
+            unit_heads=_unit_heads(document.get("units"), known),
         )
     except (RecipientsError, json.JSONDecodeError) as error:
         raise RecipientsError(f"{source}: {error}") from None
@@ -376,6 +388,18 @@ def _unit_coordinators(section: object, taxonomy: Taxonomy) -> Mapping[str, tupl
             raise RecipientsError(f"unit {code!r} needs a non-empty 'coordinators' list")
         coordinators[code] = tuple(_email(e, f"coordinator of {code!r}") for e in emails)
     return MappingProxyType(coordinators)
+
+
+def _unit_heads(section: object, taxonomy: Taxonomy) -> Mapping[str, str]:
+    # Optional per unit (see Recipients.unit_head); the section itself is checked above.
+    heads: dict[str, str] = {}
+    entries = section if isinstance(section, dict) else {}
+    for code in taxonomy.units:
+        entry = entries.get(code)
+        head = entry.get("head") if isinstance(entry, dict) else None
+        if head is not None:
+            heads[code] = _email(head, f"head of {code!r}")
+    return MappingProxyType(heads)
 
 
 def _verifiers(section: object) -> tuple[str, ...]:

@@ -1,0 +1,97 @@
+"""The monthly recap on demand: ``python -m functions.monthly_recap --month 2025-06``.
+
+Targets:
+
+- ``--local``: the running local stack (``make run``): moto at ``--endpoint-url``
+  (default http://127.0.0.1:5000), table ``pendopo-local-complaints``, bucket
+  ``pendopo-local-files``. The recap runs in this process against moto; the
+  emails show in the local outbox (http://127.0.0.1:3000/_local/outbox).
+- ``--stage dev|training|prod``: invokes the deployed function
+  ``pendopo-<stage>-monthly-recap`` (your usual AWS credentials), so the run uses
+  the function's own role, bucket, sender and recipients.
+
+``--resend`` sends every email again on purpose (a normal re-run sends nothing twice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from botocore.config import Config
+
+DEFAULT_REGION = "ap-southeast-3"
+LOCAL_ENDPOINT = "http://127.0.0.1:5000"
+STAGES = ("dev", "training", "prod")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m functions.monthly_recap", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--month", required=True, help="the month to recap, YYYY-MM")
+    parser.add_argument("--resend", action="store_true", help="send the emails again")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--local", action="store_true", help="the local stack (make run)")
+    target.add_argument("--stage", choices=STAGES, help="a deployed stage")
+    parser.add_argument("--endpoint-url", default=LOCAL_ENDPOINT, help="moto (with --local)")
+    parser.add_argument("--region", default=DEFAULT_REGION)
+    args = parser.parse_args(argv)
+    from pendopo.domain.recap import InvalidMonth, RecapMonth
+
+    try:
+        RecapMonth.parse(args.month)
+    except InvalidMonth as error:
+        parser.error(str(error))
+    return args
+
+
+def run_local(args: argparse.Namespace) -> dict[str, Any]:
+    from infra.local.stack import DEFAULT_TABLE, local_environment
+
+    os.environ.update(local_environment(args.endpoint_url, DEFAULT_TABLE))
+    from functions.monthly_recap import app
+
+    result = app.service.run(app.RecapEvent(month=args.month).recap_month(), resend=args.resend)
+    return app.result_body(result)
+
+
+def run_stage(args: argparse.Namespace) -> dict[str, Any]:
+    import boto3
+
+    client = boto3.client(
+        "lambda",
+        region_name=args.region,
+        # The function may take up to its 300 s timeout.
+        config=Config(read_timeout=330, retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+    response = client.invoke(
+        FunctionName=f"pendopo-{args.stage}-monthly-recap",
+        InvocationType="RequestResponse",
+        Payload=json.dumps({"month": args.month, "resend": args.resend}).encode(),
+    )
+    payload: dict[str, Any] = json.loads(response["Payload"].read() or b"{}")
+    if response.get("FunctionError"):
+        raise RuntimeError(f"the recap failed: {payload}")
+    return payload
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    from pendopo.services.recap import RecapIncomplete
+
+    try:
+        body = run_local(args) if args.local else run_stage(args)
+    except RecapIncomplete as incomplete:
+        print(f"Rekap {args.month} belum lengkap: {incomplete}", file=sys.stderr)
+        return 1
+    print(json.dumps(body, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

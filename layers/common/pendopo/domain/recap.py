@@ -1,0 +1,510 @@
+"""The monthly recap's figures: pure, from a unit's complaints of one WIB month.
+
+Instruksi Sekda 28/2025 asks each coordinating unit to report a recap of follow-up
+results on the 5th of every month. The recap is a **snapshot at the end of the
+month** (00:00 WIB of the 1st of the next month): every figure counts only what had
+happened before that instant, read from the complaint's own timeline (every action
+appends an entry with its time and the status it led to), ``first_follow_up_at``
+and ``due_at``. So a recap re-run later for the same month gives the same figures,
+whatever happened after the month ended.
+
+Rules, each in one place below:
+
+- **Month**: received from 00:00 WIB on the 1st up to (not including) 00:00 WIB on
+  the 1st of the next month: the ``unit_month`` key (``storage.complaints.IndexKeys``).
+- **Unit**: the unit that holds the complaint when the recap runs. A re-route moves
+  the complaint's ``unit_month`` key to the new unit, so a re-routed complaint counts
+  once, for the unit now responsible for it, never for the unit that passed it on.
+- **Within 3 days**: the first follow-up result delivered at or before ``due_at``,
+  the deadline the SLA policy set at intake (calendar or working days,
+  ``domain/sla.py``); exactly at the deadline is on time (``sla.within_deadline``).
+  The percentage is of the complaints that need a follow-up: received minus those
+  rejected at verification before the month ended.
+- **Late**: the first result delivered after ``due_at`` (before the month ended).
+- **Open at the end of the month**: not Selesai and not Ditolak at the month end.
+  **Overdue**: open with the 3-day clock running (not awaiting validation) and past
+  its deadline at the month end; how overdue is measured to the month end.
+- **Agency**: the complaint's agency if it was dispositioned before the month end
+  (the timeline has the disposition, the complaint its latest agency).
+- **Time to follow-up**: receipt to the first result, over the results delivered
+  before the month ended; median (``statistics.median``) and the 90th percentile by
+  the nearest-rank method (the smallest value with at least 90% of values at or below).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from pendopo.domain.clock import WIB, require_aware, to_wib
+from pendopo.domain.complaint import Channel, Complaint, TimelineEntry
+from pendopo.domain.sla import within_deadline
+from pendopo.domain.status import Action, Status
+from pendopo.domain.taxonomy import Taxonomy
+
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+_MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+NO_AGENCY = "Belum didisposisikan"
+P90 = 0.9
+
+
+class InvalidMonth(ValueError):
+    """Not a month in the form YYYY-MM."""
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class RecapMonth:
+    """A calendar month in WIB."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> RecapMonth:
+        match = _MONTH_PATTERN.match(text.strip())
+        if not match or not 2000 <= int(match.group(1)) <= 2999:
+            raise InvalidMonth(f"Bulan harus berbentuk YYYY-MM, misalnya 2025-06: {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def before(cls, moment: datetime) -> RecapMonth:
+        """The calendar month before the WIB month of ``moment`` (the scheduled time)."""
+        local = to_wib(moment)
+        if local.month == 1:
+            return cls(local.year - 1, 12)
+        return cls(local.year, local.month - 1)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{MONTHS_ID[self.month - 1]} {self.year}"
+
+    @property
+    def start(self) -> datetime:
+        """00:00 WIB on the 1st, in UTC."""
+        return datetime(self.year, self.month, 1, tzinfo=WIB).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        """00:00 WIB on the 1st of the next month, in UTC (exclusive)."""
+        year, month = (self.year + 1, 1) if self.month == 12 else (self.year, self.month + 1)
+        return datetime(year, month, 1, tzinfo=WIB).astimezone(UTC)
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= require_aware(moment) < self.end
+
+
+# --------------------------------------------------------- one complaint, at month end
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintAtMonthEnd:
+    """One complaint as it stood at the end of the recap month."""
+
+    complaint: Complaint
+    status: Status  # at the month end
+    delivered_at: datetime | None  # the first follow-up result, if before the month end
+    on_time: bool | None  # None when no result was delivered before the month end
+    validation_rejections: int  # results sent back before the month end
+    rejected_at_verification: bool
+    rerouted: bool  # arrived at this unit by a re-route (before the month end)
+    agency: str | None  # the agency, if dispositioned before the month end
+    overdue_by: timedelta | None  # open with the clock running and past due at month end
+
+    @property
+    def is_open(self) -> bool:
+        return not self.status.is_terminal
+
+    @property
+    def time_to_follow_up(self) -> timedelta | None:
+        if self.delivered_at is None:
+            return None
+        return self.delivered_at - self.complaint.received_at
+
+
+def at_month_end(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd:
+    end = month.end
+    steps = [entry for entry in complaint.timeline if entry.at < end]
+    status = steps[-1].status if steps else complaint.status
+    first = complaint.first_follow_up_at
+    delivered = first if first is not None and first < end else None
+    overdue = None
+    if status.clock_running and complaint.due_at < end:
+        overdue = end - complaint.due_at
+    return ComplaintAtMonthEnd(
+        complaint=complaint,
+        status=status,
+        delivered_at=delivered,
+        on_time=None if delivered is None else within_deadline(complaint.due_at, delivered),
+        validation_rejections=sum(1 for s in steps if s.action is Action.REJECT_FOLLOW_UP),
+        rejected_at_verification=any(s.action is Action.REJECT for s in steps),
+        rerouted=any(s.action is Action.REROUTE for s in steps),
+        agency=_agency_at(complaint, steps),
+        overdue_by=overdue,
+    )
+
+
+def _agency_at(complaint: Complaint, steps: Sequence[TimelineEntry]) -> str | None:
+    """The complaint's agency if it was dispositioned, and not re-routed since, by then.
+
+    The timeline records a disposition but not its agency; the complaint keeps only
+    the latest. So a complaint dispositioned before the month end counts under its
+    current agency, and one dispositioned only afterwards under none.
+    """
+    last_disposition = last_reroute = -1
+    for index, step in enumerate(steps):
+        if step.action is Action.DISPOSITION:
+            last_disposition = index
+        elif step.action is Action.REROUTE:
+            last_reroute = index
+    if last_disposition > last_reroute and complaint.agency:
+        return complaint.agency
+    return None
+
+
+# ---------------------------------------------------------------------- the figures
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One row of a breakdown: code, Indonesian label, count."""
+
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueBand:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the issue lists, for one unit or summed over several."""
+
+    received: int
+    by_category: tuple[Count, ...]
+    by_channel: tuple[Count, ...]
+    by_agency: tuple[Count, ...]
+    by_status: tuple[Count, ...]  # status at the month end, every status listed
+    on_time: int
+    late: int
+    needing_follow_up: int  # received minus rejected at verification
+    open_at_end: int
+    overdue_at_end: int
+    overdue_bands: tuple[OverdueBand, ...]
+    max_overdue: timedelta | None
+    median_to_follow_up: timedelta | None
+    p90_to_follow_up: timedelta | None
+    rejected_at_verification: int
+    follow_ups_rejected: int  # results sent back (TL Ditolak), counted per rejection
+    complaints_with_rejected_follow_up: int
+    outside_hours: int
+    rerouted_in: int
+    open_list: tuple[ComplaintAtMonthEnd, ...] = field(default=())
+
+    @property
+    def on_time_percent(self) -> float | None:
+        if not self.needing_follow_up:
+            return None
+        return 100.0 * self.on_time / self.needing_follow_up
+
+    @property
+    def delivered(self) -> int:
+        return self.on_time + self.late
+
+
+def nearest_rank(values: Sequence[timedelta], fraction: float) -> timedelta | None:
+    """The nearest-rank percentile: the ceil(fraction * n)-th smallest value."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def median(values: Sequence[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    seconds = statistics.median(v.total_seconds() for v in values)
+    return timedelta(seconds=seconds)
+
+
+OVERDUE_BANDS = (
+    ("sampai 1 hari", timedelta(days=1)),
+    ("lebih dari 1 s.d. 3 hari", timedelta(days=3)),
+    ("lebih dari 3 hari", None),
+)
+
+
+def _bands(overdue: Iterable[timedelta]) -> tuple[OverdueBand, ...]:
+    counts = [0] * len(OVERDUE_BANDS)
+    for delay in overdue:
+        for index, (_, limit) in enumerate(OVERDUE_BANDS):
+            if limit is None or delay <= limit:
+                counts[index] += 1
+                break
+    return tuple(OverdueBand(label, n) for (label, _), n in zip(OVERDUE_BANDS, counts, strict=True))
+
+
+def _counts(codes: Iterable[str], labels: dict[str, str]) -> tuple[Count, ...]:
+    counter = Counter(codes)
+    rows = [Count(code, labels.get(code, code), n) for code, n in counter.items()]
+    return tuple(sorted(rows, key=lambda row: (-row.count, row.label)))
+
+
+def compute_figures(states: Sequence[ComplaintAtMonthEnd], taxonomy: Taxonomy) -> Figures:
+    """The figures of a set of complaints already placed at the month end."""
+    category_labels = {code: c.label for code, c in taxonomy.categories.items()}
+    agency_labels = {code: a.name for code, a in taxonomy.agencies.items()}
+    agency_labels[""] = NO_AGENCY
+    channel_labels = {c.value: c.label for c in Channel}
+    status_counter = Counter(s.status for s in states)
+    delivered = [s for s in states if s.on_time is not None]
+    durations = [s.time_to_follow_up for s in delivered if s.time_to_follow_up is not None]
+    overdue = [s.overdue_by for s in states if s.overdue_by is not None]
+    rejected = sum(1 for s in states if s.rejected_at_verification)
+    open_list = sorted(
+        (s for s in states if s.is_open),
+        key=lambda s: (s.complaint.due_at, s.complaint.ticket),
+    )
+    return Figures(
+        received=len(states),
+        by_category=_counts((s.complaint.category for s in states), category_labels),
+        by_channel=_counts((s.complaint.channel.value for s in states), channel_labels),
+        by_agency=_counts((s.agency or "" for s in states), agency_labels),
+        by_status=tuple(Count(st.value, st.label, status_counter.get(st, 0)) for st in Status),
+        on_time=sum(1 for s in delivered if s.on_time),
+        late=sum(1 for s in delivered if not s.on_time),
+        needing_follow_up=len(states) - rejected,
+        open_at_end=len(open_list),
+        overdue_at_end=len(overdue),
+        overdue_bands=_bands(overdue),
+        max_overdue=max(overdue) if overdue else None,
+        median_to_follow_up=median(durations),
+        p90_to_follow_up=nearest_rank(durations, P90),
+        rejected_at_verification=rejected,
+        follow_ups_rejected=sum(s.validation_rejections for s in states),
+        complaints_with_rejected_follow_up=sum(1 for s in states if s.validation_rejections),
+        outside_hours=sum(1 for s in states if s.complaint.outside_hours),
+        rerouted_in=sum(1 for s in states if s.rerouted),
+        open_list=tuple(open_list),
+    )
+
+
+# ------------------------------------------------------------------ the whole recap
+
+
+@dataclass(frozen=True)
+class UnitRecap:
+    unit: str
+    unit_name: str
+    asisten: str
+    figures: Figures
+    complaints: tuple[ComplaintAtMonthEnd, ...]  # in order of receipt
+
+
+@dataclass(frozen=True)
+class AsistenRecap:
+    code: str
+    name: str
+    units: tuple[UnitRecap, ...]
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class MonthRecap:
+    month: RecapMonth
+    units: tuple[UnitRecap, ...]  # in the taxonomy's order
+    asisten: tuple[AsistenRecap, ...]
+    figures: Figures  # every unit together
+
+    @property
+    def complaints(self) -> tuple[ComplaintAtMonthEnd, ...]:
+        return tuple(state for unit in self.units for state in unit.complaints)
+
+
+def recap_unit(
+    unit: str, complaints: Iterable[Complaint], month: RecapMonth, taxonomy: Taxonomy
+) -> UnitRecap:
+    """One unit's recap. Complaints received outside the month are refused, not dropped."""
+    states = []
+    for complaint in complaints:
+        if not month.contains(complaint.received_at):
+            raise ValueError(f"{complaint.ticket} was not received in {month.key}")
+        states.append(at_month_end(complaint, month))
+    states.sort(key=lambda s: (s.complaint.received_at, s.complaint.ticket))
+    info = taxonomy.units[unit]
+    return UnitRecap(
+        unit=unit,
+        unit_name=info.name,
+        asisten=info.asisten,
+        figures=compute_figures(states, taxonomy),
+        complaints=tuple(states),
+    )
+
+
+def recap_month(
+    month: RecapMonth, by_unit: dict[str, list[Complaint]], taxonomy: Taxonomy
+) -> MonthRecap:
+    """Every unit's recap (units without complaints included), per Asisten and in total."""
+    units = tuple(
+        recap_unit(code, by_unit.get(code, []), month, taxonomy) for code in taxonomy.units
+    )
+    asisten = tuple(
+        AsistenRecap(
+            code=code,
+            name=info.name,
+            units=tuple(u for u in units if u.asisten == code),
+            figures=compute_figures(
+                [s for u in units if u.asisten == code for s in u.complaints], taxonomy
+            ),
+        )
+        for code, info in taxonomy.asisten.items()
+    )
+    everything = [s for u in units for s in u.complaints]
+    return MonthRecap(
+        month=month,
+        units=units,
+        asisten=asisten,
+        figures=compute_figures(everything, taxonomy),
+    )
+
+
+# ------------------------------------------------------------- the complaint list
+
+
+def mask_phone(phone: str) -> str:
+    """'+6281234567890' -> '+62*******7890': enough to recognise, not to call."""
+    visible = 4
+    if len(phone) <= 3 + visible:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 3 - visible) + phone[-visible:]
+
+
+LIST_COLUMNS = (
+    "Tiket",
+    "Unit",
+    "Diterima (WIB)",
+    "Kanal",
+    "Kategori",
+    "Perangkat daerah/BUMD",
+    "Status akhir bulan",
+    "Batas waktu (WIB)",
+    "TL pertama (WIB)",
+    "Tepat waktu",
+    "TL ditolak (kali)",
+    "Ditolak saat verifikasi",
+    "Dialihkan",
+    "Di luar jam layanan",
+    "Terlambat pada akhir bulan (jam)",
+    "Telepon pelapor (disamarkan)",
+)
+
+
+def _wib_text(moment: datetime | None) -> str:
+    return to_wib(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return "Ya" if value else "Tidak"
+
+
+def list_row(state: ComplaintAtMonthEnd, taxonomy: Taxonomy) -> list[str | int | float]:
+    """One complaint of the list (CSV and XLSX): no NIK, no name, no email, phone masked.
+
+    An anonymous reporter's phone is left out too: the report travels by email
+    to people who are not the complaint's handlers.
+    """
+    c = state.complaint
+    category = taxonomy.category(c.category)
+    agency = taxonomy.agencies.get(state.agency) if state.agency else None
+    overdue_hours = (
+        round(state.overdue_by.total_seconds() / 3600, 1) if state.overdue_by is not None else ""
+    )
+    return [
+        c.ticket,
+        c.unit,
+        _wib_text(c.received_at),
+        c.channel.label,
+        category.label if category else c.category,
+        agency.name if agency else (state.agency or ""),
+        state.status.label,
+        _wib_text(c.due_at),
+        _wib_text(state.delivered_at),
+        _yes_no(state.on_time),
+        state.validation_rejections,
+        _yes_no(state.rejected_at_verification),
+        _yes_no(state.rerouted),
+        _yes_no(c.outside_hours),
+        overdue_hours,
+        "" if c.reporter.anonymous else mask_phone(c.reporter.phone),
+    ]
+
+
+def summary_row(name: str, figures: Figures) -> list[str | int | float]:
+    """One row of the summary table (XLSX 'Ringkasan' and the consolidated HTML)."""
+    percent = figures.on_time_percent
+    return [
+        name,
+        figures.received,
+        figures.on_time,
+        round(percent, 1) if percent is not None else "",
+        figures.late,
+        figures.open_at_end,
+        figures.overdue_at_end,
+        figures.rejected_at_verification,
+        figures.follow_ups_rejected,
+        figures.outside_hours,
+    ]
+
+
+SUMMARY_COLUMNS = (
+    "Unit",
+    "Diterima",
+    "TL tepat waktu (<= 3 hari)",
+    "Tepat waktu (%)",
+    "TL terlambat",
+    "Masih terbuka akhir bulan",
+    "Melewati batas waktu",
+    "Ditolak saat verifikasi",
+    "TL ditolak saat validasi",
+    "Di luar jam layanan",
+)
+
+
+def describe_duration(delay: timedelta | None) -> str:
+    """'2 hari 3 jam', '3 hari 1 menit', '0 menit', or '-' when there is none (to the minute)."""
+    if delay is None:
+        return "-"
+    minutes = int(delay.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} hari" if days else "", f"{hours} jam" if hours else ""]
+    parts.append(f"{minutes} menit" if minutes or not (days or hours) else "")
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,414 @@
+"""The monthly recap on moto (DynamoDB, S3, SES): a month with known data, every figure.
+
+Given complaints made through the real intake and officer handlers with the clock
+pinned at each step (month edges in WIB, a follow-up exactly at its deadline, a
+re-route in and one out, results sent back at validation), when the recap runs as
+the schedule runs it (the 5th, 07:00 WIB), then every figure is exact, the CSV and
+XLSX totals equal the HTML's, and a second run sends no email twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import openpyxl
+import pytest
+
+from pendopo.domain.clock import WIB, FixedClock
+from pendopo.domain.recap import RecapMonth
+from tests.integration.conftest import call, officer_claims
+from tests.integration.test_intake_api import NAME, NIK, submit
+
+VERIFIER = officer_claims("verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM")
+PLH = officer_claims("koordinator.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
+PK = officer_claims("koordinator.biro-pk@pendopo.example", "koordinator", "BIRO_PK")
+BUCKET = "pendopo-test-files"
+SENDER = "pendopo@pendopo.example"
+JUNE = RecapMonth(2025, 6)
+# The schedule fires on the 5th at 07:00 WIB; it passes its scheduled time.
+SCHEDULED = datetime(2025, 7, 5, 7, 0, tzinfo=WIB)
+RESULT = {"result": "Jalan sudah ditambal oleh Dinas Bina Marga, foto terlampir."}
+RETURN = {"reason": "Foto bukti belum dilampirkan."}
+
+
+def wib(day: str, hhmm: str) -> datetime:
+    return datetime.fromisoformat(f"2025-{day}T{hhmm}:00+07:00")
+
+
+@pytest.fixture
+def aws(dynamodb: Any) -> Iterator[dict[str, Any]]:
+    """moto's S3 bucket and SES sender, in the same mock as the table."""
+    s3 = boto3.client("s3", region_name="ap-southeast-3")
+    s3.create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"}
+    )
+    boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
+    yield {"s3": s3, "ses": boto3.client("sesv2", region_name="ap-southeast-3")}
+
+
+@pytest.fixture
+def recap(aws: dict[str, Any], clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The recap function's module, its service on moto with the test clock."""
+    monkeypatch.setenv("SES_SENDER", SENDER)
+    monkeypatch.setenv("FILES_BUCKET", BUCKET)
+    from functions.monthly_recap import app
+    from pendopo.settings import Settings
+
+    settings = Settings.from_env()
+    service = app.build_service(
+        settings,
+        bucket=BUCKET,
+        clock=clock,
+        ses_client=aws["ses"],
+        s3_client=aws["s3"],
+    )
+    monkeypatch.setattr(app, "service", service)
+    return app
+
+
+class Desk:
+    """Complaints and officer actions at pinned times, through the real handlers."""
+
+    def __init__(self, intake: Any, route: Any, clock: FixedClock) -> None:
+        self.intake, self.route, self.clock = intake, route, clock
+        self.count = 0
+
+    def submit(self, at: datetime, category: str, channel: str = "kiosk") -> str:
+        self.clock.set(at)
+        self.count += 1
+        answer = submit(
+            self.intake, key=f"recap-key-{self.count:04d}", category=category, channel=channel
+        )
+        assert answer.status == 201, answer.body
+        return str(answer.body["ticket"])
+
+    def act(self, at: datetime, ticket: str, segment: str, claims: Any, body: Any = None) -> None:
+        self.clock.set(at)
+        shown = call(self.route, "GET", f"/v1/officer/complaints/{ticket}", claims=VERIFIER)
+        answer = call(
+            self.route,
+            "POST",
+            f"/v1/officer/complaints/{ticket}/{segment}",
+            claims=claims,
+            headers={"If-Match": f'"{shown.body["version"]}"'},
+            json=body or {},
+        )
+        assert answer.status == 200, (segment, answer.body)
+
+
+def build_june(desk: Desk) -> dict[str, str]:
+    """The month of the test; comments give each complaint's part in the figures."""
+    t: dict[str, str] = {}
+    # Outside June on both sides: 31 May 23:59 WIB and 1 July 00:00 WIB.
+    t["may"] = desk.submit(wib("05-31", "23:59"), "ROAD")
+    t["july"] = desk.submit(wib("07-01", "00:00"), "ROAD")
+    # P1: 1 June 00:00 WIB (a Sunday: outside hours); the result exactly at the deadline.
+    t["p1"] = desk.submit(wib("06-01", "00:00"), "ROAD")
+    desk.act(wib("06-01", "01:00"), t["p1"], "verify", VERIFIER)
+    desk.act(wib("06-01", "02:00"), t["p1"], "disposition", PLH, {"agency": "BINA_MARGA"})
+    desk.act(wib("06-04", "00:00"), t["p1"], "follow-up", PLH, RESULT)  # due 06-04 00:00
+    desk.act(wib("06-04", "08:00"), t["p1"], "accept", VERIFIER)
+    # P2: Tuesday 08:00 (desk hours); the result one minute late, sent back, sent again.
+    t["p2"] = desk.submit(wib("06-10", "08:00"), "ROAD")
+    desk.act(wib("06-10", "09:00"), t["p2"], "verify", VERIFIER)
+    desk.act(wib("06-10", "10:00"), t["p2"], "disposition", PLH, {"agency": "BINA_MARGA"})
+    desk.act(wib("06-13", "08:01"), t["p2"], "follow-up", PLH, RESULT)
+    desk.act(wib("06-14", "08:00"), t["p2"], "return", VERIFIER, RETURN)
+    desk.act(wib("06-15", "08:00"), t["p2"], "follow-up", PLH, RESULT)
+    # P3: web, Friday 10:00, filed under Biro PK's parking, re-routed to Biro PLH; never
+    # followed up: open and overdue at the month end (due 06-23 10:00).
+    t["p3"] = desk.submit(wib("06-20", "10:00"), "PARKING", channel="web")
+    desk.act(
+        wib("06-20", "11:00"),
+        t["p3"],
+        "reroute",
+        VERIFIER,
+        {"category": "STREET_LIGHTING", "reason": "Lampu jalan, bukan parkir."},
+    )
+    # P4: the last day at 23:59 WIB; verified, dispositioned and followed up in July:
+    # waiting at the month end, no agency, no result.
+    t["p4"] = desk.submit(wib("06-30", "23:59"), "ROAD")
+    desk.act(wib("07-01", "09:00"), t["p4"], "verify", VERIFIER)
+    desk.act(wib("07-01", "10:00"), t["p4"], "disposition", PLH, {"agency": "BINA_MARGA"})
+    desk.act(wib("07-02", "10:00"), t["p4"], "follow-up", PLH, RESULT)
+    # P5: web, rejected at verification.
+    t["p5"] = desk.submit(wib("06-05", "12:00"), "STREET_LIGHTING", channel="web")
+    desk.act(wib("06-05", "13:00"), t["p5"], "reject", VERIFIER, {"reason": "Bukan wilayah DKI."})
+    # P6: Thursday 09:00; a result in 24 h, sent back twice: TL Ditolak (overdue) at month end.
+    t["p6"] = desk.submit(wib("06-12", "09:00"), "ROAD")
+    desk.act(wib("06-12", "09:30"), t["p6"], "verify", VERIFIER)
+    desk.act(wib("06-12", "10:00"), t["p6"], "disposition", PLH, {"agency": "BINA_MARGA"})
+    desk.act(wib("06-13", "09:00"), t["p6"], "follow-up", PLH, RESULT)
+    desk.act(wib("06-13", "10:00"), t["p6"], "return", VERIFIER, RETURN)
+    desk.act(wib("06-13", "11:00"), t["p6"], "follow-up", PLH, RESULT)
+    desk.act(wib("06-13", "12:00"), t["p6"], "return", VERIFIER, RETURN)
+    # P7 (Biro PK): untouched. P8: filed with Biro PLH, re-routed out to Biro PK.
+    t["p7"] = desk.submit(wib("06-16", "08:00"), "PARKING")
+    t["p8"] = desk.submit(wib("06-17", "08:00"), "ROAD")
+    desk.act(
+        wib("06-17", "09:00"),
+        t["p8"],
+        "reroute",
+        VERIFIER,
+        {"category": "PARKING", "reason": "Soal parkir liar, bukan jalan."},
+    )
+    return t
+
+
+@pytest.fixture
+def june(intake: Any, route: Any, clock: FixedClock) -> dict[str, str]:
+    return build_june(Desk(intake, route, clock))
+
+
+def scheduled_event() -> dict[str, str]:
+    return {"scheduled_time": SCHEDULED.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def run(recap: Any, clock: FixedClock, event: dict[str, Any] | None = None) -> dict[str, Any]:
+    from infra.local.events import lambda_context
+
+    clock.set(SCHEDULED + timedelta(minutes=1))  # delivered a minute late: no matter
+    body: dict[str, Any] = recap.lambda_handler(
+        event or scheduled_event(), lambda_context("MonthlyRecapFunction")
+    )
+    return body
+
+
+def get(aws: dict[str, Any], key: str) -> bytes:
+    body: bytes = aws["s3"].get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    return body
+
+
+def figures_in(html: str) -> dict[str, str]:
+    """The data-figure values of a report (the first of each: the tiles repeat them)."""
+    found: dict[str, str] = {}
+    for name, value in re.findall(r'data-figure="(\w+)">([^<]*)<', html):
+        found.setdefault(name, value.strip())
+    return found
+
+
+def breakdown_in(html: str, name: str) -> dict[str, int]:
+    table = re.search(rf'data-breakdown="{name}">(.*?)</table>', html, re.S)
+    assert table, name
+    return {code: int(n) for code, n in re.findall(r'data-code="(\w*)">(\d+)<', table.group(1))}
+
+
+def sent_messages() -> list[Any]:
+    from moto.ses.models import RawMessage, ses_backends
+
+    backend = ses_backends["123456789012"]["ap-southeast-3"]
+    return [m for m in backend.sent_messages if isinstance(m, RawMessage)]
+
+
+def recipients_of(messages: list[Any]) -> Counter[str]:
+    # moto lists the To header and the Destination both: count each message once.
+    return Counter(address for m in messages for address in set(m.destinations))
+
+
+# ------------------------------------------------------------------------- tests
+
+
+def test_every_figure_of_a_known_month(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    body = run(recap, clock)
+    assert body["month"] == "2025-06"
+    assert body["items_read"] == 8  # P1..P8: the unit_month partitions of June only
+
+    html = get(aws, "recaps/2025-06/rekap-2025-06-BIRO_PLH.html").decode()
+    assert figures_in(html) == {
+        "received": "6",  # P1..P6 (P8 re-routed out, P3 in; May and July are not June)
+        "on_time": "2",  # P1 (exactly at the deadline), P6 (24 h)
+        "on_time_percent": "(40,0%)",  # of the 5 needing a follow-up
+        "late": "1",  # P2, one minute late
+        "open_at_end": "4",  # P2 (awaiting validation), P3, P4, P6
+        "needing_follow_up": "5",
+        "overdue_at_end": "2",  # P3, P6 (P2's clock stopped, P4 not yet due)
+        "max_overdue": "15 hari 15 jam",  # P6: due 06-15 09:00, month end 07-01 00:00
+        "median_to_follow_up": "3 hari",  # 24 h, 72 h, 72 h 1 min
+        "p90_to_follow_up": "3 hari 1 menit",
+        "rejected_at_verification": "1",  # P5
+        "follow_ups_rejected": "3",  # P2 once, P6 twice
+        "complaints_with_rejected_follow_up": "2",
+        "outside_hours": "4",  # P1 (Sunday), P3 (10:00), P4 (23:59), P5 (12:00)
+        "rerouted_in": "1",  # P3
+    }
+    assert breakdown_in(html, "by_channel") == {"kiosk": 4, "web": 2}
+    assert breakdown_in(html, "by_category") == {"ROAD": 4, "STREET_LIGHTING": 2}
+    assert breakdown_in(html, "by_agency") == {"BINA_MARGA": 3, "": 3}
+    assert breakdown_in(html, "by_status") == {
+        "waiting": 1,
+        "coordination": 1,
+        "awaiting_validation": 1,
+        "follow_up_rejected": 1,
+        "done": 1,
+        "rejected": 1,
+    }
+    open_list = re.search(r'data-list="open">(.*?)</table>', html, re.S)
+    assert open_list
+    listed = re.findall(r"<td[^>]*>(\d{4}-\d{4}-\d{4})</td>", open_list.group(1))
+    # In due order: P2 (06-13 08:00), P6 (06-15 09:00), P3 (06-23 10:00), P4 (07-03 23:59).
+    assert listed == [june["p2"], june["p6"], june["p3"], june["p4"]]
+    assert "15 hari 15 jam" in open_list.group(1) and "7 hari 14 jam" in open_list.group(1)
+    for ticket in ("may", "july", "p7", "p8"):
+        assert june[ticket] not in html
+
+    pk = figures_in(get(aws, "recaps/2025-06/rekap-2025-06-BIRO_PK.html").decode())
+    assert (pk["received"], pk["rerouted_in"], pk["open_at_end"]) == ("2", "1", "2")
+
+    consolidated = get(aws, "recaps/2025-06/rekap-2025-06-konsolidasi.html").decode()
+    total = figures_in(consolidated)
+    assert (total["received"], total["on_time"], total["late"], total["open_at_end"]) == (
+        "8",
+        "2",
+        "1",
+        "6",
+    )
+
+    # The CSV: every complaint of June, one row each; its totals equal the HTML's.
+    rows = list(
+        csv.DictReader(
+            io.StringIO(get(aws, "recaps/2025-06/pengaduan-2025-06.csv").decode("utf-8-sig"))
+        )
+    )
+    assert len(rows) == int(total["received"])
+    plh_rows = [r for r in rows if r["Unit"] == "BIRO_PLH"]
+    assert len(plh_rows) == 6
+    assert sum(r["Tepat waktu"] == "Ya" for r in plh_rows) == 2
+    assert sum(r["Tepat waktu"] == "Tidak" for r in plh_rows) == 1
+    assert sum(int(r["TL ditolak (kali)"]) for r in plh_rows) == 3
+    assert sum(r["Di luar jam layanan"] == "Ya" for r in plh_rows) == 4
+    assert sum(r["Ditolak saat verifikasi"] == "Ya" for r in rows) == int(
+        total["rejected_at_verification"]
+    )
+    # No NIK, no name, no email; the phone masked.
+    text = get(aws, "recaps/2025-06/pengaduan-2025-06.csv").decode("utf-8-sig")
+    assert NIK not in text and NAME not in text and "@" not in text
+    assert {r["Telepon pelapor (disamarkan)"] for r in rows} == {"+62*******5432"}
+
+    # The XLSX: the summary's rows and total equal the HTML's, the list the CSV's.
+    book = openpyxl.load_workbook(io.BytesIO(get(aws, "recaps/2025-06/rekap-2025-06.xlsx")))
+    summary = [list(r) for r in book["Ringkasan"].iter_rows(min_row=4, values_only=True)]
+    by_name = {r[0]: r for r in summary if r and r[0]}
+    html_total = (
+        [int(total[name]) for name in ("received", "on_time")]
+        + [28.6]
+        + [
+            int(total[name])
+            for name in (
+                "late",
+                "open_at_end",
+                "overdue_at_end",
+                "rejected_at_verification",
+                "follow_ups_rejected",
+                "outside_hours",
+            )
+        ]
+    )
+    assert total["on_time_percent"] == "(28,6%)"  # 2 of the 7 needing a follow-up
+    assert by_name["Jumlah"][1:] == html_total == [8, 2, 28.6, 1, 6, 4, 1, 3, 4]
+    plh_name = next(n for n in by_name if "Pembangunan" in str(n))
+    assert by_name[plh_name][1:] == [6, 2, 40.0, 1, 4, 2, 1, 3, 4]
+    listed_rows = list(book["Pengaduan"].iter_rows(min_row=2, values_only=True))
+    assert len(listed_rows) == len(rows)
+    assert sorted(r[0] for r in listed_rows) == sorted(r["Tiket"] for r in rows)
+
+
+def test_two_runs_send_one_email_per_recipient_and_resend_sends_again(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    first = run(recap, clock)
+    # 7 unit heads, 4 Asisten, the Sekda.
+    assert (first["sent"], first["already_sent"], first["attached"]) == (12, 0, 12)
+    once = recipients_of(sent_messages())
+    assert len(once) == 12 and set(once.values()) == {1}
+    assert "sekda@pendopo.example" in once and "kepala.biro-plh@pendopo.example" in once
+
+    second = run(recap, clock)
+    assert (second["sent"], second["already_sent"]) == (0, 12)
+    assert recipients_of(sent_messages()) == once  # no second email to anyone
+
+    resent = run(recap, clock, {"month": "2025-06", "resend": True})
+    assert resent["sent"] == 12
+    assert set(recipients_of(sent_messages()).values()) == {2}
+
+
+def test_the_emails_attach_the_right_reports(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    run(recap, clock)
+    attached: dict[str, list[str]] = {}
+    for message in sent_messages():
+        parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+        names = [p.get_filename() for p in parsed.walk() if p.get_filename()]
+        attached[parsed["To"]] = names
+        assert parsed["Subject"].startswith("[Pendopo] Rekap")
+    assert attached["kepala.biro-plh@pendopo.example"] == ["rekap-2025-06-BIRO_PLH.html"]
+    assert attached["asisten.pembangunan-lh@pendopo.example"] == [
+        "rekap-2025-06-ASISTEN_PLH.html",
+        "rekap-2025-06-BIRO_PLH.html",
+    ]
+    assert attached["sekda@pendopo.example"] == [
+        "rekap-2025-06-konsolidasi.html",
+        "pengaduan-2025-06.csv",
+        "rekap-2025-06.xlsx",
+    ]
+
+
+def test_too_big_to_attach_sends_links(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    recap.service._attach_limit = 10  # every report is bigger
+    body = run(recap, clock)
+    assert (body["attached"], body["linked"]) == (0, 12)
+    parsed = email.message_from_string(sent_messages()[0].raw_data, policy=email.policy.default)
+    assert not [p for p in parsed.walk() if p.get_filename()]
+    text = next(p for p in parsed.walk() if p.get_content_type() == "text/plain")
+    assert "X-Amz-Expires=604800" in text.get_payload(decode=True).decode()
+
+
+def test_a_failed_send_is_retried_without_duplicates(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    from pendopo.services.recap import RecapIncomplete
+
+    mailer = recap.service._mailer
+    real_send = mailer.send
+    calls = {"n": 0}
+
+    def flaky(recipient: str, *args: Any) -> str:
+        calls["n"] += 1
+        if recipient == "sekda@pendopo.example":
+            raise RuntimeError("SES down")
+        return str(real_send(recipient, *args))
+
+    mailer.send = flaky
+    with pytest.raises(RecapIncomplete):
+        run(recap, clock)
+    assert len(recipients_of(sent_messages())) == 11
+    mailer.send = real_send
+    retried = run(recap, clock)
+    assert (retried["sent"], retried["already_sent"]) == (1, 11)
+    assert set(recipients_of(sent_messages()).values()) == {1}
+
+
+def test_the_schedule_recaps_the_month_before_its_scheduled_time() -> None:
+    from functions.monthly_recap.app import RecapEvent
+
+    # 5 January 07:00 WIB is 4 January 00:00 UTC: December of the year before.
+    assert RecapEvent(scheduled_time="2026-01-05T00:00:00Z").recap_month() == RecapMonth(2025, 12)
+    # 1 July 06:00 WIB is still 30 June in UTC: the WIB month counts (June).
+    assert RecapEvent(scheduled_time="2025-06-30T23:00:00Z").recap_month() == RecapMonth(2025, 6)
+    with pytest.raises(ValueError):
+        RecapEvent()
+    with pytest.raises(ValueError):
+        RecapEvent(month="2025-13")

@@ -1,0 +1,128 @@
+"""The recap's pure rules: month edges in WIB, the month-end snapshot, percentiles, masking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pendopo.domain.clock import WIB
+from pendopo.domain.complaint import Channel, Complaint, Reporter, TimelineEntry
+from pendopo.domain.recap import (
+    InvalidMonth,
+    RecapMonth,
+    at_month_end,
+    describe_duration,
+    mask_phone,
+    nearest_rank,
+    recap_unit,
+)
+from pendopo.domain.status import Action, Status
+from pendopo.domain.taxonomy import load_taxonomy
+
+JUNE = RecapMonth(2025, 6)
+
+
+def complaint(
+    received: datetime, *steps: tuple[datetime, Action, Status], **extra: object
+) -> Complaint:
+    timeline = (
+        TimelineEntry(at=received, action=Action.SUBMIT, status=Status.WAITING),
+        *(TimelineEntry(at=at, action=action, status=status) for at, action, status in steps),
+    )
+    fields: dict[str, object] = {
+        "ticket": "2506-0000-0001",
+        "tracking_hash": "x",
+        "channel": Channel.WEB,
+        "category": "ROAD",
+        "unit": "BIRO_PLH",
+        "title": "Jalan rusak",
+        "description": "Jalan rusak di depan sekolah, berbahaya.",
+        "reporter": Reporter(name="Siti", phone="+6281234567890"),
+        "location": None,
+        "received_at": received,
+        "due_at": received + timedelta(days=3),
+        "status": timeline[-1].status,
+        "version": len(timeline),
+        "outside_hours": False,
+        "timeline": timeline,
+    }
+    fields.update(extra)
+    return Complaint.model_validate(fields)
+
+
+def test_a_month_runs_from_midnight_wib_to_midnight_wib() -> None:
+    assert JUNE.start == datetime(2025, 5, 31, 17, 0, tzinfo=UTC)
+    assert JUNE.end == datetime(2025, 6, 30, 17, 0, tzinfo=UTC)
+    assert JUNE.contains(datetime(2025, 6, 1, 0, 0, tzinfo=WIB))
+    assert JUNE.contains(datetime(2025, 6, 30, 23, 59, 59, tzinfo=WIB))
+    assert not JUNE.contains(datetime(2025, 7, 1, 0, 0, tzinfo=WIB))
+    assert not JUNE.contains(datetime(2025, 5, 31, 23, 59, 59, tzinfo=WIB))
+    assert RecapMonth(2025, 12).end == datetime(2025, 12, 31, 17, 0, tzinfo=UTC)
+    assert JUNE.label == "Juni 2025" and JUNE.key == "2025-06"
+
+
+def test_the_month_before_a_scheduled_time_is_taken_in_wib() -> None:
+    assert RecapMonth.before(datetime(2025, 7, 5, 7, 0, tzinfo=WIB)) == JUNE
+    assert RecapMonth.before(datetime(2026, 1, 5, 7, 0, tzinfo=WIB)) == RecapMonth(2025, 12)
+    # 30 June 17:00 UTC is 1 July 00:00 WIB: the month before is June.
+    assert RecapMonth.before(datetime(2025, 6, 30, 17, 0, tzinfo=UTC)) == JUNE
+
+
+@pytest.mark.parametrize("text", ["2025-13", "2025-6", "25-06", "juni", "1999-01", ""])
+def test_a_bad_month_is_refused_in_indonesian(text: str) -> None:
+    with pytest.raises(InvalidMonth, match="YYYY-MM"):
+        RecapMonth.parse(text)
+
+
+def test_the_snapshot_ignores_what_happened_after_the_month() -> None:
+    received = datetime(2025, 6, 30, 20, 0, tzinfo=WIB)
+    after = datetime(2025, 7, 1, 9, 0, tzinfo=WIB)
+    c = complaint(
+        received,
+        (after, Action.VERIFY, Status.COORDINATION),
+        first_follow_up_at=after,
+    )
+    state = at_month_end(c, JUNE)
+    assert state.status is Status.WAITING
+    assert state.delivered_at is None and state.on_time is None
+    assert state.overdue_by is None  # due 3 July
+
+
+def test_exactly_at_the_deadline_is_on_time_and_a_minute_later_is_late() -> None:
+    received = datetime(2025, 6, 2, 10, 0, tzinfo=WIB)
+    due = received + timedelta(days=3)
+    exact = at_month_end(complaint(received, first_follow_up_at=due), JUNE)
+    late = at_month_end(complaint(received, first_follow_up_at=due + timedelta(minutes=1)), JUNE)
+    assert (exact.on_time, late.on_time) == (True, False)
+
+
+def test_a_result_awaiting_validation_is_open_but_not_overdue() -> None:
+    received = datetime(2025, 6, 2, 10, 0, tzinfo=WIB)
+    c = complaint(
+        received,
+        (received + timedelta(days=5), Action.SUBMIT_FOLLOW_UP, Status.AWAITING_VALIDATION),
+    )
+    state = at_month_end(c, JUNE)
+    assert state.is_open and state.overdue_by is None
+
+
+def test_a_complaint_from_another_month_is_refused_not_dropped() -> None:
+    c = complaint(datetime(2025, 7, 1, 0, 0, tzinfo=WIB))
+    with pytest.raises(ValueError, match="not received in 2025-06"):
+        recap_unit("BIRO_PLH", [c], JUNE, load_taxonomy())
+
+
+def test_nearest_rank_percentile() -> None:
+    hours = [timedelta(hours=h) for h in (5, 1, 4, 2, 3, 6, 7, 8, 9, 10)]
+    assert nearest_rank(hours, 0.9) == timedelta(hours=9)
+    assert nearest_rank(hours[:1], 0.9) == timedelta(hours=5)
+    assert nearest_rank([], 0.9) is None
+
+
+def test_durations_and_phones_as_people_read_them() -> None:
+    assert describe_duration(timedelta(days=3, minutes=1)) == "3 hari 1 menit"
+    assert describe_duration(timedelta(days=2, hours=3)) == "2 hari 3 jam"
+    assert describe_duration(timedelta(0)) == "0 menit"
+    assert describe_duration(None) == "-"
+    assert mask_phone("+6281234567890") == "+62*******7890"
