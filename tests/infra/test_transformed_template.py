@@ -268,7 +268,7 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
         ),
         (
             lambda r: r["MonthlyRecapFunctionMonthly"]["Properties"]["Target"].pop("RetryPolicy"),
-            "MonthlyRecapFunctionMonthly: Target.RetryPolicy set",
+            "MonthlyRecapFunctionMonthly: Target.RetryPolicy bounded",
         ),
         (
             lambda r: r["MonthlyRecapFunctionMonthly"]["Properties"]["Target"].update(
@@ -280,7 +280,7 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             lambda r: r["MonthlyRecapFunctionMonthlyRole"]["Properties"]["Policies"][0][
                 "PolicyDocument"
             ]["Statement"].append({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
-            "MonthlyRecapFunctionMonthlyRole: only lambda:InvokeFunction and sqs:SendMessage",
+            "MonthlyRecapFunctionMonthlyRole: Allow statements: only lambda:InvokeFunction",
         ),
         (
             lambda r: r["MonthlyRecapFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
