@@ -8,6 +8,16 @@ under ``mock_aws``) can both pass the check. That would make the stand-in
 weaker than the real service and our concurrency tests meaningless, so the
 local stack and the tests serialize moto's DynamoDB operations with one lock.
 This changes nothing in our code's behaviour; it fixes the stand-in.
+
+The streams API takes the same lock, and reads the table's current shard. moto
+writes a transaction's items one by one into the live table (each adding its
+stream record) and, when a later condition fails, swaps in a copy of the table
+taken before, stream shard included. A shard iterator handed out before that swap
+still pointed at the discarded shard, so ``GetRecords`` returned records of a
+transaction that never happened (a replayed submission's phantom complaint), and
+the stream poller, having moved past their sequence numbers, then skipped the next
+real records that the restored shard numbered the same. Real streams never show a
+cancelled transaction.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ _OPERATIONS = (
     "execute_statement",
     "execute_transaction",
 )
+_STREAM_OPERATIONS = ("describe_stream", "get_shard_iterator", "get_records")
 _APPLIED_MARK = "_pendopo_serialized"
 
 
@@ -43,12 +54,31 @@ def _serialized(method: Callable[..., Any]) -> Callable[..., Any]:
     return locked
 
 
+def _on_current_shard(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``get_records`` reading the table's shard now, not the one of the iterator's birth."""
+
+    @functools.wraps(method)
+    def get_records(self: Any, iterator_arn: str, *args: Any, **kwargs: Any) -> Any:
+        iterator = self.shard_iterators.get(iterator_arn)
+        if iterator is not None:
+            table = self.dynamodb.tables.get(iterator.stream_shard.table.name)
+            if table is not None and table.stream_shard is not None:
+                iterator.stream_shard = table.stream_shard
+        return method(self, iterator_arn, *args, **kwargs)
+
+    return get_records
+
+
 def serialize_moto_dynamodb() -> None:
     """Wrap moto's DynamoDB backend operations in one lock (idempotent)."""
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
     if getattr(DynamoDBBackend, _APPLIED_MARK, False):
         return
     for name in _OPERATIONS:
         setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name)))
+    DynamoDBStreamsBackend.get_records = _on_current_shard(DynamoDBStreamsBackend.get_records)
+    for name in _STREAM_OPERATIONS:
+        setattr(DynamoDBStreamsBackend, name, _serialized(getattr(DynamoDBStreamsBackend, name)))
     setattr(DynamoDBBackend, _APPLIED_MARK, True)
