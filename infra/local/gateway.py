@@ -19,6 +19,7 @@ tracking codes, so they are never logged.
 from __future__ import annotations
 
 import base64
+import functools
 import importlib
 import json
 import logging
@@ -413,8 +414,30 @@ def _static_headers(path: Path) -> list[tuple[str, str]]:
     return [
         ("content-type", content_type),
         ("cache-control", "no-cache"),
-        ("x-content-type-options", "nosniff"),
+        *web_security_headers(),
     ]
+
+
+@functools.cache
+def web_security_headers() -> tuple[tuple[str, str], ...]:
+    """The headers CloudFront adds to every web file (template.yaml's
+    WebSecurityHeadersPolicy), so the pages meet the same Content-Security-Policy
+    locally and in the browser tests as deployed. HSTS is left out: local is HTTP.
+    """
+    resource = load_template()["Resources"].get("WebSecurityHeadersPolicy", {})
+    config = resource.get("Properties", {}).get("ResponseHeadersPolicyConfig", {})
+    security = config.get("SecurityHeadersConfig", {})
+    headers: list[tuple[str, str]] = [("x-content-type-options", "nosniff")]
+    if "ContentSecurityPolicy" in security:
+        policy = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        headers.append(("content-security-policy", " ".join(str(policy).split())))
+    if "FrameOptions" in security:
+        headers.append(("x-frame-options", security["FrameOptions"]["FrameOption"]))
+    if "ReferrerPolicy" in security:
+        headers.append(("referrer-policy", security["ReferrerPolicy"]["ReferrerPolicy"]))
+    for item in config.get("CustomHeadersConfig", {}).get("Items", []):
+        headers.append((str(item["Header"]).lower(), str(item["Value"])))
+    return tuple(headers)
 
 
 # -------------------------------------------------------------------- HTTP server

@@ -49,22 +49,36 @@ def _context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
     )
 
 
-@pytest.fixture
-def desktop_page(browser: Browser) -> Iterator[Page]:
-    context = _context(browser, DESKTOP_VIEWPORT)
+def _page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    """A page in its own context; at the end, no Content-Security-Policy violation.
+
+    The local gateway sends the CSP that CloudFront adds in production (template.yaml,
+    WebSecurityHeadersPolicy), and chromium reports every refusal on the console: an
+    inline style or script that works locally but breaks when deployed fails here.
+    """
+    context = _context(browser, viewport)
+    violations: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield context.new_page()
     context.close()
+    assert violations == [], "the production CSP would block this:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def desktop_page(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser, DESKTOP_VIEWPORT)
 
 
 @pytest.fixture
 def kiosk_page(browser: Browser) -> Iterator[Page]:
-    context = _context(browser, KIOSK_VIEWPORT)
-    yield context.new_page()
-    context.close()
+    yield from _page(browser, KIOSK_VIEWPORT)
 
 
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
-    context = _context(browser, PHONE_VIEWPORT)
-    yield context.new_page()
-    context.close()
+    yield from _page(browser, PHONE_VIEWPORT)
