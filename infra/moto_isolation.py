@@ -78,7 +78,9 @@ def serialize_moto_dynamodb() -> None:
         return
     for name in _OPERATIONS:
         setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name)))
-    DynamoDBStreamsBackend.get_records = _on_current_shard(DynamoDBStreamsBackend.get_records)
+    DynamoDBStreamsBackend.get_records = _on_current_shard(  # type: ignore[method-assign]
+        DynamoDBStreamsBackend.get_records
+    )
     for name in _STREAM_OPERATIONS:
         setattr(DynamoDBStreamsBackend, name, _serialized(getattr(DynamoDBStreamsBackend, name)))
     setattr(DynamoDBBackend, _APPLIED_MARK, True)
