@@ -22,6 +22,7 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
@@ -102,7 +103,10 @@ def check(event: dict[str, Any] | None) -> CheckRun:
 
 def report(run: CheckRun) -> None:
     summary = run.summary()
-    for unit, counts in run.counts.items():
+    # Powertools' single_metric prints even when metrics are disabled (the on-demand
+    # command disables them to keep its terminal readable), so it is asked first.
+    per_unit = {} if is_metrics_disabled() else run.counts
+    for unit, counts in per_unit.items():
         with single_metric(
             name="OverdueComplaints",
             unit=MetricUnit.Count,

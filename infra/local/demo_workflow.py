@@ -15,13 +15,14 @@ import requests
 
 from infra.local.accounts import DEMO_PASSWORD, demo_email
 from infra.local.demo import DemoLoadError, DemoResult
+from pendopo.domain.taxonomy import load_taxonomy
 
 RESULT = "Petugas perangkat daerah sudah turun ke lokasi dan menyelesaikan masalahnya."
 
 # Demo complaint index -> the actions it goes through: (segment, role, body).
 Step = tuple[str, str, dict[str, Any]]
 _VERIFY: Step = ("verify", "verifikator", {})
-_DISPOSITION: Step = ("disposition", "koordinator", {"agency": "<first agency>"})
+_DISPOSITION: Step = ("disposition", "koordinator", {"agency": "<the category's agency>"})
 _ACKNOWLEDGE: Step = ("acknowledge", "koordinator", {})
 _FOLLOW_UP: Step = ("follow-up", "koordinator", {"result": RESULT})
 PLAN: dict[int, list[Step]] = {
@@ -37,7 +38,16 @@ PLAN: dict[int, list[Step]] = {
         ("return", "verifikator", {"reason": "Lampirkan foto hasil perbaikan."}),
     ],
     8: [_VERIFY, _DISPOSITION, _ACKNOWLEDGE, _FOLLOW_UP, ("accept", "verifikator", {})],
-    9: [("reroute", "verifikator", {"category": "<another unit>", "reason": "Salah kategori."})],
+    9: [
+        (
+            "reroute",
+            "verifikator",
+            {
+                "category": "PUBLIC_ORDER",
+                "reason": "Hunian liar di kolong jembatan: penertiban oleh Satpol PP lebih dulu.",
+            },
+        )
+    ],
 }
 
 
@@ -85,7 +95,7 @@ def advance_demo(
             detail = _detail(http, api_url, result.ticket, headers, timeout_s)
             if segment == steps[0][0] and detail["status"]["code"] != "waiting":
                 break  # advanced on an earlier load
-            body = _filled(body, detail, unit)
+            body = _filled(body, detail)
             _act(http, api_url, result.ticket, segment, headers, detail["version"], body, timeout_s)
             taken += 1
             if segment == "reroute":
@@ -93,12 +103,14 @@ def advance_demo(
     return taken
 
 
-def _filled(body: dict[str, Any], detail: dict[str, Any], unit: str) -> dict[str, Any]:
-    if body.get("agency") == "<first agency>":
-        return {"agency": detail["agencies"][0]["code"]}
-    if body.get("category") == "<another unit>":
-        return {**body, "category": "PARKING" if unit != "BIRO_PK" else "ROAD"}
-    return body
+def _filled(body: dict[str, Any], detail: dict[str, Any]) -> dict[str, Any]:
+    """The disposition goes to the agency the taxonomy names for the complaint's category."""
+    if body.get("agency") != "<the category's agency>":
+        return body
+    offered = [agency["code"] for agency in detail["agencies"]]
+    category = load_taxonomy().categories[detail["category"]["code"]]
+    named = [code for code in category.agencies if code in offered]
+    return {"agency": (named or offered)[0]}
 
 
 def _detail(
