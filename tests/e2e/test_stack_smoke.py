@@ -10,6 +10,7 @@ import requests
 from infra.local.accounts import DEMO_PASSWORD, demo_email
 from infra.local.demo import DEMO_COMPLAINTS, load_demo
 from infra.local.demo_workflow import PLAN, advance_demo
+from pendopo.domain.taxonomy import load_taxonomy
 from tests.e2e.conftest import RunningStack
 
 pytestmark = pytest.mark.e2e
@@ -70,6 +71,9 @@ def test_demo_complaints_reach_every_stage_through_the_officer_routes(
             timeout=30,
         ).json()
         statuses[detail["status"]["code"]] = statuses.get(detail["status"]["code"], 0) + 1
+        if detail["agency"]:  # dispositioned to the agency its category names
+            category = load_taxonomy().categories[detail["category"]["code"]]
+            assert detail["agency"]["code"] in category.agencies, detail["title"]
     assert set(statuses) >= {
         "waiting",
         "coordination",
