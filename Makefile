@@ -23,14 +23,10 @@ lint build: export AWS_EC2_METADATA_DISABLED := true
 ## The monthly recap on demand against the running local stack (make run in another
 ## terminal): make recap MONTH=2025-06 [RESEND=1]. For a stage:
 ## python -m functions.monthly_recap --month 2025-06 --stage dev
-.PHONY: recap recap-screenshot
+.PHONY: recap
 recap: venv
 	$(if $(MONTH),,$(error give the month: make recap MONTH=2025-06))
 	$(PY) -m functions.monthly_recap --local --month $(MONTH) $(if $(RESEND),--resend)
-
-## docs/recap-unit-report.png: a unit report of a sample month in headless chromium.
-recap-screenshot: venv browser
-	$(PY) -m infra.recap_screenshot docs/recap-unit-report.png
 
 venv: $(STAMP)
 
@@ -90,16 +86,15 @@ clean:
 
 ## The web clients (web/) to a deployed stage: S3 upload with content types, then a
 ## CloudFront invalidation (infra/publish_web.py). make publish-web STAGE=dev
-.PHONY: publish-web screenshots screenshots-console
+.PHONY: publish-web screenshots
 STAGE ?= dev
 publish-web: venv
 	$(PY) -m infra.publish_web --stage $(STAGE)
 
-## Screenshots of the e-kiosk and the citizen web (docs/screenshots/) from a fresh local stack.
+## Every screenshot in the README, in headless chromium: the e-kiosk and citizen web
+## (docs/screenshots/, fresh local stack), the officer console (docs/screenshots/console-*,
+## the stack with demo data) and a recap unit report (docs/recap-unit-report.png).
 screenshots: venv browser
 	$(PY) -m infra.screenshots
-
-## Officer console screenshots for the README (docs/screenshots/console-*.png), from
-## the local stack with the demo data, in headless chromium.
-screenshots-console: venv browser
 	$(PY) -m infra.console_screenshots
+	$(PY) -m infra.recap_screenshot docs/recap-unit-report.png
