@@ -17,11 +17,9 @@ from pendopo.domain.complaint import AuditEvent
 from pendopo.domain.notifications import build_notice, recipients_for
 from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.render import RenderedEmail, render_notice
+from pendopo.services.send_once import count, send_once
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.notifications import (
-    AlreadySent,
-    Claimed,
-    InProgress,
     NotificationKey,
     NotificationLog,
 )
@@ -104,34 +102,11 @@ class NotifyService:
     def _deliver(
         self, key: NotificationKey, event: AuditEvent, email: RenderedEmail, delivery: Delivery
     ) -> None:
-        claim = self._log.claim(key, event.action.value, self._clock.now())
-        if isinstance(claim, AlreadySent):
-            delivery.duplicates += 1
-            return
-        if isinstance(claim, InProgress):
-            delivery.in_progress += 1
-            return
-        self._send(claim, email, delivery)
-
-    def _send(self, claim: Claimed, email: RenderedEmail, delivery: Delivery) -> None:
-        try:
-            message_id = self._mailer.send(claim.key.recipient, email)
-        except Exception as error:  # any failure: release the claim and let the retry send
-            code = _error_code(error)
-            self._log.release(claim, code)
-            delivery.failed += 1
-            delivery.errors.append(code)
-            return
-        # Sent, whatever happens next: a lost claim (taken over) only risks a duplicate.
-        self._log.mark_sent(claim, self._clock.now(), message_id)
-        delivery.sent += 1
-
-
-def _error_code(error: Exception) -> str:
-    """SES's error code (botocore ClientError) or the exception's type; never its message."""
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        code = response.get("Error", {}).get("Code")
-        if isinstance(code, str) and code:
-            return code
-    return type(error).__name__
+        result = send_once(
+            self._log,
+            key,
+            event.action.value,
+            lambda: self._mailer.send(key.recipient, email),
+            self._clock,
+        )
+        count(delivery, result)

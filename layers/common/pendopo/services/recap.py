@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from pendopo.domain.clock import Clock, to_utc_iso
@@ -39,10 +40,9 @@ from pendopo.reports.recap import (
     render_email,
     render_unit,
 )
+from pendopo.services.send_once import Outcome, count, send_once
 from pendopo.storage.files import MAX_LINK_SECONDS, FileStore
 from pendopo.storage.notifications import (
-    AlreadySent,
-    Claimed,
     NotificationKey,
     NotificationLog,
 )
@@ -97,6 +97,16 @@ class RecapResult:
     failed: int = 0
     attached: int = 0  # emails that carried their reports as attachments
     linked: int = 0  # emails that carried links instead
+    errors: list[str] = field(default_factory=list)  # error codes, never messages
+
+    @property
+    def duplicates(self) -> int:
+        """``already_sent`` under the name the shared send counter uses."""
+        return self.already_sent
+
+    @duplicates.setter
+    def duplicates(self, value: int) -> None:
+        self.already_sent = value
 
     @property
     def complete(self) -> bool:
@@ -249,26 +259,19 @@ class RecapService:
             event_sk += f"#resend#{to_utc_iso(now)}"
         for recipient in _unique(outgoing.recipients):
             key = NotificationKey(ticket=RECAP_TICKET, event_sk=event_sk, recipient=recipient)
-            claim = self._log.claim(key, RECAP_ACTION, now)
-            if isinstance(claim, AlreadySent):
-                result.already_sent += 1
-                continue
-            if not isinstance(claim, Claimed):
-                result.in_progress += 1
-                continue
-            try:
-                message_id = self._mailer.send(recipient, email, attachments)
-            except Exception as error:  # any SES failure releases the claim
-                code = _error_code(error)
-                self._log.release(claim, str(code))
-                result.failed += 1
-                continue
-            self._log.mark_sent(claim, self._clock.now(), message_id)
-            result.sent += 1
-            if attached:
-                result.attached += 1
-            else:
-                result.linked += 1
+            sent = send_once(
+                self._log,
+                key,
+                RECAP_ACTION,
+                partial(self._mailer.send, recipient, email, attachments),
+                self._clock,
+            )
+            count(result, sent)
+            if sent.outcome is Outcome.SENT:
+                if attached:
+                    result.attached += 1
+                else:
+                    result.linked += 1
 
 
 @dataclass(frozen=True)
@@ -288,16 +291,6 @@ class _Files:
             self.csv,
             self.xlsx,
         ]
-
-
-def _error_code(error: Exception) -> str:
-    """SES's error code (botocore ClientError) or the exception's type; never its message."""
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        code = response.get("Error", {}).get("Code")
-        if code:
-            return str(code)
-    return type(error).__name__
 
 
 def _unique(addresses: Sequence[str]) -> list[str]:

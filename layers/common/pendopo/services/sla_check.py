@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 from pendopo.domain.clock import Clock
@@ -38,11 +39,9 @@ from pendopo.domain.sla_digest import (
 from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.digest import render_escalation_digest, render_unit_digest
 from pendopo.notifications.render import RenderedEmail
-from pendopo.services.notify import Mailer, _error_code
+from pendopo.services.notify import Mailer
+from pendopo.services.send_once import count, send_once
 from pendopo.storage.notifications import (
-    AlreadySent,
-    Claimed,
-    InProgress,
     NotificationKey,
     NotificationLog,
 )
@@ -210,22 +209,11 @@ class SlaCheckService:
             key = NotificationKey(
                 ticket=DIGEST_NAMESPACE, event_sk=f"{plan.day.isoformat()}#{to}", recipient=address
             )
-            claim = self._log.claim(key, outcome.action, self._clock.now())
-            if isinstance(claim, AlreadySent):
-                outcome.duplicates += 1
-            elif isinstance(claim, InProgress):
-                outcome.in_progress += 1
-            else:
-                self._send(claim, email, outcome)
-
-    def _send(self, claim: Claimed, email: RenderedEmail, outcome: DigestOutcome) -> None:
-        try:
-            message_id = self._mailer.send(claim.key.recipient, email)
-        except Exception as error:  # any failure: release the claim; the next run sends it
-            code = _error_code(error)
-            self._log.release(claim, code)
-            outcome.failed += 1
-            outcome.errors.append(code)
-            return
-        self._log.mark_sent(claim, self._clock.now(), message_id)
-        outcome.sent += 1
+            result = send_once(
+                self._log,
+                key,
+                outcome.action,
+                partial(self._mailer.send, address, email),
+                self._clock,
+            )
+            count(outcome, result)

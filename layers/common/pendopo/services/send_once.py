@@ -1,0 +1,126 @@
+"""Send one email to one recipient at most once, through the notification log's claim.
+
+The notify function, the daily deadline check and the monthly recap all send this
+way: claim the (key, recipient) record, send, mark it sent; on an SES failure,
+release the claim so the next attempt sends. What each step can meet:
+
+- the claim itself fails (DynamoDB throttled or down): nothing was sent, the run
+  counts it ``FAILED`` and goes on with the next recipient; a retry sends it;
+- the send fails: the claim is released (``failed``) and counted ``FAILED``;
+- the send succeeds but marking it fails, even after retrying: the email *went*, so
+  it counts ``SENT``; the claim stays ``pending`` and only a retry after its lease
+  could send it again (at-least-once: a rare duplicate, never a lost email). The
+  result says so (``unmarked``) for the caller's log line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from pendopo.domain.clock import Clock
+from pendopo.storage.notifications import (
+    AlreadySent,
+    Claimed,
+    InProgress,
+    NotificationKey,
+    NotificationLog,
+)
+
+MARK_ATTEMPTS = 3
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    DUPLICATE = "duplicate"  # sent before: nothing to do
+    IN_PROGRESS = "in_progress"  # another invocation holds the claim within its lease
+    FAILED = "failed"  # not sent; a retry will send it
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    outcome: Outcome
+    error: str | None = None  # an error code, never a message (it may carry addresses)
+    unmarked: bool = False  # sent, but the log still says pending
+
+
+def send_once(
+    log: NotificationLog,
+    key: NotificationKey,
+    action: str,
+    send: Callable[[], str],
+    clock: Clock,
+) -> SendResult:
+    """Claim, send (``send`` returns the SES message id), mark; never raises."""
+    try:
+        claim = log.claim(key, action, clock.now())
+    except Exception as error:  # the log is unreachable: do not send unrecorded
+        return SendResult(Outcome.FAILED, error_code(error))
+    if isinstance(claim, AlreadySent):
+        return SendResult(Outcome.DUPLICATE)
+    if isinstance(claim, InProgress):
+        return SendResult(Outcome.IN_PROGRESS)
+    return _send_claimed(log, claim, send, clock)
+
+
+def _send_claimed(
+    log: NotificationLog, claim: Claimed, send: Callable[[], str], clock: Clock
+) -> SendResult:
+    try:
+        message_id = send()
+    except Exception as error:  # any failure: release the claim and let the retry send
+        code = error_code(error)
+        # Unreleased (the log unreachable too), the claim's lease runs out instead.
+        with contextlib.suppress(Exception):
+            log.release(claim, code)
+        return SendResult(Outcome.FAILED, code)
+    # Sent, whatever happens next. The mark is conditional on our claim token, so
+    # repeating it is safe; a claim taken over meanwhile returns False (sent anyway).
+    for _ in range(MARK_ATTEMPTS):
+        try:
+            log.mark_sent(claim, clock.now(), message_id)
+            return SendResult(Outcome.SENT)
+        except Exception as error:
+            last = error_code(error)
+    return SendResult(Outcome.SENT, last, unmarked=True)
+
+
+class Tally(Protocol):
+    """Counts of a batch of sends (a notify delivery, a digest, a recap run)."""
+
+    sent: int
+    duplicates: int
+    failed: int
+    in_progress: int
+    errors: list[str]
+
+
+def count(tally: Tally, result: SendResult) -> None:
+    """Add one send's outcome to a batch's counts."""
+    if result.outcome is Outcome.SENT:
+        tally.sent += 1
+    elif result.outcome is Outcome.DUPLICATE:
+        tally.duplicates += 1
+    elif result.outcome is Outcome.IN_PROGRESS:
+        tally.in_progress += 1
+    else:
+        tally.failed += 1
+    if result.error:
+        tally.errors.append(result.error)
+
+
+def error_code(error: Exception) -> str:
+    """SES's or DynamoDB's error code (botocore ClientError, pynamodb's cause) or the
+    exception's type; never its message."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        if isinstance(code, str) and code:
+            return code
+    cause = getattr(error, "cause_response_code", None)
+    if isinstance(cause, str) and cause:
+        return cause
+    return type(error).__name__
