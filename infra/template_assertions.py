@@ -854,6 +854,15 @@ def check_alarm(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Chec
             "${Stage}" in str(p.get("AlarmName", {}).get("Fn::Sub", "")),
             p.get("AlarmName"),
         ),
+        check(
+            "an alarm on our own metrics (namespace Pendopo) watches this stage's service only",
+            p.get("Namespace") != "Pendopo"
+            or any(
+                d.get("Name") == "service" and "${Stage}" in str(d.get("Value"))
+                for d in p.get("Dimensions", [])
+            ),
+            p.get("Dimensions"),
+        ),
     ]
 
 

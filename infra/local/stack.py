@@ -91,6 +91,7 @@ def local_environment(moto_url: str, table_name: str) -> dict[str, str]:
             "TABLE_NAME": table_name,
             "STAGE": LOCAL_STAGE,
             "POWERTOOLS_METRICS_NAMESPACE": "Pendopo",
+            "POWERTOOLS_SERVICE_NAME": f"pendopo-{LOCAL_STAGE}",  # as template.yaml: per stage
             "POWERTOOLS_TRACE_DISABLED": "true",
             "SES_SENDER": SES_SENDER,
             "FILES_BUCKET": FILES_BUCKET,

@@ -250,6 +250,12 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             "NotifyDeadLetterQueue: an alarm on its depth",
         ),
         (
+            lambda r: r["OverdueComplaintsAlarm"]["Properties"].update(
+                Dimensions=[{"Name": "service", "Value": "pendopo"}]
+            ),
+            "OverdueComplaintsAlarm: an alarm on our own metrics",
+        ),
+        (
             lambda r: r["ScheduleGroup"]["Properties"].update(Name="pendopo"),
             "ScheduleGroup: Name carries the stage",
         ),

@@ -11,6 +11,7 @@ every cold start, more than a third of what boto3 itself costs.
 
 from __future__ import annotations
 
+import os
 import warnings
 
 from aws_lambda_powertools import Logger, Metrics
@@ -19,7 +20,9 @@ from aws_lambda_powertools import Logger, Metrics
 # would warn about each of them in every invocation's log.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-SERVICE = "pendopo"
+# The stage's own name (template.yaml: pendopo-<stage>), so the metrics, and the
+# alarms on them, of dev, training and prod never mix in one account.
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME") or "pendopo"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace="Pendopo", service=SERVICE)
