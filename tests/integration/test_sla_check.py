@@ -351,3 +351,39 @@ def test_nothing_due_sends_nothing(dynamodb: Any, ses: Any) -> None:
     run = service(FixedClock(wib(11, 7, 0))).run(wib(11, 7, 0))
     assert run.digests == [] and outbox() == []
     assert run.counts["BIRO_PK"] == UnitCounts()
+
+
+def test_an_asisten_digest_waits_until_every_one_of_its_units_is_read(
+    month: Any, ses: Any
+) -> None:
+    # Given Biro Pemerintahan's read fails; its Asisten (ASISTEN_PEM) also has Biro ORB,
+    # whose escalations alone would make a digest
+    class Broken(OpenComplaintReader):
+        down = True
+
+        def due_by(self, unit: str, end: datetime) -> Any:
+            if self.down and unit == "BIRO_PEM":
+                raise RuntimeError("throttled")
+            return super().due_by(unit, end)
+
+    broken = Broken()
+    clock = FixedClock(wib(10, 7, 0))
+    check = service(clock)
+    check._reader = broken
+    first = check.run(wib(10, 7, 0))
+    # Then the Asisten's digest is neither sent nor claimed, and the run is incomplete
+    assert not first.complete
+    assert "ASISTEN_PEM" not in {d.to for d in first.digests}
+    assert first.withheld == ["ASISTEN_PEM"]
+    assert first.summary()["withheld_escalations"] == ["ASISTEN_PEM"]
+    pemerintahan = "asisten.pemerintahan@pendopo.example"
+    assert [m for m in outbox() if m.destinations["ToAddresses"] == [pemerintahan]] == []
+    # When the read recovers and the run is retried
+    broken.down = False
+    clock.advance(timedelta(minutes=1))
+    retry = check.run(wib(10, 7, 0))
+    # Then the Asisten gets one digest with both units' escalations, and the run is complete
+    assert retry.complete and retry.withheld == []
+    (escalation,) = [m for m in outbox() if m.destinations["ToAddresses"] == [pemerintahan]]
+    assert "Biro Pemerintahan" in escalation.body and "Biro ORB" in escalation.body
+    assert escalation.subject.startswith("[Pendopo] Eskalasi 10 Jun 2025: 5 pengaduan")
