@@ -353,9 +353,7 @@ def test_nothing_due_sends_nothing(dynamodb: Any, ses: Any) -> None:
     assert run.counts["BIRO_PK"] == UnitCounts()
 
 
-def test_an_asisten_digest_waits_until_every_one_of_its_units_is_read(
-    month: Any, ses: Any
-) -> None:
+def test_an_asisten_digest_waits_until_every_one_of_its_units_is_read(month: Any, ses: Any) -> None:
     # Given Biro Pemerintahan's read fails; its Asisten (ASISTEN_PEM) also has Biro ORB,
     # whose escalations alone would make a digest
     class Broken(OpenComplaintReader):
