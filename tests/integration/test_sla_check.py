@@ -26,9 +26,9 @@ from pendopo.domain.status import Status
 from pendopo.domain.taxonomy import load_recipients, load_taxonomy
 from pendopo.notifications.ses import SesMailer
 from pendopo.services.sla_check import SlaCheckService
-from pendopo.storage.items import shared_connection
+from pendopo.storage.items import ComplaintItem, OpenByDueIndex, shared_connection
 from pendopo.storage.notifications import NotificationLog
-from pendopo.storage.open_complaints import OpenComplaintReader
+from pendopo.storage.open_complaints import _ATTRIBUTES, OpenComplaintReader
 from tests.conftest import TEST_TABLE
 
 REGION = "ap-southeast-3"
@@ -385,3 +385,23 @@ def test_an_asisten_digest_waits_until_every_one_of_its_units_is_read(month: Any
     (escalation,) = [m for m in outbox() if m.destinations["ToAddresses"] == [pemerintahan]]
     assert "Biro Pemerintahan" in escalation.body and "Biro ORB" in escalation.body
     assert escalation.subject.startswith("[Pendopo] Eskalasi 10 Jun 2025: 5 pengaduan")
+
+
+def test_the_reader_carries_the_reporters_anonymity_and_confidentiality(dynamodb: Any) -> None:
+    # Given three open complaints: plain, anonymous, confidential (as the store writes them)
+    items = [raw_item(Spec(n, "BIRO_PLH", wib(6), wib(9))) for n in (1, 2, 3)]
+    items[1]["reporter"]["M"]["anonymous"] = {"BOOL": True}
+    items[2]["reporter"]["M"]["confidential"] = {"BOOL": True}
+    write(dynamodb, TEST_TABLE, items)
+    found = OpenComplaintReader().due_by("BIRO_PLH", wib(10))
+    flags = sorted((c.anonymous, c.confidential) for c in found)
+    assert flags == [(False, False), (False, True), (True, False)]
+    # reading only those two flags of the reporter, not the name or the phone
+    read = ComplaintItem.open_by_due.query(
+        "BIRO_PLH", OpenByDueIndex.due_at <= "2025-06-09T03:00:00Z", attributes_to_get=_ATTRIBUTES
+    )
+    assert [set(item.reporter.as_dict()) for item in read] == [{"anonymous", "confidential"}] * 3
+    # and the digest to the unit's coordinators shows only the plain one's title
+    plan = service(FixedClock(wib(10))).plan(wib(10))
+    (digest,) = plan.unit_digests
+    assert sorted(x.title is None for x in digest.overdue) == [False, True, True]
