@@ -11,7 +11,15 @@ moto at ``--endpoint-url`` (default http://127.0.0.1:5000), table
 run uses that stage's own configuration: recipients, sender, console URL.
 
 Without ``--now``, as of the current time. A second run for the same WIB day sends
-only what was not sent yet. Exit status 1 when some digest could not be sent.
+only what was not sent yet. Exit status 1 when some digest could not be sent, or the
+run was refused or could not be invoked.
+
+"As of" a later time: a run claims its digests per WIB day of its "as of" time
+(``SLA#<day>#<unit>``), so a run as of tomorrow uses up tomorrow's digests. The
+deployed function therefore refuses an "as of" time more than 10 minutes past the
+real time (``--stage`` then prints why and exits 1); earlier times are allowed.
+``--local`` allows any time: the local stack holds demo data (``make demo``), and
+the README's demo runs the check as of a later date to show the digests.
 """
 
 from __future__ import annotations
@@ -24,6 +32,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
 LOCAL_ENDPOINT = "http://127.0.0.1:5000"
 LOCAL_TABLE = "pendopo-local-complaints"
 LOCAL_CONSOLE = "http://127.0.0.1:3000/console/"
@@ -31,6 +42,16 @@ LOCAL_SENDER = "pendopo@pendopo.example"
 DEFAULT_REGION = "ap-southeast-3"
 STAGES = ("dev", "training", "prod")
 _DUMMY = "testing"
+# SlaCheckFunction's Timeout (template.yaml; app.TIMEOUT_SECONDS, which the command
+# does not import: importing app configures the function). The invoke waits that long
+# plus 30 s, and is made once: botocore's default (60 s read timeout, then retries)
+# would invoke a slow run a second time.
+FUNCTION_TIMEOUT_SECONDS = 120
+MAX_AHEAD_MINUTES = 10  # app.MAX_AHEAD
+
+
+class CommandFailed(Exception):
+    """The command could not get a run done; the message (Indonesian) says why."""
 
 
 def parse_now(text: str) -> datetime:
@@ -54,10 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__,
     )
-    parser.add_argument("--now", type=parse_now, help="waktu acuan ISO 8601 dengan zona waktu")
+    parser.add_argument(
+        "--now",
+        type=parse_now,
+        help="waktu acuan ISO 8601 dengan zona waktu (tanpa --now: sekarang); dengan --stage "
+        f"paling lambat {MAX_AHEAD_MINUTES} menit setelah waktu sekarang",
+    )
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--local", action="store_true", help="stack lokal (make run)")
-    where.add_argument("--stage", choices=STAGES, help="fungsi pendopo-<stage>-sla-check")
+    where.add_argument(
+        "--local",
+        action="store_true",
+        help="stack lokal (make run); waktu acuan boleh kapan saja, juga hari yang belum "
+        "tiba, karena datanya data demo (make demo)",
+    )
+    where.add_argument(
+        "--stage",
+        choices=STAGES,
+        help="fungsi pendopo-<stage>-sla-check; fungsi menolak waktu acuan lebih dari "
+        f"{MAX_AHEAD_MINUTES} menit ke depan, karena ringkasan hari itu akan terpakai",
+    )
     parser.add_argument("--region", default=DEFAULT_REGION)
     parser.add_argument("--endpoint-url", default=LOCAL_ENDPOINT, help="moto, dengan --local")
     parser.add_argument("--table", default=LOCAL_TABLE, help="tabel, dengan --local")
@@ -100,26 +136,75 @@ def run_local(args: argparse.Namespace) -> dict[str, Any]:
     return app.check(event).summary()
 
 
-def run_stage(args: argparse.Namespace, lambda_client: Any = None) -> dict[str, Any]:
+def stage_client(region: str) -> Any:
     import boto3
 
-    client = lambda_client or boto3.client("lambda", region_name=args.region)
-    now = args.now or datetime.now(UTC)
-    response = client.invoke(
-        FunctionName=f"pendopo-{args.stage}-sla-check",
-        InvocationType="RequestResponse",
-        Payload=json.dumps({"now": now.isoformat()}).encode(),
+    return boto3.client(
+        "lambda",
+        region_name=region,
+        config=Config(
+            read_timeout=FUNCTION_TIMEOUT_SECONDS + 30,
+            retries={"mode": "standard", "total_max_attempts": 1},
+        ),
     )
-    payload = json.loads(response["Payload"].read() or b"{}")
+
+
+def run_stage(args: argparse.Namespace, lambda_client: Any = None) -> dict[str, Any]:
+    client = lambda_client or stage_client(args.region)
+    now = args.now or datetime.now(UTC)
+    name = f"pendopo-{args.stage}-sla-check"
+    try:
+        response = client.invoke(
+            FunctionName=name,
+            InvocationType="RequestResponse",
+            Payload=json.dumps({"now": now.isoformat()}).encode(),
+        )
+        payload = json.loads(response["Payload"].read() or b"{}")
+    except ClientError as error:
+        raise CommandFailed(_invoke_error(name, error)) from None
+    except BotoCoreError as error:  # no credentials, no connection, read timeout
+        raise CommandFailed(
+            f"Fungsi {name} tidak dapat dipanggil ({type(error).__name__}: {error}). "
+            "Bila waktu tunggu habis, pemeriksaan mungkin masih berjalan: lihat log fungsi "
+            "sebelum menjalankannya lagi (yang sudah terkirim tidak dikirim ulang)."
+        ) from None
     if response.get("FunctionError"):
-        # The function raised (some digests not sent): its message says what.
-        return {"complete": False, "error": payload}
+        raise CommandFailed(_function_error(name, payload))
     return dict(payload)
 
 
+def _invoke_error(name: str, error: ClientError) -> str:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code == "TooManyRequestsException":
+        return (
+            f"Fungsi {name} sedang sibuk (dibatasi, {code}): hanya satu pemeriksaan berjalan "
+            "pada satu waktu. Coba lagi beberapa menit lagi."
+        )
+    if code == "ResourceNotFoundException":
+        return f"Fungsi {name} tidak ditemukan: periksa --stage dan --region."
+    return f"Fungsi {name} tidak dapat dipanggil ({code or type(error).__name__})."
+
+
+def _function_error(name: str, payload: Any) -> str:
+    error = payload if isinstance(payload, dict) else {}
+    kind = str(error.get("errorType", "tidak diketahui"))
+    detail = str(error.get("errorMessage", ""))
+    if kind == "AsOfInTheFuture":
+        return (
+            "Pemeriksaan ditolak: waktu acuan (--now) lebih dari "
+            f"{MAX_AHEAD_MINUTES} menit setelah waktu sekarang. Ringkasan dicatat sekali per "
+            "hari (WIB), jadi pemeriksaan untuk hari yang belum tiba akan menghabiskan "
+            "ringkasan hari itu. Tidak ada email yang dikirim."
+        )
+    if kind == "SlaCheckIncomplete":
+        return (
+            f"Pemeriksaan belum lengkap: {detail}. Jalankan lagi untuk waktu acuan yang sama; "
+            "yang sudah terkirim tidak dikirim ulang."
+        )
+    return f"Fungsi {name} gagal ({kind}): {detail}"
+
+
 def format_summary(summary: dict[str, Any]) -> str:
-    if "units" not in summary:
-        return f"Pemeriksaan gagal: {json.dumps(summary, ensure_ascii=False)}"
     lines = [
         f"Pemeriksaan batas waktu per {summary['as_of']} (hari {summary['day']} WIB): "
         f"{summary['items_read']} pengaduan terbuka dibaca.",
@@ -139,12 +224,21 @@ def format_summary(summary: dict[str, Any]) -> str:
     )
     if summary.get("read_failures"):
         lines.append(f"Unit yang gagal dibaca: {', '.join(summary['read_failures'])}")
+    if summary.get("withheld_escalations"):
+        lines.append(
+            "Eskalasi ditahan sampai semua unitnya terbaca: "
+            f"{', '.join(summary['withheld_escalations'])}"
+        )
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, lambda_client: Any = None) -> int:
     args = build_parser().parse_args(argv)
-    summary = run_local(args) if args.local else run_stage(args)
+    try:
+        summary = run_local(args) if args.local else run_stage(args, lambda_client)
+    except CommandFailed as failed:
+        print(failed, file=sys.stderr)
+        return 1
     print(format_summary(summary))
     return 0 if summary.get("complete") else 1
 

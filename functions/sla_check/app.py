@@ -3,7 +3,14 @@
 The schedule passes its own time (``<aws.scheduler.scheduled-time>``) as
 ``{"scheduled_time": "2025-06-09T00:00:00Z"}``, so a late or retried delivery reports
 "as of" the time it was due, and its digests belong to that WIB day. ``{"now": ...}``
-runs it as of any time (``python -m functions.sla_check``); with neither, as of now.
+runs it as of another time (``python -m functions.sla_check``); with neither, as of now.
+
+The handler (the deployed path: the schedule, or ``--stage`` on demand) refuses an
+"as of" time later than the real time plus ``MAX_AHEAD`` (10 minutes): a run's digests
+are claimed per WIB day of its "as of" time, so a run "as of" tomorrow would use up
+tomorrow's digests today and the real run tomorrow would send nothing. Earlier times
+stay allowed (a late delivery, a re-run of a missed day). ``check`` itself, which the
+``--local`` command calls against the local stack's demo data, takes any time.
 
 Thin by design: the event becomes one ``SlaCheckService.run``. A run that could not
 read a unit or send a digest raises after finishing the others, so Lambda retries the
@@ -43,6 +50,9 @@ NAMESPACE = "Pendopo"
 # and the retry (Lambda's, a minute or more later) takes it over.
 TIMEOUT_SECONDS = 120
 LEASE = timedelta(seconds=TIMEOUT_SECONDS + 5)
+# How far past the real time the handler still takes an "as of" time: a caller's clock
+# a little ahead, or Scheduler delivering a moment before its scheduled time.
+MAX_AHEAD = timedelta(minutes=10)
 
 
 class CheckRequest(BaseModel):
@@ -55,6 +65,10 @@ class CheckRequest(BaseModel):
 
     def as_of(self, clock: Clock) -> datetime:
         return self.now or self.scheduled_time or clock.now()
+
+
+class AsOfInTheFuture(ValueError):
+    """The deployed function was asked to run "as of" a time that has not come yet."""
 
 
 class SlaCheckIncomplete(Exception):
@@ -93,10 +107,25 @@ clock: Clock = SystemClock()
 service = build_service(settings, clock=clock)
 
 
-def check(event: dict[str, Any] | None) -> CheckRun:
-    """One run for an invocation's input; logs its summary line and records its metrics."""
+def check(event: dict[str, Any] | None, *, latest: datetime | None = None) -> CheckRun:
+    """One run for an invocation's input; logs its summary line and records its metrics.
+
+    With ``latest``, an "as of" time after it is refused (``AsOfInTheFuture``) before
+    anything is read, claimed or sent.
+    """
     request = CheckRequest.model_validate(event or {})
-    run = service.run(request.as_of(clock))
+    as_of = request.as_of(clock)
+    if latest is not None and as_of > latest:
+        logger.error(
+            "SLA check refused: as of a later time",
+            extra={"as_of": as_of.isoformat(), "latest": latest.isoformat()},
+        )
+        raise AsOfInTheFuture(
+            f"as of {as_of.isoformat()} is later than the real time plus "
+            f"{int(MAX_AHEAD.total_seconds() // 60)} minutes ({latest.isoformat()}): it would "
+            "use up that day's digests before the day; nothing was sent"
+        )
+    run = service.run(as_of)
     report(run)
     return run
 
@@ -129,11 +158,12 @@ def report(run: CheckRun) -> None:
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    run = check(event)
+    run = check(event, latest=clock.now() + MAX_AHEAD)
     if not run.complete:
         raise SlaCheckIncomplete(
             f"as of {run.as_of.isoformat()}: {run.total('failed')} emails failed, "
             f"{run.total('in_progress')} in progress elsewhere, "
-            f"units not read: {', '.join(run.read_failures) or 'none'}"
+            f"units not read: {', '.join(run.read_failures) or 'none'}, "
+            f"escalations withheld: {', '.join(run.withheld) or 'none'}"
         )
     return run.summary()

@@ -26,9 +26,9 @@ from pendopo.domain.status import Status
 from pendopo.domain.taxonomy import load_recipients, load_taxonomy
 from pendopo.notifications.ses import SesMailer
 from pendopo.services.sla_check import SlaCheckService
-from pendopo.storage.items import shared_connection
+from pendopo.storage.items import ComplaintItem, OpenByDueIndex, shared_connection
 from pendopo.storage.notifications import NotificationLog
-from pendopo.storage.open_complaints import OpenComplaintReader
+from pendopo.storage.open_complaints import _ATTRIBUTES, OpenComplaintReader
 from tests.conftest import TEST_TABLE
 
 REGION = "ap-southeast-3"
@@ -351,3 +351,57 @@ def test_nothing_due_sends_nothing(dynamodb: Any, ses: Any) -> None:
     run = service(FixedClock(wib(11, 7, 0))).run(wib(11, 7, 0))
     assert run.digests == [] and outbox() == []
     assert run.counts["BIRO_PK"] == UnitCounts()
+
+
+def test_an_asisten_digest_waits_until_every_one_of_its_units_is_read(month: Any, ses: Any) -> None:
+    # Given Biro Pemerintahan's read fails; its Asisten (ASISTEN_PEM) also has Biro ORB,
+    # whose escalations alone would make a digest
+    class Broken(OpenComplaintReader):
+        down = True
+
+        def due_by(self, unit: str, end: datetime) -> Any:
+            if self.down and unit == "BIRO_PEM":
+                raise RuntimeError("throttled")
+            return super().due_by(unit, end)
+
+    broken = Broken()
+    clock = FixedClock(wib(10, 7, 0))
+    check = service(clock)
+    check._reader = broken
+    first = check.run(wib(10, 7, 0))
+    # Then the Asisten's digest is neither sent nor claimed, and the run is incomplete
+    assert not first.complete
+    assert "ASISTEN_PEM" not in {d.to for d in first.digests}
+    assert first.withheld == ["ASISTEN_PEM"]
+    assert first.summary()["withheld_escalations"] == ["ASISTEN_PEM"]
+    pemerintahan = "asisten.pemerintahan@pendopo.example"
+    assert [m for m in outbox() if m.destinations["ToAddresses"] == [pemerintahan]] == []
+    # When the read recovers and the run is retried
+    broken.down = False
+    clock.advance(timedelta(minutes=1))
+    retry = check.run(wib(10, 7, 0))
+    # Then the Asisten gets one digest with both units' escalations, and the run is complete
+    assert retry.complete and retry.withheld == []
+    (escalation,) = [m for m in outbox() if m.destinations["ToAddresses"] == [pemerintahan]]
+    assert "Biro Pemerintahan" in escalation.body and "Biro ORB" in escalation.body
+    assert escalation.subject.startswith("[Pendopo] Eskalasi 10 Jun 2025: 5 pengaduan")
+
+
+def test_the_reader_carries_the_reporters_anonymity_and_confidentiality(dynamodb: Any) -> None:
+    # Given three open complaints: plain, anonymous, confidential (as the store writes them)
+    items = [raw_item(Spec(n, "BIRO_PLH", wib(6), wib(9))) for n in (1, 2, 3)]
+    items[1]["reporter"]["M"]["anonymous"] = {"BOOL": True}
+    items[2]["reporter"]["M"]["confidential"] = {"BOOL": True}
+    write(dynamodb, TEST_TABLE, items)
+    found = OpenComplaintReader().due_by("BIRO_PLH", wib(10))
+    flags = sorted((c.anonymous, c.confidential) for c in found)
+    assert flags == [(False, False), (False, True), (True, False)]
+    # reading only those two flags of the reporter, not the name or the phone
+    read = ComplaintItem.open_by_due.query(
+        "BIRO_PLH", OpenByDueIndex.due_at <= "2025-06-09T03:00:00Z", attributes_to_get=_ATTRIBUTES
+    )
+    assert [set(item.reporter.as_dict()) for item in read] == [{"anonymous", "confidential"}] * 3
+    # and the digest to the unit's coordinators shows only the plain one's title
+    plan = service(FixedClock(wib(10))).plan(wib(10))
+    (digest,) = plan.unit_digests
+    assert sorted(x.title is None for x in digest.overdue) == [False, True, True]

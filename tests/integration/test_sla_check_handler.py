@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -13,7 +14,7 @@ from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.settings import Settings
 from tests.conftest import TEST_TABLE
-from tests.integration.test_sla_check import FlakySes, wib
+from tests.integration.test_sla_check import FlakySes, outbox, wib
 
 SENDER = "pendopo@pendopo.example"
 
@@ -77,3 +78,35 @@ def test_a_bad_input_is_refused(sla_app: Any) -> None:
     assert sla_app.CheckRequest.model_validate({"now": "2025-06-10T07:00+07:00"}).now == wib(
         10, 7, 0
     ).astimezone(WIB)
+
+
+def test_the_deployed_function_refuses_a_run_as_of_a_later_time(sla_app: Any) -> None:
+    # Given the real time is June 12, 08:00 WIB (the fixture's clock); the digest keys of
+    # a run are SLA#<WIB day of its as-of time>#<unit>
+    # When the deployed function is asked for June 13, 07:00 (or a schedule time ahead)
+    for event in (
+        {"now": "2025-06-13T07:00:00+07:00"},
+        {"now": "2025-06-12T08:11:00+07:00"},
+        {"scheduled_time": "2025-06-13T00:00:00Z"},
+    ):
+        with pytest.raises(sla_app.AsOfInTheFuture, match="later than the real time"):
+            sla_app.lambda_handler(event, lambda_context("X"))
+    # Then nothing was sent or claimed: the real run of June 13 still sends its digests
+    assert outbox() == []
+    sla_app.clock.advance(timedelta(hours=23))  # June 13, 07:00 WIB
+    summary = sla_app.lambda_handler({"now": "2025-06-13T07:00:00+07:00"}, lambda_context("X"))
+    # (Biro PLH's digest and, more than a day overdue, its Asisten's escalation)
+    assert summary["emails_sent"] == 2 and summary["complete"]
+
+
+def test_a_run_a_few_minutes_ahead_is_allowed(sla_app: Any) -> None:
+    # Within the margin (a caller's clock a little ahead, Scheduler firing early)
+    summary = sla_app.lambda_handler({"now": "2025-06-12T08:09:00+07:00"}, lambda_context("X"))
+    assert summary["day"] == "2025-06-12" and summary["complete"]
+    assert timedelta(minutes=10) == sla_app.MAX_AHEAD
+
+
+def test_the_local_command_path_still_runs_as_of_any_time(sla_app: Any) -> None:
+    # The local demo (make sla-check NOW=<a later date>) calls check(), not the handler
+    run = sla_app.check({"now": "2025-06-20T07:00:00+07:00"})
+    assert run.day == "2025-06-20" and run.complete and run.total("sent") == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -109,3 +110,34 @@ def test_the_emails_escape_html_and_link_the_console() -> None:
     assert escalation.subject == (
         "[Pendopo] Eskalasi 10 Jun 2025: 1 pengaduan terlambat lebih dari 1 hari"
     )
+
+
+def test_the_asisten_digest_leaves_out_the_citizens_title() -> None:
+    # Titles are written by the citizen and often carry names or addresses; the Asisten
+    # gets ticket, category, agency, status, deadline and link (issue #4)
+    result = plan(complaint("2506-0000-0022", NOW - timedelta(days=2)))
+    (escalation,) = result.escalation_digests  # type: ignore[attr-defined]
+    assert [x.title for x in escalation.lines] == [None]
+    email = render_escalation_digest(escalation)
+    for part in (email.text, email.html):
+        assert "berlubang" not in part and "Judul" not in part and "judul" not in part
+        assert "2506-0000-0022" in part and "Dinas Bina Marga" in part
+        assert "Jalan rusak / jalan" in part  # the category
+    # while the unit's own digest, to the coordinators who handle it, keeps the title
+    unit_email = render_unit_digest(result.unit_digests[0])  # type: ignore[attr-defined]
+    assert "Jalan <b>berlubang</b>" in unit_email.text
+
+
+@pytest.mark.parametrize("flag", ["anonymous", "confidential"])
+def test_an_anonymous_or_confidential_complaints_title_stays_out_of_every_email(
+    flag: str,
+) -> None:
+    marked = replace(complaint("2506-0000-0022", NOW - timedelta(days=2)), **{flag: True})
+    result = plan(marked, complaint("2506-0000-0033", NOW + timedelta(hours=2)))
+    (digest,) = result.unit_digests  # type: ignore[attr-defined]
+    assert [x.title for x in digest.overdue] == [None]
+    assert [x.title for x in digest.reminders] == ["Jalan <b>berlubang</b>"]
+    email = render_unit_digest(digest)
+    assert email.text.count("berlubang") == 1 and email.html.count("berlubang") == 1
+    assert "tidak dicantumkan (pengaduan anonim/rahasia)" in email.text
+    assert "tidak dicantumkan (pengaduan anonim/rahasia)" in email.html

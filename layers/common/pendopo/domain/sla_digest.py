@@ -19,14 +19,17 @@ is closed is never reported: storage removes it from the index when its clock st
 and ``classify`` checks the status again, because an index read can lag a write.
 
 One unit gets one digest (reminders and overdue together); a unit with nothing due
-gets none. Digests show ticket, title, category, agency, status label, deadline and
-a console link: never the reporter's data.
+gets none. Digests show ticket, category, agency, status label, deadline and a
+console link: never the reporter's data. The citizen-written title (it often carries
+a name or an address) is shown only in the unit's own digest, to the coordinators
+who handle the complaint, and not even there when the reporter asked for anonymity
+or confidentiality; the Asisten's escalation digest never carries it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -56,6 +59,10 @@ class OpenComplaint:
     due_at: datetime
     title: str
     agency: str | None = None
+    # The reporter's choices (complaint ``reporter.anonymous`` / ``.confidential``):
+    # either one keeps the title out of every email.
+    anonymous: bool = False
+    confidential: bool = False
 
 
 class Standing(StrEnum):
@@ -68,7 +75,7 @@ class DigestLine:
     """One complaint in a digest, as the email shows it."""
 
     ticket: str
-    title: str
+    title: str | None  # None: not shown (anonymous/confidential, or the Asisten's digest)
     category: str
     unit: str
     agency: str | None
@@ -243,8 +250,9 @@ def _escalations(
 ) -> tuple[EscalationDigest, ...]:
     by_asisten: dict[str, list[DigestLine]] = {}
     for digest in unit_digests:
+        # Without the citizen's title: the Asisten does not handle the complaint.
         by_asisten.setdefault(taxonomy.asisten_of(digest.unit).code, []).extend(
-            x for x in digest.overdue if x.escalated
+            replace(x, title=None) for x in digest.overdue if x.escalated
         )
     digests = []
     for code, asisten in taxonomy.asisten.items():
@@ -290,7 +298,7 @@ def _line(
         when = f"sisa {format_duration(complaint.due_at - now)}"
     return DigestLine(
         ticket=complaint.ticket,
-        title=complaint.title,
+        title=None if complaint.anonymous or complaint.confidential else complaint.title,
         category=category.label if category else complaint.category,
         unit=unit.short_name if unit else complaint.unit,
         agency=(agency.name if agency else complaint.agency) if complaint.agency else None,

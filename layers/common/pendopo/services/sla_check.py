@@ -13,7 +13,10 @@ as of when it was due):
    next run (Lambda's retry, or a run on demand) takes it and sends it.
 
 A unit whose read or send fails does not stop the others; the run reports itself
-incomplete so the caller can fail the invocation and have it retried.
+incomplete so the caller can fail the invocation and have it retried. An Asisten's
+escalation digest is neither claimed nor sent while one of the Asisten's units could
+not be read: its key is per Asisten and day, so a digest sent without that unit's
+lines would make the retry skip them ("already sent") and report itself complete.
 """
 
 from __future__ import annotations
@@ -76,7 +79,10 @@ class CheckRun:
     counts: dict[str, UnitCounts] = field(default_factory=dict)
     items_read: int = 0
     ignored_stopped: int = 0
-    read_failures: list[str] = field(default_factory=list)  # units whose Query failed
+    read_failures: list[str] = field(default_factory=list)  # "<unit>:<error type>"
+    unread_units: list[str] = field(default_factory=list)  # the units whose Query failed
+    # The Asisten whose escalation digest waits for a run that reads all their units.
+    withheld: list[str] = field(default_factory=list)
     digests: list[DigestOutcome] = field(default_factory=list)
 
     def total(self, name: str) -> int:
@@ -113,6 +119,7 @@ class CheckRun:
             "emails_failed": self.total("failed"),
             "emails_in_progress_elsewhere": self.total("in_progress"),
             "read_failures": self.read_failures,
+            "withheld_escalations": self.withheld,
             "errors": sorted({e for outcome in self.digests for e in outcome.errors}),
             "sent_to": [
                 {"to": o.to, "action": o.action, "sent": o.sent, "skipped_duplicate": o.duplicates}
@@ -159,6 +166,7 @@ class SlaCheckService:
                 if run is None:
                     raise
                 run.read_failures.append(f"{unit}:{type(error).__name__}")
+                run.unread_units.append(unit)
                 continue
             complaints.extend(found)
         if run is not None:
@@ -180,11 +188,14 @@ class SlaCheckService:
         run.day = plan.day.isoformat()
         run.counts = dict(plan.counts)
         run.ignored_stopped = plan.ignored_stopped
+        run.withheld = sorted({self._taxonomy.asisten_of(u).code for u in run.unread_units})
         for digest in plan.unit_digests:
             outcome = DigestOutcome(to=digest.unit, action=UNIT_DIGEST_ACTION)
             self._deliver(render_unit_digest(digest), digest.recipients, digest.unit, plan, outcome)
             run.digests.append(outcome)
         for escalation in plan.escalation_digests:
+            if escalation.asisten in run.withheld:
+                continue  # not claimed: the retry sends it with every unit's lines
             outcome = DigestOutcome(to=escalation.asisten, action=ESCALATION_DIGEST_ACTION)
             self._deliver(
                 render_escalation_digest(escalation),

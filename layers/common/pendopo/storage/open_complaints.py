@@ -31,6 +31,10 @@ _ATTRIBUTES = [
     "due_at",
     "title",
     "agency",
+    # Only the reporter's two choices, never the rest of the reporter: either one keeps
+    # the title out of the digests (pendopo.domain.sla_digest).
+    "reporter.anonymous",
+    "reporter.confidential",
 ]
 
 
@@ -52,6 +56,7 @@ class OpenComplaintReader:
 
 
 def _open_complaint(item: ComplaintItem) -> OpenComplaint:
+    reporter = item.reporter.as_dict() if item.reporter is not None else {}
     return OpenComplaint(
         ticket=item.ticket,
         unit=item.unit,
@@ -60,4 +65,6 @@ def _open_complaint(item: ComplaintItem) -> OpenComplaint:
         due_at=from_iso(item.due_at),
         title=item.title,
         agency=item.agency,
+        anonymous=bool(reporter.get("anonymous", False)),
+        confidential=bool(reporter.get("confidential", False)),
     )
