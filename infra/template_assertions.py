@@ -248,6 +248,27 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
                 if any(str(a).startswith("logs:") for a in _as_list(s.get("Action")))
             ],
         ),
+        *_raw_mime_checks(logical_id, allows),
+    ]
+
+
+# Functions that send SES v2 SendEmail with Content.Raw (attachments, through
+# pendopo.notifications.raw.RawSesMailer). SES authorises raw content as
+# ses:SendRawEmail, so their roles need it beside ses:SendEmail, on the same
+# identity and configuration set. tests/infra checks this set against the code.
+RAW_MIME_SENDERS = frozenset({"MonthlyRecapFunction"})
+
+
+def _raw_mime_checks(logical_id: str, allows: list[dict[str, Any]]) -> list[Check]:
+    if logical_id.removesuffix("Role") not in RAW_MIME_SENDERS:
+        return []
+    sends = [s for s in allows if "ses:SendEmail" in _as_list(s.get("Action"))]
+    return [
+        check(
+            "sends raw MIME: ses:SendEmail and ses:SendRawEmail in one statement (same resources)",
+            sends and all("ses:SendRawEmail" in _as_list(s.get("Action")) for s in sends),
+            [s.get("Action") for s in sends],
+        )
     ]
 
 
