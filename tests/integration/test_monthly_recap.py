@@ -412,3 +412,26 @@ def test_the_schedule_recaps_the_month_before_its_scheduled_time() -> None:
         RecapEvent()
     with pytest.raises(ValueError):
         RecapEvent(month="2025-13")
+
+
+def test_a_month_that_has_not_ended_is_refused_and_keeps_its_emails(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    from infra.local.events import lambda_context
+    from pendopo.domain.recap import MonthNotEnded
+
+    # Given 15 July, when someone runs the recap of July (or of September) on demand
+    clock.set(wib("07-15", "10:00"))
+    for month in ("2025-07", "2025-09"):
+        with pytest.raises(MonthNotEnded, match=f"{month} has not ended"):
+            recap.lambda_handler({"month": month}, lambda_context("MonthlyRecapFunction"))
+    # then nothing is sent, stored or claimed
+    assert sent_messages() == []
+    assert "Contents" not in aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="recaps/2025-07/")
+    # and the scheduled run on 5 August still sends July's recap to all 12 recipients
+    clock.set(datetime(2025, 8, 5, 7, 1, tzinfo=WIB))
+    body = recap.lambda_handler(
+        {"scheduled_time": "2025-08-05T00:00:00Z"}, lambda_context("MonthlyRecapFunction")
+    )
+    assert (body["month"], body["sent"], body["already_sent"]) == ("2025-07", 12, 0)
+    assert body["items_read"] == 1  # the complaint of 1 July 00:00 WIB

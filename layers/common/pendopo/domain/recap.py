@@ -114,6 +114,27 @@ class RecapMonth:
     def contains(self, moment: datetime) -> bool:
         return self.start <= require_aware(moment) < self.end
 
+    def has_ended(self, now: datetime) -> bool:
+        """Whether the month is over at ``now`` (00:00 WIB on the 1st of the next month)."""
+        return require_aware(now) >= self.end
+
+
+class MonthNotEnded(ValueError):
+    """A recap asked for a month that has not ended (WIB): it would use up its emails."""
+
+    def __init__(self, month: RecapMonth) -> None:
+        self.month = month
+        super().__init__(f"month {month.key} has not ended (it ends {month.end.isoformat()})")
+
+    @property
+    def message_id(self) -> str:
+        """What a person reads (Bahasa Indonesia)."""
+        return (
+            f"Rekap {self.month.label} belum bisa dikirim: bulan itu belum berakhir. "
+            "Rekap sebuah bulan dikirim setelah bulan itu selesai (otomatis tanggal 5 "
+            "bulan berikutnya)."
+        )
+
 
 # --------------------------------------------------------- one complaint, at month end
 

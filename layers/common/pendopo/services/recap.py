@@ -148,6 +148,10 @@ class RecapService:
         self._clock = clock
         self._attach_limit = attach_limit
 
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     def build(self, month: RecapMonth) -> MonthRecap:
         """Read every unit's month (one paginated Query each) and compute the figures."""
         by_unit = {unit: self._reader.complaints_of(unit, month) for unit in self._taxonomy.units}
