@@ -227,15 +227,21 @@ def test_every_figure_of_a_known_month(
     html = get(aws, "recaps/2025-06/rekap-2025-06-BIRO_PLH.html").decode()
     assert figures_in(html) == {
         "received": "6",  # P1..P6 (P8 re-routed out, P3 in; May and July are not June)
-        "on_time": "2",  # P1 (exactly at the deadline), P6 (24 h)
-        "on_time_percent": "(40,0%)",  # of the 5 needing a follow-up
-        "late": "1",  # P2, one minute late
+        # A result counts only if not sent back at validation before the month end:
+        # P6's two results (the first within 24 h) were both sent back, so P6 has none.
+        "on_time": "1",  # P1 (exactly at the deadline)
+        # Of the 4 that can be judged at the month end: P1 and P2 (a result delivered),
+        # P3 and P6 (due within June, no standing result). Not P4 (due 3 July, no result
+        # yet: neither on time nor late) nor P5 (rejected at verification).
+        "on_time_percent": "(25,0%)",
+        "assessed": "4",
+        "late": "1",  # P2: its standing result is the resubmission of 06-15 08:00
         "open_at_end": "4",  # P2 (awaiting validation), P3, P4, P6
         "needing_follow_up": "5",
         "overdue_at_end": "2",  # P3, P6 (P2's clock stopped, P4 not yet due)
         "max_overdue": "15 hari 15 jam",  # P6: due 06-15 09:00, month end 07-01 00:00
-        "median_to_follow_up": "3 hari",  # 24 h, 72 h, 72 h 1 min
-        "p90_to_follow_up": "3 hari 1 menit",
+        "median_to_follow_up": "4 hari",  # P1 72 h, P2 120 h (to its resubmission)
+        "p90_to_follow_up": "5 hari",
         "rejected_at_verification": "1",  # P5
         "follow_ups_rejected": "3",  # P2 once, P6 twice
         "complaints_with_rejected_follow_up": "2",
@@ -269,10 +275,12 @@ def test_every_figure_of_a_known_month(
     total = figures_in(consolidated)
     assert (total["received"], total["on_time"], total["late"], total["open_at_end"]) == (
         "8",
-        "2",
+        "1",
         "1",
         "6",
     )
+    # P7 and P8 (Biro PK, due 06-19 and 06-20, no result) are judged too: 4 + 2.
+    assert total["assessed"] == "6"
 
     # The CSV: every complaint of June, one row each; its totals equal the HTML's.
     rows = list(
@@ -283,7 +291,7 @@ def test_every_figure_of_a_known_month(
     assert len(rows) == int(total["received"])
     plh_rows = [r for r in rows if r["Unit"] == "BIRO_PLH"]
     assert len(plh_rows) == 6
-    assert sum(r["Tepat waktu"] == "Ya" for r in plh_rows) == 2
+    assert sum(r["Tepat waktu"] == "Ya" for r in plh_rows) == 1
     assert sum(r["Tepat waktu"] == "Tidak" for r in plh_rows) == 1
     assert sum(int(r["TL ditolak (kali)"]) for r in plh_rows) == 3
     assert sum(r["Di luar jam layanan"] == "Ya" for r in plh_rows) == 4
@@ -301,7 +309,7 @@ def test_every_figure_of_a_known_month(
     by_name = {r[0]: r for r in summary if r and r[0]}
     html_total = (
         [int(total[name]) for name in ("received", "on_time")]
-        + [28.6]
+        + [16.7]
         + [
             int(total[name])
             for name in (
@@ -314,10 +322,10 @@ def test_every_figure_of_a_known_month(
             )
         ]
     )
-    assert total["on_time_percent"] == "(28,6%)"  # 2 of the 7 needing a follow-up
-    assert by_name["Jumlah"][1:] == html_total == [8, 2, 28.6, 1, 6, 4, 1, 3, 4]
+    assert total["on_time_percent"] == "(16,7%)"  # 1 of the 6 judged
+    assert by_name["Jumlah"][1:] == html_total == [8, 1, 16.7, 1, 6, 4, 1, 3, 4]
     plh_name = next(n for n in by_name if "Pembangunan" in str(n))
-    assert by_name[plh_name][1:] == [6, 2, 40.0, 1, 4, 2, 1, 3, 4]
+    assert by_name[plh_name][1:] == [6, 1, 25.0, 1, 4, 2, 1, 3, 4]
     listed_rows = list(book["Pengaduan"].iter_rows(min_row=2, values_only=True))
     assert len(listed_rows) == len(rows)
     assert sorted(r[0] for r in listed_rows) == sorted(r["Tiket"] for r in rows)
