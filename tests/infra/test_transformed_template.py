@@ -310,6 +310,16 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             "MonthlyRecapFunction: an Errors alarm to the ops topic",
         ),
         (
+            lambda r: r.pop("MonthlyRecapFunctionEventInvokeConfig"),
+            "MonthlyRecapFunctionMonthly: the target function has an EventInvokeConfig",
+        ),
+        (
+            lambda r: r["MonthlyRecapFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+                "Statement"
+            ].pop(),
+            "MonthlyRecapFunctionMonthly: the target function's role may sqs:SendMessage",
+        ),
+        (
             lambda r: _drop_action(r["MonthlyRecapFunctionRole"], "ses:SendRawEmail"),
             "MonthlyRecapFunctionRole: sends raw MIME: ses:SendEmail and ses:SendRawEmail",
         ),
