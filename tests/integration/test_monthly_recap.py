@@ -443,3 +443,36 @@ def test_a_month_that_has_not_ended_is_refused_and_keeps_its_emails(
     )
     assert (body["month"], body["sent"], body["already_sent"]) == ("2025-07", 12, 0)
     assert body["items_read"] == 1  # the complaint of 1 July 00:00 WIB
+
+
+def test_a_partly_failed_resend_repeated_the_same_day_sends_only_what_is_missing(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    from infra.local.events import lambda_context
+    from pendopo.services.recap import RecapIncomplete
+
+    resend = {"month": "2025-06", "resend": True}
+    context = lambda_context("MonthlyRecapFunction")
+    run(recap, clock)  # the scheduled run: 12 emails
+    mailer = recap.service._mailer
+    real_send = mailer.send
+
+    def sekda_down(recipient: str, *args: Any) -> str:
+        if recipient == "sekda@pendopo.example":
+            raise RuntimeError("SES down")
+        return str(real_send(recipient, *args))
+
+    # Given a resend on 10 July 09:00 WIB that could not reach the Sekda
+    mailer.send = sekda_down
+    clock.set(wib("07-10", "09:00"))
+    with pytest.raises(RecapIncomplete):
+        recap.lambda_handler(resend, context)
+    mailer.send = real_send
+    # when it is repeated that afternoon, then only the Sekda's email goes
+    clock.set(wib("07-10", "15:00"))
+    again = recap.lambda_handler(resend, context)
+    assert (again["sent"], again["already_sent"]) == (1, 11)
+    assert set(recipients_of(sent_messages()).values()) == {2}
+    # and a resend on another day sends everything again, on purpose
+    clock.set(wib("07-11", "09:00"))
+    assert recap.lambda_handler(resend, context)["sent"] == 12
