@@ -476,3 +476,35 @@ def test_a_partly_failed_resend_repeated_the_same_day_sends_only_what_is_missing
     # and a resend on another day sends everything again, on purpose
     clock.set(wib("07-11", "09:00"))
     assert recap.lambda_handler(resend, context)["sent"] == 12
+
+
+def test_no_report_or_email_carries_a_citizen_written_title(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    title = "Lampu jalan mati"  # every complaint of the month was filed with this title
+    run(recap, clock)
+    objects = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="recaps/2025-06/")["Contents"]
+    texts = []
+    for listed in objects:
+        content = get(aws, listed["Key"])
+        if listed["Key"].endswith(".xlsx"):
+            book = openpyxl.load_workbook(io.BytesIO(content))
+            texts += [str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row]
+        else:
+            texts.append(content.decode("utf-8-sig"))
+    for message in sent_messages():
+        parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+        texts += [
+            part.get_payload(decode=True).decode("utf-8", "replace")
+            for part in parsed.walk()
+            if not part.is_multipart()
+        ]
+    assert len(objects) == 14 and len(texts) > 14
+    assert not [text for text in texts if title.lower() in text.lower()]
+    # The unit report lists its open complaints by ticket and category instead.
+    html = get(aws, "recaps/2025-06/rekap-2025-06-BIRO_PLH.html").decode()
+    open_list = re.search(r'data-list="open">(.*?)</table>', html, re.S)
+    assert open_list and "<th>Kategori</th>" in open_list.group(1)
+    # P2, P6 and P4 are roads; P3 was re-routed to street lighting.
+    assert open_list.group(1).count("<td>Jalan rusak / jalan</td>") == 3
+    assert open_list.group(1).count("<td>Lampu penerangan jalan umum</td>") == 1
