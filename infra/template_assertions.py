@@ -248,6 +248,27 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
                 if any(str(a).startswith("logs:") for a in _as_list(s.get("Action")))
             ],
         ),
+        *_raw_mime_checks(logical_id, allows),
+    ]
+
+
+# Functions that send SES v2 SendEmail with Content.Raw (attachments, through
+# pendopo.notifications.raw.RawSesMailer). SES authorises raw content as
+# ses:SendRawEmail, so their roles need it beside ses:SendEmail, on the same
+# identity and configuration set. tests/infra checks this set against the code.
+RAW_MIME_SENDERS = frozenset({"MonthlyRecapFunction"})
+
+
+def _raw_mime_checks(logical_id: str, allows: list[dict[str, Any]]) -> list[Check]:
+    if logical_id.removesuffix("Role") not in RAW_MIME_SENDERS:
+        return []
+    sends = [s for s in allows if "ses:SendEmail" in _as_list(s.get("Action"))]
+    return [
+        check(
+            "sends raw MIME: ses:SendEmail and ses:SendRawEmail in one statement (same resources)",
+            sends and all("ses:SendRawEmail" in _as_list(s.get("Action")) for s in sends),
+            [s.get("Action") for s in sends],
+        )
     ]
 
 
@@ -653,6 +674,55 @@ def check_schedule(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[C
             "Target.DeadLetterConfig = an SQS queue of this template",
             _is_of(t, target.get("DeadLetterConfig", {}).get("Arn"), "AWS::SQS::Queue"),
             target.get("DeadLetterConfig"),
+        ),
+        *_async_failure_checks(t, target.get("Arn")),
+    ]
+
+
+def _async_failure_checks(t: Transformed, target: Any) -> list[Check]:
+    """A scheduled function is invoked asynchronously: once Lambda's retries of a failed
+    run are spent, the event must land in a queue (EventInvokeConfig on-failure
+    destination) that the function's own role may send to, not vanish."""
+    function = next((f for f in t.of_type("AWS::Lambda::Function") if _refers_to(target, f)), "")
+    configs = [
+        c["Properties"]
+        for c in t.of_type("AWS::Lambda::EventInvokeConfig").values()
+        if function and _refers_to(c["Properties"].get("FunctionName"), function)
+    ]
+    queue = next(
+        (
+            q
+            for c in configs
+            for q in t.of_type("AWS::SQS::Queue")
+            if _refers_to(c.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination"), q)
+        ),
+        None,
+    )
+    role = next(
+        (
+            k
+            for k in t.of_type("AWS::IAM::Role")
+            if function and _refers_to(t.props(function).get("Role"), k)
+        ),
+        None,
+    )
+    may_send = bool(queue and role) and any(
+        "sqs:SendMessage" in _as_list(statement.get("Action"))
+        and any(_refers_to(res, str(queue)) for res in _as_list(statement.get("Resource")))
+        for policy in (t.props(role).get("Policies", []) if role else [])
+        for statement in _as_list(policy["PolicyDocument"].get("Statement", []))
+        if statement.get("Effect") == "Allow"
+    )
+    return [
+        check(
+            "the target function has an EventInvokeConfig with an on-failure SQS queue",
+            queue is not None,
+            f"{function}: {configs}",
+        ),
+        check(
+            "the target function's role may sqs:SendMessage to that queue",
+            may_send,
+            f"{function}: role {role}, queue {queue}",
         ),
     ]
 

@@ -11,6 +11,12 @@ Targets:
   the function's own role, bucket, sender and recipients.
 
 ``--resend`` sends every email again on purpose (a normal re-run sends nothing twice).
+A resend claims its emails per WIB day: repeating it the same day sends only what the
+first attempt could not.
+
+A month that has not ended (WIB) is refused on a deployed stage: its claims would use
+up the month's emails, and the run on the 5th would send nothing. ``--local`` may
+recap the current month, because the local demo data (``make demo``) is created now.
 """
 
 from __future__ import annotations
@@ -20,9 +26,12 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
+
+if TYPE_CHECKING:
+    from pendopo.domain.clock import Clock
 
 DEFAULT_REGION = "ap-southeast-3"
 LOCAL_ENDPOINT = "http://127.0.0.1:5000"
@@ -33,11 +42,25 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m functions.monthly_recap", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("--month", required=True, help="the month to recap, YYYY-MM")
-    parser.add_argument("--resend", action="store_true", help="send the emails again")
+    parser.add_argument(
+        "--month",
+        required=True,
+        help="the month to recap, YYYY-MM; with --stage only a month that has ended (WIB)",
+    )
+    parser.add_argument(
+        "--resend",
+        action="store_true",
+        help="send the emails again (once per WIB day: repeating it sends only what is missing)",
+    )
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--local", action="store_true", help="the local stack (make run)")
-    target.add_argument("--stage", choices=STAGES, help="a deployed stage")
+    target.add_argument(
+        "--local",
+        action="store_true",
+        help="the local stack (make run); may recap the current month (make demo's data)",
+    )
+    target.add_argument(
+        "--stage", choices=STAGES, help="a deployed stage; refuses a month that has not ended"
+    )
     parser.add_argument("--endpoint-url", default=LOCAL_ENDPOINT, help="moto (with --local)")
     parser.add_argument("--region", default=DEFAULT_REGION)
     args = parser.parse_args(argv)
@@ -76,16 +99,29 @@ def run_stage(args: argparse.Namespace) -> dict[str, Any]:
     )
     payload: dict[str, Any] = json.loads(response["Payload"].read() or b"{}")
     if response.get("FunctionError"):
+        if payload.get("errorType") == "MonthNotEnded":
+            from pendopo.domain.recap import MonthNotEnded, RecapMonth
+
+            raise MonthNotEnded(RecapMonth.parse(args.month))
         raise RuntimeError(f"the recap failed: {payload}")
     return payload
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     args = parse_args(argv)
+    from pendopo.domain.clock import SystemClock
+    from pendopo.domain.recap import MonthNotEnded, RecapMonth
     from pendopo.services.recap import RecapIncomplete
 
+    month = RecapMonth.parse(args.month)
     try:
+        if args.stage and not month.has_ended((clock or SystemClock()).now()):
+            # The function refuses it too; asking first spares an invocation.
+            raise MonthNotEnded(month)
         body = run_local(args) if args.local else run_stage(args)
+    except MonthNotEnded as refused:
+        print(refused.message_id, file=sys.stderr)
+        return 2
     except RecapIncomplete as incomplete:
         print(f"Rekap {args.month} belum lengkap: {incomplete}", file=sys.stderr)
         return 1

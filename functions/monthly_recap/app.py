@@ -5,7 +5,9 @@ the recap is of the calendar month (WIB) before the **scheduled** time, so a lat
 or repeated delivery still recaps the right month. On demand: ``{"month":
 "2025-06", "resend": false}`` (``python -m functions.monthly_recap``).
 
-Thin: the event is validated (pydantic), then ``RecapService.run``. A run that
+Thin: the event is validated (pydantic), a month that has not ended (WIB) is
+refused (``MonthNotEnded``: its claims would use up the month's emails before the
+run on the 5th), then ``RecapService.run``. A run that
 could not send every email raises, so Lambda's retries of the asynchronous
 invocation send what is missing (the notification log skips what was sent) and
 the Errors alarm tells ops. Logs carry counts and the month, never addresses.
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from functions.monthly_recap.xlsx import render_xlsx
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.recap import RecapMonth
+from pendopo.domain.recap import MonthNotEnded, RecapMonth
 from pendopo.domain.taxonomy import load_recipients, load_taxonomy
 from pendopo.notifications.raw import RawSesMailer
 from pendopo.observability import logger, metrics
@@ -126,6 +128,11 @@ service = build_service(
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = RecapEvent.model_validate(event)
     month = request.recap_month()
+    if not month.has_ended(service.clock.now()):
+        # A recap of a month still running would claim (use up) that month's emails
+        # with partial figures, and the run on the 5th would then send nothing.
+        logger.error("monthly recap refused: the month has not ended", extra={"month": month.key})
+        raise MonthNotEnded(month)
     try:
         result = service.run(month, resend=request.resend)
     except RecapIncomplete as incomplete:

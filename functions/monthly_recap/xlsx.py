@@ -56,9 +56,9 @@ def render_xlsx(recap: MonthRecap, taxonomy: Taxonomy) -> bytes:
         summary.write_row(row, 0, summary_row(unit.unit_name, unit.figures))
         row += 1
     summary.write_row(row, 0, summary_row("Jumlah", recap.figures), total)
-    summary.write(row + 2, 0, "Median waktu sampai hasil TL pertama")
+    summary.write(row + 2, 0, "Median waktu sampai hasil TL")
     summary.write(row + 2, 1, describe_duration(recap.figures.median_to_follow_up))
-    summary.write(row + 3, 0, "Persentil ke-90 waktu sampai hasil TL pertama")
+    summary.write(row + 3, 0, "Persentil ke-90 waktu sampai hasil TL")
     summary.write(row + 3, 1, describe_duration(recap.figures.p90_to_follow_up))
     summary.set_column(0, 0, 42)
     summary.set_column(1, len(SUMMARY_COLUMNS) - 1, 14)

@@ -7,16 +7,24 @@ closing note (the same table as `python -m infra.template_report`).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.template import http_routes, load_template
-from infra.template_assertions import CHECKERS, USER_POOL_GROUPS, Transformed, failures
+from infra.template_assertions import (
+    CHECKERS,
+    RAW_MIME_SENDERS,
+    USER_POOL_GROUPS,
+    Transformed,
+    failures,
+)
 from infra.template_report import report
 from infra.transform import OfflinePolicyLoader, transform, transformed_template
 
 RESOURCES = transformed_template()["Resources"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -66,6 +74,15 @@ def test_the_transform_leaves_the_loaded_template_alone() -> None:
 
 
 # ----------------------------------- the checkers catch what they claim to
+
+
+def _drop_action(role: dict[str, Any], action: str) -> None:
+    """Remove one action from every inline statement of a role that names it."""
+    for policy in role["Properties"]["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"]
+            if isinstance(actions, list) and action in actions:
+                actions.remove(action)
 
 
 def _broken(template: dict[str, Any], change: Any) -> list[str]:
@@ -298,6 +315,20 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             lambda r: r.pop("MonthlyRecapFunctionErrorsAlarm"),
             "MonthlyRecapFunction: an Errors alarm to the ops topic",
         ),
+        (
+            lambda r: r.pop("MonthlyRecapFunctionEventInvokeConfig"),
+            "MonthlyRecapFunctionMonthly: the target function has an EventInvokeConfig",
+        ),
+        (
+            lambda r: r["MonthlyRecapFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+                "Statement"
+            ].pop(),
+            "MonthlyRecapFunctionMonthly: the target function's role may sqs:SendMessage",
+        ),
+        (
+            lambda r: _drop_action(r["MonthlyRecapFunctionRole"], "ses:SendRawEmail"),
+            "MonthlyRecapFunctionRole: sends raw MIME: ses:SendEmail and ses:SendRawEmail",
+        ),
     ],
 )
 def test_a_broken_property_fails(template: dict[str, Any], change: Any, expected: str) -> None:
@@ -306,6 +337,22 @@ def test_a_broken_property_fails(template: dict[str, Any], change: Any, expected
     assert failures(Transformed(transformed_template())) == []
     problems = _broken(template, change)
     assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_the_raw_mime_senders_are_the_functions_using_the_raw_mailer() -> None:
+    # SES authorises SendEmail with Content.Raw as ses:SendRawEmail: every function whose
+    # code sends through RawSesMailer must be in RAW_MIME_SENDERS, so its role is checked.
+    resources = load_template()["Resources"]
+    users = {
+        logical_id
+        for logical_id, r in resources.items()
+        if r["Type"] == "AWS::Serverless::Function"
+        and any(
+            "RawSesMailer" in path.read_text()
+            for path in (ROOT / r["Properties"]["CodeUri"]).glob("*.py")
+        )
+    }
+    assert users == RAW_MIME_SENDERS
 
 
 # ----------------------------------------------------------- the list

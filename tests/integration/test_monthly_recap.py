@@ -227,15 +227,21 @@ def test_every_figure_of_a_known_month(
     html = get(aws, "recaps/2025-06/rekap-2025-06-BIRO_PLH.html").decode()
     assert figures_in(html) == {
         "received": "6",  # P1..P6 (P8 re-routed out, P3 in; May and July are not June)
-        "on_time": "2",  # P1 (exactly at the deadline), P6 (24 h)
-        "on_time_percent": "(40,0%)",  # of the 5 needing a follow-up
-        "late": "1",  # P2, one minute late
+        # A result counts only if not sent back at validation before the month end:
+        # P6's two results (the first within 24 h) were both sent back, so P6 has none.
+        "on_time": "1",  # P1 (exactly at the deadline)
+        # Of the 4 that can be judged at the month end: P1 and P2 (a result delivered),
+        # P3 and P6 (due within June, no standing result). Not P4 (due 3 July, no result
+        # yet: neither on time nor late) nor P5 (rejected at verification).
+        "on_time_percent": "(25,0%)",
+        "assessed": "4",
+        "late": "1",  # P2: its standing result is the resubmission of 06-15 08:00
         "open_at_end": "4",  # P2 (awaiting validation), P3, P4, P6
         "needing_follow_up": "5",
         "overdue_at_end": "2",  # P3, P6 (P2's clock stopped, P4 not yet due)
         "max_overdue": "15 hari 15 jam",  # P6: due 06-15 09:00, month end 07-01 00:00
-        "median_to_follow_up": "3 hari",  # 24 h, 72 h, 72 h 1 min
-        "p90_to_follow_up": "3 hari 1 menit",
+        "median_to_follow_up": "4 hari",  # P1 72 h, P2 120 h (to its resubmission)
+        "p90_to_follow_up": "5 hari",
         "rejected_at_verification": "1",  # P5
         "follow_ups_rejected": "3",  # P2 once, P6 twice
         "complaints_with_rejected_follow_up": "2",
@@ -269,10 +275,12 @@ def test_every_figure_of_a_known_month(
     total = figures_in(consolidated)
     assert (total["received"], total["on_time"], total["late"], total["open_at_end"]) == (
         "8",
-        "2",
+        "1",
         "1",
         "6",
     )
+    # P7 and P8 (Biro PK, due 06-19 and 06-20, no result) are judged too: 4 + 2.
+    assert total["assessed"] == "6"
 
     # The CSV: every complaint of June, one row each; its totals equal the HTML's.
     rows = list(
@@ -283,7 +291,7 @@ def test_every_figure_of_a_known_month(
     assert len(rows) == int(total["received"])
     plh_rows = [r for r in rows if r["Unit"] == "BIRO_PLH"]
     assert len(plh_rows) == 6
-    assert sum(r["Tepat waktu"] == "Ya" for r in plh_rows) == 2
+    assert sum(r["Tepat waktu"] == "Ya" for r in plh_rows) == 1
     assert sum(r["Tepat waktu"] == "Tidak" for r in plh_rows) == 1
     assert sum(int(r["TL ditolak (kali)"]) for r in plh_rows) == 3
     assert sum(r["Di luar jam layanan"] == "Ya" for r in plh_rows) == 4
@@ -301,7 +309,7 @@ def test_every_figure_of_a_known_month(
     by_name = {r[0]: r for r in summary if r and r[0]}
     html_total = (
         [int(total[name]) for name in ("received", "on_time")]
-        + [28.6]
+        + [16.7]
         + [
             int(total[name])
             for name in (
@@ -314,10 +322,10 @@ def test_every_figure_of_a_known_month(
             )
         ]
     )
-    assert total["on_time_percent"] == "(28,6%)"  # 2 of the 7 needing a follow-up
-    assert by_name["Jumlah"][1:] == html_total == [8, 2, 28.6, 1, 6, 4, 1, 3, 4]
+    assert total["on_time_percent"] == "(16,7%)"  # 1 of the 6 judged
+    assert by_name["Jumlah"][1:] == html_total == [8, 1, 16.7, 1, 6, 4, 1, 3, 4]
     plh_name = next(n for n in by_name if "Pembangunan" in str(n))
-    assert by_name[plh_name][1:] == [6, 2, 40.0, 1, 4, 2, 1, 3, 4]
+    assert by_name[plh_name][1:] == [6, 1, 25.0, 1, 4, 2, 1, 3, 4]
     listed_rows = list(book["Pengaduan"].iter_rows(min_row=2, values_only=True))
     assert len(listed_rows) == len(rows)
     assert sorted(r[0] for r in listed_rows) == sorted(r["Tiket"] for r in rows)
@@ -412,3 +420,91 @@ def test_the_schedule_recaps_the_month_before_its_scheduled_time() -> None:
         RecapEvent()
     with pytest.raises(ValueError):
         RecapEvent(month="2025-13")
+
+
+def test_a_month_that_has_not_ended_is_refused_and_keeps_its_emails(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    from infra.local.events import lambda_context
+    from pendopo.domain.recap import MonthNotEnded
+
+    # Given 15 July, when someone runs the recap of July (or of September) on demand
+    clock.set(wib("07-15", "10:00"))
+    for month in ("2025-07", "2025-09"):
+        with pytest.raises(MonthNotEnded, match=f"{month} has not ended"):
+            recap.lambda_handler({"month": month}, lambda_context("MonthlyRecapFunction"))
+    # then nothing is sent, stored or claimed
+    assert sent_messages() == []
+    assert "Contents" not in aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="recaps/2025-07/")
+    # and the scheduled run on 5 August still sends July's recap to all 12 recipients
+    clock.set(datetime(2025, 8, 5, 7, 1, tzinfo=WIB))
+    body = recap.lambda_handler(
+        {"scheduled_time": "2025-08-05T00:00:00Z"}, lambda_context("MonthlyRecapFunction")
+    )
+    assert (body["month"], body["sent"], body["already_sent"]) == ("2025-07", 12, 0)
+    assert body["items_read"] == 1  # the complaint of 1 July 00:00 WIB
+
+
+def test_a_partly_failed_resend_repeated_the_same_day_sends_only_what_is_missing(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    from infra.local.events import lambda_context
+    from pendopo.services.recap import RecapIncomplete
+
+    resend = {"month": "2025-06", "resend": True}
+    context = lambda_context("MonthlyRecapFunction")
+    run(recap, clock)  # the scheduled run: 12 emails
+    mailer = recap.service._mailer
+    real_send = mailer.send
+
+    def sekda_down(recipient: str, *args: Any) -> str:
+        if recipient == "sekda@pendopo.example":
+            raise RuntimeError("SES down")
+        return str(real_send(recipient, *args))
+
+    # Given a resend on 10 July 09:00 WIB that could not reach the Sekda
+    mailer.send = sekda_down
+    clock.set(wib("07-10", "09:00"))
+    with pytest.raises(RecapIncomplete):
+        recap.lambda_handler(resend, context)
+    mailer.send = real_send
+    # when it is repeated that afternoon, then only the Sekda's email goes
+    clock.set(wib("07-10", "15:00"))
+    again = recap.lambda_handler(resend, context)
+    assert (again["sent"], again["already_sent"]) == (1, 11)
+    assert set(recipients_of(sent_messages()).values()) == {2}
+    # and a resend on another day sends everything again, on purpose
+    clock.set(wib("07-11", "09:00"))
+    assert recap.lambda_handler(resend, context)["sent"] == 12
+
+
+def test_no_report_or_email_carries_a_citizen_written_title(
+    june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    title = "Lampu jalan mati"  # every complaint of the month was filed with this title
+    run(recap, clock)
+    objects = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="recaps/2025-06/")["Contents"]
+    texts = []
+    for listed in objects:
+        content = get(aws, listed["Key"])
+        if listed["Key"].endswith(".xlsx"):
+            book = openpyxl.load_workbook(io.BytesIO(content))
+            texts += [str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row]
+        else:
+            texts.append(content.decode("utf-8-sig"))
+    for message in sent_messages():
+        parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+        texts += [
+            part.get_payload(decode=True).decode("utf-8", "replace")
+            for part in parsed.walk()
+            if not part.is_multipart()
+        ]
+    assert len(objects) == 14 and len(texts) > 14
+    assert not [text for text in texts if title.lower() in text.lower()]
+    # The unit report lists its open complaints by ticket and category instead.
+    html = get(aws, "recaps/2025-06/rekap-2025-06-BIRO_PLH.html").decode()
+    open_list = re.search(r'data-list="open">(.*?)</table>', html, re.S)
+    assert open_list and "<th>Kategori</th>" in open_list.group(1)
+    # P2, P6 and P4 are roads; P3 was re-routed to street lighting.
+    assert open_list.group(1).count("<td>Jalan rusak / jalan</td>") == 3
+    assert open_list.group(1).count("<td>Lampu penerangan jalan umum</td>") == 1

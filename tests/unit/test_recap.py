@@ -89,12 +89,75 @@ def test_the_snapshot_ignores_what_happened_after_the_month() -> None:
     assert state.overdue_by is None  # due 3 July
 
 
+def result_at(at: datetime) -> tuple[datetime, Action, Status]:
+    return (at, Action.SUBMIT_FOLLOW_UP, Status.AWAITING_VALIDATION)
+
+
+def sent_back_at(at: datetime) -> tuple[datetime, Action, Status]:
+    return (at, Action.REJECT_FOLLOW_UP, Status.FOLLOW_UP_REJECTED)
+
+
 def test_exactly_at_the_deadline_is_on_time_and_a_minute_later_is_late() -> None:
     received = datetime(2025, 6, 2, 10, 0, tzinfo=WIB)
     due = received + timedelta(days=3)
-    exact = at_month_end(complaint(received, first_follow_up_at=due), JUNE)
-    late = at_month_end(complaint(received, first_follow_up_at=due + timedelta(minutes=1)), JUNE)
+    exact = at_month_end(complaint(received, result_at(due), first_follow_up_at=due), JUNE)
+    a_minute = due + timedelta(minutes=1)
+    late = at_month_end(complaint(received, result_at(a_minute), first_follow_up_at=a_minute), JUNE)
     assert (exact.on_time, late.on_time) == (True, False)
+
+
+def test_a_result_sent_back_in_the_month_is_no_result_until_resubmitted() -> None:
+    received = datetime(2025, 6, 2, 10, 0, tzinfo=WIB)
+    first = received + timedelta(days=1)  # on time, then sent back at validation
+    back = received + timedelta(days=2)
+    rejected = complaint(received, result_at(first), sent_back_at(back), first_follow_up_at=first)
+    state = at_month_end(rejected, JUNE)
+    assert (state.delivered_at, state.on_time, state.time_to_follow_up) == (None, None, None)
+    # Resubmitted after the deadline: delivered, late, timed from the resubmission.
+    again = received + timedelta(days=4)
+    resubmitted = complaint(
+        received,
+        result_at(first),
+        sent_back_at(back),
+        result_at(again),
+        first_follow_up_at=first,
+    )
+    state = at_month_end(resubmitted, JUNE)
+    assert (state.delivered_at, state.on_time) == (again, False)
+    assert state.time_to_follow_up == timedelta(days=4)
+
+
+def test_a_result_sent_back_after_the_month_still_counts_for_the_month() -> None:
+    received = datetime(2025, 6, 29, 10, 0, tzinfo=WIB)
+    result = datetime(2025, 6, 30, 10, 0, tzinfo=WIB)
+    c = complaint(
+        received,
+        result_at(result),
+        sent_back_at(datetime(2025, 7, 1, 9, 0, tzinfo=WIB)),
+        first_follow_up_at=result,
+    )
+    state = at_month_end(c, JUNE)
+    assert (state.delivered_at, state.on_time) == (result, True)
+
+
+def test_the_percentage_leaves_out_what_cannot_be_judged_yet() -> None:
+    taxonomy = load_taxonomy()
+    early = datetime(2025, 6, 2, 10, 0, tzinfo=WIB)
+    late_in_month = datetime(2025, 6, 29, 10, 0, tzinfo=WIB)  # due 2 July
+    on_time = complaint(early, result_at(early + timedelta(days=1)), ticket="2506-0000-0001")
+    overdue = complaint(early, ticket="2506-0000-0002")  # due 5 June, no result: counts
+    pending = complaint(late_in_month, ticket="2506-0000-0003")  # due in July: left out
+    early_result = complaint(  # due in July but delivered: counts
+        late_in_month, result_at(late_in_month + timedelta(hours=5)), ticket="2506-0000-0004"
+    )
+    rejected = complaint(  # rejected at verification: left out
+        early, (early + timedelta(hours=1), Action.REJECT, Status.REJECTED), ticket="2506-0000-0005"
+    )
+    figures = recap_unit(
+        "BIRO_PLH", [on_time, overdue, pending, early_result, rejected], JUNE, taxonomy
+    ).figures
+    assert (figures.needing_follow_up, figures.assessed, figures.on_time) == (4, 3, 2)
+    assert figures.on_time_percent == pytest.approx(200 / 3)
 
 
 def test_a_result_awaiting_validation_is_open_but_not_overdue() -> None:

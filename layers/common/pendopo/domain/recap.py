@@ -15,18 +15,25 @@ Rules, each in one place below:
 - **Unit**: the unit that holds the complaint when the recap runs. A re-route moves
   the complaint's ``unit_month`` key to the new unit, so a re-routed complaint counts
   once, for the unit now responsible for it, never for the unit that passed it on.
-- **Within 3 days**: the first follow-up result delivered at or before ``due_at``,
-  the deadline the SLA policy set at intake (calendar or working days,
-  ``domain/sla.py``); exactly at the deadline is on time (``sla.within_deadline``).
-  The percentage is of the complaints that need a follow-up: received minus those
-  rejected at verification before the month ended.
-- **Late**: the first result delivered after ``due_at`` (before the month ended).
+- **Delivered**: a follow-up result counts as delivered only if it was not rejected
+  at validation before the month ended: the last result submitted before the month
+  end that no follow-up rejection followed within the month. A result sent back
+  (TL Ditolak) and not resubmitted by the month end is no result; a resubmitted
+  one counts from its resubmission.
+- **Within 3 days**: the delivered result at or before ``due_at``, the deadline the
+  SLA policy set at intake (calendar or working days, ``domain/sla.py``); exactly at
+  the deadline is on time (``sla.within_deadline``). The percentage is of the
+  complaints that could be judged by the month end: not rejected at verification,
+  and either with a delivered result or with their deadline within the month. One
+  received on the 30th, due on the 2nd of next month and without a result yet is
+  neither on time nor late, so it is left out of the denominator.
+- **Late**: the delivered result after ``due_at`` (before the month ended).
 - **Open at the end of the month**: not Selesai and not Ditolak at the month end.
   **Overdue**: open with the 3-day clock running (not awaiting validation) and past
   its deadline at the month end; how overdue is measured to the month end.
 - **Agency**: the complaint's agency if it was dispositioned before the month end
   (the timeline has the disposition, the complaint its latest agency).
-- **Time to follow-up**: receipt to the first result, over the results delivered
+- **Time to follow-up**: receipt to the delivered result, over the results delivered
   before the month ended; median (``statistics.median``) and the 90th percentile by
   the nearest-rank method (the smallest value with at least 90% of values at or below).
 """
@@ -114,6 +121,27 @@ class RecapMonth:
     def contains(self, moment: datetime) -> bool:
         return self.start <= require_aware(moment) < self.end
 
+    def has_ended(self, now: datetime) -> bool:
+        """Whether the month is over at ``now`` (00:00 WIB on the 1st of the next month)."""
+        return require_aware(now) >= self.end
+
+
+class MonthNotEnded(ValueError):
+    """A recap asked for a month that has not ended (WIB): it would use up its emails."""
+
+    def __init__(self, month: RecapMonth) -> None:
+        self.month = month
+        super().__init__(f"month {month.key} has not ended (it ends {month.end.isoformat()})")
+
+    @property
+    def message_id(self) -> str:
+        """What a person reads (Bahasa Indonesia)."""
+        return (
+            f"Rekap {self.month.label} belum bisa dikirim: bulan itu belum berakhir. "
+            "Rekap sebuah bulan dikirim setelah bulan itu selesai (otomatis tanggal 5 "
+            "bulan berikutnya)."
+        )
+
 
 # --------------------------------------------------------- one complaint, at month end
 
@@ -124,13 +152,21 @@ class ComplaintAtMonthEnd:
 
     complaint: Complaint
     status: Status  # at the month end
-    delivered_at: datetime | None  # the first follow-up result, if before the month end
+    delivered_at: datetime | None  # the standing follow-up result at the month end
     on_time: bool | None  # None when no result was delivered before the month end
     validation_rejections: int  # results sent back before the month end
     rejected_at_verification: bool
     rerouted: bool  # arrived at this unit by a re-route (before the month end)
     agency: str | None  # the agency, if dispositioned before the month end
     overdue_by: timedelta | None  # open with the clock running and past due at month end
+    due_in_month: bool = False  # its deadline fell before the month end
+
+    @property
+    def assessed(self) -> bool:
+        """Whether it can be judged on time or late at the month end (the % denominator)."""
+        if self.rejected_at_verification:
+            return False
+        return self.delivered_at is not None or self.due_in_month
 
     @property
     def is_open(self) -> bool:
@@ -147,8 +183,7 @@ def at_month_end(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd
     end = month.end
     steps = [entry for entry in complaint.timeline if entry.at < end]
     status = steps[-1].status if steps else complaint.status
-    first = complaint.first_follow_up_at
-    delivered = first if first is not None and first < end else None
+    delivered = _standing_result(steps)
     overdue = None
     if status.clock_running and complaint.due_at < end:
         overdue = end - complaint.due_at
@@ -162,7 +197,19 @@ def at_month_end(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd
         rerouted=any(s.action is Action.REROUTE for s in steps),
         agency=_agency_at(complaint, steps),
         overdue_by=overdue,
+        due_in_month=complaint.due_at < end,
     )
+
+
+def _standing_result(steps: Sequence[TimelineEntry]) -> datetime | None:
+    """The last result submitted in ``steps`` that no follow-up rejection followed."""
+    delivered = None
+    for step in steps:
+        if step.action is Action.SUBMIT_FOLLOW_UP:
+            delivered = step.at
+        elif step.action is Action.REJECT_FOLLOW_UP:
+            delivered = None
+    return delivered
 
 
 def _agency_at(complaint: Complaint, steps: Sequence[TimelineEntry]) -> str | None:
@@ -213,6 +260,7 @@ class Figures:
     on_time: int
     late: int
     needing_follow_up: int  # received minus rejected at verification
+    assessed: int  # of those, with a delivered result or due within the month
     open_at_end: int
     overdue_at_end: int
     overdue_bands: tuple[OverdueBand, ...]
@@ -228,9 +276,9 @@ class Figures:
 
     @property
     def on_time_percent(self) -> float | None:
-        if not self.needing_follow_up:
+        if not self.assessed:
             return None
-        return 100.0 * self.on_time / self.needing_follow_up
+        return 100.0 * self.on_time / self.assessed
 
     @property
     def delivered(self) -> int:
@@ -300,6 +348,7 @@ def compute_figures(states: Sequence[ComplaintAtMonthEnd], taxonomy: Taxonomy) -
         on_time=sum(1 for s in delivered if s.on_time),
         late=sum(1 for s in delivered if not s.on_time),
         needing_follow_up=len(states) - rejected,
+        assessed=sum(1 for s in states if s.assessed),
         open_at_end=len(open_list),
         overdue_at_end=len(overdue),
         overdue_bands=_bands(overdue),
@@ -414,7 +463,7 @@ LIST_COLUMNS = (
     "Perangkat daerah/BUMD",
     "Status akhir bulan",
     "Batas waktu (WIB)",
-    "TL pertama (WIB)",
+    "Hasil TL disampaikan (WIB)",
     "Tepat waktu",
     "TL ditolak (kali)",
     "Ditolak saat verifikasi",

@@ -15,8 +15,9 @@
    (``NotificationKey(ticket="RECAP", event_sk="<YYYY-MM>#<report>", recipient)``,
    a conditional put, pending -> sent with a lease), so a repeated run or a retried
    invocation sends nothing twice and only what is still missing. ``resend=True``
-   sends again on purpose, under keys of its own (``...#resend#<time>``), so the
-   first sends stay on record.
+   sends again on purpose, under keys of its own (``...#resend#<WIB date>``), so the
+   first sends stay on record, and a partly failed resend repeated the same day
+   sends only what it missed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
-from pendopo.domain.clock import Clock, to_utc_iso
+from pendopo.domain.clock import Clock, to_wib
 from pendopo.domain.recap import MonthRecap, RecapMonth, recap_month
 from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.raw import Attachment
@@ -148,6 +149,10 @@ class RecapService:
         self._clock = clock
         self._attach_limit = attach_limit
 
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     def build(self, month: RecapMonth) -> MonthRecap:
         """Read every unit's month (one paginated Query each) and compute the figures."""
         by_unit = {unit: self._reader.complaints_of(unit, month) for unit in self._taxonomy.units}
@@ -256,7 +261,9 @@ class RecapService:
         )
         event_sk = f"{month.key}#{outgoing.report}"
         if resend:
-            event_sk += f"#resend#{to_utc_iso(now)}"
+            # One resend per WIB day: repeating a partly failed resend the same day
+            # finds its sent claims and completes only what is missing.
+            event_sk += f"#resend#{to_wib(now).date().isoformat()}"
         for recipient in _unique(outgoing.recipients):
             key = NotificationKey(ticket=RECAP_TICKET, event_sk=event_sk, recipient=recipient)
             sent = send_once(
