@@ -309,7 +309,9 @@ def test_a_late_detail_answer_does_not_draw_over_the_page_now_shown(
     page.route(f"**/v1/officer/complaints/{slow}", lambda route: held.append(route))
     # Given the officer opens one complaint, whose answer is slow
     page.evaluate(f"location.hash = '#/complaints/{slow}'")
-    page.wait_for_function("() => document.querySelector('#main').getAttribute('aria-busy') === 'true'")
+    page.wait_for_function(
+        "() => document.querySelector('#main').getAttribute('aria-busy') === 'true'"
+    )
     assert len(held) == 1
     # When they move on to another before it arrives
     page.evaluate(f"location.hash = '#/complaints/{fast}'")

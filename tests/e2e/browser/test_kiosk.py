@@ -226,7 +226,9 @@ def test_unsent_complaint_survives_a_reload(
     # The kiosk restarts (power cut, reload): the stored complaint is sent on start.
     kiosk_page.reload()
     # Whoever stands there now did not type it: the ticket only, never the code or form.
-    expect(kiosk_page.get_by_role("heading", name="Pengaduan sebelumnya sudah diterima")).to_be_visible()
+    expect(
+        kiosk_page.get_by_role("heading", name="Pengaduan sebelumnya sudah diterima")
+    ).to_be_visible()
     expect(kiosk_page.locator("#previous-ticket")).to_have_text(re.compile(r"^\d{4}-\d{4}-\d{4}$"))
     expect(kiosk_page.locator("#receipt-code")).to_be_empty()
     expect(kiosk_page.get_by_label("Nama lengkap")).to_have_value("")
