@@ -4,8 +4,13 @@
 // sending → receipt. Nothing personal outlives the person at the screen: after
 // IDLE_MS without a touch a dialog counts down WARNING_MS, then every field, the
 // receipt and its QR code are wiped and the home screen returns. A complaint that
-// is still being sent is the one exception: it stays in localStorage (Outbox)
-// until the API has answered, and the sending screen does not time out.
+// is still being sent stays in localStorage (Outbox) until the API has answered, or
+// until the outbox gives up (GIVE_UP_MS) or the person touches "Simpan untuk petugas":
+// then it waits in the "tertunda" list, which staff resend from the home screen.
+// The answer to a send is shown only to the person who is likely still there: if the
+// sending screen was up longer than IDLE_MS, or the entry came from an earlier page
+// load, a receipt becomes a neutral screen (ticket only, no tracking code, no QR) and
+// a refusal goes home, so nobody sees a stranger's form or receipt.
 
 import { loadCategories, loadKioskInfo, topicsWithCategories } from "../shared/api.js";
 import { apiErrors, clearErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
@@ -23,7 +28,7 @@ const state = { topics: [], topic: null, category: null, screen: "home" };
 
 // ------------------------------------------------------------------ screens
 
-const SCREENS = ["home", "topics", "categories", "form", "sending", "receipt"];
+const SCREENS = ["home", "topics", "categories", "form", "sending", "receipt", "previous"];
 
 function show(name) {
   state.screen = name;
@@ -173,6 +178,7 @@ function renderSending(status) {
         ? "Pengaduan Anda sedang dikirim. Mohon tunggu sebentar."
         : `Mencoba mengirim lagi (percobaan ke-${status.attempt})…`;
     retry.hidden = true;
+    if (status.attempt === 1) $("give-up").hidden = true;
     return;
   }
   const seconds = Math.round(status.delayMs / 1000);
@@ -184,35 +190,32 @@ function renderSending(status) {
     : `Layanan sedang sibuk. Pengaduan Anda sudah tersimpan dan akan dikirim ulang dalam ${seconds} detik. ` +
       `Pengaduan tidak akan terkirim dua kali. Mohon tunggu di sini.`;
   retry.hidden = false;
+  $("give-up").hidden = false; // the way out, once a send has failed
 }
 
-function fillForm(body) {
-  const set = (name, value) => {
-    const input = form.elements.namedItem(name);
-    if (!input) return;
-    if (input.type === "checkbox") input.checked = Boolean(value);
-    else input.value = value || "";
-  };
-  set("title", body.title);
-  set("description", body.description);
-  set("location", body.location && body.location.text);
-  set("name", body.reporter.name);
-  set("phone", body.reporter.phone);
-  set("nik", body.reporter.nik);
-  set("email", body.reporter.email);
-  set("anonymous", body.reporter.anonymous);
-  set("confidential", body.reporter.confidential);
-}
+let sendingSince = 0;
 
-async function send(promise) {
+/**
+ * Show the answer to a send. `earlier`: the entry was left by an earlier page load
+ * (reload, power cut), so whoever stands here now is not who typed it.
+ */
+async function send(promise, { earlier = false } = {}) {
+  sendingSince = Date.now();
   show("sending");
   const result = await promise;
-  if (!result) {
-    show("home");
+  // Whoever sent it may have walked away: the idle time has passed on this screen.
+  const stale = earlier || Date.now() - sendingSince > IDLE_MS;
+  if (!result || result.deferred) {
+    resetKiosk(); // nothing left to show; a deferred entry waits in the staff list
     return;
   }
   if (result.ok) {
-    showReceipt(result.receipt);
+    if (stale) showPrevious(result.receipt);
+    else showReceipt(result.receipt);
+    return;
+  }
+  if (stale) {
+    resetKiosk(); // a final refusal of someone else's form: never refill it
     return;
   }
   show("form");
@@ -239,12 +242,51 @@ function showReceipt(receipt) {
   renderGroups($("receipt-ticket"), receipt.ticket);
   $("receipt-code").textContent = receipt.tracking_code;
   $("receipt-due").textContent = receipt.due_at_text;
-  $("receipt-unit").textContent = receipt.unit.name;
-  $("receipt-category").textContent = receipt.category.label;
+  $("receipt-unit").textContent = (receipt.unit && receipt.unit.name) || "";
+  $("receipt-category").textContent = (receipt.category && receipt.category.label) || "";
   const url = trackingUrl(receipt.ticket, receipt.tracking_code);
   renderQr($("receipt-qr"), url, `Kode QR untuk memantau pengaduan ${receipt.ticket}`);
   $("receipt-qr").dataset.url = url; // what the QR code encodes (the browser tests open it)
   show("receipt");
+}
+
+/** A receipt nobody may still be waiting for: the ticket only, never the tracking code. */
+function showPrevious(receipt) {
+  wipe();
+  $("previous-ticket").textContent = receipt.ticket;
+  show("previous");
+}
+
+// ---------------------------------------------------------- deferred (staff)
+
+function renderDeferred(message) {
+  const list = outbox.deferred();
+  const box = $("deferred");
+  box.hidden = !list.length && !message;
+  const expired = list.filter((entry) => entry.expired).length;
+  const parts = [];
+  if (list.length) {
+    parts.push(`Untuk petugas: ${list.length} pengaduan tertunda di kiosk ini (belum terkirim karena gangguan).`);
+  }
+  if (expired) {
+    parts.push(
+      `${expired} di antaranya disimpan lebih dari 23 jam lalu dan tidak dikirim ulang otomatis, ` +
+        "agar tidak tercatat dua kali: periksa dulu di konsol petugas.",
+    );
+  }
+  if (message) parts.push(message);
+  $("deferred-text").textContent = parts.join(" ");
+  $("deferred-resend").hidden = list.length === expired;
+}
+
+async function resendDeferred() {
+  const button = $("deferred-resend");
+  button.disabled = true;
+  const counts = await outbox.resendDeferred();
+  button.disabled = false;
+  renderDeferred(
+    `Hasil kirim ulang: ${counts.sent} terkirim, ${counts.refused} ditolak, ${counts.left} masih tertunda.`,
+  );
 }
 
 // -------------------------------------------------------------- idle reset
@@ -273,8 +315,8 @@ function warnIdle() {
   }, 1000);
 }
 
-/** Wipe every personal detail on the screen and go home. */
-function resetKiosk() {
+/** Wipe every personal detail on the screen. */
+function wipe() {
   clearInterval(countdownTimer);
   form.reset();
   clearErrors(form);
@@ -285,9 +327,16 @@ function resetKiosk() {
   $("receipt-qr").replaceChildren();
   delete $("receipt-qr").dataset.url;
   $("chosen-category").textContent = "";
+  $("previous-ticket").textContent = "";
   state.topic = null;
   state.category = null;
+}
+
+/** Wipe every personal detail on the screen and go home. */
+function resetKiosk() {
+  wipe();
   show("home");
+  renderDeferred();
   refreshInfo();
   $("main").focus();
 }
@@ -300,11 +349,13 @@ function onActivity() {
 // --------------------------------------------------------------------- wire
 
 function start() {
-  renderFields($("form-fields"));
+  renderFields($("form-fields"), { kiosk: true });
   $("track-address").textContent = window.location.host + TRACKING_PAGE;
   $("start").addEventListener("click", startComplaint);
   form.addEventListener("submit", onSubmit);
   $("retry-now").addEventListener("click", () => outbox.retryNow());
+  $("give-up").addEventListener("click", () => outbox.giveUp());
+  $("deferred-resend").addEventListener("click", resendDeferred);
   $("idle-continue").addEventListener("click", armIdle);
   for (const button of document.querySelectorAll("[data-action]")) {
     button.addEventListener("click", () => {
@@ -324,19 +375,11 @@ function start() {
   }, INFO_REFRESH_MS);
   document.documentElement.dataset.ready = "true";
 
-  // A complaint a previous page left unsent (power cut, reload): send it now.
-  const pending = outbox.pending();
-  if (pending) {
-    try {
-      fillForm(JSON.parse(pending.body));
-      state.category = { code: JSON.parse(pending.body).category, label: "" };
-    } catch {
-      // the body stays as it was stored; only the form cannot be refilled
-    }
-    send(outbox.resume());
-  } else {
-    show("home");
-  }
+  renderDeferred();
+  // A complaint a previous page left unsent (power cut, reload): send it now, but
+  // never put it back on the screen: whoever stands here now did not type it.
+  if (outbox.pending()) send(outbox.resume(), { earlier: true });
+  else show("home");
 }
 
 start();

@@ -74,8 +74,40 @@ const FIELDS = `
 </fieldset>
 `;
 
-export function renderFields(container) {
+/**
+ * Put the fields into `container`. `kiosk: true` turns autocomplete off on every
+ * field and on the form: a kiosk's browser is shared by strangers, and a profile's
+ * autofill table would offer one person's name, phone and email to the next. The
+ * citizen web on a person's own phone keeps the autocomplete hints (name, tel, email).
+ */
+export function renderFields(container, { kiosk = false } = {}) {
   container.innerHTML = FIELDS;
+  if (!kiosk) return;
+  const form = container.closest("form");
+  if (form) form.setAttribute("autocomplete", "off");
+  for (const field of container.querySelectorAll("input, textarea, select")) {
+    field.setAttribute("autocomplete", "off");
+  }
+}
+
+/** Put a stored request body (POST /v1/complaints) back into the form's fields. */
+export function fillForm(form, body) {
+  const set = (name, value) => {
+    const input = form.elements.namedItem(name);
+    if (!input) return;
+    if (input.type === "checkbox") input.checked = Boolean(value);
+    else input.value = value || "";
+  };
+  const reporter = body.reporter || {};
+  set("title", body.title);
+  set("description", body.description);
+  set("location", body.location && body.location.text);
+  set("name", reporter.name);
+  set("phone", reporter.phone);
+  set("nik", reporter.nik);
+  set("email", reporter.email);
+  set("anonymous", reporter.anonymous);
+  set("confidential", reporter.confidential);
 }
 
 function value(form, name) {

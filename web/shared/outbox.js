@@ -3,11 +3,22 @@
 // The entry holds the Idempotency-Key and the exact request body (the serialised
 // string), so every retry is byte-for-byte the first request: the API replays its
 // first answer for the same key and body, and never creates a second complaint.
-// Network errors, 429 and 5xx are retried (with back-off, at once when the browser
-// comes back online, or when the person asks); any other answer ends the entry.
+// Network errors (also a request with no answer within FETCH_TIMEOUT_MS), 429, 5xx
+// and a 201 whose body cannot be read are retried (with back-off, at once when the
+// browser comes back online, or when the person asks); any other answer ends the entry.
 // The entry survives a reload: `resume()` sends what a previous page left behind.
+//
+// Retries are capped by time: an entry still unsent GIVE_UP_MS after it was saved is
+// moved out of the way, to the "tertunda" (deferred) list, and the caller is told so;
+// `resendDeferred()` (a staff member's button) sends those once more with their own key.
+// An entry older than REPLAY_WINDOW_MS is never sent automatically: the API keeps an
+// Idempotency-Key for 24 hours, and after that a resend would be a second complaint.
+// It goes to the deferred list flagged `expired`, for a person to check first.
 
 const RETRY_DELAYS_MS = [2000, 4000, 8000, 15000];
+export const FETCH_TIMEOUT_MS = 20_000;
+export const GIVE_UP_MS = 15 * 60_000;
+export const REPLAY_WINDOW_MS = 23 * 60 * 60_000;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 
 export function newIdempotencyKey(prefix) {
@@ -21,6 +32,47 @@ function retryable(status) {
   return status === 429 || status >= 500;
 }
 
+function validEntry(entry) {
+  return Boolean(entry && typeof entry === "object" && KEY_PATTERN.test(entry.key) && typeof entry.body === "string");
+}
+
+function ageMs(entry) {
+  const saved = Date.parse(entry.savedAt);
+  return Number.isNaN(saved) ? Infinity : Date.now() - saved;
+}
+
+/** A receipt a person can keep: a 201 body without these is treated as lost. */
+function goodReceipt(body) {
+  return Boolean(
+    body &&
+      typeof body === "object" &&
+      typeof body.ticket === "string" &&
+      body.ticket &&
+      typeof body.tracking_code === "string" &&
+      body.tracking_code,
+  );
+}
+
+/**
+ * One request with a deadline. The fetch is aborted after FETCH_TIMEOUT_MS (a hung
+ * connection) or when `cancel` fires (the person gave up); either is a network error.
+ * The timer is a plain setTimeout with an AbortController rather than
+ * AbortSignal.timeout(): the same effect, and it follows the page's clock, so a
+ * browser test can move time forward instead of waiting 20 s.
+ */
+async function fetchWithDeadline(url, init, cancel) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  const onCancel = () => controller.abort();
+  cancel.addEventListener("abort", onCancel);
+  try {
+    return await fetch(url, { ...init, signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+    cancel.removeEventListener("abort", onCancel);
+  }
+}
+
 export class Outbox {
   /**
    * @param {string} storageKey localStorage key of the one pending entry
@@ -29,17 +81,19 @@ export class Outbox {
    */
   constructor(storageKey, keyPrefix, onStatus) {
     this.storageKey = storageKey;
+    this.deferredKey = `${storageKey}.tertunda`;
     this.keyPrefix = keyPrefix;
     this.onStatus = onStatus;
     this.wakeUp = null;
     this.running = null;
+    this.cancel = null;
     window.addEventListener("online", () => this.retryNow());
   }
 
   pending() {
     try {
       const entry = JSON.parse(localStorage.getItem(this.storageKey) || "null");
-      return entry && KEY_PATTERN.test(entry.key) && typeof entry.body === "string" ? entry : null;
+      return validEntry(entry) ? entry : null;
     } catch {
       return null;
     }
@@ -47,6 +101,31 @@ export class Outbox {
 
   clear() {
     localStorage.removeItem(this.storageKey);
+  }
+
+  /** The entries moved out of the way: [{key, body, savedAt, deferredAt, reason, expired}]. */
+  deferred() {
+    try {
+      const list = JSON.parse(localStorage.getItem(this.deferredKey) || "[]");
+      return Array.isArray(list) ? list.filter(validEntry) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  saveDeferred(list) {
+    if (list.length) localStorage.setItem(this.deferredKey, JSON.stringify(list));
+    else localStorage.removeItem(this.deferredKey);
+  }
+
+  /** Move the pending entry to the deferred list (same key, same body). */
+  defer(entry, reason) {
+    const list = this.deferred().filter((item) => item.key !== entry.key);
+    const expired = ageMs(entry) >= REPLAY_WINDOW_MS;
+    list.push({ ...entry, deferredAt: new Date().toISOString(), reason, expired });
+    this.saveDeferred(list);
+    this.clear();
+    return { ok: false, deferred: true, reason, expired, entry };
   }
 
   /** Keep the complaint, then send it; resolves with the outcome (never rejects). */
@@ -66,8 +145,10 @@ export class Outbox {
     if (this.running) return this.running;
     const entry = this.pending();
     if (!entry) return Promise.resolve(null);
-    this.running = this.deliver(entry).finally(() => {
+    this.cancel = new AbortController();
+    this.running = this.deliver(entry, this.cancel.signal).finally(() => {
       this.running = null;
+      this.cancel = null;
     });
     return this.running;
   }
@@ -76,12 +157,22 @@ export class Outbox {
     if (this.wakeUp) this.wakeUp();
   }
 
-  async deliver(entry) {
-    for (let attempt = 1; ; attempt += 1) {
-      this.onStatus({ state: "sending", attempt });
-      let response = null;
-      try {
-        response = await fetch("/v1/complaints", {
+  /** Stop sending now: the entry goes to the deferred list (the way out of the sending screen). */
+  giveUp() {
+    if (this.cancel) this.cancel.abort();
+    this.retryNow();
+  }
+
+  /**
+   * One attempt: {final: result} when the API answered for good (the entry is
+   * cleared by the caller), or {final: null, offline} when it should be tried again.
+   */
+  async attempt(entry, cancel) {
+    let response = null;
+    try {
+      response = await fetchWithDeadline(
+        "/v1/complaints",
+        {
           method: "POST",
           headers: {
             "Content-Type": "application/json",
@@ -89,32 +180,52 @@ export class Outbox {
             "Idempotency-Key": entry.key,
           },
           body: entry.body,
-        });
-      } catch {
-        response = null; // offline, connection cut, or the answer was lost
-      }
-      if (response && !retryable(response.status)) {
-        let body = {};
-        try {
-          body = await response.json();
-        } catch {
-          body = {};
-        }
+        },
+        cancel,
+      );
+    } catch {
+      return { final: null, offline: true }; // offline, cut, timed out or cancelled
+    }
+    if (retryable(response.status)) return { final: null, offline: false };
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    if (response.status === 201) {
+      // An unreadable receipt is retried: the same key makes the API replay it.
+      if (!goodReceipt(body)) return { final: null, offline: true };
+      return { final: { ok: true, receipt: body } };
+    }
+    body = body && typeof body === "object" ? body : {};
+    return {
+      final: {
+        ok: false,
+        status: response.status,
+        message: body.message || "Pengaduan tidak dapat diterima.",
+        errors: Array.isArray(body.errors) ? body.errors : [],
+      },
+    };
+  }
+
+  async deliver(entry, cancel) {
+    if (ageMs(entry) >= REPLAY_WINDOW_MS) return this.defer(entry, "expired");
+    for (let attempt = 1; ; attempt += 1) {
+      this.onStatus({ state: "sending", attempt });
+      const outcome = await this.attempt(entry, cancel);
+      if (outcome.final) {
         this.clear();
-        if (response.status === 201) return { ok: true, receipt: body };
-        return {
-          ok: false,
-          status: response.status,
-          message: body.message || "Pengaduan tidak dapat diterima.",
-          errors: body.errors || [],
-        };
+        return outcome.final;
       }
+      if (cancel.aborted) return this.defer(entry, "manual");
+      if (ageMs(entry) >= GIVE_UP_MS) return this.defer(entry, "timeout");
       const delay = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)];
       this.onStatus({
         state: "waiting",
         attempt,
         delayMs: delay,
-        offline: response === null,
+        offline: outcome.offline,
         online: navigator.onLine,
       });
       await new Promise((resolve) => {
@@ -125,6 +236,32 @@ export class Outbox {
         };
       });
       this.wakeUp = null;
+      if (cancel.aborted) return this.defer(entry, "manual");
     }
+  }
+
+  /**
+   * Send each deferred entry once more, with its own key (a staff member's button).
+   * Entries past the API's replay window are left for a person to check, never sent.
+   * Resolves with {sent, refused, left}: created (or replayed), refused for good, kept.
+   */
+  async resendDeferred() {
+    const counts = { sent: 0, refused: 0, left: 0 };
+    const neverCancelled = new AbortController().signal;
+    for (const entry of this.deferred()) {
+      if (entry.expired || ageMs(entry) >= REPLAY_WINDOW_MS) {
+        counts.left += 1;
+        continue;
+      }
+      const outcome = await this.attempt(entry, neverCancelled);
+      if (!outcome.final) {
+        counts.left += 1;
+        continue;
+      }
+      this.saveDeferred(this.deferred().filter((item) => item.key !== entry.key));
+      if (outcome.final.ok) counts.sent += 1;
+      else counts.refused += 1;
+    }
+    return counts;
   }
 }

@@ -2,7 +2,7 @@
 // The same form, checks and retrying outbox as the e-kiosk (web/shared/).
 
 import { loadCategories, topicsWithCategories } from "../shared/api.js";
-import { apiErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
+import { apiErrors, fillForm, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { Outbox } from "../shared/outbox.js";
 import { renderGroups, trackingUrl } from "../shared/receipt.js";
 
@@ -59,11 +59,43 @@ function renderSending(status) {
 
 const outbox = new Outbox("pendopo.web.pending", CHANNEL, renderSending);
 
+/** Put a stored complaint back into the form (category too), so nothing typed is lost. */
+function refill(entry) {
+  try {
+    const body = JSON.parse(entry.body);
+    fillForm(form, body);
+    if (body.category) {
+      $("f-category").value = body.category;
+      $("f-category-detail").textContent = hints.get(body.category) || "";
+    }
+  } catch {
+    // an unreadable body: the form stays as it is
+  }
+}
+
+const DEFERRED = {
+  timeout:
+    "Pengaduan Anda belum dapat terkirim karena gangguan layanan selama beberapa menit. " +
+    "Isian Anda dikembalikan di bawah ini: kirim lagi nanti.",
+  manual: "Pengiriman dihentikan. Isian Anda dikembalikan di bawah ini.",
+  expired:
+    "Pengaduan ini tersimpan di peramban lebih dari 23 jam lalu dan tidak dikirim ulang otomatis, " +
+    "agar tidak tercatat dua kali. Bila Anda sudah menerima nomor tiket untuknya, abaikan; " +
+    "bila belum, periksa isian di bawah ini lalu kirim lagi.",
+};
+
 async function send(promise) {
   show("sending");
   const result = await promise;
   if (!result) {
     show("form");
+    return;
+  }
+  if (result.deferred) {
+    refill(result.entry);
+    show("form");
+    showErrors(form, $("form-summary"), [{ field: "", message: DEFERRED[result.reason] || DEFERRED.timeout }],
+      "Pengaduan belum terkirim");
     return;
   }
   if (result.ok) {
@@ -72,7 +104,7 @@ async function send(promise) {
     renderGroups($("receipt-ticket"), receipt.ticket);
     $("receipt-code").textContent = receipt.tracking_code;
     $("receipt-due").textContent = receipt.due_at_text;
-    $("receipt-unit").textContent = receipt.unit.name;
+    $("receipt-unit").textContent = (receipt.unit && receipt.unit.name) || "";
     $("receipt-link").href = trackingUrl(receipt.ticket, receipt.tracking_code);
     form.reset();
     show("receipt");
@@ -99,5 +131,11 @@ form.addEventListener("submit", onSubmit);
 $("retry-now").addEventListener("click", () => outbox.retryNow());
 fillCategories().then(() => {
   document.documentElement.dataset.ready = "true";
-  if (outbox.pending()) send(outbox.resume()); // left unsent by an earlier visit
+  // Left unsent by an earlier visit: back into the form first, so a final refusal
+  // (a 422) shows its messages next to what the person typed, as on the first try.
+  const pending = outbox.pending();
+  if (pending) {
+    refill(pending);
+    send(outbox.resume());
+  }
 });

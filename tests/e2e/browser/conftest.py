@@ -82,3 +82,9 @@ def kiosk_page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
     yield from _page(browser, PHONE_VIEWPORT)
+
+
+@pytest.fixture
+def second_desktop_page(browser: Browser) -> Iterator[Page]:
+    """A second desktop browser (its own context, its own session), CSP-checked too."""
+    yield from _page(browser, DESKTOP_VIEWPORT)

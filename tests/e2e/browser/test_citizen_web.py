@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -144,3 +146,43 @@ def test_landing_page_links_every_client(desktop_page: Page, web_origin: str) ->
     for href in ("warga/", "warga/lacak.html", "kiosk/"):
         response = desktop_page.request.get(f"{web_origin}/{href}")
         assert response.status == 200 and re.search(r'<html lang="id">', response.text())
+
+
+def test_a_stored_complaint_refused_on_return_is_back_in_the_form(
+    phone_page: Page, web_origin: str
+) -> None:
+    """A complaint left unsent by an earlier visit, refused (422) when the page resends it."""
+    page = phone_page
+    title = f"Dikirim ulang {uuid.uuid4().hex[:6]}"
+    body = {
+        "channel": "web",
+        "category": "FLOOD_DRAINAGE",
+        "title": title,
+        "description": "Saluran di depan rumah tersumbat sampah sehingga air meluap saat hujan.",
+        "reporter": {
+            "name": "Wulan Sekar",
+            "phone": "0857-1122-3344",
+            "nik": "3171010113900001",  # month 13: the API refuses it
+            "anonymous": False,
+            "confidential": True,
+        },
+    }
+    entry = {
+        "key": f"web-{uuid.uuid4().hex}",
+        "body": json.dumps(body),
+        "savedAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    page.goto(f"{web_origin}/warga/")
+    expect(page.locator("html")).to_have_attribute("data-ready", "true")
+    page.evaluate("v => localStorage.setItem('pendopo.web.pending', v)", json.dumps(entry))
+    page.reload()
+
+    expect(page.locator('[data-error-for="reporter.nik"]')).to_have_text(
+        "NIK tidak valid. Periksa kembali 16 angka NIK Anda."
+    )
+    expect(page.get_by_label("Judul singkat")).to_have_value(title)
+    expect(page.get_by_label("Nama lengkap")).to_have_value("Wulan Sekar")
+    expect(page.get_by_label("NIK")).to_have_value("3171010113900001")
+    expect(page.get_by_label("Rahasiakan pengaduan ini")).to_be_checked()
+    expect(page.get_by_label("Pengaduan Anda tentang apa?")).to_have_value("FLOOD_DRAINAGE")
+    assert page.evaluate("localStorage.getItem('pendopo.web.pending')") is None

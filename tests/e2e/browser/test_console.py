@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from infra.local.accounts import DEMO_PASSWORD, demo_email
 from infra.officers import create_officer, officer_spec
@@ -220,7 +220,8 @@ def test_a_change_by_someone_else_shows_the_conflict_message_and_reload_shows_it
     conflict = page.locator(".alert-conflict")
     expect(conflict).to_be_visible()
     expect(conflict).to_have_attribute("role", "alert")
-    expect(conflict).to_contain_text("Pengaduan ini sudah diubah oleh petugas lain")
+    expect(conflict).to_contain_text("Pengaduan ini sudah diubah sejak Anda membukanya")
+    expect(conflict).to_contain_text("oleh petugas lain, atau oleh percobaan Anda sendiri")
     expect(conflict).to_contain_text("status sekarang Disposisi")
     expect(conflict).to_be_focused()
 
@@ -237,34 +238,95 @@ def test_a_change_by_someone_else_shows_the_conflict_message_and_reload_shows_it
 
 
 def test_two_pages_acting_at_once_the_second_is_told_and_reloads(
-    browser: Any, web_origin: str, local_stack: RunningStack
+    desktop_page: Page, second_desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
+    # Two browsers, each its own context and session, each checked against the CSP
     ticket = submit_complaint(local_stack.api_url)
-    contexts = [browser.new_context(locale="id-ID", timezone_id="UTC") for _ in range(2)]
-    try:
-        first, second = (context.new_page() for context in contexts)
-        # Given the same verifier has the waiting complaint open in two browsers
-        for page in (first, second):
-            open_console(page, web_origin, f"#/complaints/{ticket}")
-            log_in(page, VERIFIER)
-            expect(status_badge(page)).to_have_text("Status: Menunggu")
-        # When the first verifies it
-        first.get_by_role("button", name="Verifikasi", exact=True).click()
-        first.locator("form[data-action=verify]").get_by_role("button", name="Verifikasi").click()
-        expect(status_badge(first)).to_have_text("Status: Koordinasi")
-        # And the second, still showing Menunggu, rejects it
-        second.get_by_role("button", name="Tolak", exact=True).click()
-        second.get_by_label("Alasan penolakan").fill("Bukan kewenangan Pemprov DKI.")
-        second.locator("form[data-action=reject]").get_by_role("button", name="Tolak").click()
-        # Then the second is told, and reloading shows Koordinasi, never Ditolak
-        conflict = second.locator(".alert-conflict")
-        expect(conflict).to_contain_text("sudah diubah oleh petugas lain")
-        conflict.get_by_role("button", name="Muat ulang").click()
-        expect(status_badge(second)).to_have_text("Status: Koordinasi")
-        expect(second.locator(".trail li")).to_have_count(2)
-    finally:
-        for context in contexts:
-            context.close()
+    first, second = desktop_page, second_desktop_page
+    # Given the same verifier has the waiting complaint open in two browsers
+    for page in (first, second):
+        open_console(page, web_origin, f"#/complaints/{ticket}")
+        log_in(page, VERIFIER)
+        expect(status_badge(page)).to_have_text("Status: Menunggu")
+    # When the first verifies it
+    first.get_by_role("button", name="Verifikasi", exact=True).click()
+    first.locator("form[data-action=verify]").get_by_role("button", name="Verifikasi").click()
+    expect(status_badge(first)).to_have_text("Status: Koordinasi")
+    # And the second, still showing Menunggu, rejects it
+    second.get_by_role("button", name="Tolak", exact=True).click()
+    second.get_by_label("Alasan penolakan").fill("Bukan kewenangan Pemprov DKI.")
+    second.locator("form[data-action=reject]").get_by_role("button", name="Tolak").click()
+    # Then the second is told, and reloading shows Koordinasi, never Ditolak
+    conflict = second.locator(".alert-conflict")
+    expect(conflict).to_contain_text("sudah diubah sejak Anda membukanya")
+    conflict.get_by_role("button", name="Muat ulang").click()
+    expect(status_badge(second)).to_have_text("Status: Koordinasi")
+    expect(second.locator(".trail li")).to_have_count(2)
+
+
+def test_a_lost_answer_then_shows_the_new_state_not_a_conflict(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    page = desktop_page
+    ticket = submit_complaint(local_stack.api_url)
+    open_console(page, web_origin, f"#/complaints/{ticket}")
+    log_in(page, VERIFIER)
+    expect(status_badge(page)).to_have_text("Status: Menunggu")
+
+    # Given the verify reaches the API and is applied, but its answer is lost
+    def lose_the_answer(route: Route) -> None:
+        route.fetch()
+        route.abort("connectionreset")
+
+    page.route(f"**/v1/officer/complaints/{ticket}/verify", lose_the_answer)
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
+    page.locator("form[data-action=verify]").get_by_role("button", name="Verifikasi").click()
+
+    # Then the console reads the complaint again and shows it verified, with no
+    # "someone else changed it" and no form left to send a second time
+    notice = page.locator(".alert-error")
+    expect(notice).to_contain_text("Jawaban server tidak sampai")
+    expect(notice).to_contain_text("bila tindakan Anda sudah tercatat di jejak audit")
+    expect(notice).to_be_focused()
+    expect(status_badge(page)).to_have_text("Status: Koordinasi")
+    expect(page.locator(".alert-conflict")).to_have_count(0)
+    expect(page.locator("form[data-action=verify]")).to_have_count(0)
+    trail = page.locator(".trail li")
+    expect(trail).to_have_count(2)
+    expect(trail.nth(1)).to_contain_text(f"Oleh {VERIFIER} (Verifikator)")
+
+
+def test_a_late_detail_answer_does_not_draw_over_the_page_now_shown(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    page = desktop_page
+    slow, fast = submit_complaint(local_stack.api_url), submit_complaint(local_stack.api_url)
+    open_console(page, web_origin)
+    log_in(page, VERIFIER)
+    expect(page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+
+    held: list[Route] = []
+    page.route(f"**/v1/officer/complaints/{slow}", lambda route: held.append(route))
+    # Given the officer opens one complaint, whose answer is slow
+    page.evaluate(f"location.hash = '#/complaints/{slow}'")
+    page.wait_for_function(
+        "() => document.querySelector('#main').getAttribute('aria-busy') === 'true'"
+    )
+    assert len(held) == 1
+    # When they move on to another before it arrives
+    page.evaluate(f"location.hash = '#/complaints/{fast}'")
+    expect(page.locator(".ticket-line")).to_contain_text(fast)
+
+    # And the first answer then arrives
+    with page.expect_response(lambda r: r.url.endswith(f"/v1/officer/complaints/{slow}")):
+        held[0].continue_()
+    # (two turns of the page's event loop: the late answer's code has run by then)
+    page.evaluate("() => new Promise((done) => setTimeout(() => setTimeout(done, 50), 50))")
+
+    # Then the page still shows the complaint the address bar names
+    assert page.locator(".ticket-line").inner_text() == f"Tiket {fast}"
+    assert page.url.endswith(f"#/complaints/{fast}")
+    assert page.title().startswith(fast)
 
 
 # --- the queue on a phone, overdue marks, WIB ---------------------------------------

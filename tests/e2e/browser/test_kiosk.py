@@ -225,7 +225,13 @@ def test_unsent_complaint_survives_a_reload(
     kiosk_page.unroute("**/v1/complaints")
     # The kiosk restarts (power cut, reload): the stored complaint is sent on start.
     kiosk_page.reload()
-    expect(kiosk_page.get_by_role("heading", name="Pengaduan Anda telah diterima")).to_be_visible()
+    # Whoever stands there now did not type it: the ticket only, never the code or form.
+    expect(
+        kiosk_page.get_by_role("heading", name="Pengaduan sebelumnya sudah diterima")
+    ).to_be_visible()
+    expect(kiosk_page.locator("#previous-ticket")).to_have_text(re.compile(r"^\d{4}-\d{4}-\d{4}$"))
+    expect(kiosk_page.locator("#receipt-code")).to_be_empty()
+    expect(kiosk_page.get_by_label("Nama lengkap")).to_have_value("")
     assert len(complaints_titled(local_stack, title)) == 1
 
 
@@ -257,7 +263,10 @@ def test_idle_timeout_clears_every_personal_detail(kiosk_page: Page, web_origin:
         ".map(e => e.type === 'checkbox' ? String(e.checked) : e.value)"
     )
     assert set(values) <= {"", "false"}
-    assert "Siti" not in kiosk_page.content()
+    # Typed values live in .value, not in the HTML: check what a person could read too.
+    assert "Siti" not in kiosk_page.evaluate("document.body.innerText")
+    expect(kiosk_page.get_by_label("Nama lengkap")).to_have_value("")
+    expect(kiosk_page.get_by_label("NIK")).to_have_value("")
     assert kiosk_page.evaluate("localStorage.length") == 0
 
 

@@ -12,8 +12,8 @@ export const MESSAGES = {
   forbidden: "Anda tidak berwenang melakukan ini.",
   notFound: "Data tidak ditemukan.",
   conflict:
-    "Pengaduan ini sudah diubah oleh petugas lain sejak Anda membukanya. " +
-    "Muat ulang untuk melihat keadaan terbaru, lalu periksa kembali.",
+    "Pengaduan ini sudah diubah sejak Anda membukanya: oleh petugas lain, atau oleh percobaan " +
+    "Anda sendiri yang jawabannya tidak sampai. Muat ulang untuk melihat keadaan terbaru, lalu periksa kembali.",
   invalid: "Data yang dikirim belum benar. Periksa kembali isian yang ditandai.",
   busy: "Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.",
   server: "Layanan Pendopo sedang mengalami gangguan. Coba lagi beberapa saat lagi.",

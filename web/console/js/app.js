@@ -91,10 +91,12 @@ async function route() {
   showHeader(loadSession());
   const { path, params } = parseHash();
   const detail = path.match(/^\/complaints\/([^/]+)$/);
+  // A render that is no longer the latest (the address bar moved on) draws nothing.
+  const isCurrent = () => id === renderId;
   if (detail) {
-    await renderDetail(main, { me, ticket: decodeURIComponent(detail[1]), showError });
+    await renderDetail(main, { me, ticket: decodeURIComponent(detail[1]), showError, isCurrent });
   } else if (path === "/antrean") {
-    await renderQueue(main, { me, params, showError });
+    await renderQueue(main, { me, params, showError, isCurrent });
   } else {
     location.replace("#/antrean");
   }

@@ -209,13 +209,17 @@ async function actionForm(spec, detail, { onSubmit, onCancel }) {
 
 /**
  * Render complaint `ticket` into `main`. `me` is GET /v1/officer/me;
- * `showError(container, error, retry)` renders an error the shared way.
+ * `showError(container, error, retry)` renders an error the shared way;
+ * `isCurrent()` is false once the console has moved to another route: an answer
+ * that arrives after that draws nothing over the page the address bar names.
  */
-export async function renderDetail(main, { me, ticket, showError }) {
+export async function renderDetail(main, { me, ticket, showError, isCurrent = () => true }) {
   let flash = null; // {kind: "success" | "conflict" | "error", ...} shown above the actions
 
   const path = `/v1/officer/complaints/${encodeURIComponent(ticket)}`;
   const back = h("p", { class: "back" }, h("a", { href: "#/antrean" }, "‹ Kembali ke antrean"));
+
+  const etagOf = (answer) => answer.headers.get("ETag") || `"${answer.data.version}"`;
 
   async function load({ focusFlash = false } = {}) {
     main.setAttribute("aria-busy", "true");
@@ -223,6 +227,7 @@ export async function renderDetail(main, { me, ticket, showError }) {
     try {
       answer = await api("GET", path);
     } catch (error) {
+      if (!isCurrent()) return; // another page is on screen now
       main.setAttribute("aria-busy", "false");
       if (error.kind === "unauthorized") return; // the app shows the login
       const heading = h("h1", { tabindex: "-1" }, `Tiket ${ticket}`);
@@ -231,8 +236,9 @@ export async function renderDetail(main, { me, ticket, showError }) {
       showError(box, error, () => load());
       return;
     }
+    if (!isCurrent()) return;
     main.setAttribute("aria-busy", "false");
-    render(answer.data, answer.headers.get("ETag") || `"${answer.data.version}"`, focusFlash);
+    render(answer.data, etagOf(answer), focusFlash);
   }
 
   function render(detail, etag, focusFlash) {
@@ -320,7 +326,7 @@ export async function renderDetail(main, { me, ticket, showError }) {
       return h(
         "div",
         { class: "alert alert-conflict", role: "alert", tabindex: "-1" },
-        h("h2", {}, "Pengaduan ini sudah diubah oleh petugas lain"),
+        h("h2", {}, "Pengaduan ini sudah diubah sejak Anda membukanya"),
         h("p", {}, MESSAGES.conflict),
         flash.detail && flash.detail !== MESSAGES.conflict ? h("p", { class: "sub" }, flash.detail) : null,
         reload,
@@ -385,6 +391,7 @@ export async function renderDetail(main, { me, ticket, showError }) {
         await load({ focusFlash: true });
       } catch (error) {
         form.busy(false);
+        if (!isCurrent()) return;
         if (error.kind === "unauthorized") return; // the app shows the login
         if (error.kind === "conflict") {
           flash = { kind: "conflict", detail: error.message };
@@ -392,13 +399,50 @@ export async function renderDetail(main, { me, ticket, showError }) {
           return;
         }
         if (error.kind === "network") {
-          form.showErrors({
-            message: `${error.message} Bila tidak yakin tindakan tadi tersimpan, muat ulang halaman untuk memeriksa: mengirim ulang tidak akan mencatatnya dua kali.`,
-          });
+          await afterLostAnswer(error, form);
           return;
         }
         form.showErrors(error);
       }
+    }
+
+    /**
+     * The action's answer never came: it may or may not have been applied. Read the
+     * complaint again before offering a resend, so a resend carries the current
+     * version, and an action that did go through shows as done (not as a conflict
+     * with "another officer", which is what the old ETag would have said).
+     */
+    async function afterLostAnswer(error, form) {
+      let answer;
+      try {
+        answer = await api("GET", path);
+      } catch (again) {
+        if (!isCurrent() || again.kind === "unauthorized") return;
+        form.showErrors({
+          message:
+            `${error.message} Keadaan terbaru pengaduan ini belum dapat diperiksa. Sebelum mengirim ulang, ` +
+            "muat ulang halaman: bila tindakan tadi sudah tersimpan, ia tampil di jejak audit.",
+        });
+        return;
+      }
+      if (!isCurrent()) return;
+      const fresh = etagOf(answer);
+      if (fresh === etag) {
+        form.showErrors({
+          message:
+            `${error.message} Pengaduan ini belum berubah, jadi tindakan tadi belum tersimpan. ` +
+            "Kirim lagi bila sambungan sudah pulih.",
+        });
+        return;
+      }
+      flash = {
+        kind: "lost",
+        message:
+          "Jawaban server tidak sampai, dan pengaduan ini sudah berubah sejak Anda membukanya. " +
+          "Keadaan terbaru ditampilkan di bawah: bila tindakan Anda sudah tercatat di jejak audit, " +
+          "tidak perlu mengirim ulang.",
+      };
+      render(answer.data, fresh, true);
     }
 
     return section(

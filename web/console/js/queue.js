@@ -148,9 +148,11 @@ function table(items) {
 
 /**
  * Render the queue into `main`. `me` is GET /v1/officer/me; `params` the fragment's
- * query. `showError(container, error, retry)` renders an error the shared way.
+ * query. `showError(container, error, retry)` renders an error the shared way;
+ * `isCurrent()` is false once the console has moved to another route, and then a
+ * late answer draws nothing.
  */
-export async function renderQueue(main, { me, params, showError }) {
+export async function renderQueue(main, { me, params, showError, isCurrent = () => true }) {
   const filters = queueFilters(params);
   const cursors = []; // cursors of the pages before this one; [] on page 1
   let current = null; // this page's cursor
@@ -186,10 +188,12 @@ export async function renderQueue(main, { me, params, showError }) {
     try {
       page = (await api("GET", `/v1/officer/complaints?${query}`)).data;
     } catch (error) {
+      if (!isCurrent()) return; // another page is on screen now
       results.setAttribute("aria-busy", "false");
       showError(results, error, () => load(cursor, direction));
       return;
     }
+    if (!isCurrent()) return;
     current = cursor;
     const pageNumber = cursors.length + 1;
     const previous = h(
