@@ -508,3 +508,69 @@ def test_no_report_or_email_carries_a_citizen_written_title(
     # P2, P6 and P4 are roads; P3 was re-routed to street lighting.
     assert open_list.group(1).count("<td>Jalan rusak / jalan</td>") == 3
     assert open_list.group(1).count("<td>Lampu penerangan jalan umum</td>") == 1
+
+
+def test_a_re_route_after_the_month_end_leaves_the_month_with_the_unit_that_held_it(
+    intake: Any, route: Any, recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    """The reviewer's scenario (issue #5): received 30 June, re-routed on 2 July."""
+    from infra.local.events import lambda_context
+
+    desk = Desk(intake, route, clock)
+    # R1: 30 June 20:00 WIB, a road (Biro PLH), still waiting at the month end.
+    r1 = desk.submit(wib("06-30", "20:00"), "ROAD")
+    # R2: 30 June 20:30 WIB, verified and dispositioned to Bina Marga before the end.
+    r2 = desk.submit(wib("06-30", "20:30"), "ROAD")
+    desk.act(wib("06-30", "21:00"), r2, "verify", VERIFIER)
+    desk.act(wib("06-30", "21:30"), r2, "disposition", PLH, {"agency": "BINA_MARGA"})
+
+    def reports() -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for unit in ("BIRO_PLH", "BIRO_PK"):
+            html = get(aws, f"recaps/2025-06/rekap-2025-06-{unit}.html").decode()
+            open_list = re.search(r'data-list="open">(.*?)</table>', html, re.S)
+            has_rows = 'data-breakdown="by_agency"' in html  # no tables for an empty unit
+            found[unit] = (
+                figures_in(html),
+                breakdown_in(html, "by_agency") if has_rows else {},
+                breakdown_in(html, "by_status") if has_rows else {},
+                re.findall(r"<td[^>]*>(\d{4}-\d{4}-\d{4})</td>", open_list.group(1))
+                if open_list
+                else [],
+            )
+        return found
+
+    # Given the recap of June run on demand on 1 July, before any re-route
+    clock.set(wib("07-01", "08:00"))
+    before = recap.lambda_handler({"month": "2025-06"}, lambda_context("MonthlyRecapFunction"))
+    assert before["items_read"] == 2
+    first = reports()
+    # when the verifier re-routes both to a Biro PK category on 2 July
+    for ticket, hhmm in ((r1, "09:00"), (r2, "10:00")):
+        desk.act(
+            wib("07-02", hhmm),
+            ticket,
+            "reroute",
+            VERIFIER,
+            {"category": "PARKING", "reason": "Soal parkir liar, bukan jalan."},
+        )
+    # then the scheduled run on 5 July reads them from Biro PK's partition ...
+    body = run(recap, clock)
+    assert body["items_read"] == 2
+    # ... and counts them where they were at the month end: Biro PLH, R2 with its agency.
+    plh, plh_agency, plh_status, plh_open = reports()["BIRO_PLH"]
+    assert (plh["received"], plh["rerouted_in"], plh["open_at_end"]) == ("2", "0", "2")
+    assert plh_agency == {"BINA_MARGA": 1, "": 1}
+    assert (plh_status["waiting"], plh_status["disposition"]) == (1, 1)
+    assert plh_open == [r1, r2]
+    pk, pk_agency, _, pk_open = reports()["BIRO_PK"]
+    assert (pk["received"], pk["rerouted_in"], pk["open_at_end"]) == ("0", "0", "0")
+    assert pk_open == [] and pk_agency == {}
+    # The re-run after the re-route gives the same figures as the run before it.
+    assert reports() == first
+    rows = list(
+        csv.DictReader(
+            io.StringIO(get(aws, "recaps/2025-06/pengaduan-2025-06.csv").decode("utf-8-sig"))
+        )
+    )
+    assert {r["Tiket"]: r["Unit"] for r in rows} == {r1: "BIRO_PLH", r2: "BIRO_PLH"}

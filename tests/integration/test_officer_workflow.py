@@ -122,6 +122,36 @@ def test_the_citizen_sees_the_public_timeline_and_the_validated_result(
     assert "biro-plh" not in str(tracked.body)
 
 
+def test_the_public_timeline_shows_no_unit_or_agency_of_its_steps(
+    intake: Any, route: Any, clock: Any, dynamodb: Any
+) -> None:
+    answer = submit(intake, key="key-public-no-unit", category="STREET_LIGHTING")
+    ticket, code = answer.body["ticket"], answer.body["tracking_code"]
+    for segment, claims, body in [
+        ("verify", VERIFIER, {}),
+        ("disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"}),
+        ("reroute", VERIFIER, {"category": "PARKING", "reason": "Soal parkir liar."}),
+    ]:
+        clock.advance(timedelta(minutes=5))
+        assert take(route, ticket, segment, claims, body).status == 200
+    # Stored: the steps record the units and the agency (for the monthly recap) ...
+    stored = [step["M"] for step in _item(dynamodb, ticket)["timeline"]["L"]]
+    assert [(s.get("unit", {}).get("S"), s.get("agency", {}).get("S")) for s in stored] == [
+        ("BIRO_PLH", None),
+        (None, None),
+        (None, "BINA_MARGA"),
+        ("BIRO_PK", None),
+    ]
+    # ... which the citizen's tracking JSON leaves out of every step.
+    tracked = call(intake, "GET", f"/v1/complaints/{ticket}", headers={"X-Tracking-Code": code})
+    assert tracked.status == 200
+    steps = tracked.body["timeline"]
+    assert len(steps) == 4
+    for step in steps:
+        assert set(step) == {"at", "at_text", "status", "description"}
+    assert "BINA_MARGA" not in str(steps) and "BIRO_PLH" not in str(steps)
+
+
 def test_the_follow_up_stops_the_clock_and_a_rejection_starts_it_again(
     intake: Any, route: Any, clock: Any, dynamodb: Any
 ) -> None:

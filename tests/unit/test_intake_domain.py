@@ -36,6 +36,7 @@ def test_a_kiosk_complaint_goes_to_the_category_unit_and_waits_for_verification(
     assert complaint.outside_hours is False
     assert complaint.entered_by is None
     assert [step.action for step in complaint.timeline] == [Action.SUBMIT]
+    assert complaint.timeline[0].unit == "BIRO_PLH"  # the receiving unit, for the recap
     assert new.event.role is Role.CITIZEN and new.event.from_status is None
     assert tracking_code_matches(complaint.ticket, new.tracking_code, complaint.tracking_hash)
 

@@ -15,6 +15,7 @@ from pendopo.domain.recap import (
     describe_duration,
     mask_phone,
     nearest_rank,
+    recap_month,
     recap_unit,
 )
 from pendopo.domain.status import Action, Status
@@ -189,3 +190,94 @@ def test_durations_and_phones_as_people_read_them() -> None:
     assert describe_duration(timedelta(0)) == "0 menit"
     assert describe_duration(None) == "-"
     assert mask_phone("+6281234567890") == "+62*******7890"
+
+
+# ------------------------------------------- the unit and agency at the month end
+
+
+def entry(
+    at: datetime, action: Action, status: Status, unit: str | None = None, agency: str | None = None
+) -> TimelineEntry:
+    return TimelineEntry(at=at, action=action, status=status, unit=unit, agency=agency)
+
+
+def recorded(received: datetime, *steps: TimelineEntry, **extra: object) -> Complaint:
+    """A complaint whose timeline records units and agencies, as intake and act write it."""
+    submit = entry(received, Action.SUBMIT, Status.WAITING, unit="BIRO_PLH")
+    base = complaint(received, **extra)
+    return base.model_copy(
+        update={"timeline": (submit, *steps), "status": (submit, *steps)[-1].status}
+    )
+
+
+JUNE_30 = datetime(2025, 6, 30, 20, 0, tzinfo=WIB)
+JULY_2 = datetime(2025, 7, 2, 9, 0, tzinfo=WIB)
+
+
+def test_re_routed_after_the_month_end_it_stays_with_the_unit_that_held_it() -> None:
+    disposition = entry(
+        JUNE_30 + timedelta(hours=1),
+        Action.DISPOSITION,
+        Status.DISPOSITION,
+        agency="BINA_MARGA",
+    )
+    reroute = entry(JULY_2, Action.REROUTE, Status.WAITING, unit="BIRO_PK")
+    # Stored now: current unit Biro PK, agency cleared by the re-route.
+    c = recorded(JUNE_30, disposition, reroute, unit="BIRO_PK", category="PARKING", agency=None)
+    state = at_month_end(c, JUNE)
+    assert (state.unit, state.agency, state.rerouted) == ("BIRO_PLH", "BINA_MARGA", False)
+    assert state.status is Status.DISPOSITION
+    # July's view of the same complaint: Biro PK, no agency, arrived by re-route.
+    july = at_month_end(c, RecapMonth(2025, 7))
+    assert (july.unit, july.agency, july.rerouted) == ("BIRO_PK", None, True)
+
+
+def test_a_re_route_before_the_month_end_moves_the_unit_and_clears_the_agency() -> None:
+    received = datetime(2025, 6, 10, 9, 0, tzinfo=WIB)
+    steps = (
+        entry(received + timedelta(hours=1), Action.DISPOSITION, Status.DISPOSITION, agency="A1"),
+        entry(received + timedelta(hours=2), Action.REROUTE, Status.WAITING, unit="BIRO_PK"),
+    )
+    state = at_month_end(recorded(received, *steps, unit="BIRO_PK"), JUNE)
+    assert (state.unit, state.agency, state.rerouted) == ("BIRO_PK", None, True)
+    # Dispositioned again by the new unit within the month: that agency counts.
+    again = entry(
+        received + timedelta(hours=3), Action.DISPOSITION, Status.DISPOSITION, agency="B2"
+    )
+    state = at_month_end(recorded(received, *steps, again, unit="BIRO_PK", agency="B2"), JUNE)
+    assert (state.unit, state.agency) == ("BIRO_PK", "B2")
+
+
+def test_the_agency_is_the_one_recorded_before_the_end_not_the_current_one() -> None:
+    received = datetime(2025, 6, 10, 9, 0, tzinfo=WIB)
+    first = entry(
+        received + timedelta(hours=1), Action.DISPOSITION, Status.DISPOSITION, agency="A1"
+    )
+    later = entry(JULY_2, Action.DISPOSITION, Status.DISPOSITION, agency="A2")
+    state = at_month_end(recorded(received, first, later, agency="A2"), JUNE)
+    assert state.agency == "A1"
+    # Dispositioned only in July: no agency in June.
+    assert at_month_end(recorded(received, later, agency="A2"), JUNE).agency is None
+
+
+def test_old_items_without_recorded_units_or_agencies_fall_back_to_the_current_ones() -> None:
+    received = datetime(2025, 6, 10, 9, 0, tzinfo=WIB)
+    old = complaint(
+        received,
+        (received + timedelta(hours=1), Action.DISPOSITION, Status.DISPOSITION),
+        unit="BIRO_PK",
+        agency="A9",
+    )
+    state = at_month_end(old, JUNE)
+    assert (state.unit, state.agency) == ("BIRO_PK", "A9")
+
+
+def test_the_month_recap_groups_by_the_month_end_unit_not_the_partition() -> None:
+    taxonomy = load_taxonomy()
+    reroute = entry(JULY_2, Action.REROUTE, Status.WAITING, unit="BIRO_PK")
+    moved = recorded(JUNE_30, reroute, unit="BIRO_PK", category="PARKING")
+    # Read from Biro PK's partition (the re-route moved its key), counted under Biro PLH.
+    recap = recap_month(JUNE, {"BIRO_PK": [moved]}, taxonomy)
+    received = {u.unit: u.figures.received for u in recap.units}
+    assert received["BIRO_PLH"] == 1 and received["BIRO_PK"] == 0
+    assert recap.figures.received == 1

@@ -60,6 +60,11 @@ def test_an_action_bumps_the_version_appends_the_timeline_and_records_who_and_wh
         complaint, VERIFIER, Action.VERIFY, NoteCommand(note="Lengkap"), now=now, taxonomy=TAXONOMY
     )
     assert change.complaint.status is Status.COORDINATION
+    # Only SUBMIT/REROUTE record a unit and DISPOSITION an agency.
+    assert (change.complaint.timeline[-1].unit, change.complaint.timeline[-1].agency) == (
+        None,
+        None,
+    )
     assert change.complaint.version == 2
     assert change.complaint.timeline[-1].action is Action.VERIFY
     event = change.event
@@ -80,6 +85,9 @@ def test_disposition_records_the_agency_of_the_unit() -> None:
         verified, COORDINATOR, Action.DISPOSITION, DispositionCommand(agency="DINAS_LH")
     )
     assert (dispositioned.status, dispositioned.agency) == (Status.DISPOSITION, "DINAS_LH")
+    # The timeline entry records the agency (the monthly recap reads it at a month end).
+    last = dispositioned.timeline[-1]
+    assert (last.action, last.agency, last.unit) == (Action.DISPOSITION, "DINAS_LH", None)
     with pytest.raises(InvalidCommand) as refused:
         step(verified, COORDINATOR, Action.DISPOSITION, DispositionCommand(agency="DINKES"))
     assert refused.value.field == "agency"
@@ -123,6 +131,8 @@ def test_a_reroute_moves_unit_and_category_and_clears_the_agency() -> None:
         Status.COORDINATION,
     )
     assert (change.event.unit, change.event.previous_unit) == ("BIRO_PK", "BIRO_PLH")
+    last = moved.timeline[-1]
+    assert (last.action, last.unit, last.agency) == (Action.REROUTE, "BIRO_PK", None)
 
 
 def test_a_reroute_within_the_same_unit_is_refused() -> None:

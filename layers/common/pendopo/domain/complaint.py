@@ -166,11 +166,21 @@ class PublicSubmission(ComplaintDetails):
 
 
 class TimelineEntry(StrictModel):
-    """One public step of a complaint, as the citizen's tracking page shows it."""
+    """One step of a complaint: when, what, and the status it led to.
+
+    ``unit`` is recorded on a SUBMIT (the receiving unit) and a REROUTE (the new
+    unit), ``agency`` on a DISPOSITION, so the monthly recap can tell which unit
+    and agency held the complaint at a month end (``domain.recap``). Both are
+    internal: the citizen's tracking view maps entries field by field and leaves
+    them out (``domain.views.tracking``). Items stored before these fields existed
+    have neither (None).
+    """
 
     at: datetime
     action: Action
     status: Status
+    unit: str | None = None
+    agency: str | None = None
 
 
 class AuditEvent(StrictModel):

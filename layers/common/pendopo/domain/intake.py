@@ -66,7 +66,7 @@ def register_complaint(
         status=status,
         version=1,
         outside_hours=rules.sessions.is_outside_hours(received_at),
-        timeline=(TimelineEntry(at=received_at, action=Action.SUBMIT, status=status),),
+        timeline=(TimelineEntry(at=received_at, action=Action.SUBMIT, status=status, unit=unit),),
         entered_by=None if role is Role.CITIZEN else actor,
         entered_unit=None if role is Role.CITIZEN else actor_unit,
     )

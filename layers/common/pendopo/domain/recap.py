@@ -12,9 +12,12 @@ Rules, each in one place below:
 
 - **Month**: received from 00:00 WIB on the 1st up to (not including) 00:00 WIB on
   the 1st of the next month: the ``unit_month`` key (``storage.complaints.IndexKeys``).
-- **Unit**: the unit that holds the complaint when the recap runs. A re-route moves
-  the complaint's ``unit_month`` key to the new unit, so a re-routed complaint counts
-  once, for the unit now responsible for it, never for the unit that passed it on.
+- **Unit**: the unit that held the complaint at the month end: the unit recorded by
+  its last SUBMIT or REROUTE entry before the end (the receiving unit, or the unit
+  it was re-routed to). A complaint counts once, under that unit, never under the
+  unit that passed it on within the month, and a re-route after the month end
+  does not move it to another unit's recap. Complaints stored before timeline
+  entries recorded units fall back to their current unit.
 - **Delivered**: a follow-up result counts as delivered only if it was not rejected
   at validation before the month ended: the last result submitted before the month
   end that no follow-up rejection followed within the month. A result sent back
@@ -31,8 +34,9 @@ Rules, each in one place below:
 - **Open at the end of the month**: not Selesai and not Ditolak at the month end.
   **Overdue**: open with the 3-day clock running (not awaiting validation) and past
   its deadline at the month end; how overdue is measured to the month end.
-- **Agency**: the complaint's agency if it was dispositioned before the month end
-  (the timeline has the disposition, the complaint its latest agency).
+- **Agency**: the agency of the last disposition before the month end, unless a
+  re-route followed it before the end (a re-route clears the agency). A disposition
+  entry stored before entries recorded agencies falls back to the current agency.
 - **Time to follow-up**: receipt to the delivered result, over the results delivered
   before the month ended; median (``statistics.median``) and the 90th percentile by
   the nearest-rank method (the smallest value with at least 90% of values at or below).
@@ -160,6 +164,7 @@ class ComplaintAtMonthEnd:
     agency: str | None  # the agency, if dispositioned before the month end
     overdue_by: timedelta | None  # open with the clock running and past due at month end
     due_in_month: bool = False  # its deadline fell before the month end
+    unit: str = ""  # the unit that held it at the month end ("" only if built by hand)
 
     @property
     def assessed(self) -> bool:
@@ -198,7 +203,20 @@ def at_month_end(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd
         agency=_agency_at(complaint, steps),
         overdue_by=overdue,
         due_in_month=complaint.due_at < end,
+        unit=unit_at(complaint, steps),
     )
+
+
+def unit_at(complaint: Complaint, steps: Sequence[TimelineEntry]) -> str:
+    """The unit recorded by the last SUBMIT or REROUTE in ``steps`` (the steps before an end).
+
+    Falls back to the complaint's current unit when no step records one (items
+    stored before timeline entries recorded units).
+    """
+    for step in reversed(steps):
+        if step.action in (Action.SUBMIT, Action.REROUTE) and step.unit:
+            return step.unit
+    return complaint.unit
 
 
 def _standing_result(steps: Sequence[TimelineEntry]) -> datetime | None:
@@ -213,21 +231,21 @@ def _standing_result(steps: Sequence[TimelineEntry]) -> datetime | None:
 
 
 def _agency_at(complaint: Complaint, steps: Sequence[TimelineEntry]) -> str | None:
-    """The complaint's agency if it was dispositioned, and not re-routed since, by then.
+    """The agency of the last disposition in ``steps``, unless a re-route followed it.
 
-    The timeline records a disposition but not its agency; the complaint keeps only
-    the latest. So a complaint dispositioned before the month end counts under its
-    current agency, and one dispositioned only afterwards under none.
+    A disposition entry records its agency; one stored before entries recorded
+    agencies has none, and then the complaint's current agency stands in for it
+    (the complaint keeps only the latest). None if not dispositioned by then.
     """
-    last_disposition = last_reroute = -1
-    for index, step in enumerate(steps):
+    last: TimelineEntry | None = None
+    for step in steps:
         if step.action is Action.DISPOSITION:
-            last_disposition = index
+            last = step
         elif step.action is Action.REROUTE:
-            last_reroute = index
-    if last_disposition > last_reroute and complaint.agency:
-        return complaint.agency
-    return None
+            last = None  # the agency belonged to the old unit
+    if last is None:
+        return None
+    return last.agency or complaint.agency or None
 
 
 # ---------------------------------------------------------------------- the figures
@@ -400,11 +418,16 @@ def recap_unit(
     unit: str, complaints: Iterable[Complaint], month: RecapMonth, taxonomy: Taxonomy
 ) -> UnitRecap:
     """One unit's recap. Complaints received outside the month are refused, not dropped."""
-    states = []
-    for complaint in complaints:
-        if not month.contains(complaint.received_at):
-            raise ValueError(f"{complaint.ticket} was not received in {month.key}")
-        states.append(at_month_end(complaint, month))
+    return _unit_recap(unit, [_placed(complaint, month) for complaint in complaints], taxonomy)
+
+
+def _placed(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd:
+    if not month.contains(complaint.received_at):
+        raise ValueError(f"{complaint.ticket} was not received in {month.key}")
+    return at_month_end(complaint, month)
+
+
+def _unit_recap(unit: str, states: list[ComplaintAtMonthEnd], taxonomy: Taxonomy) -> UnitRecap:
     states.sort(key=lambda s: (s.complaint.received_at, s.complaint.ticket))
     info = taxonomy.units[unit]
     return UnitRecap(
@@ -419,10 +442,19 @@ def recap_unit(
 def recap_month(
     month: RecapMonth, by_unit: dict[str, list[Complaint]], taxonomy: Taxonomy
 ) -> MonthRecap:
-    """Every unit's recap (units without complaints included), per Asisten and in total."""
-    units = tuple(
-        recap_unit(code, by_unit.get(code, []), month, taxonomy) for code in taxonomy.units
-    )
+    """Every unit's recap (units without complaints included), per Asisten and in total.
+
+    ``by_unit`` is what was read, per ``unit_month`` partition; each complaint is
+    counted under the unit that held it at the month end (``unit_at``), which can
+    differ from its partition when it was re-routed after the month ended. A
+    month-end unit the taxonomy does not know keeps the partition's unit.
+    """
+    placed: dict[str, list[ComplaintAtMonthEnd]] = {code: [] for code in taxonomy.units}
+    for read_from in taxonomy.units:
+        for complaint in by_unit.get(read_from, []):
+            state = _placed(complaint, month)
+            placed[state.unit if state.unit in placed else read_from].append(state)
+    units = tuple(_unit_recap(code, placed[code], taxonomy) for code in taxonomy.units)
     asisten = tuple(
         AsistenRecap(
             code=code,
@@ -498,7 +530,7 @@ def list_row(state: ComplaintAtMonthEnd, taxonomy: Taxonomy) -> list[str | int |
     )
     return [
         c.ticket,
-        c.unit,
+        state.unit or c.unit,  # the unit that held it at the month end
         _wib_text(c.received_at),
         c.channel.label,
         category.label if category else c.category,

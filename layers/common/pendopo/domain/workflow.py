@@ -154,12 +154,20 @@ def act(
     at = _to_the_millisecond(now)
     changes, note, previous_unit = _effects(complaint, officer, action, command, at, taxonomy)
     version = complaint.version + 1
+    step = TimelineEntry(
+        at=at,
+        action=action,
+        status=target,
+        # What the monthly recap needs to place the complaint at a month end.
+        unit=str(changes["unit"]) if action is Action.REROUTE else None,
+        agency=str(changes["agency"]) if action is Action.DISPOSITION else None,
+    )
     changed = complaint.model_copy(
         update={
             **changes,
             "status": target,
             "version": version,
-            "timeline": (*complaint.timeline, TimelineEntry(at=at, action=action, status=target)),
+            "timeline": (*complaint.timeline, step),
         }
     )
     event = AuditEvent(

@@ -240,7 +240,13 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
 
 
 def _timeline_entry(entry: TimelineEntry) -> dict[str, str]:
-    return {"at": to_utc_iso(entry.at), "action": entry.action.value, "status": entry.status.value}
+    item = {"at": to_utc_iso(entry.at), "action": entry.action.value, "status": entry.status.value}
+    # Written only when recorded (SUBMIT/REROUTE unit, DISPOSITION agency), as older items.
+    if entry.unit is not None:
+        item["unit"] = entry.unit
+    if entry.agency is not None:
+        item["agency"] = entry.agency
+    return item
 
 
 def complaint_from_item(item: ComplaintItem) -> Complaint:
