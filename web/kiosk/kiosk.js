@@ -263,7 +263,7 @@ function renderDeferred(message) {
   const list = outbox.deferred();
   const box = $("deferred");
   box.hidden = !list.length && !message;
-  const expired = list.filter((entry) => entry.expired).length;
+  const expired = list.filter((entry) => outbox.isExpired(entry)).length;
   const parts = [];
   if (list.length) {
     parts.push(`Untuk petugas: ${list.length} pengaduan tertunda di kiosk ini (belum terkirim karena gangguan).`);
@@ -271,12 +271,31 @@ function renderDeferred(message) {
   if (expired) {
     parts.push(
       `${expired} di antaranya disimpan lebih dari 23 jam lalu dan tidak dikirim ulang otomatis, ` +
-        "agar tidak tercatat dua kali: periksa dulu di konsol petugas.",
+        "agar tidak tercatat dua kali: periksa dulu di konsol petugas. Bila belum tercatat, " +
+        "kirim sebagai pengaduan baru; bila sudah, hapus dari kiosk ini.",
     );
   }
   if (message) parts.push(message);
   $("deferred-text").textContent = parts.join(" ");
   $("deferred-resend").hidden = list.length === expired;
+  $("deferred-expired-send").hidden = !expired;
+  $("deferred-expired-discard").hidden = !expired;
+}
+
+async function sendExpiredAsNew() {
+  const button = $("deferred-expired-send");
+  button.disabled = true;
+  const counts = await outbox.sendExpiredAsNew();
+  button.disabled = false;
+  renderDeferred(
+    `Hasil kirim sebagai pengaduan baru: ${counts.sent} terkirim, ${counts.refused} ditolak, ` +
+      `${counts.left} masih tertunda.`,
+  );
+}
+
+function discardExpired() {
+  const removed = outbox.discardExpired();
+  renderDeferred(`${removed} pengaduan kedaluwarsa dihapus dari kiosk ini.`);
 }
 
 async function resendDeferred() {
@@ -356,6 +375,8 @@ function start() {
   $("retry-now").addEventListener("click", () => outbox.retryNow());
   $("give-up").addEventListener("click", () => outbox.giveUp());
   $("deferred-resend").addEventListener("click", resendDeferred);
+  $("deferred-expired-send").addEventListener("click", sendExpiredAsNew);
+  $("deferred-expired-discard").addEventListener("click", discardExpired);
   $("idle-continue").addEventListener("click", armIdle);
   for (const button of document.querySelectorAll("[data-action]")) {
     button.addEventListener("click", () => {

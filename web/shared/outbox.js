@@ -240,6 +240,41 @@ export class Outbox {
     }
   }
 
+  /** A deferred entry past the API's replay window: only a person may decide its fate. */
+  isExpired(entry) {
+    return Boolean(entry.expired) || ageMs(entry) >= REPLAY_WINDOW_MS;
+  }
+
+  /**
+   * Staff checked the console and found no such complaint: send the expired entries
+   * as new complaints (a new key each, since the old one is past the replay window).
+   * Resolves with {sent, refused, left}, as resendDeferred.
+   */
+  async sendExpiredAsNew() {
+    const counts = { sent: 0, refused: 0, left: 0 };
+    const neverCancelled = new AbortController().signal;
+    for (const entry of this.deferred().filter((item) => this.isExpired(item))) {
+      const fresh = { ...entry, key: newIdempotencyKey(this.keyPrefix), savedAt: new Date().toISOString() };
+      const outcome = await this.attempt(fresh, neverCancelled);
+      if (!outcome.final) {
+        counts.left += 1;
+        continue;
+      }
+      this.saveDeferred(this.deferred().filter((item) => item.key !== entry.key));
+      if (outcome.final.ok) counts.sent += 1;
+      else counts.refused += 1;
+    }
+    return counts;
+  }
+
+  /** Staff found the expired entries already recorded: remove them and their personal data. */
+  discardExpired() {
+    const kept = this.deferred().filter((item) => !this.isExpired(item));
+    const removed = this.deferred().length - kept.length;
+    this.saveDeferred(kept);
+    return removed;
+  }
+
   /**
    * Send each deferred entry once more, with its own key (a staff member's button).
    * Entries past the API's replay window are left for a person to check, never sent.
@@ -249,7 +284,7 @@ export class Outbox {
     const counts = { sent: 0, refused: 0, left: 0 };
     const neverCancelled = new AbortController().signal;
     for (const entry of this.deferred()) {
-      if (entry.expired || ageMs(entry) >= REPLAY_WINDOW_MS) {
+      if (this.isExpired(entry)) {
         counts.left += 1;
         continue;
       }

@@ -328,3 +328,51 @@ def test_an_entry_older_than_23_hours_is_flagged_not_resent(
     deferred = json.loads(page.evaluate(f"localStorage.getItem('{DEFERRED_KEY}')"))
     assert [(e["reason"], e["expired"]) for e in deferred] == [("expired", True)]
     assert keys == []
+
+
+def test_staff_send_an_expired_entry_as_a_new_complaint_once(
+    kiosk_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    # Given an entry past the replay window, flagged for staff on the home screen
+    page = kiosk_page
+    title = f"Kedaluwarsa dikirim {uuid.uuid4().hex[:6]}"
+    saved = datetime.now(UTC) - timedelta(hours=24)
+    leave_entry_and_reload(page, web_origin, PENDING_KEY, stored_entry(title, saved=saved))
+    old_key = json.loads(page.evaluate(f"localStorage.getItem('{DEFERRED_KEY}')"))[0]["key"]
+    keys = post_keys(page)
+    # When staff, having found no such complaint in the console, send it as a new one
+    page.get_by_role("button", name="Kirim yang kedaluwarsa sebagai pengaduan baru").click()
+    # Then it is created once, under a new key, and nothing of it is left on the kiosk
+    expect(page.locator("#deferred")).to_contain_text("1 terkirim, 0 ditolak, 0 masih tertunda")
+    assert len(complaints_titled(local_stack, title)) == 1
+    assert len(keys) == 1 and keys[0] != old_key
+    assert page.evaluate(f"localStorage.getItem('{DEFERRED_KEY}')") is None
+    expect(page.get_by_role("button", name="Hapus yang kedaluwarsa dari kiosk ini")).to_be_hidden()
+
+
+def test_staff_discard_an_expired_entry_and_its_personal_data(
+    kiosk_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    # Given an expired entry beside one still inside the replay window
+    page = kiosk_page
+    title = f"Kedaluwarsa dihapus {uuid.uuid4().hex[:6]}"
+    saved = datetime.now(UTC) - timedelta(hours=30)
+    leave_entry_and_reload(page, web_origin, PENDING_KEY, stored_entry(title, saved=saved))
+    fresh = json.loads(stored_entry("Masih dalam jendela"))
+    page.evaluate(
+        """([k, entry]) => { const list = JSON.parse(localStorage.getItem(k));
+                             list.push({...entry, reason: "timeout", expired: false});
+                             localStorage.setItem(k, JSON.stringify(list)); }""",
+        [DEFERRED_KEY, fresh],
+    )
+    page.reload()
+    keys = post_keys(page)
+    # When staff, having found it recorded already, discard the expired ones
+    page.get_by_role("button", name="Hapus yang kedaluwarsa dari kiosk ini").click()
+    # Then only the expired entry is gone, with its name and phone; nothing was sent
+    expect(page.locator("#deferred")).to_contain_text("1 pengaduan kedaluwarsa dihapus")
+    left = json.loads(page.evaluate(f"localStorage.getItem('{DEFERRED_KEY}')"))
+    assert [entry["key"] for entry in left] == [fresh["key"]]
+    assert title not in json.dumps(left)
+    assert keys == [] and complaints_titled(local_stack, title) == []
+    expect(page.get_by_role("button", name="Kirim ulang pengaduan tertunda")).to_be_visible()
