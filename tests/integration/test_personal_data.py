@@ -651,6 +651,13 @@ def test_personal_data_goes_only_where_the_design_allows(
         )
         assert leaks(answer_text(rest), PERSONAL) == set(), (role, anonymous)
     assert found_in_details == {"nik", "phone", "email", "name"}  # the detector sees real data
+    shown_to = {(role, anonymous) for role, anonymous, _ in desk.seen.details}
+    plh_and_all = ("petugas", "koordinator", "verifikator", "admin")
+    assert shown_to == {(r, a) for r in plh_and_all for a in (False, True)} | {
+        ("koordinator_pk", True)  # B, re-routed to Biro PK, is its only complaint
+    }
+    # Verifier and admin see all 6; Biro PLH's petugas and koordinator its 5; Biro PK's 1.
+    assert len(desk.seen.details) == 6 + 6 + 5 + 5 + 1
 
     # And the notification emails carry no reporter data (their titles are allowed)
     notices = jobs.notify_ses.emails()
