@@ -48,6 +48,9 @@ from pendopo.storage.items import bind_table
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,128}$"
+# The longest ticket text worth reading: 12 digits with spaces, dots or dashes
+# ("2506%204821%207734" as sent is 18); anything longer is not a ticket.
+MAX_TICKET_TEXT = 40
 NOT_FOUND_MESSAGE = "Pengaduan tidak ditemukan. Periksa nomor tiket dan kode pelacakan."
 ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
     413: {"description": "Isi permintaan terlalu besar"},
@@ -168,14 +171,18 @@ def submit_walk_in(
 @app.get(
     "/v1/complaints/<ticket>",
     summary="Lacak pengaduan dengan nomor tiket dan kode pelacakan",
-    responses={404: {"description": "Tidak ditemukan"}, 422: ERROR_RESPONSES[422]},
+    responses={404: {"description": "Tidak ditemukan"}},
 )
 def track_complaint(
-    ticket: Annotated[str, Path(max_length=40)],
+    ticket: Annotated[str, Path()],
     x_tracking_code: Annotated[
-        str, Header(max_length=20, description="Kode pelacakan (tidak pernah di URL)")
-    ],
+        str | None, Header(description="Kode pelacakan (wajib; tidak pernah di URL)")
+    ] = None,
 ) -> Response[Tracking]:
+    # Every guess gets the same 404, a missing or oversized code and a ticket of the
+    # wrong shape too: no other status tells a prober anything (README, The API).
+    if x_tracking_code is None or len(ticket) > MAX_TICKET_TEXT or len(x_tracking_code) > 20:
+        raise ComplaintNotFound
     # The path segment arrives as sent: "2506%204821%207734" for a ticket typed with spaces.
     view = service.track(unquote(ticket), x_tracking_code)
     if view is None:

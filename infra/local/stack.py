@@ -25,7 +25,7 @@ from typing import Any
 import boto3
 
 from infra.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
-from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway
+from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway, RouteThrottle
 from infra.local.jwt_check import JwtVerifier, cognito_issuer
 from infra.local.outbox import LOCAL_PAGES, capture_sesv2_requests
 from infra.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
@@ -129,8 +129,11 @@ class LocalStack:
         static_dir: Path | None = DEFAULT_STATIC_DIR,
         routes: Sequence[HttpRoute] | None = None,
         notifications: bool = True,
+        throttle: bool = True,
     ) -> None:
         self.table_name = table_name
+        # The template's per-route rate limits, as API Gateway applies them.
+        self.throttle = throttle
         self.notifications = notifications
         self.env: dict[str, str] = {}
         self._port = port
@@ -179,6 +182,7 @@ class LocalStack:
                 static_dir=self._static_dir,
                 verifier=self.jwt_verifier(),
                 local_pages=LOCAL_PAGES,
+                throttle=RouteThrottle.from_template() if self.throttle else None,
             )
             self._gateway.start()
             # Emails link to the officer console, served by the gateway.
@@ -358,6 +362,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--moto-port", type=int, default=5000, help="moto port (0: any free port)")
     parser.add_argument("--table", default=DEFAULT_TABLE, help="DynamoDB table name")
     parser.add_argument("--demo", action="store_true", help="load demo complaints through the API")
+    parser.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="do not apply the template's per-route rate limits (tests that send bursts)",
+    )
     return parser.parse_args(argv)
 
 
@@ -369,7 +378,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("infra").setLevel(logging.INFO)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    stack = LocalStack(port=args.port, moto_port=args.moto_port, table_name=args.table)
+    stack = LocalStack(
+        port=args.port,
+        moto_port=args.moto_port,
+        table_name=args.table,
+        throttle=not args.no_throttle,
+    )
     try:
         stack.start()
     except OSError as error:

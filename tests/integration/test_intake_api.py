@@ -210,10 +210,13 @@ def test_unknown_ticket_and_wrong_code_look_the_same(intake):
     assert wrong_code.body == unknown.body == malformed.body
 
 
-def test_tracking_without_the_code_header_is_422(intake):
+def test_tracking_without_the_code_header_is_the_same_404(intake):
+    # Was a 422; every tracking guess now gets the one 404 (issue #8, abuse of public routes).
     receipt = submit(intake).body
     answer = call(intake, "GET", f"/v1/complaints/{receipt['ticket']}")
-    assert answer.status == 422
+    unknown = track(intake, "2506-0000-0001", "AAAA-AAAA")
+    assert answer.status == 404
+    assert answer.body == unknown.body
 
 
 def test_a_complaint_outside_desk_hours_is_accepted_and_flagged(intake, clock, dynamodb):

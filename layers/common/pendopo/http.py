@@ -55,6 +55,9 @@ _BUILTIN_MESSAGES: dict[str, str] = {
     "finite_number": "Harus berupa angka.",
     "string_unicode": "Teks mengandung karakter yang tidak valid.",
     "list_type": "Harus berupa daftar.",
+    # A list with too many or too few items (the attachments of a follow-up result).
+    "too_long": "Terlalu banyak: maksimal {max_length}.",
+    "too_short": "Terlalu sedikit: minimal {min_length}.",
 }
 GENERIC_INVALID = "Nilai tidak valid."
 
@@ -80,8 +83,11 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind.startswith(CUSTOM_ERROR_PREFIX):
         # Our own validators raise PydanticCustomError with an Indonesian message.
         return str(error.get("msg"))
-    template = _BUILTIN_MESSAGES.get(kind, GENERIC_INVALID)
     context = error.get("ctx") or {}
+    if kind in ("too_long", "too_short") and context.get("field_type") != "List":
+        # A length limit on an optional text (location.text) is checked as a value's.
+        kind = "string_" + kind
+    template = _BUILTIN_MESSAGES.get(kind, GENERIC_INVALID)
     try:
         return template.format(**context)
     except (KeyError, IndexError):
@@ -197,14 +203,23 @@ def parse_json_body(text: str) -> Any:
     """json.loads for request bodies: every unreadable body is a JSONDecodeError.
 
     Deeply nested arrays (RecursionError) and integers longer than Python's
-    4,300-digit limit (ValueError) would otherwise escape as a 500.
+    4,300-digit limit (ValueError) would otherwise escape as a 500. An object that
+    names a key twice is refused too: json.loads would keep the last value and
+    silently drop what the client sent first.
     """
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_object_without_duplicate_keys)
     except json.JSONDecodeError:
         raise
     except (RecursionError, ValueError) as error:
         raise json.JSONDecodeError(f"unreadable JSON: {type(error).__name__}", text, 0) from None
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise ValueError("an object names the same key twice")
+    return document
 
 
 # --- shared handlers and the caller's identity ----------------------------------------

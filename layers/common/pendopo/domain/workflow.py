@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from pendopo.auth import Officer
 from pendopo.domain.complaint import (
+    CUSTOM_ERROR_PREFIX,
     AuditEvent,
     CategoryCode,
     Complaint,
@@ -59,7 +61,31 @@ class InvalidCommand(Exception):
 
 Note = Annotated[Text, Field(min_length=1, max_length=1000)]
 Reason = Annotated[Text, Field(min_length=5, max_length=1000)]
-AttachmentKey = Annotated[str, StringConstraints(pattern=ATTACHMENT_KEY_PATTERN)]
+# What a follow-up result may attach: documents and photos a coordinator scans or
+# takes. Anything else (executables, HTML, archives) could be opened by an officer
+# or shown to a citizen, so it is refused by name.
+ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
+
+
+def validate_attachment_name(key: str) -> str:
+    """The file name of a key (after the pattern held): no dot files, an allowed type."""
+    name = key.rsplit("/", 1)[-1]
+    stem, dot, extension = name.rpartition(".")
+    if name.startswith(".") or not dot or not stem:
+        raise PydanticCustomError(
+            CUSTOM_ERROR_PREFIX + "attachment", "Nama berkas lampiran tidak valid."
+        )
+    if extension.lower() not in ATTACHMENT_EXTENSIONS:
+        raise PydanticCustomError(
+            CUSTOM_ERROR_PREFIX + "attachment",
+            "Lampiran harus berupa berkas PDF, JPG, JPEG, atau PNG.",
+        )
+    return key
+
+
+AttachmentKey = Annotated[
+    str, StringConstraints(pattern=ATTACHMENT_KEY_PATTERN), AfterValidator(validate_attachment_name)
+]
 AgencyCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN.pattern)]
 
 
@@ -203,6 +229,7 @@ def _effects(
     if isinstance(command, DispositionCommand) and action is Action.DISPOSITION:
         return _disposition(complaint, command, taxonomy)
     if isinstance(command, FollowUpCommand) and action is Action.SUBMIT_FOLLOW_UP:
+        _check_attachments(complaint, command.attachments)
         follow_up = FollowUp(
             result=command.result, attachments=tuple(command.attachments), at=at, by=officer.actor
         )
@@ -217,6 +244,18 @@ def _effects(
     if isinstance(command, NoteCommand) and action in _NOTE_ONLY_ACTIONS:
         return {}, command.note, None
     raise TypeError(f"{type(command).__name__} is not the command of {action.value}")
+
+
+def _check_attachments(complaint: Complaint, keys: list[str]) -> None:
+    """Files are uploaded under the complaint's own prefix; each is attached once."""
+    prefix = f"attachments/{complaint.ticket}/"
+    if any(not key.startswith(prefix) for key in keys):
+        raise InvalidCommand(
+            "attachments",
+            f"Lampiran harus berkas pengaduan ini ({prefix}...), bukan pengaduan lain.",
+        )
+    if len(set(keys)) != len(keys):
+        raise InvalidCommand("attachments", "Lampiran yang sama dikirim lebih dari sekali.")
 
 
 _NOTE_ONLY_ACTIONS = frozenset({Action.VERIFY, Action.ACKNOWLEDGE, Action.ACCEPT_FOLLOW_UP})
