@@ -10,6 +10,15 @@ export class ApiError extends Error {
 }
 
 const GENERIC = "Terjadi gangguan pada layanan. Silakan coba lagi.";
+const BUSY = "Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.";
+
+// Throttled requests and gateway failures are answered by API Gateway itself, in
+// English and outside our error shape, so those statuses get our own words.
+function messageFor(status, body) {
+  if (status === 429) return BUSY;
+  if (status >= 500) return GENERIC;
+  return body.message || GENERIC;
+}
 
 async function readJson(response) {
   try {
@@ -23,7 +32,7 @@ export async function getJson(path, headers = {}) {
   const response = await fetch(path, { headers: { Accept: "application/json", ...headers } });
   const body = await readJson(response);
   if (!response.ok) {
-    throw new ApiError(response.status, body.message || GENERIC, body.errors || []);
+    throw new ApiError(response.status, messageFor(response.status, body), body.errors || []);
   }
   return body;
 }

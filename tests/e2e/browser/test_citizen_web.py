@@ -67,6 +67,32 @@ def test_tracking_with_a_wrong_code_says_so(phone_page: Page, web_origin: str) -
     assert "AAAA" not in phone_page.url
 
 
+@pytest.mark.parametrize(
+    ("status", "gateway_body", "shown"),
+    [
+        # Deployed, API Gateway itself answers a throttled request, in English.
+        (429, {"message": "Too Many Requests"}, "Terlalu banyak permintaan"),
+        (503, {"message": "Service Unavailable"}, "Terjadi gangguan pada layanan"),
+    ],
+)
+def test_tracking_shows_gateway_refusals_in_indonesian(
+    phone_page: Page, web_origin: str, status: int, gateway_body: dict[str, str], shown: str
+) -> None:
+    phone_page.route(
+        re.compile(r".*/v1/complaints/.*"),
+        lambda route: route.fulfill(
+            status=status, content_type="application/json", body=json.dumps(gateway_body)
+        ),
+    )
+    phone_page.goto(f"{web_origin}/warga/lacak.html")
+    phone_page.get_by_label("Nomor tiket").fill("2611-0000-0000")
+    phone_page.get_by_label("Kode pelacakan").fill("AAAA-BBBB")
+    phone_page.get_by_role("button", name="Lihat status").click()
+    summary = phone_page.locator("#track-summary")
+    expect(summary).to_contain_text(shown)
+    assert gateway_body["message"] not in summary.inner_text()
+
+
 def test_citizen_submits_on_a_phone_and_follows_the_tracking_link(
     phone_page: Page, web_origin: str
 ) -> None:
