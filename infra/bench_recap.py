@@ -110,31 +110,38 @@ def run(total: int = 100_000, month: str = "2025-06", seed: int = 28) -> RecapBe
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
         create_tables(client, TABLE)
-        bind_table(TABLE, REGION, None)
         complaints = _complaints(total, seed)
         started = time.perf_counter()
         _load(client, complaints)
         load_seconds = time.perf_counter() - started
         month_items = sum(1 for c in complaints if recap_month.contains(c.received_at))
+        return measure(month, month_items, total, load_seconds)
 
-        calls: Counter[str] = Counter()
-        returned = {"items": 0}
 
-        def after_call(model: Any, parsed: dict[str, Any], **_: Any) -> None:
-            calls[model.name] += 1
-            returned["items"] += int(parsed.get("Count", 0) or 0)
+def measure(
+    month: str, month_items: int, total: int, load_seconds: float, table: str = TABLE
+) -> RecapBench:
+    """Recap ``month`` from a loaded table, counting every call and the items each returns."""
+    recap_month = RecapMonth.parse(month)
+    bind_table(table, REGION, None)
+    calls: Counter[str] = Counter()
+    returned = {"items": 0}
 
-        events = shared_connection().client.meta.events
-        events.register("after-call.dynamodb.*", after_call)
-        try:
-            started = time.perf_counter()
-            reader = RecapReader()
-            taxonomy = load_taxonomy()
-            by_unit = {unit: reader.complaints_of(unit, recap_month) for unit in taxonomy.units}
-            compute_recap(recap_month, by_unit, taxonomy)
-            recap_seconds = time.perf_counter() - started
-        finally:
-            events.unregister("after-call.dynamodb.*", after_call)
+    def after_call(model: Any, parsed: dict[str, Any], **_: Any) -> None:
+        calls[model.name] += 1
+        returned["items"] += int(parsed.get("Count", 0) or 0)
+
+    events = shared_connection().client.meta.events
+    events.register("after-call.dynamodb.*", after_call)
+    try:
+        started = time.perf_counter()
+        reader = RecapReader()
+        taxonomy = load_taxonomy()
+        by_unit = {unit: reader.complaints_of(unit, recap_month) for unit in taxonomy.units}
+        compute_recap(recap_month, by_unit, taxonomy)
+        recap_seconds = time.perf_counter() - started
+    finally:
+        events.unregister("after-call.dynamodb.*", after_call)
     return RecapBench(
         total=total,
         month=month,

@@ -50,13 +50,7 @@ def run(total: int = TOTAL, open_count: int = OPEN) -> dict[str, Any]:
 
     from infra.synthetic import raw_item, write
     from infra.template import create_tables
-    from pendopo.domain.clock import WIB, FixedClock
-    from pendopo.domain.sla import SlaPolicy
-    from pendopo.domain.taxonomy import load_recipients, load_taxonomy
-    from pendopo.services.sla_check import SlaCheckService
-    from pendopo.storage.items import bind_table, shared_connection
-    from pendopo.storage.notifications import NotificationLog
-    from pendopo.storage.open_complaints import OpenComplaintReader
+    from pendopo.domain.clock import WIB
 
     now = datetime(2025, 6, 10, 7, 0, tzinfo=WIB)
     with mock_aws():
@@ -65,41 +59,52 @@ def run(total: int = TOTAL, open_count: int = OPEN) -> dict[str, Any]:
         started = time.perf_counter()
         written = write(client, TABLE, (raw_item(spec) for spec in _specs(now, total, open_count)))
         load_seconds = time.perf_counter() - started
-        bind_table(TABLE, REGION, None)
-        taxonomy = load_taxonomy()
-        service = SlaCheckService(
-            reader=OpenComplaintReader(),
-            log=NotificationLog(),
-            mailer=_NoMail(),
-            recipients=load_recipients(taxonomy=taxonomy),
-            taxonomy=taxonomy,
-            policy=SlaPolicy(),
-            escalation_days=1,
-            console_url="https://pendopo.example/console/",
-            clock=FixedClock(now),
-        )
-        calls: Counter[str] = Counter()
-        scanned = [0]
+        figures = measure(now)
+    return {"written": written, "load_seconds": load_seconds, **figures}
 
-        def count(http_response: Any, parsed: dict[str, Any], model: Any, **kwargs: Any) -> None:
-            calls[model.name] += 1
-            scanned[0] += int(parsed.get("ScannedCount", parsed.get("Count", 0)) or 0)
 
-        events = shared_connection().client.meta.events
-        events.register("after-call.dynamodb", count)
-        try:
-            started = time.perf_counter()
-            plan = service.plan(now)
-            check_seconds = time.perf_counter() - started
-        finally:
-            events.unregister("after-call.dynamodb", count)
-    counted = sum(c.reminders + c.overdue for c in plan.counts.values())
+def measure(now: datetime, table: str = TABLE, region: str = REGION) -> dict[str, Any]:
+    """Plan the check as of ``now`` on a loaded table; count its calls and items read."""
+    from pendopo.domain.clock import FixedClock
+    from pendopo.domain.sla import SlaPolicy
+    from pendopo.domain.taxonomy import load_recipients, load_taxonomy
+    from pendopo.services.sla_check import SlaCheckService
+    from pendopo.storage.items import bind_table, shared_connection
+    from pendopo.storage.notifications import NotificationLog
+    from pendopo.storage.open_complaints import OpenComplaintReader
+
+    bind_table(table, region, None)
+    taxonomy = load_taxonomy()
+    service = SlaCheckService(
+        reader=OpenComplaintReader(),
+        log=NotificationLog(),
+        mailer=_NoMail(),
+        recipients=load_recipients(taxonomy=taxonomy),
+        taxonomy=taxonomy,
+        policy=SlaPolicy(),
+        escalation_days=1,
+        console_url="https://pendopo.example/console/",
+        clock=FixedClock(now),
+    )
+    calls: Counter[str] = Counter()
+    scanned = [0]
+
+    def count(http_response: Any, parsed: dict[str, Any], model: Any, **kwargs: Any) -> None:
+        calls[model.name] += 1
+        scanned[0] += int(parsed.get("ScannedCount", parsed.get("Count", 0)) or 0)
+
+    events = shared_connection().client.meta.events
+    events.register("after-call.dynamodb", count)
+    try:
+        started = time.perf_counter()
+        plan = service.plan(now)
+        check_seconds = time.perf_counter() - started
+    finally:
+        events.unregister("after-call.dynamodb", count)
     return {
-        "written": written,
-        "load_seconds": load_seconds,
         "calls": dict(calls),
         "items_read": scanned[0],
-        "counted": counted,
+        "counted": sum(c.reminders + c.overdue for c in plan.counts.values()),
         "check_seconds": check_seconds,
     }
 

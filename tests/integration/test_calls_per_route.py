@@ -1,0 +1,20 @@
+"""DynamoDB calls per request, per route (the benchmark's run, asserted): at the minimum."""
+
+from __future__ import annotations
+
+from infra import bench_calls
+
+
+def test_every_route_makes_the_minimum_number_of_dynamodb_calls() -> None:
+    # Given every route of template.yaml called once on moto, a complaint's whole life
+    calls = bench_calls.run()
+    # Then each made exactly the calls its route needs at least, and none missed its goal
+    assert {(c.route, c.total) for c in calls if c.total != c.minimum} == set()
+    assert all(c.met is not False for c in calls)
+    by_route = {c.route: c for c in calls}
+    assert dict(by_route["POST /v1/complaints"].calls) == {"TransactWriteItems": 1}
+    assert dict(by_route["GET /v1/complaints/{ticket}"].calls) == {"GetItem": 1}
+    actions = [c for c in calls if c.route.startswith("POST /v1/officer/complaints/{ticket}/")]
+    assert len({c.route for c in actions}) == 8  # every officer action
+    assert all(dict(c.calls) == {"GetItem": 1, "TransactWriteItems": 1} for c in actions)
+    assert all(c.status < 400 for c in calls)
