@@ -65,8 +65,8 @@ DOCUMENT_ROUTES = frozenset(
         "GET /v1/docs",
     }
 )
-# Per operation, per generation mode, per kind of caller. 19 operations with inputs
-# x 2 modes x 2 callers x 20 is 1,520 at most; routes without inputs have one case.
+# Per operation, per generation mode, per kind of caller: 19 operations x 20 valid
+# cases, plus 16 that take input x 20 invalid ones, for each of 2 callers: 1,400.
 EXAMPLES_PER_RUN = 20
 MIN_CASES = 1_000
 CALLERS = ("without_valid_token", "officer")
