@@ -45,6 +45,7 @@ PUBLIC_ROUTES = frozenset(
         "POST /v1/auth/login",
         "POST /v1/auth/new-password",
         "POST /v1/auth/refresh",
+        "GET /v1/auth/openapi.json",
     }
 )
 

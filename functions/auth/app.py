@@ -28,11 +28,15 @@ from pendopo.auth import NotAnOfficer, officer_from_claims
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
 from pendopo.http import (
+    BODY_REFUSED,
+    THROTTLED,
+    error_doc,
     error_response,
     json_response,
     parse_json_body,
     register_error_handlers,
     resolve_json_api,
+    serve_openapi,
 )
 from pendopo.observability import logger, metrics
 from pendopo.services.accounts import (
@@ -59,8 +63,13 @@ UNAVAILABLE_MESSAGE = "Layanan masuk sedang sibuk atau terganggu. Silakan coba l
 NEW_PASSWORD_MESSAGE = "Ini login pertama Anda. Buat kata sandi baru untuk melanjutkan."  # noqa: S105
 PASSWORD_REJECTED_MESSAGE = f"Kata sandi baru belum memenuhi aturan. {PASSWORD_RULES}"
 
+API_TITLE = "Pendopo - Masuk Petugas"
+API_VERSION = "1.0.0"
+
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 register_error_handlers(app)
+# The login routes' own document: they belong to this function, not to intake's.
+serve_openapi(app, "/v1/auth/openapi.json", API_TITLE, API_VERSION)
 
 settings = get_settings()
 unit_codes = frozenset(load_taxonomy().units)
@@ -131,10 +140,12 @@ class ChallengeAnswer(BaseModel):
 
 
 ERROR_RESPONSES: dict[int, Any] = {
-    401: {"description": "Email atau kata sandi salah, atau sesi sudah tidak berlaku"},
-    403: {"description": "Akun belum disiapkan sebagai petugas"},
-    422: {"description": "Data tidak valid, atau kata sandi baru belum memenuhi aturan"},
-    503: {"description": "Layanan masuk sibuk; coba lagi"},
+    401: error_doc("Email atau kata sandi salah, atau sesi sudah tidak berlaku"),
+    403: error_doc("Akun belum disiapkan sebagai petugas"),
+    422: error_doc("Data tidak valid, atau kata sandi baru belum memenuhi aturan"),
+    503: error_doc("Layanan masuk sibuk; coba lagi"),
+    **BODY_REFUSED,
+    **THROTTLED,
 }
 
 

@@ -24,7 +24,12 @@ from pendopo.domain.status import Role
 from pendopo.domain.views import Categories, Receipt, Tracking, categories
 from pendopo.domain.workflow import Forbidden
 from pendopo.http import (
+    BODY_REFUSED,
+    INVALID,
+    THROTTLED,
+    UNAUTHENTICATED,
     current_officer,
+    error_doc,
     error_response,
     json_response,
     parse_json_body,
@@ -52,11 +57,7 @@ IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,128}$"
 # ("2506%204821%207734" as sent is 18); anything longer is not a ticket.
 MAX_TICKET_TEXT = 40
 NOT_FOUND_MESSAGE = "Pengaduan tidak ditemukan. Periksa nomor tiket dan kode pelacakan."
-ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
-    413: {"description": "Isi permintaan terlalu besar"},
-    415: {"description": "Isi permintaan bukan JSON"},
-    422: {"description": "Data tidak valid; `errors` menyebut kolom dan pesannya"},
-}
+ERROR_RESPONSES: dict[int, OpenAPIResponse] = {**BODY_REFUSED, **INVALID, **THROTTLED}
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 app.enable_swagger(
@@ -82,12 +83,20 @@ class ComplaintNotFound(Exception):
     """No complaint with this ticket and tracking code."""
 
 
-@app.get("/v1/categories", summary="Daftar kategori pengaduan, dikelompokkan per unit")
+@app.get(
+    "/v1/categories",
+    summary="Daftar kategori pengaduan, dikelompokkan per unit",
+    responses={200: {"description": "Kategori per unit dan topik warga"}, **INVALID, **THROTTLED},
+)
 def list_categories() -> Categories:
     return categories(rules.taxonomy)
 
 
-@app.get("/v1/kiosk/info", summary="Informasi program dan jam layanan Pendopo")
+@app.get(
+    "/v1/kiosk/info",
+    summary="Informasi program dan jam layanan Pendopo",
+    responses={200: {"description": "Jam layanan dan program"}, **INVALID, **THROTTLED},
+)
 def get_kiosk_info() -> KioskInfo:
     return kiosk_info(clock.now(), rules.sessions, load_kiosk_content())
 
@@ -101,8 +110,8 @@ IdempotencyKey = Annotated[
     ),
 ]
 SUBMIT_RESPONSES: dict[int, OpenAPIResponse] = {
-    409: {"description": "Idempotency-Key sudah dipakai untuk pengaduan lain"},
-    503: {"description": "Sistem sibuk; kirim ulang dengan Idempotency-Key yang sama"},
+    409: error_doc("Idempotency-Key sudah dipakai untuk pengaduan lain"),
+    503: error_doc("Sistem sibuk; kirim ulang dengan Idempotency-Key yang sama"),
     **ERROR_RESPONSES,
 }
 
@@ -142,8 +151,8 @@ WALK_IN_ROLES = frozenset({Role.OFFICER, Role.COORDINATOR, Role.VERIFIER})
     tags=["Petugas"],
     responses={
         201: {"description": "Pengaduan dicatat"},
-        401: {"description": "Belum masuk"},
-        403: {"description": "Peran tidak berwenang"},
+        **UNAUTHENTICATED,
+        403: error_doc("Peran tidak berwenang"),
         **SUBMIT_RESPONSES,
     },
 )
@@ -171,7 +180,12 @@ def submit_walk_in(
 @app.get(
     "/v1/complaints/<ticket>",
     summary="Lacak pengaduan dengan nomor tiket dan kode pelacakan",
-    responses={404: {"description": "Tidak ditemukan"}},
+    responses={
+        200: {"description": "Status dan linimasa pengaduan"},
+        # Every guess, a malformed ticket or code too, is this one 404 (never a 422).
+        404: error_doc("Tidak ditemukan"),
+        **THROTTLED,
+    },
 )
 def track_complaint(
     ticket: Annotated[str, Path()],

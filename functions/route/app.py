@@ -30,7 +30,12 @@ from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.views import CodeLabel, UnitRef
 from pendopo.domain.workflow import COMMANDS, Command, InvalidCommand
 from pendopo.http import (
+    BODY_REFUSED,
+    INVALID,
+    THROTTLED,
+    UNAUTHENTICATED,
     current_officer,
+    error_doc,
     error_response,
     json_response,
     parse_json_body,
@@ -65,21 +70,29 @@ clock: Clock = SystemClock()
 bind_table(settings.table_name, settings.region, settings.endpoint_url)
 service = WorkflowService(ComplaintStore(), taxonomy, clock)
 
+# Who may call at all: the authorizer's 401, the stage's 429, and the 403 of a token
+# whose groups do not make one officer (every route reads the officer).
+CALLER_ERRORS: dict[int, OpenAPIResponse] = {
+    **UNAUTHENTICATED,
+    403: error_doc("Peran atau unit tidak berwenang"),
+    **THROTTLED,
+}
 OFFICER_ERRORS: dict[int, OpenAPIResponse] = {
-    401: {"description": "Belum masuk"},
-    403: {"description": "Peran atau unit tidak berwenang"},
-    404: {"description": "Pengaduan tidak ditemukan"},
-    422: {"description": "Data tidak valid; `errors` menyebut kolom dan pesannya"},
+    **CALLER_ERRORS,
+    404: error_doc("Pengaduan tidak ditemukan"),
+    **INVALID,
 }
 ACTION_ERRORS: dict[int, OpenAPIResponse] = {
     **OFFICER_ERRORS,
-    409: {"description": "Status tidak memungkinkan tindakan ini, atau diubah petugas lain"},
-    412: {"description": "Pengaduan sudah berubah sejak Anda membukanya (If-Match)"},
-    428: {"description": "Header If-Match (versi yang Anda lihat) wajib dikirim"},
+    **BODY_REFUSED,
+    409: error_doc("Status tidak memungkinkan tindakan ini, atau diubah petugas lain"),
+    412: error_doc("Pengaduan sudah berubah sejak Anda membukanya (If-Match)"),
+    428: error_doc("Header If-Match (versi yang Anda lihat) wajib dikirim"),
 }
 # A sane range for due_before: storage keeps four-digit years, and the extremes of
 # datetime overflow when converted to UTC.
 EARLIEST_DUE, LATEST_DUE = 2000, 2100
+CURSOR_MAX_LENGTH = 4096
 _ETAG = re.compile(r'^\s*"?(\d{1,9})"?\s*$')
 
 
@@ -114,7 +127,12 @@ class Me(BaseModel):
     statuses: list[CodeLabel]
 
 
-@app.get("/v1/officer/me", summary="Akun yang sedang masuk", tags=["Petugas"])
+@app.get(
+    "/v1/officer/me",
+    summary="Akun yang sedang masuk",
+    tags=["Petugas"],
+    responses={200: {"description": "Akun, unit, dan pilihan filter"}, **CALLER_ERRORS, **INVALID},
+)
 def who_am_i() -> Me:
     me = officer()
     unit = taxonomy.units.get(me.unit) if me.unit else None
@@ -146,7 +164,7 @@ def _statuses(text: str | None) -> tuple[Status, ...]:
     "/v1/officer/complaints",
     summary="Antrean pengaduan unit saya, diurutkan menurut batas waktu",
     tags=["Petugas"],
-    responses=OFFICER_ERRORS,
+    responses={200: {"description": "Satu halaman antrean"}, **OFFICER_ERRORS},
 )
 def list_queue(
     status: Annotated[
@@ -158,7 +176,9 @@ def list_queue(
         str | None, Query(max_length=41, description="Kode unit; ALL untuk semua unit")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=8000)] = None,
+    # A real cursor is at most ~2 KB (every status's partition); 4 KB keeps the URL,
+    # with a token, well inside API Gateway's 10,240 bytes of request line and headers.
+    cursor: Annotated[str | None, Query(max_length=CURSOR_MAX_LENGTH)] = None,
 ) -> Response[QueuePage]:
     if due_before is not None and due_before.tzinfo is None:
         raise InvalidQuery("due_before", "Sertakan zona waktu, misalnya 2025-06-12T09:00+07:00.")
@@ -180,7 +200,10 @@ def list_queue(
     "/v1/officer/complaints/<ticket>",
     summary="Rincian pengaduan dengan jejak audit lengkap",
     tags=["Petugas"],
-    responses=OFFICER_ERRORS,
+    responses={
+        200: {"description": "Pengaduan, jejak audit, tindakan yang boleh"},
+        **OFFICER_ERRORS,
+    },
 )
 def get_detail(ticket: Annotated[str, Path(max_length=40)]) -> Response[ComplaintDetail]:
     detail = service.detail(officer(), unquote(ticket))
@@ -226,7 +249,7 @@ def _register_action(segment: str, action: Action, summary: str) -> None:
         summary=summary,
         tags=["Petugas"],
         operation_id=f"{action.value}",
-        responses=ACTION_ERRORS,
+        responses={200: {"description": "Status dan versi baru"}, **ACTION_ERRORS},
     )(take_action)
 
 

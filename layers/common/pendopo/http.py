@@ -21,7 +21,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from pydantic import BaseModel, Field
 
 from pendopo.auth import NotAnOfficer, Officer, officer_from_claims
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
@@ -60,6 +62,7 @@ _BUILTIN_MESSAGES: dict[str, str] = {
     "too_short": "Terlalu sedikit: minimal {min_length}.",
 }
 GENERIC_INVALID = "Nilai tidak valid."
+INVALID_REQUEST_MESSAGE = "Data yang dikirim belum benar. Periksa kembali isian yang ditandai."
 
 _LOCATION_PREFIX = {"body", "header", "path", "query"}
 
@@ -92,6 +95,67 @@ def _message(error: Mapping[str, Any]) -> str:
         return template.format(**context)
     except (KeyError, IndexError):
         return template.split(":")[0] + "."
+
+
+# --- what the OpenAPI documents say about errors -----------------------------------
+
+
+# No docstrings on these models: pydantic would put them in the documents, which
+# people read in Bahasa Indonesia (Swagger UI).
+class FieldError(BaseModel):
+    # One invalid field: where it is and what is wrong.
+    field: str
+    location: str | None = Field(
+        default=None, alias="in", description="body, header, path atau query"
+    )
+    message: str
+
+
+class CurrentStatus(BaseModel):
+    code: str | None
+    label: str
+
+
+class ErrorBody(BaseModel):
+    # Every error answer: a message a client can show, and details for some. The same
+    # shape comes from our handlers, the body-size and content-type guard, and API
+    # Gateway itself (its JWT authorizer's 401 and its throttling's 429 carry only
+    # "message").
+    message: str = Field(description="Pesan yang dapat ditampilkan kepada pengguna")
+    errors: list[FieldError] | None = Field(
+        default=None, description="Kolom yang belum benar (422)"
+    )
+    current_status: CurrentStatus | None = Field(
+        default=None, description="Status pengaduan sekarang (409, 412)"
+    )
+    current_version: int | None = Field(default=None, description="Versi sekarang (412)")
+
+
+def error_doc(description: str) -> OpenAPIResponse:
+    """An error response for ``responses=``, documented with the error body.
+
+    Without ``content`` Powertools documents every listed status with the route's
+    return model, so a 404 would claim to be a receipt.
+    """
+    return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
+
+
+# Answers API Gateway gives before a handler runs: the stage's throttling (every
+# route has at least the default limit) and, on authorized routes, the JWT authorizer.
+THROTTLED: dict[int, OpenAPIResponse] = {
+    429: error_doc("Terlalu banyak permintaan; coba lagi sebentar lagi")
+}
+UNAUTHENTICATED: dict[int, OpenAPIResponse] = {
+    401: error_doc("Belum masuk, atau token tidak valid atau kedaluwarsa")
+}
+# The guard in resolve_json_api, on routes that take a body.
+BODY_REFUSED: dict[int, OpenAPIResponse] = {
+    413: error_doc("Isi permintaan terlalu besar"),
+    415: error_doc("Isi permintaan bukan JSON"),
+}
+INVALID: dict[int, OpenAPIResponse] = {
+    422: error_doc("Data tidak valid; `errors` menyebut kolom dan pesannya")
+}
 
 
 def json_response(
@@ -163,12 +227,12 @@ def body_size(event: Mapping[str, Any]) -> int:
     return len(body.encode("utf-8"))
 
 
-def _raw_error(status: HTTPStatus, message: str) -> dict[str, Any]:
+def _raw_error(status: HTTPStatus, message: str, **extra: Any) -> dict[str, Any]:
     """An HTTP API response built before the resolver runs."""
     return {
         "statusCode": status.value,
         "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": json.dumps({"message": message}),
+        "body": json.dumps({"message": message, **extra}),
     }
 
 
@@ -194,9 +258,26 @@ def guard_json_request(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             "Kirim data dalam format JSON (Content-Type: application/json).",
         )
+    if event.get("body") and event.get("isBase64Encoded") and not _utf8(event["body"]):
+        # API Gateway base64-encodes a body that is not UTF-8 text; JSON must be UTF-8
+        # (RFC 8259), and the resolver would fail decoding it (a 500).
+        return event, _raw_error(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            INVALID_REQUEST_MESSAGE,
+            errors=[{"field": "body", "in": "body", "message": _BUILTIN_MESSAGES["json_invalid"]}],
+        )
     if declared and declared != media_type:
         event = {**event, "headers": {**headers, "content-type": media_type}}
     return event, None
+
+
+def _utf8(encoded: str) -> bool:
+    """Whether a base64-encoded body decodes to UTF-8 text."""
+    try:
+        base64.b64decode(encoded, validate=False).decode("utf-8")
+    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+        return False
+    return True
 
 
 def parse_json_body(text: str) -> Any:
@@ -244,7 +325,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     def invalid_request(error: RequestValidationError) -> Response[Any]:
         return error_response(
             HTTPStatus.UNPROCESSABLE_ENTITY,
-            "Data yang dikirim belum benar. Periksa kembali isian yang ditandai.",
+            INVALID_REQUEST_MESSAGE,
             errors=field_errors(error.errors()),
         )
 
