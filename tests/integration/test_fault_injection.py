@@ -15,6 +15,7 @@ The other jobs' scenarios (notify, the deadline check, the recap) are in
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from typing import Any
@@ -219,8 +220,6 @@ def test_a_transient_dynamodb_fault_on_create_is_retried_inside_the_request(
 
 
 def _token(body: str) -> str:
-    import json
-
     token = json.loads(body)["ClientRequestToken"]
     assert token  # botocore fills it: a retry of one call is idempotent in DynamoDB
     return str(token)
