@@ -7,7 +7,10 @@ A claim is a conditional PutItem in the complaints table:
   ``mark_sent``; on an SES error ``release`` marks it ``failed`` so a retry sends;
 - a ``sent`` record -> ``AlreadySent``: a retried batch sends nothing twice;
 - a ``pending`` record within its lease -> ``InProgress``: someone else is sending
-  it right now; the caller fails the record so the stream retries it later.
+  it right now; the caller fails the record so the stream retries it later;
+- a record holding this claim's own token -> ``Claimed``: botocore retried the put
+  after its answer was lost, so the claim is already ours (without this, the email
+  would wait for the lease, and a recap's retries within it would give it up).
 
 pynamodb expresses these conditions directly (``|``, ``&`` on attributes), so the
 log uses the same models and connection as the rest of the table. A failed
@@ -96,6 +99,10 @@ class NotificationLog:
                 (NotificationItem.status == ClaimStatus.PENDING.value)
                 & (NotificationItem.lease_until < now_iso)
             )
+            # This very put again: botocore resends it when its answer was lost (a
+            # timeout, a reset connection) after DynamoDB had written it. The token is
+            # new for every claim, so nothing else can match it.
+            | (NotificationItem.claim_token == token)
         )
         try:
             item.save(condition=takeable)
