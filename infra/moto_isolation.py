@@ -18,12 +18,20 @@ transaction that never happened (a replayed submission's phantom complaint), and
 the stream poller, having moved past their sequence numbers, then skipped the next
 real records that the restored shard numbered the same. Real streams never show a
 cancelled transaction.
+
+TransactWriteItems honours ``ClientRequestToken`` for ten minutes, as DynamoDB does.
+botocore fills the token once per call and resends it on each retry; when an answer
+is lost (a read timeout on a loaded machine) and botocore retries, DynamoDB answers
+the repeat with success and applies nothing. moto ignored the token and evaluated
+the conditions again, so an officer action that had succeeded came back as a 409.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +51,9 @@ _OPERATIONS = (
 )
 _STREAM_OPERATIONS = ("describe_stream", "get_shard_iterator", "get_records")
 _APPLIED_MARK = "_pendopo_serialized"
+# DynamoDB remembers a transaction's token for 10 minutes.
+TOKEN_MEMORY_SECONDS = 600
+_TOKENS: dict[tuple[str, str, str], tuple[float, str, Any]] = {}
 
 
 def _serialized(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,9 +80,43 @@ def _on_current_shard(method: Callable[..., Any]) -> Callable[..., Any]:
     return get_records
 
 
+def _idempotent_transaction(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``DynamoHandler.transact_write_items`` answering a repeated token as DynamoDB does."""
+    from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX, DynamodbException
+
+    @functools.wraps(method)
+    def transact_write_items(handler: Any) -> Any:
+        token = handler.body.get("ClientRequestToken")
+        if not token:
+            return method(handler)
+        key = (handler.current_account, handler.region, str(token))
+        request = json.dumps(handler.body["TransactItems"], sort_keys=True)
+        with _LOCK:
+            now = time.monotonic()
+            for stale in [
+                k for k, (at, _, _) in _TOKENS.items() if now - at > TOKEN_MEMORY_SECONDS
+            ]:
+                del _TOKENS[stale]
+            if key in _TOKENS:
+                _, seen_request, answer = _TOKENS[key]
+                if seen_request != request:
+                    raise DynamodbException(
+                        ERROR_TYPE_PREFIX + "IdempotentParameterMismatchException",
+                        "The request uses the same client token as a previous,"
+                        " but non-identical request.",
+                    )
+                return answer
+            answer = method(handler)  # raises when cancelled: only successes are remembered
+            _TOKENS[key] = (now, request, answer)
+            return answer
+
+    return transact_write_items
+
+
 def serialize_moto_dynamodb() -> None:
     """Wrap moto's DynamoDB backend operations in one lock (idempotent)."""
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
     if getattr(DynamoDBBackend, _APPLIED_MARK, False):
@@ -83,4 +128,7 @@ def serialize_moto_dynamodb() -> None:
     )
     for name in _STREAM_OPERATIONS:
         setattr(DynamoDBStreamsBackend, name, _serialized(getattr(DynamoDBStreamsBackend, name)))
+    DynamoHandler.transact_write_items = _idempotent_transaction(  # type: ignore[method-assign]
+        DynamoHandler.transact_write_items
+    )
     setattr(DynamoDBBackend, _APPLIED_MARK, True)
