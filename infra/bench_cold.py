@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GOAL = 1.3
@@ -164,7 +164,8 @@ class CannedAws:
             status, headers, body = 400, {}, json.dumps({"message": f"bench: no answer {key}"})
         else:
             status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
-        return AWSResponse(request.url, status, headers, _Raw(body.encode("utf-8")))
+        raw: Any = _Raw(body.encode("utf-8"))
+        return AWSResponse(request.url, status, cast(Any, headers), raw)
 
 
 def child_first_request(
@@ -260,10 +261,9 @@ def prepare_scenarios() -> dict[str, Any]:
     """
     from datetime import UTC, datetime, timedelta
 
+    import functions.intake.app as intake
     from infra.local.events import http_api_event, lambda_context
     from pendopo.domain.clock import FixedClock
-
-    import functions.intake.app as intake
 
     received = datetime.now(UTC) - timedelta(days=40)
     intake.service._clock = FixedClock(received)
@@ -417,7 +417,7 @@ def _prepare_main() -> None:
 def _prepare(path: Path) -> None:
     import subprocess
 
-    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+    result = subprocess.run(
         [sys.executable, "-c", "from infra.bench_cold import _prepare_main; _prepare_main()"],
         capture_output=True,
         text=True,

@@ -43,8 +43,8 @@ from pendopo.services.intake import (
 )
 from pendopo.settings import get_settings
 from pendopo.storage.complaints import ComplaintStore
-from pendopo.swagger import serve_swagger
 from pendopo.storage.items import bind_table
+from pendopo.swagger import serve_swagger
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
