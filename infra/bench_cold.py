@@ -71,7 +71,9 @@ VERIFIER_CLAIMS = {
 }
 
 
-def bench_env(pycache: Path, *, write_bytecode: bool = False) -> dict[str, str]:
+def bench_env(
+    pycache: Path, *, write_bytecode: bool = False, code_root: Path = REPO_ROOT
+) -> dict[str, str]:
     """The environment of every measured interpreter: as a deployed function's, no endpoint.
 
     Bytecode lives in ``pycache`` (PYTHONPYCACHEPREFIX), written by the unmeasured
@@ -87,7 +89,7 @@ def bench_env(pycache: Path, *, write_bytecode: bool = False) -> dict[str, str]:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(
         {
-            "PYTHONPATH": f"{REPO_ROOT}{os.pathsep}{REPO_ROOT / 'layers' / 'common'}",
+            "PYTHONPATH": f"{code_root}{os.pathsep}{code_root / 'layers' / 'common'}",
             "PYTHONPYCACHEPREFIX": str(pycache),
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
@@ -204,8 +206,13 @@ _started = time.perf_counter()
 {init}
 _imported = time.perf_counter()
 _cpu = time.process_time() - _cpu
-from infra.bench_cold import child_first_request
-child_first_request(_module, {name!r}, _started, _imported, _cpu)
+import importlib.util as _util
+_spec = _util.spec_from_file_location("bench_cold_child", {harness!r})
+_harness = _util.module_from_spec(_spec)
+import sys as _sys
+_sys.modules["bench_cold_child"] = _harness
+_spec.loader.exec_module(_harness)
+_harness.child_first_request(_module, {name!r}, _started, _imported, _cpu)
 """
 _INIT = {
     BASELINE: f"import boto3\n_module = boto3.client('dynamodb', region_name={REGION!r})",
@@ -213,17 +220,30 @@ _INIT = {
 }
 
 
-def _run_child(name: str, scenarios_path: Path, *, write_bytecode: bool = False) -> dict[str, Any]:
+def _run_child(
+    name: str,
+    scenarios_path: Path,
+    *,
+    write_bytecode: bool = False,
+    code_root: Path = REPO_ROOT,
+) -> dict[str, Any]:
+    """One fresh interpreter: init and first request of ``name``, from ``code_root``'s code.
+
+    The harness is loaded by file path, after the init, so ``code_root`` may be an
+    earlier revision that has no ``infra/bench_cold.py``.
+    """
     import subprocess
 
-    env = bench_env(scenarios_path.parent / "pycache", write_bytecode=write_bytecode)
+    pycache = scenarios_path.parent / ("pycache" if code_root == REPO_ROOT else "pycache-compared")
+    env = bench_env(pycache, write_bytecode=write_bytecode, code_root=code_root)
     env[SCENARIOS_ENV] = str(scenarios_path)
+    code = _CHILD.format(init=_INIT[name], name=name, harness=str(Path(__file__).resolve()))
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", _CHILD.format(init=_INIT[name], name=name)],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         env=env,
-        cwd=REPO_ROOT,
+        cwd=code_root,
         check=False,
     )
     for line in reversed(result.stdout.splitlines()):
@@ -452,6 +472,7 @@ class ColdStartReport:
     baseline: FunctionColdStart
     functions: list[FunctionColdStart] = field(default_factory=list)
     python: str = field(default_factory=lambda: sys.version.split()[0])
+    compared: list[FunctionColdStart] = field(default_factory=list)
 
     def ratio(self, entry: FunctionColdStart) -> float:
         return entry.init_ms / self.baseline.init_ms
@@ -502,6 +523,23 @@ class ColdStartReport:
         ]
         return "\n".join(lines)
 
+    def comparison_markdown(self, revision: str) -> str:
+        """Each function now and at ``revision``, measured in the same round-robin."""
+        lines = [
+            f"### Compared with {revision}",
+            "",
+            "| function | init ratio then | now | CPU ratio then | now "
+            "| init + first ratio then | now |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for then, now in zip(self.compared, self.functions, strict=True):
+            lines.append(
+                f"| {now.name} | {self.ratio(then):.2f} | {self.ratio(now):.2f} | "
+                f"{self.cpu_ratio(then):.2f} | {self.cpu_ratio(now):.2f} | "
+                f"{self.total_ratio(then):.2f} | {self.total_ratio(now):.2f} |"
+            )
+        return "\n".join([*lines, ""])
+
 
 def _median(values: list[float]) -> float:
     import statistics
@@ -509,52 +547,98 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def run(rounds: int = 9, names: list[str] | None = None) -> ColdStartReport:
-    """Measure the baseline and every function (or ``names``) ``rounds`` times each."""
+def _entry(name: str, measured: list[dict[str, Any]]) -> FunctionColdStart:
+    last = measured[-1]
+    if last["unanswered"]:
+        raise RuntimeError(f"{name}: AWS calls without a canned answer: {last['unanswered']}")
+    return FunctionColdStart(
+        name=name,
+        init_ms=_median([m["init"] for m in measured]) * 1000,
+        init_cpu_ms=_median([m["init_cpu"] for m in measured]) * 1000,
+        first_ms=_median([m["first"] for m in measured]) * 1000,
+        total_ms=_median([m["init"] + m["first"] for m in measured]) * 1000,
+        status=last["status"],
+        calls=last["calls"],
+    )
+
+
+def run(
+    rounds: int = 9, names: list[str] | None = None, *, compare_root: Path | None = None
+) -> ColdStartReport:
+    """Measure the baseline and every function (or ``names``) ``rounds`` times each.
+
+    With ``compare_root`` (a checkout of an earlier revision), each function is also
+    measured from that code in the same round-robin, so both face the same machine
+    load; the report's ``compared`` holds those entries.
+    """
     import tempfile
 
-    variants = [BASELINE, *(names or FUNCTIONS)]
+    names = list(names or FUNCTIONS)
+    variants: list[tuple[str, str, Path]] = [(BASELINE, BASELINE, REPO_ROOT)]
+    for name in names:
+        variants.append((name, name, REPO_ROOT))
+        if compare_root is not None:
+            variants.append((f"{name}@compared", name, compare_root))
     with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-") as tmp:
         scenarios = Path(tmp) / "scenarios.json"
         _prepare(scenarios)
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
-        for name in variants:  # write the bytecode, warm the OS file cache; not counted
-            _run_child(name, scenarios, write_bytecode=True)
+        runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in variants}
+        for _, name, root in variants:  # write the bytecode, warm the OS file cache
+            _run_child(name, scenarios, write_bytecode=True, code_root=root)
         for _ in range(rounds):
-            for name in variants:
-                runs[name].append(_run_child(name, scenarios))
-    entries = []
-    for name in variants:
-        measured = runs[name]
-        last = measured[-1]
-        if last["unanswered"]:
-            raise RuntimeError(f"{name}: AWS calls without a canned answer: {last['unanswered']}")
-        entries.append(
-            FunctionColdStart(
-                name=name,
-                init_ms=_median([m["init"] for m in measured]) * 1000,
-                init_cpu_ms=_median([m["init_cpu"] for m in measured]) * 1000,
-                first_ms=_median([m["first"] for m in measured]) * 1000,
-                total_ms=_median([m["init"] + m["first"] for m in measured]) * 1000,
-                status=last["status"],
-                calls=last["calls"],
-            )
+            for label, name, root in variants:
+                runs[label].append(_run_child(name, scenarios, code_root=root))
+    report = ColdStartReport(
+        rounds=rounds,
+        baseline=_entry(BASELINE, runs[BASELINE]),
+        functions=[_entry(name, runs[name]) for name in names],
+    )
+    if compare_root is not None:
+        report.compared = [_entry(name, runs[f"{name}@compared"]) for name in names]
+    return report
+
+
+def _checkout(revision: str, into: Path) -> Path:
+    """The tree of ``revision`` (git archive), for ``--compare``; no worktree is made."""
+    import subprocess
+    import tarfile
+
+    archive = into / "tree.tar"
+    with archive.open("wb") as out:
+        subprocess.run(  # noqa: S603 - git, our own repository
+            ["git", "archive", "--format=tar", revision],  # noqa: S607
+            cwd=REPO_ROOT,
+            stdout=out,
+            check=True,
         )
-    return ColdStartReport(rounds=rounds, baseline=entries[0], functions=entries[1:])
+    root = into / "tree"
+    with tarfile.open(archive) as tar:
+        tar.extractall(root, filter="data")
+    return root
 
 
 def main(argv: list[str] | None = None) -> None:
     import argparse
+    import tempfile
 
     parser = argparse.ArgumentParser(description="Cold start of every function")
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument(
+        "--compare",
+        metavar="REVISION",
+        help="also measure the functions of this git revision, in the same round-robin",
+    )
     parser.add_argument("functions", nargs="*", help=f"some of {', '.join(FUNCTIONS)}")
     args = parser.parse_args(argv)
     unknown = set(args.functions) - set(FUNCTIONS)
     if unknown:
         parser.error(f"unknown functions: {', '.join(sorted(unknown))}")
-    report = run(args.rounds, args.functions or None)
+    with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-rev-") as tmp:
+        compare_root = _checkout(args.compare, Path(tmp)) if args.compare else None
+        report = run(args.rounds, args.functions or None, compare_root=compare_root)
     print(report.markdown())
+    if args.compare:
+        print(report.comparison_markdown(args.compare))
 
 
 if __name__ == "__main__":
