@@ -10,17 +10,21 @@ Lambda that talks to DynamoDB pays: ``import boto3`` plus one DynamoDB client
 (init), and one ``GetItem`` on that client (first request).
 
 How:
-- Every measurement is a fresh interpreter (``python -c``), with bytecode writing
-  off, the OS file cache warmed by one unmeasured run of each variant first. The
-  variants run round-robin (baseline, then each function) ``rounds`` times, so
-  machine noise hits all of them alike; medians are reported.
+- Every measurement is a fresh interpreter (``python -c``). One unmeasured run of
+  each variant first writes the bytecode of every module to a private cache
+  (``PYTHONPYCACHEPREFIX``) and warms the OS file cache; the measured runs load
+  everything from that bytecode and write none. The variants run round-robin
+  (baseline, then each function) ``rounds`` times, so machine noise hits all of
+  them alike; medians are reported, in wall time and in process CPU time.
+- ``--compare REVISION`` also measures that revision's functions (``git archive``
+  into a temporary directory, never a worktree) in the same round-robin.
 - The first request is one representative invocation per function (below). No
   network: a botocore ``before-send`` hook on every client the init created answers
   each AWS call with canned bytes, so botocore still signs, serialises and parses
   as it would against AWS. The canned DynamoDB items are real: a preparation run
   submits a complaint through the intake handler and records the items it wrote.
-- Nothing from the harness is imported before the init is timed; its helpers are
-  imported after, and the canned answers are built in a separate process.
+- Nothing from the harness is imported before the init is timed; it is loaded (by
+  file path) after, and the canned answers are built in a separate process.
 """
 
 from __future__ import annotations
