@@ -19,7 +19,6 @@ import os
 from datetime import datetime, timedelta
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -33,7 +32,7 @@ from pendopo.observability import logger, metrics
 from pendopo.services.recap import RecapIncomplete, RecapResult, RecapService
 from pendopo.settings import Settings, get_settings
 from pendopo.storage.files import FileStore
-from pendopo.storage.items import bind_table
+from pendopo.storage.items import aws_client, bind_table
 from pendopo.storage.notifications import NotificationLog
 from pendopo.storage.recap import RecapReader
 
@@ -84,12 +83,8 @@ def build_service(
     if not settings.ses_sender:
         raise RuntimeError("SES_SENDER is not set: the recap has no sender address")
     taxonomy = load_taxonomy()
-    ses = ses_client or boto3.client(
-        "sesv2", region_name=settings.region, endpoint_url=settings.endpoint_url
-    )
-    s3 = s3_client or boto3.client(
-        "s3", region_name=settings.region, endpoint_url=settings.endpoint_url
-    )
+    ses = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
+    s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
     return RecapService(
         reader=RecapReader(),
         files=FileStore(s3, bucket),

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -39,7 +38,7 @@ from pendopo.observability import logger, metrics
 from pendopo.services.notify import Delivery, NotificationsIncomplete, NotifyService
 from pendopo.settings import Settings, get_settings
 from pendopo.storage.complaints import ComplaintStore, audit_event_from_image
-from pendopo.storage.items import bind_table
+from pendopo.storage.items import aws_client, bind_table
 from pendopo.storage.notifications import NotificationLog
 
 MAX_LOGGED_EVENTS = 50
@@ -52,9 +51,7 @@ def build_service(
     if not settings.ses_sender:
         raise RuntimeError("SES_SENDER is not set: the notify function has no sender address")
     taxonomy = load_taxonomy()
-    client = ses_client or boto3.client(
-        "sesv2", region_name=settings.region, endpoint_url=settings.endpoint_url
-    )
+    client = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
     return NotifyService(
         complaints=ComplaintStore(),
         log=NotificationLog(

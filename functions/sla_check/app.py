@@ -27,7 +27,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -40,7 +39,7 @@ from pendopo.notifications.ses import SesMailer
 from pendopo.observability import SERVICE, logger, metrics
 from pendopo.services.sla_check import CheckRun, SlaCheckService
 from pendopo.settings import Settings, get_settings
-from pendopo.storage.items import bind_table
+from pendopo.storage.items import aws_client, bind_table
 from pendopo.storage.notifications import NotificationLog
 from pendopo.storage.open_complaints import OpenComplaintReader
 
@@ -82,9 +81,7 @@ def build_service(
     if not settings.ses_sender:
         raise RuntimeError("SES_SENDER is not set: the deadline check has no sender address")
     taxonomy = load_taxonomy()
-    client = ses_client or boto3.client(
-        "sesv2", region_name=settings.region, endpoint_url=settings.endpoint_url
-    )
+    client = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
     return SlaCheckService(
         reader=OpenComplaintReader(),
         log=NotificationLog(

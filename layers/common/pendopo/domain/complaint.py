@@ -113,7 +113,10 @@ CHANNEL_LABELS = {
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # defer_build: see pendopo.domain.model (built by the first request that validates one).
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, defer_build=True
+    )
 
 
 class Reporter(StrictModel):

@@ -7,28 +7,27 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel
-
+from pendopo.domain.model import ViewModel
 from pendopo.domain.sessions import Session, SessionCalendar, describe_next_session
 from pendopo.domain.views import wib_to_the_second
 
 CONTENT_PATH = Path(__file__).resolve().parent.parent / "data" / "kiosk_content.json"
 
 
-class Program(BaseModel):
+class Program(ViewModel):
     code: str
     title: str
     summary: str
     audience: str
 
 
-class SessionView(BaseModel):
+class SessionView(ViewModel):
     opens_at: datetime
     closes_at: datetime
     text: str
 
 
-class KioskInfo(BaseModel):
+class KioskInfo(ViewModel):
     title: str
     welcome: str
     desk_hours: str
@@ -39,7 +38,7 @@ class KioskInfo(BaseModel):
     now: datetime
 
 
-class KioskContent(BaseModel):
+class KioskContent(ViewModel):
     title: str
     welcome: str
     programs: list[Program]

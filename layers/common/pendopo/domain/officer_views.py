@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from pendopo.auth import Officer
 from pendopo.domain.clock import format_wib
 from pendopo.domain.complaint import AuditEvent, Complaint, Reporter
+from pendopo.domain.model import ViewModel
 from pendopo.domain.sla import is_overdue, overdue_by
 from pendopo.domain.status import ACTION_LABELS, Action, Role, Status
 from pendopo.domain.taxonomy import Taxonomy
@@ -24,7 +25,7 @@ ANONYMOUS_NAME = "Pelapor anonim"
 _NIK_VISIBLE_DIGITS = 4
 
 
-class ReporterView(BaseModel):
+class ReporterView(ViewModel):
     name: str
     nik: str | None = Field(description="NIK; disamarkan kecuali untuk verifikator")
     phone: str | None
@@ -34,12 +35,12 @@ class ReporterView(BaseModel):
     identity_hidden: bool = Field(description="Identitas disembunyikan karena pelapor anonim")
 
 
-class AgencyRef(BaseModel):
+class AgencyRef(ViewModel):
     code: str
     name: str
 
 
-class FollowUpView(BaseModel):
+class FollowUpView(ViewModel):
     result: str
     attachments: list[str]
     at: datetime
@@ -47,7 +48,7 @@ class FollowUpView(BaseModel):
     by: str
 
 
-class EventView(BaseModel):
+class EventView(ViewModel):
     at: datetime
     at_text: str
     actor: str
@@ -61,7 +62,7 @@ class EventView(BaseModel):
     version: int
 
 
-class QueueItem(BaseModel):
+class QueueItem(ViewModel):
     ticket: str
     title: str
     status: CodeLabel
@@ -79,7 +80,7 @@ class QueueItem(BaseModel):
     version: int
 
 
-class QueuePage(BaseModel):
+class QueuePage(ViewModel):
     items: list[QueueItem]
     next_cursor: str | None = Field(description="Kirim sebagai `cursor` untuk halaman berikutnya")
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from pendopo.domain.clock import format_wib, to_wib
 from pendopo.domain.complaint import Complaint
+from pendopo.domain.model import ViewModel
 from pendopo.domain.sla import is_overdue
 from pendopo.domain.status import ACTION_LABELS, Status
 from pendopo.domain.taxonomy import Taxonomy
@@ -21,24 +22,24 @@ def wib_to_the_second(moment: datetime) -> datetime:
     return to_wib(moment).replace(microsecond=0)
 
 
-class CodeLabel(BaseModel):
+class CodeLabel(ViewModel):
     code: str
     label: str
 
 
-class UnitRef(BaseModel):
+class UnitRef(ViewModel):
     code: str
     name: str
 
 
-class PublicStep(BaseModel):
+class PublicStep(ViewModel):
     at: datetime = Field(description="Waktu (WIB)")
     at_text: str
     status: CodeLabel
     description: str
 
 
-class Receipt(BaseModel):
+class Receipt(ViewModel):
     """The answer to a new complaint: what the reporter keeps."""
 
     ticket: str = Field(description="Nomor tiket, mudah dibacakan", examples=["2506-4821-7734"])
@@ -54,7 +55,7 @@ class Receipt(BaseModel):
     message: str
 
 
-class Tracking(BaseModel):
+class Tracking(ViewModel):
     """A complaint as its reporter may see it: status and public timeline only."""
 
     ticket: str
@@ -138,27 +139,27 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
     )
 
 
-class CategoryView(BaseModel):
+class CategoryView(ViewModel):
     code: str
     label: str
     topic: str
     hint: str | None = None
 
 
-class UnitCategories(BaseModel):
+class UnitCategories(ViewModel):
     code: str
     name: str
     asisten: str
     categories: list[CategoryView]
 
 
-class TopicView(BaseModel):
+class TopicView(ViewModel):
     code: str
     label: str
     categories: list[str]
 
 
-class Categories(BaseModel):
+class Categories(ViewModel):
     """The complaint form's choices: by unit, and by the topics citizens think in."""
 
     units: list[UnitCategories]

@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from pynamodb.exceptions import QueryError
 
 from pendopo.auth import Officer
 from pendopo.domain.clock import Clock, from_iso, to_utc_iso
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.identifiers import normalize_ticket
+from pendopo.domain.model import ViewModel
 from pendopo.domain.officer_views import (
     ComplaintDetail,
     EventView,
@@ -85,7 +86,7 @@ class QueueFilters:
     cursor: str | None = None
 
 
-class ActionResult(BaseModel):
+class ActionResult(ViewModel):
     ticket: str
     status: CodeLabel
     version: int

@@ -1,0 +1,58 @@
+"""The cold-start harness: canned AWS answers (no network) and its report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from botocore.session import get_session
+
+from infra.bench_cold import BASELINE, CannedAws, ColdStartReport, FunctionColdStart
+
+
+def _client() -> Any:
+    return get_session().create_client(
+        "dynamodb",
+        region_name="ap-southeast-3",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_canned_answers_go_through_botocore_parsing_and_are_counted() -> None:
+    client = _client()
+    item = {"pk": {"S": "C#2506-4821-7734"}, "version": {"N": "3"}}
+    canned = CannedAws(
+        {
+            "dynamodb.GetItem": [
+                [200, {"content-type": "application/x-amz-json-1.0"}, json.dumps({"Item": item})]
+            ]
+        }
+    )
+    assert canned.install() >= 1
+    key = {"pk": {"S": "C#2506-4821-7734"}, "sk": {"S": "C"}}
+    for _ in range(2):  # the last answer repeats
+        answer = client.get_item(TableName="t", Key=key)
+        assert answer["Item"] == item
+    assert canned.calls == {"dynamodb.GetItem": 2}
+    with pytest.raises(ClientError):
+        client.put_item(TableName="t", Item=key)
+    assert canned.unanswered == ["dynamodb.PutItem"]
+
+
+def test_the_report_has_ratios_against_the_baseline() -> None:
+    def entry(name: str, init: float, first: float) -> FunctionColdStart:
+        return FunctionColdStart(name, init, init / 2, first, init + first, 201, {"x.Op": 1})
+
+    report = ColdStartReport(
+        rounds=3,
+        baseline=entry(BASELINE, 300.0, 3.0),
+        functions=[entry("intake", 390.0, 10.0), entry("route", 420.0, 5.0)],
+    )
+    text = report.markdown()
+    assert text.startswith("## Cold start")
+    assert "| intake | 390.0 | 1.30 | 1.30 |" in text
+    assert "| route | 420.0 | 1.40 (misses) |" in text
+    assert report.total_ratio(report.functions[0]) == pytest.approx(400 / 303)
