@@ -4,98 +4,37 @@
 and returns a Markdown section (title, body). The document starts with the machine,
 the date and the command. One more benchmark is one more line in ``SECTIONS``.
 
-Cold start: the import-and-init time of each handler module, against the
-baseline every Python Lambda that talks to DynamoDB pays (``import boto3``
-plus one DynamoDB client), measured in the same run in fresh interpreters,
-alternating, so machine noise hits both sides alike.
+Cold start (``infra/bench_cold.py``): the import-and-init time and the first
+request of every function's handler module, against the baseline every Python
+Lambda that talks to DynamoDB pays (``import boto3`` plus one DynamoDB client),
+in fresh interpreters, round-robin, so machine noise hits both sides alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import os
 import platform
 import shlex
-import statistics
-import subprocess
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra import bench_calls, bench_cost, bench_layer, bench_reads, bench_warm
+from infra import bench_calls, bench_cold, bench_cost, bench_layer, bench_reads, bench_warm
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-BASELINE = "import boto3\nboto3.client('dynamodb', region_name='ap-southeast-3')"
-HANDLERS = {"intake": "import functions.intake.app"}
-
-_TIMED = """
-import time
-_start = time.perf_counter()
-{code}
-print(time.perf_counter() - _start)
-"""
-
-
-def _bench_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
-    env.update(
-        {
-            "PYTHONPATH": f"{REPO_ROOT}{os.pathsep}{REPO_ROOT / 'layers' / 'common'}",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "ap-southeast-3",
-            "TABLE_NAME": "pendopo-bench-complaints",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-        }
-    )
-    return env
-
-
-def time_import(code: str) -> float:
-    """Seconds to run ``code`` in a fresh interpreter, interpreter start excluded."""
-    result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", _TIMED.format(code=code)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=_bench_env(),
-        cwd=REPO_ROOT,
-    )
-    return float(result.stdout.strip().splitlines()[-1])
-
-
-def cold_start(rounds: int) -> None:
-    print(f"Cold start: import and init, median of {rounds} fresh interpreters each")
-    for name, code in HANDLERS.items():
-        time_import(code)  # warm the OS file cache for both sides before measuring
-        time_import(BASELINE)
-        baseline, handler = [], []
-        for _ in range(rounds):
-            baseline.append(time_import(BASELINE))
-            handler.append(time_import(code))
-        base_ms = statistics.median(baseline) * 1000
-        handler_ms = statistics.median(handler) * 1000
-        ratio = handler_ms / base_ms
-        verdict = "meets" if ratio <= 1.3 else "misses"
-        print(
-            f"  {name:<8} handler {handler_ms:7.1f} ms | boto3 + DynamoDB client {base_ms:7.1f} ms"
-            f" | ratio {ratio:.2f} ({verdict} the goal of <= 1.30)"
-        )
-
 
 def cold_start_section(args: argparse.Namespace) -> tuple[str, str]:
-    """``cold_start()`` as it is, its printed lines kept as the section's body."""
-    captured = io.StringIO()
-    with contextlib.redirect_stdout(captured):
-        cold_start(args.rounds)
-    print(captured.getvalue(), end="", flush=True)
-    return "Cold start", "```\n" + captured.getvalue().rstrip() + "\n```"
+    """Every function's cold start against the baseline (``infra/bench_cold.py``)."""
+    print(f"Cold start: every function, {args.rounds} fresh interpreters each", flush=True)
+    text = bench_cold.run(args.rounds).markdown()
+    print(text, flush=True)
+    # bench_cold renders its own "## Cold start" heading; the document adds it.
+    return "Cold start", text.split("\n", 1)[1].lstrip("\n")
 
 
 Section = Callable[[argparse.Namespace], tuple[str, str]]
