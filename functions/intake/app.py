@@ -26,6 +26,7 @@ from pendopo.domain.workflow import Forbidden
 from pendopo.http import (
     BODY_REFUSED,
     INVALID,
+    STORAGE_BUSY,
     THROTTLED,
     UNAUTHENTICATED,
     current_officer,
@@ -34,6 +35,7 @@ from pendopo.http import (
     json_response,
     parse_json_body,
     register_error_handlers,
+    register_storage_error_handler,
     resolve_json_api,
     serve_openapi,
     swagger_base_url,
@@ -58,7 +60,12 @@ IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,128}$"
 # ("2506%204821%207734" as sent is 18); anything longer is not a ticket.
 MAX_TICKET_TEXT = 40
 NOT_FOUND_MESSAGE = "Pengaduan tidak ditemukan. Periksa nomor tiket dan kode pelacakan."
-ERROR_RESPONSES: dict[int, OpenAPIResponse] = {**BODY_REFUSED, **INVALID, **THROTTLED}
+ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
+    **BODY_REFUSED,
+    **INVALID,
+    **THROTTLED,
+    **STORAGE_BUSY,
+}
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 # Built on the first /v1/docs request: Powertools' OpenAPI models cost ~70 ms of init.
@@ -66,6 +73,7 @@ serve_swagger(
     app, "/v1/docs", title=API_TITLE, version=API_VERSION, swagger_base_url=swagger_base_url()
 )
 register_error_handlers(app)
+register_storage_error_handler(app)
 serve_openapi(app, "/v1/openapi.json", API_TITLE, API_VERSION)
 
 settings = get_settings()
@@ -187,6 +195,7 @@ def submit_walk_in(
         # Every guess, a malformed ticket or code too, is this one 404 (never a 422).
         404: error_doc("Tidak ditemukan"),
         **THROTTLED,
+        **STORAGE_BUSY,
     },
 )
 def track_complaint(

@@ -32,6 +32,7 @@ from pendopo.domain.workflow import COMMANDS, Command, InvalidCommand
 from pendopo.http import (
     BODY_REFUSED,
     INVALID,
+    STORAGE_BUSY,
     THROTTLED,
     UNAUTHENTICATED,
     current_officer,
@@ -40,6 +41,7 @@ from pendopo.http import (
     json_response,
     parse_json_body,
     register_error_handlers,
+    register_storage_error_handler,
     resolve_json_api,
     serve_openapi,
 )
@@ -62,6 +64,7 @@ API_VERSION = "1.0.0"
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 register_error_handlers(app)
+register_storage_error_handler(app)
 serve_openapi(app, "/v1/officer/openapi.json", API_TITLE, API_VERSION)
 
 settings = get_settings()
@@ -81,6 +84,7 @@ OFFICER_ERRORS: dict[int, OpenAPIResponse] = {
     **CALLER_ERRORS,
     404: error_doc("Pengaduan tidak ditemukan"),
     **INVALID,
+    **STORAGE_BUSY,
 }
 ACTION_ERRORS: dict[int, OpenAPIResponse] = {
     **OFFICER_ERRORS,

@@ -21,7 +21,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from pynamodb.exceptions import GetError
 
 from pendopo.domain.status import Action
 from pendopo.services.workflow import WorkflowService
@@ -33,6 +32,7 @@ from tests.faults import (
     THROTTLING,
     FaultInjector,
     LambdaTimeout,
+    dynamodb_error,
     install,
     transaction_conflict,
 )
@@ -232,8 +232,9 @@ def test_throttling_beyond_the_retries_fails_cleanly_and_the_clients_retry_creat
     # Given DynamoDB throttling every attempt of the first request
     faults.refuse(DDB, WRITE, THROTTLED, times=ATTEMPTS)
     first = SUBMITTERS[channel](intake, "key-faults-00001")
-    # Then that request fails, leaving nothing behind
-    assert first.status == 500
+    # Then that request gets the Indonesian "busy, send again" answer, leaving nothing behind
+    assert first.status == 503 and first.headers["Retry-After"] == "1"
+    assert "Silakan kirim ulang" in first.body["message"]
     assert len(faults.calls(DDB, WRITE)) == ATTEMPTS
     assert kinds(dynamodb) == {}
     # When the client retries with the same key, DynamoDB answering again
@@ -241,6 +242,16 @@ def test_throttling_beyond_the_retries_fails_cleanly_and_the_clients_retry_creat
     assert retry.status == 201 and retry.headers["Idempotent-Replayed"] == "false"
     assert trail(retry.body["ticket"]) == ("waiting", 1, ["submit"])
     assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+
+
+def test_a_storage_error_that_is_not_transient_stays_a_function_error(
+    intake: Any, dynamodb: Any, faults: FaultInjector
+) -> None:
+    # A refused request (a bug of ours, not a busy table) must fail loudly: the
+    # function errors (500, logged, alarmed), it is not dressed up as "busy, retry".
+    faults.refuse(DDB, WRITE, dynamodb_error("ValidationException"), times=1)
+    assert submit_public(intake, "key-faults-00009").status == 500
+    assert kinds(dynamodb) == {}
 
 
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
@@ -350,7 +361,8 @@ def test_an_action_under_dynamodb_faults_is_applied_exactly_once(
     unchanged = (trail(ticket)[0], version, actions)
     # Given DynamoDB throttling every attempt (botocore's retries included)
     faults.refuse(DDB, WRITE, THROTTLING, times=ATTEMPTS)
-    assert post_action(route, ticket, segment, claims, body, version).status == 500
+    busy = post_action(route, ticket, segment, claims, body, version)
+    assert busy.status == 503 and busy.headers["Retry-After"] == "1"
     assert trail(ticket) == unchanged
     # and then cancelling the transaction for a conflict: the documented 409
     faults.refuse(DDB, WRITE, transaction_conflict(2))
@@ -377,9 +389,8 @@ def test_the_actions_read_throttled_beyond_the_retries_fails_before_writing(
     ticket, version, actions = prepared(intake, route, "verify")
     faults.attempts.clear()
     faults.refuse(DDB, "GetItem", THROTTLED, times=ATTEMPTS)
-    with pytest.raises(GetError):
-        call(route, "POST", f"/v1/officer/complaints/{ticket}/verify", claims=VERIFIER,
-             headers={"If-Match": f'"{version}"'}, json={})  # fmt: skip
+    busy = post_action(route, ticket, "verify", VERIFIER, {}, version)
+    assert busy.status == 503 and busy.headers["Retry-After"] == "1"
     assert len(faults.calls(DDB, "GetItem")) == ATTEMPTS
     assert faults.calls(DDB, WRITE) == []
     assert post_action(route, ticket, "verify", VERIFIER, {}, version).status == 200

@@ -318,6 +318,51 @@ def current_officer(event: APIGatewayProxyEventV2, unit_codes: Collection[str]) 
     return officer_from_claims(claims, unit_codes)
 
 
+# Storage answers that mean "not now" once botocore's own retries are spent: the
+# request may be sent again as it was (officer actions keep If-Match, submissions
+# their Idempotency-Key), so the client gets 503 and Retry-After, not a bare 500.
+TRANSIENT_STORAGE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+    }
+)
+STORAGE_BUSY_MESSAGE = "Sistem sedang sibuk. Silakan kirim ulang sebentar lagi."
+STORAGE_BUSY: dict[int, OpenAPIResponse] = {
+    503: error_doc("Sistem sedang sibuk; kirim ulang permintaan yang sama sebentar lagi")
+}
+
+
+def register_storage_error_handler(app: APIGatewayHttpResolver) -> None:
+    """503 with Retry-After for a table that stays busy or unreachable through the retries.
+
+    Only for functions that use the table: pynamodb is imported here, not by every API.
+    Any other storage error is a fault of ours and stays a function error (a 500 that
+    is logged and alarmed).
+    """
+    from botocore.exceptions import BotoCoreError
+    from pynamodb.exceptions import PynamoDBException
+
+    from pendopo.observability import logger
+
+    @app.exception_handler(PynamoDBException)
+    def storage_unavailable(error: PynamoDBException) -> Response[Any]:
+        code = error.cause_response_code
+        if code not in TRANSIENT_STORAGE_CODES and not isinstance(error.cause, BotoCoreError):
+            raise error
+        logger.warning(
+            "Storage unavailable after retries",
+            extra={"error_code": code or type(error.cause).__name__},
+        )
+        response = error_response(HTTPStatus.SERVICE_UNAVAILABLE, STORAGE_BUSY_MESSAGE)
+        response.headers["Retry-After"] = "1"
+        return response
+
+
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     """The error answers every API function gives, in one place."""
 
