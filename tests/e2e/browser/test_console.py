@@ -8,6 +8,7 @@ the messages.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -463,6 +464,42 @@ def test_a_network_failure_during_an_action_says_so_and_nothing_is_lost(
     page.locator("form[data-action=verify]").get_by_role("button", name="Verifikasi").click()
     expect(status_badge(page)).to_have_text("Status: Koordinasi")
     expect(page.locator(".trail li")).to_have_count(2)
+
+
+@pytest.mark.parametrize(
+    ("status", "gateway_message"),
+    [
+        (500, "Internal Server Error"),
+        (503, "Service Unavailable"),
+        (504, "Endpoint request timed out"),
+    ],
+)
+def test_a_gateway_failure_during_an_action_is_told_in_indonesian(
+    desktop_page: Page,
+    web_origin: str,
+    local_stack: RunningStack,
+    status: int,
+    gateway_message: str,
+) -> None:
+    page = desktop_page
+    ticket = submit_complaint(local_stack.api_url)
+    open_console(page, web_origin, f"#/complaints/{ticket}")
+    log_in(page, VERIFIER)
+    expect(status_badge(page)).to_have_text("Status: Menunggu")
+    # API Gateway answers a failed function itself, in English and outside our error shape
+    page.route(
+        f"**/v1/officer/complaints/{ticket}/verify",
+        lambda route: route.fulfill(
+            status=status,
+            content_type="application/json",
+            body=json.dumps({"message": gateway_message}),
+        ),
+    )
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
+    page.locator("form[data-action=verify]").get_by_role("button", name="Verifikasi").click()
+    alert = page.locator("form[data-action=verify] [role=alert]")
+    expect(alert).to_contain_text("Layanan Pendopo sedang mengalami gangguan")
+    assert gateway_message not in alert.inner_text()
 
 
 def _user_pool_id(stack: RunningStack) -> str:

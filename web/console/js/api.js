@@ -68,8 +68,22 @@ async function rawFetch(method, path, { body, headers = {}, token } = {}) {
   return { status: response.status, headers: response.headers, data };
 }
 
+// What API Gateway answers by itself (authorizer, throttling, a failed or slow function):
+// English, so never shown; our own API always answers in Indonesian.
+const GATEWAY_MESSAGES = new Set([
+  "Unauthorized",
+  "Forbidden",
+  "Not Found",
+  "Too Many Requests",
+  "Internal Server Error",
+  "Service Unavailable",
+  "Endpoint request timed out",
+  "Request Entity Too Large",
+]);
+
 function errorFor(status, data) {
-  const said = data && typeof data.message === "string" ? data.message : null;
+  const message = data && typeof data.message === "string" ? data.message : null;
+  const said = message && !GATEWAY_MESSAGES.has(message) ? message : null;
   if (status === 401) return new ApiError("unauthorized", status, said || MESSAGES.expired, data);
   if (status === 403) return new ApiError("forbidden", status, said || MESSAGES.forbidden, data);
   if (status === 404) return new ApiError("not_found", status, said || MESSAGES.notFound, data);
