@@ -18,7 +18,7 @@ Officer workflow, Notifications, Daily deadline check, Monthly recap). "-" = nev
 | public answers, bodies and headers:      | -    | -      | -      | -     | -      |
 |   categories, kiosk info, OpenAPI, docs, |      |        |        |       |        |
 |   submit 201/replay/409/413/415/422,     |      |        |        |       |        |
-|   tracking 200/404/422                   |      |        |        |       |        |
+|   tracking 200/404                       |      |        |        |       |        |
 | auth answers: login, new-password,       | -    | -      | -      | -     | -      |
 |   refresh (200, 401, 422)                |      |        |        |       |        |
 | officer: me, queues, action answers,     | -    | -      | -      | -     | yes    |
