@@ -13,6 +13,7 @@ Thin by design: validate, call ``pendopo.services.accounts``, shape the answer.
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -82,9 +83,16 @@ service = AccountsService(
 )
 
 
+# The email as a login form sends it: the address, perhaps with spaces around it
+# (trimmed below). Documented as the field's pattern, so a client, and the OpenAPI
+# fuzz, learn what is an address; checked here by the same expression.
+EMAIL_INPUT_PATTERN = rf"^\s*{EMAIL_PATTERN.pattern.removeprefix('^').removesuffix('$')}\s*$"
+_EMAIL_INPUT = re.compile(EMAIL_INPUT_PATTERN)
+
+
 def _email(value: str) -> str:
     email = value.strip().lower()
-    if not EMAIL_PATTERN.fullmatch(email):
+    if not _EMAIL_INPUT.fullmatch(value) or not EMAIL_PATTERN.fullmatch(email):
         raise PydanticCustomError(
             CUSTOM_ERROR_PREFIX + "email", "Alamat email tidak valid. Contoh: nama@jakarta.go.id."
         )
@@ -96,7 +104,10 @@ class _Request(BaseModel):
 
 
 # Cognito's own limits: user names up to 128 characters, passwords up to 256.
-Email = Annotated[str, Field(min_length=3, max_length=128)]
+Email = Annotated[
+    str,
+    Field(min_length=3, max_length=128, json_schema_extra={"pattern": EMAIL_INPUT_PATTERN}),
+]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 
 

@@ -39,6 +39,7 @@ from pendopo.http import (
     resolve_json_api,
     serve_openapi,
     swagger_base_url,
+    without_injected_validation_errors,
 )
 from pendopo.observability import logger, metrics
 from pendopo.services.intake import (
@@ -70,7 +71,12 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 # Built on the first /v1/docs request: Powertools' OpenAPI models cost ~70 ms of init.
 serve_swagger(
-    app, "/v1/docs", title=API_TITLE, version=API_VERSION, swagger_base_url=swagger_base_url()
+    app,
+    "/v1/docs",
+    document_filter=without_injected_validation_errors,
+    title=API_TITLE,
+    version=API_VERSION,
+    swagger_base_url=swagger_base_url(),
 )
 register_error_handlers(app)
 register_storage_error_handler(app)

@@ -204,12 +204,43 @@ def resolve_json_api(
     return app.resolve(event, context)
 
 
+# What Powertools adds to every operation of a validating resolver: a 422 "Validation
+# Error" with its own English schema (HTTPValidationError), which our handlers never
+# send (register_error_handlers answers 422 with ErrorBody); and to the components,
+# whether used or not, ResponseValidationError. Both refer to ValidationError.
+_INJECTED_422 = {"$ref": "#/components/schemas/HTTPValidationError"}
+_INJECTED_SCHEMAS = ("HTTPValidationError", "ResponseValidationError", "ValidationError")
+
+
+def without_injected_validation_errors(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without Powertools' own 422 where a route declares none.
+
+    A route that can refuse input declares its 422 (``INVALID``, with ErrorBody),
+    which replaces Powertools' one; a route that declares none never answers 422
+    (the tracking route answers every guess with one 404), so the injected answer
+    is dropped rather than documented in English with a body we never send. The
+    schemas it referenced go too once nothing refers to them.
+    """
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses", {})
+            injected = responses.get("422", {}).get("content", {}).get("application/json", {})
+            if injected.get("schema") == _INJECTED_422:
+                del responses["422"]
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in _INJECTED_SCHEMAS:  # the last is referred to by the others
+        if f'"#/components/schemas/{name}"' not in json.dumps(document):
+            schemas.pop(name, None)
+    return document
+
+
 def serve_openapi(app: APIGatewayHttpResolver, path: str, title: str, version: str) -> None:
     """Answer ``path`` with the app's OpenAPI document, generated once per cold start."""
 
     @cache
     def document() -> str:
-        return app.get_openapi_json_schema(title=title, version=version)
+        generated = json.loads(app.get_openapi_json_schema(title=title, version=version))
+        return json.dumps(without_injected_validation_errors(generated), ensure_ascii=False)
 
     @app.get(path, include_in_schema=False)
     def openapi_document() -> Response[str]:
