@@ -21,6 +21,13 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from botocore.exceptions import (
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+)
 
 from pendopo.domain.status import Action
 from pendopo.services.workflow import WorkflowService
@@ -35,6 +42,7 @@ from tests.faults import (
     dynamodb_error,
     install,
     transaction_conflict,
+    transaction_throttled,
 )
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.test_intake_api import complaint_body
@@ -254,6 +262,107 @@ def test_a_storage_error_that_is_not_transient_stays_a_function_error(
     assert kinds(dynamodb) == {}
 
 
+# DynamoDB's reasons for cancelling a transaction because of throughput (on-demand,
+# provisioned): not retried by botocore (TransactionCanceledException), so the request
+# fails; the client may send it again as it was.
+THROTTLED_REASONS = ("ThrottlingError", "ProvisionedThroughputExceeded")
+
+
+def assert_busy(answer: Answer) -> None:
+    """The "busy, send the same request again" answer of a table that did not take it."""
+    assert answer.status == 503, answer.body
+    assert answer.headers["Retry-After"] == "1"
+    assert answer.body == {"message": "Sistem sedang sibuk. Silakan kirim ulang sebentar lagi."}
+
+
+@pytest.mark.parametrize("reason", THROTTLED_REASONS)
+@pytest.mark.parametrize("channel", list(SUBMITTERS))
+def test_a_create_transaction_cancelled_for_throughput_is_a_503_and_the_retry_creates_once(
+    intake: Any, dynamodb: Any, faults: FaultInjector, channel: str, reason: str
+) -> None:
+    # Given DynamoDB cancelling the create transaction: its complaint item throttled
+    faults.refuse(DDB, WRITE, transaction_throttled(3, reason))
+    first = SUBMITTERS[channel](intake, "key-faults-00001")
+    # Then botocore did not retry it, and the client is told to send it again (not a 500)
+    assert len(faults.calls(DDB, WRITE)) == 1
+    assert_busy(first)
+    assert kinds(dynamodb) == {}
+    # When the client sends it again with the same key
+    retry = SUBMITTERS[channel](intake, "key-faults-00001")
+    # Then it is created once
+    assert retry.status == 201 and retry.headers["Idempotent-Replayed"] == "false"
+    assert trail(retry.body["ticket"]) == ("waiting", 1, ["submit"])
+    assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+
+
+# botocore's exceptions for a transport failure (retried by botocore, then 503) and for a
+# fault of ours (a bad request, a function without credentials or region: not retried,
+# and not "busy": the function errors, a 500 that is logged and alarmed).
+TRANSPORT_FAILURES = {
+    "endpoint-unreachable": ("raise", EndpointConnectionError(endpoint_url="https://ddb")),
+    "connect-timeout": ("raise", ConnectTimeoutError(endpoint_url="https://ddb")),
+    "connection-reset": ("reset", None),
+    "answer-lost": ("lose_answer", None),
+}
+OUR_FAULTS = {
+    "param-validation": ParamValidationError(report="Invalid type for parameter Item"),
+    "no-credentials": NoCredentialsError(),
+    "no-region": NoRegionError(),
+}
+
+
+@pytest.mark.parametrize("failure", list(TRANSPORT_FAILURES))
+def test_a_transport_failure_through_the_retries_is_a_503_and_the_retry_settles_it(
+    intake: Any, dynamodb: Any, faults: FaultInjector, failure: str
+) -> None:
+    kind, error = TRANSPORT_FAILURES[failure]
+    faults.fail(DDB, WRITE, kind, error=error, times=ATTEMPTS)
+    first = submit_public(intake, "key-faults-00001")
+    assert len(faults.calls(DDB, WRITE)) == ATTEMPTS
+    assert_busy(first)
+    # A lost answer means the first attempt was applied (its retries carried its token)
+    applied = kind == "lose_answer"
+    created = {"complaint": 1, "event": 1, "idempotency": 1}
+    assert kinds(dynamodb) == (created if applied else {})
+    retry = submit_public(intake, "key-faults-00001")
+    assert retry.status == 201
+    assert retry.headers["Idempotent-Replayed"] == ("true" if applied else "false")
+    assert trail(retry.body["ticket"]) == ("waiting", 1, ["submit"])
+    assert kinds(dynamodb) == created
+
+
+@pytest.mark.parametrize("failure", list(TRANSPORT_FAILURES))
+def test_a_transport_failure_on_an_action_is_a_503_and_the_retry_settles_it(
+    intake: Any, route: Any, dynamodb: Any, faults: FaultInjector, failure: str
+) -> None:
+    ticket, version, actions = prepared(intake, route, "verify")
+    kind, error = TRANSPORT_FAILURES[failure]
+    faults.attempts.clear()
+    faults.fail(DDB, WRITE, kind, error=error, times=ATTEMPTS)
+    assert_busy(post_action(route, ticket, "verify", VERIFIER, {}, version))
+    assert len(faults.calls(DDB, WRITE)) == ATTEMPTS
+    retry = post_action(route, ticket, "verify", VERIFIER, {}, version)
+    if kind == "lose_answer":  # applied by the first attempt: the retry's 412 shows it
+        assert retry.status == 412 and retry.body["current_version"] == version + 1
+    else:
+        assert retry.status == 200 and retry.body["version"] == version + 1
+    assert_applied_once(dynamodb, ticket, "verify", version, actions)
+
+
+@pytest.mark.parametrize("fault", list(OUR_FAULTS))
+def test_a_client_fault_of_ours_stays_a_function_error_on_create_and_on_an_action(
+    intake: Any, route: Any, dynamodb: Any, faults: FaultInjector, fault: str
+) -> None:
+    faults.fail(DDB, WRITE, "raise", error=OUR_FAULTS[fault])
+    assert submit_public(intake, "key-faults-00009").status == 500
+    assert len(faults.calls(DDB, WRITE)) == 1  # not retried by botocore
+    assert kinds(dynamodb) == {}
+    ticket, version, actions = prepared(intake, route, "verify")
+    faults.fail(DDB, WRITE, "raise", error=OUR_FAULTS[fault])
+    assert post_action(route, ticket, "verify", VERIFIER, {}, version).status == 500
+    assert trail(ticket)[1:] == (version, actions)
+
+
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
 def test_a_transaction_conflict_on_create_is_retried_by_the_service(
     intake: Any, dynamodb: Any, faults: FaultInjector, channel: str, monkeypatch: Any
@@ -350,6 +459,8 @@ def test_a_replay_read_that_is_throttled_is_retried_and_replays(
 # Each action meets every kind of write fault in turn; the transient fault of its last,
 # successful attempt rotates so that every kind meets the actions.
 LAST_FAULT = dict(zip(ACTIONS, [*TRANSIENT, *TRANSIENT], strict=False))
+# ... and the two throughput reasons for cancelling a transaction alternate.
+THROTTLED_REASON = dict(zip(ACTIONS, THROTTLED_REASONS * 4, strict=True))
 
 
 @pytest.mark.parametrize("segment", list(ACTIONS))
@@ -363,6 +474,12 @@ def test_an_action_under_dynamodb_faults_is_applied_exactly_once(
     faults.refuse(DDB, WRITE, THROTTLING, times=ATTEMPTS)
     busy = post_action(route, ticket, segment, claims, body, version)
     assert busy.status == 503 and busy.headers["Retry-After"] == "1"
+    assert trail(ticket) == unchanged
+    # and then cancelling the transaction for throughput (not retried by botocore)
+    faults.attempts.clear()
+    faults.refuse(DDB, WRITE, transaction_throttled(2, THROTTLED_REASON[segment]))
+    assert_busy(post_action(route, ticket, segment, claims, body, version))
+    assert len(faults.calls(DDB, WRITE)) == 1
     assert trail(ticket) == unchanged
     # and then cancelling the transaction for a conflict: the documented 409
     faults.refuse(DDB, WRITE, transaction_conflict(2))
