@@ -14,6 +14,10 @@ retry loop. A fault then looks to our code exactly as the real failure would:
   (``ConnectionClosedError``, retried by botocore).
 - ``lose_answer``: the service applies the request, then the connection drops
   before the answer arrives (``ReadTimeoutError``, retried by botocore).
+- ``raise``: the client raises ``error`` for this attempt, as botocore does for a
+  fault of ours (``ParamValidationError``, ``NoCredentialsError``) or a transport
+  failure (``EndpointConnectionError``); botocore's retry handler decides, as for a
+  real one, whether to try again.
 - ``kill_before`` / ``kill_after``: Lambda stops the invocation (its timeout) just
   before the request is sent, or just after the service applied it. Raised as
   ``LambdaTimeout``, a ``BaseException``, so no ``except Exception`` in our code can
@@ -67,6 +71,21 @@ def transaction_conflict(items: int) -> tuple[int, dict[str, str], bytes]:
     return dynamodb_error("TransactionCanceledException", CancellationReasons=reasons)
 
 
+def transaction_throttled(
+    items: int, reason: str = "ThrottlingError"
+) -> tuple[int, dict[str, str], bytes]:
+    """A TransactWriteItems cancelled because an item's table or index was throttled.
+
+    DynamoDB does not answer a throttled transaction with a throttling error code but
+    with ``TransactionCanceledException`` and the reason ``ThrottlingError`` (on-demand)
+    or ``ProvisionedThroughputExceeded`` (provisioned capacity) on the item concerned;
+    botocore does not retry it.
+    """
+    reasons = [{"Code": reason, "Message": "Throughput exceeds the current capacity"}]
+    reasons += [{"Code": "None"}] * (items - 1)
+    return dynamodb_error("TransactionCanceledException", CancellationReasons=reasons)
+
+
 def rest_json_error(code: str, status: int) -> tuple[int, dict[str, str], bytes]:
     return status, {"x-amzn-ErrorType": code}, json.dumps({"message": f"injected {code}"}).encode()
 
@@ -103,8 +122,9 @@ def _response(url: str, status: int, headers: dict[str, str], body: bytes) -> AW
 class Fault:
     service: str  # botocore's hyphenized service id: dynamodb, sesv2, s3
     operation: str  # TransactWriteItems, PutItem, SendEmail, PutObject ...
-    kind: str  # refuse | reset | lose_answer | kill_before | kill_after
+    kind: str  # refuse | reset | raise | lose_answer | kill_before | kill_after
     answer: tuple[int, dict[str, str], bytes] | None = None  # for refuse
+    error: Exception | None = None  # for raise
     times: int | None = 1  # None: until healed
     skip: int = 0
     when: Callable[[str], bool] | None = None  # predicate on the request body (text)
@@ -173,6 +193,9 @@ class FaultInjector:
             return _response(request.url, *fault.answer)
         if fault.kind == "reset":
             raise ConnectionClosedError(endpoint_url=request.url)
+        if fault.kind == "raise":
+            assert fault.error is not None
+            raise fault.error
         if fault.kind == "kill_before":
             raise LambdaTimeout(f"{service}.{operation} not sent")
         self._pass(original, stub, event_name, request, token, **kw)  # applied

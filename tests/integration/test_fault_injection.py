@@ -3,11 +3,11 @@
 Issue #8. Each scenario injects a failure into the AWS calls a handler makes
 (``tests.faults``: inside botocore's retry loop, as the real failure would arrive),
 then behaves as the client does (retries with the same ``Idempotency-Key``, or
-reloads and retries with ``If-Match``), and ends with an exact check of the table:
-the complaint (status, version), its audit events (count and kinds), and the count
-of every kind of item. Emails follow from audit events only (the notify function
-reads the stream), so one audit event per action is one set of emails;
-``test_fault_injection_jobs`` proves the emails themselves.
+reloads and retries with ``If-Match``), and ends with an exact check of the table
+(the complaint's status and version, its audit events, the count of every kind of
+item) and of the emails: the table's stream, every record once, goes through the
+notify function as Lambda delivers it, and each recipient must have had exactly the
+emails the audit trail calls for (``AUDIENCE``), nothing doubled, nothing missing.
 
 The other jobs' scenarios (notify, the deadline check, the recap) are in
 ``test_fault_injection_jobs``.
@@ -20,8 +20,18 @@ import threading
 from collections import Counter
 from typing import Any
 
+import boto3
 import pytest
+from botocore.exceptions import (
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+)
 
+from infra.local.streams import StreamPoller
+from pendopo.domain.clock import FixedClock
 from pendopo.domain.status import Action
 from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore
@@ -35,7 +45,9 @@ from tests.faults import (
     dynamodb_error,
     install,
     transaction_conflict,
+    transaction_throttled,
 )
+from tests.integration import test_notify_stream as notify_tests
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.test_intake_api import complaint_body
 from tests.integration.test_officer_race import BarrierStore
@@ -48,6 +60,37 @@ WRITE = "TransactWriteItems"
 # pynamodb's botocore client: "standard" retry mode, 1 + max_retry_attempts (3) attempts.
 ATTEMPTS = 4
 
+# Who is emailed (layers/common/pendopo/data/recipients.json). Submissions here have no
+# category, so they go to the verifying unit, Biro Pemerintahan; the officer actions act
+# on a street-lighting complaint of Biro PLH (a reroute sends it to Biro PK).
+PEM_MAIL = "koordinator.biro-pem@pendopo.example"
+PLH_MAIL = "koordinator.biro-plh@pendopo.example"
+PK_MAIL = "koordinator.biro-pk@pendopo.example"
+VERIFIER_MAIL = "verifikator.biro-pem@pendopo.example"
+# The design's notification table, written out for that complaint: who gets one email
+# about each audit action (reject and acknowledge email nobody).
+AUDIENCE: dict[str, tuple[str, ...]] = {
+    "submit": (PLH_MAIL, VERIFIER_MAIL),
+    "verify": (PLH_MAIL,),
+    "reject": (),
+    "reroute": (PK_MAIL,),  # the new unit's coordinators
+    "disposition": (PLH_MAIL,),
+    "acknowledge": (),
+    "submit_follow_up": (VERIFIER_MAIL,),
+    "accept_follow_up": (PLH_MAIL,),
+    "reject_follow_up": (PLH_MAIL,),
+}
+
+
+def emails_for(actions: list[str]) -> Counter[str]:
+    """The emails per recipient that the Biro PLH complaint's audit actions call for."""
+    return Counter(address for action in actions for address in AUDIENCE[action])
+
+
+def submitted(complaints: int) -> Counter[str]:
+    """The emails per recipient for that many new complaints without a category."""
+    return Counter({PEM_MAIL: complaints, VERIFIER_MAIL: complaints})
+
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -55,6 +98,36 @@ ATTEMPTS = 4
 @pytest.fixture
 def faults(monkeypatch: pytest.MonkeyPatch) -> FaultInjector:
     return install(monkeypatch)
+
+
+@pytest.fixture
+def emailed(dynamodb: Any, clock: FixedClock, faults: FaultInjector, monkeypatch: Any) -> Any:
+    """Deliver the table's whole stream to the notify function once, as Lambda does (the
+    faults healed: they were the request's), and return the emails sent per recipient.
+
+    Call it last: the notification claims it writes are items of the table too.
+    """
+    ses = boto3.client("ses", region_name="ap-southeast-3")
+    ses.verify_email_identity(EmailAddress=notify_tests.SENDER)  # the sender, as in every stage
+    from functions.notify import app
+
+    monkeypatch.setattr(app, "service", app.build_service(notify_tests._settings(), clock=clock))
+
+    def deliver() -> Counter[str]:
+        faults.heal()
+        stream = StreamPoller(
+            dynamodb_client=dynamodb,
+            streams_client=boto3.client("dynamodbstreams", region_name="ap-southeast-3"),
+            table_name=TEST_TABLE,
+            handler=lambda event, context: None,  # delivered here, as one batch
+        )
+        stream.attach("TRIM_HORIZON")
+        records = notify_tests.read_records(stream)
+        if records:  # Lambda never delivers an empty batch
+            assert notify_tests.invoke(app, records, stream) == {"batchItemFailures": []}
+        return Counter(a for m in notify_tests.outbox() for a in m.destinations["ToAddresses"])
+
+    return deliver
 
 
 def kinds(dynamodb: Any) -> Counter[str]:
@@ -201,7 +274,7 @@ def inject_once(faults: FaultInjector, operation: str, name: str) -> None:
 
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
 def test_a_transient_dynamodb_fault_on_create_is_retried_inside_the_request(
-    intake: Any, dynamodb: Any, faults: FaultInjector, channel: str
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, channel: str
 ) -> None:
     for created, fault in enumerate(TRANSIENT, start=1):
         # Given DynamoDB failing the create transaction's first attempt
@@ -217,6 +290,7 @@ def test_a_transient_dynamodb_fault_on_create_is_retried_inside_the_request(
         assert len({_token(a.body) for a in attempts}) == 1
         assert trail(answer.body["ticket"]) == ("waiting", 1, ["submit"])
         assert kinds(dynamodb) == {"complaint": created, "event": created, "idempotency": created}
+    assert emailed() == submitted(len(TRANSIENT))
 
 
 def _token(body: str) -> str:
@@ -227,7 +301,7 @@ def _token(body: str) -> str:
 
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
 def test_throttling_beyond_the_retries_fails_cleanly_and_the_clients_retry_creates_once(
-    intake: Any, dynamodb: Any, faults: FaultInjector, channel: str
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, channel: str
 ) -> None:
     # Given DynamoDB throttling every attempt of the first request
     faults.refuse(DDB, WRITE, THROTTLED, times=ATTEMPTS)
@@ -242,21 +316,125 @@ def test_throttling_beyond_the_retries_fails_cleanly_and_the_clients_retry_creat
     assert retry.status == 201 and retry.headers["Idempotent-Replayed"] == "false"
     assert trail(retry.body["ticket"]) == ("waiting", 1, ["submit"])
     assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+    assert emailed() == submitted(1)
 
 
 def test_a_storage_error_that_is_not_transient_stays_a_function_error(
-    intake: Any, dynamodb: Any, faults: FaultInjector
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector
 ) -> None:
     # A refused request (a bug of ours, not a busy table) must fail loudly: the
     # function errors (500, logged, alarmed), it is not dressed up as "busy, retry".
     faults.refuse(DDB, WRITE, dynamodb_error("ValidationException"), times=1)
     assert submit_public(intake, "key-faults-00009").status == 500
     assert kinds(dynamodb) == {}
+    assert emailed() == {}
+
+
+# DynamoDB's reasons for cancelling a transaction because of throughput (on-demand,
+# provisioned): not retried by botocore (TransactionCanceledException), so the request
+# fails; the client may send it again as it was.
+THROTTLED_REASONS = ("ThrottlingError", "ProvisionedThroughputExceeded")
+
+
+def assert_busy(answer: Answer) -> None:
+    """The "busy, send the same request again" answer of a table that did not take it."""
+    assert answer.status == 503, answer.body
+    assert answer.headers["Retry-After"] == "1"
+    assert answer.body == {"message": "Sistem sedang sibuk. Silakan kirim ulang sebentar lagi."}
+
+
+@pytest.mark.parametrize("channel", list(SUBMITTERS))
+def test_a_create_transaction_cancelled_for_throughput_is_a_503_and_the_retry_creates_once(
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, channel: str
+) -> None:
+    for created, reason in enumerate(THROTTLED_REASONS, start=1):
+        # Given DynamoDB cancelling the create transaction: its complaint item throttled
+        faults.attempts.clear()
+        faults.refuse(DDB, WRITE, transaction_throttled(3, reason))
+        key, title = f"key-faults-{created:05d}", f"Lampu padam {reason}"
+        first = SUBMITTERS[channel](intake, key, title=title)
+        # Then botocore did not retry it, and the client is told to send it again (not a 500)
+        assert len(faults.calls(DDB, WRITE)) == 1, reason
+        assert_busy(first)
+        assert kinds(dynamodb).total() == 3 * (created - 1)
+        # When the client sends it again with the same key
+        retry = SUBMITTERS[channel](intake, key, title=title)
+        # Then it is created once
+        assert retry.status == 201 and retry.headers["Idempotent-Replayed"] == "false"
+        assert trail(retry.body["ticket"]) == ("waiting", 1, ["submit"])
+        assert kinds(dynamodb) == {"complaint": created, "event": created, "idempotency": created}
+    assert emailed() == submitted(len(THROTTLED_REASONS))
+
+
+# botocore's exceptions for a transport failure (retried by botocore, then 503) and for a
+# fault of ours (a bad request, a function without credentials or region: not retried,
+# and not "busy": the function errors, a 500 that is logged and alarmed).
+TRANSPORT_FAILURES = {
+    "endpoint-unreachable": ("raise", EndpointConnectionError(endpoint_url="https://ddb")),
+    "connect-timeout": ("raise", ConnectTimeoutError(endpoint_url="https://ddb")),
+    "connection-reset": ("reset", None),
+    "answer-lost": ("lose_answer", None),
+}
+OUR_FAULTS = {
+    "param-validation": ParamValidationError(report="Invalid type for parameter Item"),
+    "no-credentials": NoCredentialsError(),
+    "no-region": NoRegionError(),
+}
+
+
+@pytest.mark.parametrize("failure", list(TRANSPORT_FAILURES))
+def test_a_transport_failure_through_the_retries_is_a_503_and_the_retry_settles_it(
+    intake: Any, route: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, failure: str
+) -> None:
+    kind, error = TRANSPORT_FAILURES[failure]
+    # A lost answer means the first attempt was applied (its retries carried its token)
+    applied = kind == "lose_answer"
+    # On an action: the officer's retry (same If-Match) applies it, or its 412 shows it was
+    ticket, version, actions = prepared(intake, route, "verify")
+    faults.attempts.clear()
+    faults.fail(DDB, WRITE, kind, error=error, times=ATTEMPTS)
+    assert_busy(post_action(route, ticket, "verify", VERIFIER, {}, version))
+    assert len(faults.calls(DDB, WRITE)) == ATTEMPTS
+    retry = post_action(route, ticket, "verify", VERIFIER, {}, version)
+    if applied:
+        assert retry.status == 412 and retry.body["current_version"] == version + 1
+    else:
+        assert retry.status == 200 and retry.body["version"] == version + 1
+    assert_applied_once(dynamodb, ticket, "verify", version, actions)
+    # On a create: the client's retry (same Idempotency-Key) creates it, or replays it
+    faults.attempts.clear()
+    faults.fail(DDB, WRITE, kind, error=error, times=ATTEMPTS)
+    assert_busy(submit_public(intake, "key-faults-00002"))
+    assert len(faults.calls(DDB, WRITE)) == ATTEMPTS
+    one = {"complaint": 1, "event": version + 1, "idempotency": 1}
+    two = {"complaint": 2, "event": version + 2, "idempotency": 2}
+    assert kinds(dynamodb) == (two if applied else one)
+    created = submit_public(intake, "key-faults-00002")
+    assert created.status == 201
+    assert created.headers["Idempotent-Replayed"] == ("true" if applied else "false")
+    assert trail(created.body["ticket"]) == ("waiting", 1, ["submit"])
+    assert kinds(dynamodb) == two
+    assert emailed() == emails_for([*actions, "verify"]) + submitted(1)
+
+
+@pytest.mark.parametrize("fault", list(OUR_FAULTS))
+def test_a_client_fault_of_ours_stays_a_function_error_on_create_and_on_an_action(
+    intake: Any, route: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, fault: str
+) -> None:
+    faults.fail(DDB, WRITE, "raise", error=OUR_FAULTS[fault])
+    assert submit_public(intake, "key-faults-00009").status == 500
+    assert len(faults.calls(DDB, WRITE)) == 1  # not retried by botocore
+    assert kinds(dynamodb) == {}
+    ticket, version, actions = prepared(intake, route, "verify")
+    faults.fail(DDB, WRITE, "raise", error=OUR_FAULTS[fault])
+    assert post_action(route, ticket, "verify", VERIFIER, {}, version).status == 500
+    assert trail(ticket)[1:] == (version, actions)
+    assert emailed() == emails_for(actions)
 
 
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
 def test_a_transaction_conflict_on_create_is_retried_by_the_service(
-    intake: Any, dynamodb: Any, faults: FaultInjector, channel: str, monkeypatch: Any
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, channel: str, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr("pendopo.services.intake._back_off", lambda attempt: None)
     # Given two create transactions cancelled for a conflict (not retried by botocore)
@@ -267,11 +445,12 @@ def test_a_transaction_conflict_on_create_is_retried_by_the_service(
     assert len(faults.calls(DDB, WRITE)) == 3
     assert trail(answer.body["ticket"]) == ("waiting", 1, ["submit"])
     assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+    assert emailed() == submitted(1)
 
 
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
 def test_conflicts_that_never_clear_are_a_503_and_the_retry_creates_once(
-    intake: Any, dynamodb: Any, faults: FaultInjector, channel: str, monkeypatch: Any
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, channel: str, monkeypatch: Any
 ) -> None:
     from pendopo.services.intake import MAX_ATTEMPTS
 
@@ -284,6 +463,7 @@ def test_conflicts_that_never_clear_are_a_503_and_the_retry_creates_once(
     retry = SUBMITTERS[channel](intake, "key-faults-00001")
     assert retry.status == 201
     assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+    assert emailed() == submitted(1)
 
 
 # ------------------------------------------- the kiosk retrying a submission whose answer was lost
@@ -291,7 +471,7 @@ def test_conflicts_that_never_clear_are_a_503_and_the_retry_creates_once(
 
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
 def test_a_retry_after_the_first_answer_was_lost_gets_the_same_ticket(
-    intake: Any, dynamodb: Any, faults: FaultInjector, channel: str
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, channel: str
 ) -> None:
     # Given the create committed, then the invocation timed out before answering
     faults.fail(DDB, WRITE, "kill_after")
@@ -317,11 +497,13 @@ def test_a_retry_after_the_first_answer_was_lost_gets_the_same_ticket(
     assert other.status == 409
     assert "sudah dipakai untuk pengaduan lain" in other.body["message"]
     assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+    # And the complaint's emails went once each, however often it was sent
+    assert emailed() == submitted(1)
 
 
 @pytest.mark.parametrize("channel", list(SUBMITTERS))
 def test_a_timeout_before_the_create_was_sent_leaves_nothing_and_the_retry_creates_once(
-    intake: Any, dynamodb: Any, faults: FaultInjector, channel: str
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, channel: str
 ) -> None:
     faults.fail(DDB, WRITE, "kill_before")
     with pytest.raises(LambdaTimeout):
@@ -330,10 +512,11 @@ def test_a_timeout_before_the_create_was_sent_leaves_nothing_and_the_retry_creat
     retry = SUBMITTERS[channel](intake, "key-faults-00001")
     assert retry.status == 201 and retry.headers["Idempotent-Replayed"] == "false"
     assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+    assert emailed() == submitted(1)
 
 
 def test_a_replay_read_that_is_throttled_is_retried_and_replays(
-    intake: Any, dynamodb: Any, faults: FaultInjector
+    intake: Any, dynamodb: Any, emailed: Any, faults: FaultInjector
 ) -> None:
     # Given a complaint made, and the retry's read of the idempotency record throttled once
     first = submit_public(intake, "key-faults-00001")
@@ -342,6 +525,7 @@ def test_a_replay_read_that_is_throttled_is_retried_and_replays(
     assert retry.status == 201 and retry.headers["Idempotent-Replayed"] == "true"
     assert retry.body == first.body
     assert kinds(dynamodb) == {"complaint": 1, "event": 1, "idempotency": 1}
+    assert emailed() == submitted(1)
 
 
 # ----------------------------------------------------- officer actions under DynamoDB faults
@@ -350,11 +534,13 @@ def test_a_replay_read_that_is_throttled_is_retried_and_replays(
 # Each action meets every kind of write fault in turn; the transient fault of its last,
 # successful attempt rotates so that every kind meets the actions.
 LAST_FAULT = dict(zip(ACTIONS, [*TRANSIENT, *TRANSIENT], strict=False))
+# ... and the two throughput reasons for cancelling a transaction alternate.
+THROTTLED_REASON = dict(zip(ACTIONS, THROTTLED_REASONS * 4, strict=True))
 
 
 @pytest.mark.parametrize("segment", list(ACTIONS))
 def test_an_action_under_dynamodb_faults_is_applied_exactly_once(
-    intake: Any, route: Any, dynamodb: Any, faults: FaultInjector, segment: str
+    intake: Any, route: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, segment: str
 ) -> None:
     ticket, version, actions = prepared(intake, route, segment)
     _, claims, body, status, _ = ACTIONS[segment]
@@ -363,6 +549,12 @@ def test_an_action_under_dynamodb_faults_is_applied_exactly_once(
     faults.refuse(DDB, WRITE, THROTTLING, times=ATTEMPTS)
     busy = post_action(route, ticket, segment, claims, body, version)
     assert busy.status == 503 and busy.headers["Retry-After"] == "1"
+    assert trail(ticket) == unchanged
+    # and then cancelling the transaction for throughput (not retried by botocore)
+    faults.attempts.clear()
+    faults.refuse(DDB, WRITE, transaction_throttled(2, THROTTLED_REASON[segment]))
+    assert_busy(post_action(route, ticket, segment, claims, body, version))
+    assert len(faults.calls(DDB, WRITE)) == 1
     assert trail(ticket) == unchanged
     # and then cancelling the transaction for a conflict: the documented 409
     faults.refuse(DDB, WRITE, transaction_conflict(2))
@@ -381,10 +573,12 @@ def test_an_action_under_dynamodb_faults_is_applied_exactly_once(
     assert answer.body["status"]["code"] == status and answer.body["version"] == version + 1
     assert [a.fault for a in faults.calls(DDB, WRITE)] == [TRANSIENT[LAST_FAULT[segment]][0], None]
     assert_applied_once(dynamodb, ticket, segment, version, actions)
+    # And its emails (and those of the steps before it) went once each
+    assert emailed() == emails_for([*actions, ACTIONS[segment][4]])
 
 
 def test_the_actions_read_throttled_beyond_the_retries_fails_before_writing(
-    intake: Any, route: Any, dynamodb: Any, faults: FaultInjector
+    intake: Any, route: Any, dynamodb: Any, emailed: Any, faults: FaultInjector
 ) -> None:
     ticket, version, actions = prepared(intake, route, "verify")
     faults.attempts.clear()
@@ -395,6 +589,7 @@ def test_the_actions_read_throttled_beyond_the_retries_fails_before_writing(
     assert faults.calls(DDB, WRITE) == []
     assert post_action(route, ticket, "verify", VERIFIER, {}, version).status == 200
     assert_applied_once(dynamodb, ticket, "verify", version, actions)
+    assert emailed() == emails_for([*actions, "verify"])
 
 
 # ------------------------------------------------------ a Lambda timeout in the middle of an action
@@ -410,7 +605,7 @@ KILL_POINTS = {
 
 @pytest.mark.parametrize("segment", list(ACTIONS))
 def test_a_timeout_mid_action_leaves_it_whole_or_absent_and_the_retry_settles_it(
-    intake: Any, route: Any, dynamodb: Any, faults: FaultInjector, segment: str
+    intake: Any, route: Any, dynamodb: Any, emailed: Any, faults: FaultInjector, segment: str
 ) -> None:
     ticket, version, actions = prepared(intake, route, segment)
     _, claims, body, status, _ = ACTIONS[segment]
@@ -433,14 +628,17 @@ def test_a_timeout_mid_action_leaves_it_whole_or_absent_and_the_retry_settles_it
     assert retry.body["current_status"]["code"] == status
     assert retry.headers["ETag"] == f'"{version + 1}"'
     assert_applied_once(dynamodb, ticket, segment, version, actions)
+    assert emailed() == emails_for([*actions, ACTIONS[segment][4]])
 
 
 # ------------------------------------------------------------------ two officers at once
 
 
-def test_two_coordinators_posting_at_once_over_http_one_wins_one_409(
-    intake: Any, route: Any, dynamodb: Any, clock: Any, monkeypatch: Any
+def test_two_coordinators_acting_at_once_in_two_threads_one_wins_one_409(
+    intake: Any, route: Any, dynamodb: Any, emailed: Any, clock: Any, monkeypatch: Any
 ) -> None:
+    # In process: two threads call the route function's handler with API Gateway events
+    # at the same time (moto's DynamoDB in between); no HTTP server, no sockets.
     ticket, version, actions = prepared(intake, route, "disposition")
     # Both requests read version 2 before either writes (a barrier after the read)
     racing = WorkflowService(BarrierStore(parties=2), route.taxonomy, clock)
@@ -471,10 +669,11 @@ def test_two_coordinators_posting_at_once_over_http_one_wins_one_409(
     assert [e.actor for e in events if e.action is Action.DISPOSITION] == [
         winners_claims["username"]
     ]
+    assert emailed() == emails_for([*actions, "disposition"])  # the winner's only
 
 
 def test_two_verifiers_one_after_the_other_with_the_same_if_match_the_second_gets_412(
-    intake: Any, route: Any, dynamodb: Any
+    intake: Any, route: Any, dynamodb: Any, emailed: Any
 ) -> None:
     ticket, version, actions = prepared(intake, route, "verify")
     first = post_action(route, ticket, "verify", VERIFIER, {}, version)
@@ -482,6 +681,7 @@ def test_two_verifiers_one_after_the_other_with_the_same_if_match_the_second_get
     assert (first.status, second.status) == (200, 412)
     assert second.body["current_version"] == version + 1
     assert_applied_once(dynamodb, ticket, "verify", version, actions)
+    assert emailed() == emails_for([*actions, "verify"])
 
 
 def test_the_injector_fails_the_nth_matching_attempt_times_times(faults: FaultInjector) -> None:

@@ -362,6 +362,19 @@ TRANSIENT_STORAGE_CODES = frozenset(
         "TransactionInProgressException",
     }
 )
+# DynamoDB does not answer a throttled transaction with a throttling code: it cancels it
+# (TransactionCanceledException, which botocore does not retry) and gives the reason on
+# the item concerned, ThrottlingError (on-demand) or ProvisionedThroughputExceeded.
+TRANSIENT_CANCELLATION_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
+# botocore's failures of the connection itself, after its retries: the table did not
+# answer (unreachable, refused, closed or timed out). Every other BotoCoreError
+# (ParamValidationError, NoCredentialsError, NoRegionError ...) is a fault of ours.
+TRANSIENT_TRANSPORT_ERRORS = (
+    "EndpointConnectionError",
+    "ConnectTimeoutError",
+    "ConnectionClosedError",
+    "ReadTimeoutError",
+)
 STORAGE_BUSY_MESSAGE = "Sistem sedang sibuk. Silakan kirim ulang sebentar lagi."
 STORAGE_BUSY: dict[int, OpenAPIResponse] = {
     503: error_doc("Sistem sedang sibuk; kirim ulang permintaan yang sama sebentar lagi")
@@ -371,23 +384,31 @@ STORAGE_BUSY: dict[int, OpenAPIResponse] = {
 def register_storage_error_handler(app: APIGatewayHttpResolver) -> None:
     """503 with Retry-After for a table that stays busy or unreachable through the retries.
 
-    Only for functions that use the table: pynamodb is imported here, not by every API.
-    Any other storage error is a fault of ours and stays a function error (a 500 that
-    is logged and alarmed).
+    Only for functions that use the table: pynamodb and botocore are imported here, not
+    by every API. Any other storage error is a fault of ours and stays a function error
+    (a 500 that is logged and alarmed).
     """
-    from botocore.exceptions import BotoCoreError
+    import botocore.exceptions
     from pynamodb.exceptions import PynamoDBException
 
     from pendopo.observability import logger
+    from pendopo.storage.errors import cancellation_codes, response_code
+
+    transport = tuple(getattr(botocore.exceptions, name) for name in TRANSIENT_TRANSPORT_ERRORS)
 
     @app.exception_handler(PynamoDBException)
     def storage_unavailable(error: PynamoDBException) -> Response[Any]:
-        code = error.cause_response_code
-        if code not in TRANSIENT_STORAGE_CODES and not isinstance(error.cause, BotoCoreError):
+        code = response_code(error)
+        throttled = TRANSIENT_CANCELLATION_REASONS.intersection(cancellation_codes(error))
+        unanswered = isinstance(error.cause, transport)
+        if code not in TRANSIENT_STORAGE_CODES and not throttled and not unanswered:
             raise error
         logger.warning(
             "Storage unavailable after retries",
-            extra={"error_code": code or type(error.cause).__name__},
+            extra={
+                "error_code": code or type(error.cause).__name__,
+                "cancellation_reasons": sorted(throttled),
+            },
         )
         response = error_response(HTTPStatus.SERVICE_UNAVAILABLE, STORAGE_BUSY_MESSAGE)
         response.headers["Retry-After"] = "1"

@@ -26,6 +26,7 @@ from pendopo.domain.complaint import (
     TimelineEntry,
 )
 from pendopo.domain.status import Status
+from pendopo.storage.errors import cancellation_codes, response_code
 from pendopo.storage.items import (
     COMPLAINT_SK,
     IDEMPOTENCY_SK,
@@ -135,10 +136,13 @@ class ComplaintStore:
                 )
                 transaction.save(_event_item(event), condition=AuditEventItem.pk.does_not_exist())
         except TransactWriteError as error:
-            codes = [r.code if r else None for r in (error.cancellation_reasons or [])]
+            codes = cancellation_codes(error)
             conflict = {"ConditionalCheckFailed", "TransactionConflict"} & set(codes)
-            if conflict or error.cause_response_code == "TransactionInProgressException":
+            if conflict or response_code(error) == "TransactionInProgressException":
                 raise VersionConflict(str(error)) from error
+            # Anything else goes up as it is: a transaction cancelled for throughput
+            # (ThrottlingError, ProvisionedThroughputExceeded) or a table that did not
+            # answer is a 503 at the edge (pendopo.http), any other error a function error.
             raise
 
     def get_with_events(self, ticket: str) -> tuple[Complaint | None, list[AuditEvent]]:
@@ -189,11 +193,16 @@ _COMPLAINT, _IDEMPOTENCY = 0, 2
 
 
 def _create_failure(error: TransactWriteError) -> Exception:
-    codes = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-    if (
-        "TransactionConflict" in codes
-        or error.cause_response_code == "TransactionInProgressException"
-    ):
+    """What a cancelled create means to the intake service; the error itself otherwise.
+
+    A failed condition decides first (the key or the ticket is taken, whatever else
+    DynamoDB said about the other items). A transaction cancelled for throughput
+    (ThrottlingError, ProvisionedThroughputExceeded) or a table that did not answer
+    is returned as it is: the edge answers 503 (pendopo.http), the service does not
+    retry it.
+    """
+    codes = cancellation_codes(error)
+    if "TransactionConflict" in codes or response_code(error) == "TransactionInProgressException":
         return WriteConflict(str(error))
     if len(codes) > _IDEMPOTENCY and codes[_IDEMPOTENCY] == "ConditionalCheckFailed":
         return IdempotencyKeyTaken(str(error))
