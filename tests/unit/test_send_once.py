@@ -116,3 +116,17 @@ def test_count_adds_each_outcome_and_keeps_codes_not_messages() -> None:
         count(counts, result)
     assert (counts.sent, counts.duplicates, counts.in_progress, counts.failed) == (1, 1, 1, 1)
     assert counts.errors == ["ThrottlingException"]
+
+
+def test_error_code_names_what_dynamodb_answered_or_the_lost_connection() -> None:
+    from botocore.exceptions import ClientError, ReadTimeoutError
+    from pynamodb.exceptions import PutError
+
+    from pendopo.services.send_once import error_code
+
+    throttled = ClientError({"Error": {"Code": "ThrottlingException"}}, "PutItem")
+    assert error_code(PutError("put failed", cause=throttled)) == "ThrottlingException"
+    # No answer at all: pynamodb's own cause_response_code would raise AttributeError
+    lost = ReadTimeoutError(endpoint_url="http://127.0.0.1:1")
+    assert error_code(PutError("put failed", cause=lost)) == "ReadTimeoutError"
+    assert error_code(ValueError("x")) == "ValueError"

@@ -120,7 +120,9 @@ def error_code(error: Exception) -> str:
         code = response.get("Error", {}).get("Code")
         if isinstance(code, str) and code:
             return code
-    cause = getattr(error, "cause_response_code", None)
-    if isinstance(cause, str) and cause:
-        return cause
+    # pynamodb wraps the botocore failure: its answer's code, or (no answer: a closed or
+    # timed-out connection) the failure's own type, e.g. ReadTimeoutError.
+    cause = getattr(error, "cause", None)
+    if isinstance(cause, Exception) and cause is not error:
+        return error_code(cause)
     return type(error).__name__

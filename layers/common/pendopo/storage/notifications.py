@@ -31,6 +31,7 @@ from enum import StrEnum
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from pendopo.domain.clock import to_utc_iso
+from pendopo.storage.errors import response_code
 from pendopo.storage.items import NotificationItem, notification_pk
 
 DEFAULT_LEASE = timedelta(minutes=2)
@@ -107,7 +108,7 @@ class NotificationLog:
         try:
             item.save(condition=takeable)
         except PutError as error:
-            if error.cause_response_code != _CONDITION_FAILED:
+            if response_code(error) != _CONDITION_FAILED:
                 raise
             return self._why_not(key)
         return Claimed(key=key, token=token)
@@ -161,7 +162,7 @@ class NotificationLog:
                 condition=NotificationItem.claim_token == claim.token,
             )
         except UpdateError as error:
-            if error.cause_response_code != _CONDITION_FAILED:
+            if response_code(error) != _CONDITION_FAILED:
                 raise
             return False
         return True
