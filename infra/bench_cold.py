@@ -212,6 +212,22 @@ class _Context:
         return 60_000
 
 
+def live_clients(kind: type) -> list[Any]:
+    """Every live object of ``kind`` (the botocore clients the init created).
+
+    ``gc.get_objects()`` leaves out the permanent generation, where the handler
+    modules move what their init created (``pendopo.coldstart``): unfreeze to look, then
+    freeze again, so the first request meets the collector as it would on Lambda.
+    """
+    frozen = gc.get_freeze_count()
+    if frozen:
+        gc.unfreeze()
+    found = [o for o in gc.get_objects() if isinstance(o, kind)]
+    if frozen:
+        gc.freeze()
+    return found
+
+
 class CannedAws:
     """Answers every AWS call of the clients it is installed on from canned responses.
 
@@ -227,7 +243,7 @@ class CannedAws:
     def install(self) -> int:
         from botocore.client import BaseClient
 
-        clients = [o for o in gc.get_objects() if isinstance(o, BaseClient)]
+        clients = live_clients(BaseClient)
         for client in clients:
             client.meta.events.register("before-send", self._send)
         return len(clients)
@@ -401,7 +417,7 @@ def prepare_scenarios() -> dict[str, Any]:
 
     from botocore.client import BaseClient
 
-    for client in (o for o in gc.get_objects() if isinstance(o, BaseClient)):
+    for client in live_clients(BaseClient):
         client.meta.events.register_first("before-send", record)
     recorder.install()
     submission = {
@@ -734,9 +750,12 @@ def run(
     return report
 
 
-def importtime_profile(names: list[str], *, lambda_like: bool = True, top: int = 25) -> str:
-    """``-X importtime`` of the baseline and each of ``names`` (after a bytecode warm-up):
-    the total, and the heaviest modules by self time, for finding what to cut."""
+def importtime_profile(
+    names: list[str], *, lambda_like: bool = True, rounds: int = 5, top: int = 25
+) -> str:
+    """``-X importtime`` of the baseline and each of ``names`` (after a bytecode warm-up),
+    ``rounds`` runs each, medians: the init, and the heaviest modules by self time (the
+    module's own body, imports excluded), for finding what to cut."""
     import tempfile
 
     site = lambda_site() if lambda_like else None
@@ -746,22 +765,30 @@ def importtime_profile(names: list[str], *, lambda_like: bool = True, top: int =
         _prepare(scenarios)
         for name in [BASELINE, *names]:
             _run_child(name, scenarios, write_bytecode=True, site=site)
-            measured = _run_child(name, scenarios, site=site, importtime=True)
-            rows: list[tuple[int, int, str]] = []
-            for line in measured["importtime"].splitlines():
-                if not line.startswith("import time:") or "self [us]" in line:
-                    continue
-                own, cumulative, module = line.removeprefix("import time:").split("|")
-                rows.append((int(own), int(cumulative), module.rstrip()))
-            # Top-level imports (least indented) add up to the init's import time.
-            depth = min(len(m) - len(m.lstrip()) for _, _, m in rows)
-            total = sum(c for _, c, m in rows if len(m) - len(m.lstrip()) == depth)
+            own: dict[str, list[float]] = {}
+            cumulative: dict[str, list[float]] = {}
+            inits: list[float] = []
+            foreign: set[str] = set()
+            for _ in range(rounds):
+                measured = _run_child(name, scenarios, site=site, importtime=True)
+                inits.append(measured["init"])
+                foreign.update(measured["not_on_lambda"])
+                for line in measured["importtime"].splitlines():
+                    if not line.startswith("import time:") or "self [us]" in line:
+                        continue
+                    mine, total, module = line.removeprefix("import time:").split("|")
+                    own.setdefault(module.rstrip(), []).append(float(mine))
+                    cumulative.setdefault(module.rstrip(), []).append(float(total))
             out.append(
-                f"== {name}: init {measured['init'] * 1000:.1f} ms, imports {total / 1000:.1f} ms"
-                f", not on Lambda: {measured['not_on_lambda'] or 'none'}"
+                f"== {name}: init {_median(inits) * 1000:.1f} ms (median of {rounds}), "
+                f"not on Lambda: {sorted(foreign) or 'none'}; self ms, cumulative ms"
             )
-            for own, cumulative, module in sorted(rows, reverse=True)[:top]:
-                out.append(f"{own / 1000:8.1f} {cumulative / 1000:8.1f}  {module}")
+            heaviest = sorted(own, key=lambda m: _median(own[m]), reverse=True)[:top]
+            for module in heaviest:
+                out.append(
+                    f"{_median(own[module]) / 1000:8.1f} "
+                    f"{_median(cumulative[module]) / 1000:8.1f}  {module}"
+                )
     return "\n".join(out)
 
 
@@ -813,7 +840,11 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown functions: {', '.join(sorted(unknown))}")
     if args.importtime:
         print(
-            importtime_profile(args.functions or list(FUNCTIONS), lambda_like=args.site == "lambda")
+            importtime_profile(
+                args.functions or list(FUNCTIONS),
+                lambda_like=args.site == "lambda",
+                rounds=args.rounds,
+            )
         )
         return
     with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-rev-") as tmp:

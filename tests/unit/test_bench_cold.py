@@ -56,3 +56,21 @@ def test_the_report_has_ratios_against_the_baseline() -> None:
     assert "| intake | 390.0 | 1.30 | 1.30 |" in text
     assert "| route | 420.0 | 1.40 (misses) |" in text
     assert report.total_ratio(report.functions[0]) == pytest.approx(400 / 303)
+
+
+def test_canned_answers_reach_clients_the_init_froze() -> None:
+    import gc
+
+    client = _client()
+    gc.freeze()  # as pendopo.coldstart.end_init() does at the end of a handler's init
+    try:
+        assert client not in gc.get_objects()
+        canned = CannedAws(
+            {"dynamodb.GetItem": [[200, {"content-type": "application/x-amz-json-1.0"}, "{}"]]}
+        )
+        assert canned.install() >= 1
+        client.get_item(TableName="t", Key={"pk": {"S": "x"}})
+        assert canned.calls == {"dynamodb.GetItem": 1}
+        assert gc.get_freeze_count() > 0  # frozen again for the measured request
+    finally:
+        gc.unfreeze()
