@@ -750,6 +750,57 @@ def run(
     return report
 
 
+# Who an imported module's time is charged to: its own top-level package's group, or
+# (stdlib and anything else) the nearest importer's that has one.
+GROUPS: dict[str, str] = {
+    **dict.fromkeys(
+        ("boto3", "botocore", "urllib3", "dateutil", "jmespath", "s3transfer"), "AWS SDK"
+    ),
+    "six": "AWS SDK",
+    "aws_lambda_powertools": "Powertools",
+    **dict.fromkeys(
+        ("pydantic", "pydantic_core", "annotated_types", "typing_inspection", "typing_extensions"),
+        "pydantic",
+    ),
+    "pynamodb": "pynamodb",
+    "jinja2": "jinja2",
+    "markupsafe": "jinja2",
+    "xlsxwriter": "xlsxwriter",
+    "pendopo": "pendopo (our layer)",
+    # The handler module's own body: resolver and routes, settings, the AWS clients
+    # (the counterpart of the baseline's client, which is "not an import" there).
+    "functions": "handler module body",
+}
+
+
+def charge_imports(report: str) -> dict[str, float]:
+    """``-X importtime``'s report as microseconds per group (``GROUPS``).
+
+    The report lists each module after the modules it imported, indented two spaces
+    per level; each module's self time goes to its own group or, for the standard
+    library and other packages, to the group of its nearest importer that has one
+    ("other" at the top). A standard-library module two groups use is charged to the
+    one that imported it first.
+    """
+    rows: list[tuple[int, str, float]] = []
+    for line in report.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, _, module = line.removeprefix("import time:").split("|")
+        depth = (len(module) - len(module.lstrip()) - 1) // 2  # "| " + two spaces a level
+        rows.append((depth, module.strip(), float(own)))
+    charged: dict[str, float] = {}
+    # Walk from the end: a module's importers come after it, at smaller depths.
+    owners: list[str] = []  # owners[d]: the group in force at depth d
+    for depth, module, microseconds in reversed(rows):
+        del owners[depth:]
+        inherited = owners[-1] if owners else "other"
+        group = GROUPS.get(module.split(".")[0], inherited)
+        owners.append(group)
+        charged[group] = charged.get(group, 0.0) + microseconds
+    return charged
+
+
 def importtime_profile(
     names: list[str], *, lambda_like: bool = True, rounds: int = 5, top: int = 25
 ) -> str:
@@ -767,12 +818,19 @@ def importtime_profile(
             _run_child(name, scenarios, write_bytecode=True, site=site)
             own: dict[str, list[float]] = {}
             cumulative: dict[str, list[float]] = {}
+            groups: dict[str, list[float]] = {}
             inits: list[float] = []
             foreign: set[str] = set()
             for _ in range(rounds):
                 measured = _run_child(name, scenarios, site=site, importtime=True)
                 inits.append(measured["init"])
                 foreign.update(measured["not_on_lambda"])
+                charged = charge_imports(measured["importtime"])
+                charged["not an import (e.g. the baseline's client)"] = measured[
+                    "init"
+                ] * 1e6 - sum(charged.values())
+                for group, microseconds in charged.items():
+                    groups.setdefault(group, []).append(microseconds)
                 for line in measured["importtime"].splitlines():
                     if not line.startswith("import time:") or "self [us]" in line:
                         continue
@@ -781,8 +839,12 @@ def importtime_profile(
                     cumulative.setdefault(module.rstrip(), []).append(float(total))
             out.append(
                 f"== {name}: init {_median(inits) * 1000:.1f} ms (median of {rounds}), "
-                f"not on Lambda: {sorted(foreign) or 'none'}; self ms, cumulative ms"
+                f"not on Lambda: {sorted(foreign) or 'none'}"
             )
+            for group in sorted(groups, key=lambda g: -_median(groups[g])):
+                padded = groups[group] + [0.0] * (rounds - len(groups[group]))
+                out.append(f"{_median(padded) / 1000:8.1f}  {group}")
+            out.append("heaviest modules: self ms, cumulative ms")
             heaviest = sorted(own, key=lambda m: _median(own[m]), reverse=True)[:top]
             for module in heaviest:
                 out.append(
