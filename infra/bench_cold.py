@@ -25,6 +25,16 @@ How:
   submits a complaint through the intake handler and records the items it wrote.
 - Nothing from the harness is imported before the init is timed; it is loaded (by
   file path) after, and the canned answers are built in a separate process.
+- **A Lambda-like site** (the default): both sides run in ``python -I -S`` with an
+  explicit ``sys.path`` (the code, ``layers/common``, then a site of its own holding
+  the layer's requirements, the recap's, and the pinned boto3/botocore of
+  requirements-dev.txt standing in for the runtime's), installed once with ``pip
+  install --target`` under ``.bench-site/`` (keyed by a hash of the requirements, so a
+  rerun reuses it). The development venv also holds ``awscrt`` and pyOpenSSL (for
+  aws-sam-cli), which botocore imports when present (~65 ms) and the Lambda runtime
+  does not have: they inflate the baseline and flatter the ratio. Every measured run
+  reports whether either was imported, and the bench refuses a run where one was.
+  ``--site dev`` measures in the development venv instead (round 1's figures).
 """
 
 from __future__ import annotations
@@ -44,6 +54,14 @@ RESULT_MARK = "BENCH_COLD_RESULT "
 SCENARIOS_ENV = "BENCH_COLD_SCENARIOS"
 REGION = "ap-southeast-3"
 TABLE = "pendopo-bench-complaints"
+
+# Modules botocore/urllib3 import when installed, which the Lambda runtime does not have.
+NOT_ON_LAMBDA = ("awscrt", "OpenSSL")
+SITE_ROOT = REPO_ROOT / ".bench-site"
+# The runtime's boto3 and botocore, as pinned for development (requirements-dev.txt).
+RUNTIME_PINS = ("boto3", "botocore")
+# The requirement files installed into the Lambda-like site (the layer's, the recap's).
+SITE_REQUIREMENTS = ("layers/common/requirements.txt", "functions/monthly_recap/requirements.txt")
 
 BASELINE = "baseline"
 # Function name -> handler module (template.yaml ``Handler:``).
@@ -112,6 +130,62 @@ def bench_env(
     return env
 
 
+# ------------------------------------------------------------------ the Lambda-like site
+
+
+def _runtime_pins() -> list[str]:
+    """``boto3==...`` and ``botocore==...`` from requirements-dev.txt."""
+    lines = (REPO_ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+    pins = [
+        line.split("#", 1)[0].strip()
+        for line in lines
+        if line.split("==", 1)[0].strip().lower() in RUNTIME_PINS
+    ]
+    if len(pins) != len(RUNTIME_PINS):
+        raise RuntimeError(f"requirements-dev.txt must pin {RUNTIME_PINS}, found {pins}")
+    return pins
+
+
+def lambda_site() -> Path:
+    """A site-packages as on Lambda: the layer's and the recap's requirements plus the
+    runtime's boto3/botocore, nothing else (no awscrt, no pyOpenSSL, no test tools).
+
+    Installed once with ``pip install --target`` (host-platform wheels) into
+    ``.bench-site/<hash>``, the hash of the requirement files, the pins and the Python
+    version, so a rerun reuses it and a changed requirement makes a new one.
+    """
+    import hashlib
+    import platform
+    import shutil
+    import subprocess
+
+    texts = [(REPO_ROOT / name).read_text(encoding="utf-8") for name in SITE_REQUIREMENTS]
+    pins = _runtime_pins()
+    key = hashlib.sha256(
+        "\0".join([*texts, *pins, platform.python_version(), platform.machine()]).encode()
+    ).hexdigest()[:16]
+    site = SITE_ROOT / key
+    if (site / ".complete").exists():
+        return site
+    SITE_ROOT.mkdir(exist_ok=True)
+    partial = SITE_ROOT / f"{key}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
+    command += ["--disable-pip-version-check", "--target", str(partial)]
+    for name in SITE_REQUIREMENTS:
+        command += ["-r", str(REPO_ROOT / name)]
+    print(f"Cold start: installing the Lambda-like site into {site}", flush=True)
+    installed = subprocess.run(  # noqa: S603 - pip, our requirements
+        [*command, *pins], capture_output=True, text=True, check=False
+    )
+    if installed.returncode != 0:
+        raise RuntimeError(f"installing the Lambda-like site failed:\n{installed.stderr}")
+    (partial / ".complete").write_text("\n".join(pins) + "\n", encoding="utf-8")
+    shutil.rmtree(site, ignore_errors=True)
+    partial.rename(site)
+    return site
+
+
 # ------------------------------------------------------------------ in the child
 
 
@@ -138,6 +212,22 @@ class _Context:
         return 60_000
 
 
+def live_clients(kind: type) -> list[Any]:
+    """Every live object of ``kind`` (the botocore clients the init created).
+
+    ``gc.get_objects()`` leaves out the permanent generation, where the handler
+    modules move what their init created (``pendopo.coldstart``): unfreeze to look, then
+    freeze again, so the first request meets the collector as it would on Lambda.
+    """
+    frozen = gc.get_freeze_count()
+    if frozen:
+        gc.unfreeze()
+    found = [o for o in gc.get_objects() if isinstance(o, kind)]
+    if frozen:
+        gc.freeze()
+    return found
+
+
 class CannedAws:
     """Answers every AWS call of the clients it is installed on from canned responses.
 
@@ -153,7 +243,7 @@ class CannedAws:
     def install(self) -> int:
         from botocore.client import BaseClient
 
-        clients = [o for o in gc.get_objects() if isinstance(o, BaseClient)]
+        clients = live_clients(BaseClient)
         for client in clients:
             client.meta.events.register("before-send", self._send)
         return len(clients)
@@ -199,12 +289,14 @@ def child_first_request(
         "status": status,
         "calls": canned.calls,
         "unanswered": canned.unanswered,
+        "not_on_lambda": sorted({m.split(".")[0] for m in sys.modules} & set(NOT_ON_LAMBDA)),
     }
     sys.stdout.write(RESULT_MARK + json.dumps(result) + "\n")
 
 
 _CHILD = """
-import time
+import sys, os, time
+sys.path[:0] = {path!r}
 _cpu = time.process_time()
 _started = time.perf_counter()
 {init}
@@ -230,20 +322,38 @@ def _run_child(
     *,
     write_bytecode: bool = False,
     code_root: Path = REPO_ROOT,
+    site: Path | None = None,
+    importtime: bool = False,
 ) -> dict[str, Any]:
     """One fresh interpreter: init and first request of ``name``, from ``code_root``'s code.
 
-    The harness is loaded by file path, after the init, so ``code_root`` may be an
-    earlier revision that has no ``infra/bench_cold.py``.
+    With ``site`` (the Lambda-like site), the interpreter runs isolated (``-I -S``: no
+    environment variables of Python's, no site-packages) with ``sys.path`` set to the
+    code, the layer and ``site`` before the clock starts; without it, in the
+    development venv. The harness is loaded by file path, after the init, so
+    ``code_root`` may be an earlier revision that has no ``infra/bench_cold.py``.
+    With ``importtime``, ``-X importtime``'s report is returned under "importtime".
     """
     import subprocess
 
     pycache = scenarios_path.parent / ("pycache" if code_root == REPO_ROOT else "pycache-compared")
     env = bench_env(pycache, write_bytecode=write_bytecode, code_root=code_root)
     env[SCENARIOS_ENV] = str(scenarios_path)
-    code = _CHILD.format(init=_INIT[name], name=name, harness=str(Path(__file__).resolve()))
+    flags: list[str] = []
+    path: list[str] = []
+    if site is not None:
+        # -I ignores PYTHONPATH, PYTHONPYCACHEPREFIX and PYTHONDONTWRITEBYTECODE: the same
+        # through the command line. Lambda's order: /var/task, the layer, the runtime's.
+        flags = ["-I", "-S", "-X", f"pycache_prefix={pycache}"]
+        flags += [] if write_bytecode else ["-B"]
+        path = [str(code_root), str(code_root / "layers" / "common"), str(site)]
+    if importtime:
+        flags += ["-X", "importtime"]
+    code = _CHILD.format(
+        init=_INIT[name], name=name, harness=str(Path(__file__).resolve()), path=path
+    )
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", code],
+        [sys.executable, *flags, "-c", code],
         capture_output=True,
         text=True,
         env=env,
@@ -253,6 +363,13 @@ def _run_child(
     for line in reversed(result.stdout.splitlines()):
         if line.startswith(RESULT_MARK):
             parsed: dict[str, Any] = json.loads(line[len(RESULT_MARK) :])
+            if importtime:
+                parsed["importtime"] = result.stderr
+            if site is not None and parsed["not_on_lambda"]:
+                raise RuntimeError(
+                    f"cold-start run of {name} imported {parsed['not_on_lambda']}, which the "
+                    f"Lambda runtime does not have: the site {site} is not Lambda-like"
+                )
             return parsed
     raise RuntimeError(f"cold-start run of {name} failed:\n{result.stdout}\n{result.stderr}")
 
@@ -300,7 +417,7 @@ def prepare_scenarios() -> dict[str, Any]:
 
     from botocore.client import BaseClient
 
-    for client in (o for o in gc.get_objects() if isinstance(o, BaseClient)):
+    for client in live_clients(BaseClient):
         client.meta.events.register_first("before-send", record)
     recorder.install()
     submission = {
@@ -477,6 +594,7 @@ class ColdStartReport:
     functions: list[FunctionColdStart] = field(default_factory=list)
     python: str = field(default_factory=lambda: sys.version.split()[0])
     compared: list[FunctionColdStart] = field(default_factory=list)
+    site: str = "lambda"  # "lambda": the Lambda-like site; "dev": the development venv
 
     def ratio(self, entry: FunctionColdStart) -> float:
         return entry.init_ms / self.baseline.init_ms
@@ -503,6 +621,8 @@ class ColdStartReport:
             f"then one `GetItem` on it. Goal: init ratio <= {GOAL}. The CPU ratio is the "
             "same init in process CPU time, steadier than wall time on a loaded machine.",
             "",
+            self._site_paragraph(),
+            "",
             "| function | init ms | ratio | CPU ratio | first request ms | init + first ms "
             "| ratio | first request (AWS calls) |",
             "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -526,6 +646,26 @@ class ColdStartReport:
             "",
         ]
         return "\n".join(lines)
+
+    def _site_paragraph(self) -> str:
+        if self.site == "dev":
+            return (
+                "Measured in the development venv (`--site dev`), where botocore also "
+                "imports `awscrt` and urllib3 imports pyOpenSSL (both there for aws-sam-cli, "
+                "absent on Lambda): they inflate the baseline and flatter every ratio."
+            )
+        return (
+            "Measured in a **Lambda-like site**: every interpreter runs isolated "
+            "(`python -I -S`: no site-packages, no `PYTHON*` variables) with `sys.path` set "
+            "to the code, `layers/common` and a site of its own holding only the layer's "
+            "requirements, the recap's and the pinned boto3/botocore of "
+            "`requirements-dev.txt` (standing in for the runtime's), installed once with "
+            "`pip install --target` under `.bench-site/`. The development venv also holds "
+            "`awscrt` and pyOpenSSL (for aws-sam-cli), which botocore and urllib3 import "
+            "when present (~65 ms) and the Lambda runtime does not have; they inflate the "
+            "baseline and flatter the ratio, so these figures are the honest ones. Every "
+            f"measured run checked that none of {', '.join(NOT_ON_LAMBDA)} was imported."
+        )
 
     def comparison_markdown(self, revision: str) -> str:
         """Each function now and at ``revision``, measured in the same round-robin."""
@@ -567,16 +707,23 @@ def _entry(name: str, measured: list[dict[str, Any]]) -> FunctionColdStart:
 
 
 def run(
-    rounds: int = 9, names: list[str] | None = None, *, compare_root: Path | None = None
+    rounds: int = 9,
+    names: list[str] | None = None,
+    *,
+    compare_root: Path | None = None,
+    lambda_like: bool = True,
 ) -> ColdStartReport:
     """Measure the baseline and every function (or ``names``) ``rounds`` times each.
 
     With ``compare_root`` (a checkout of an earlier revision), each function is also
     measured from that code in the same round-robin, so both face the same machine
-    load; the report's ``compared`` holds those entries.
+    load; the report's ``compared`` holds those entries. ``lambda_like`` (the default)
+    runs every interpreter in the Lambda-like site (``lambda_site``), else in the
+    development venv.
     """
     import tempfile
 
+    site = lambda_site() if lambda_like else None
     names = list(names or FUNCTIONS)
     variants: list[tuple[str, str, Path]] = [(BASELINE, BASELINE, REPO_ROOT)]
     for name in names:
@@ -588,18 +735,123 @@ def run(
         _prepare(scenarios)
         runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in variants}
         for _, name, root in variants:  # write the bytecode, warm the OS file cache
-            _run_child(name, scenarios, write_bytecode=True, code_root=root)
+            _run_child(name, scenarios, write_bytecode=True, code_root=root, site=site)
         for _ in range(rounds):
             for label, name, root in variants:
-                runs[label].append(_run_child(name, scenarios, code_root=root))
+                runs[label].append(_run_child(name, scenarios, code_root=root, site=site))
     report = ColdStartReport(
         rounds=rounds,
+        site="lambda" if lambda_like else "dev",
         baseline=_entry(BASELINE, runs[BASELINE]),
         functions=[_entry(name, runs[name]) for name in names],
     )
     if compare_root is not None:
         report.compared = [_entry(name, runs[f"{name}@compared"]) for name in names]
     return report
+
+
+# Who an imported module's time is charged to: its own top-level package's group, or
+# (stdlib and anything else) the nearest importer's that has one.
+GROUPS: dict[str, str] = {
+    **dict.fromkeys(
+        ("boto3", "botocore", "urllib3", "dateutil", "jmespath", "s3transfer"), "AWS SDK"
+    ),
+    "six": "AWS SDK",
+    "aws_lambda_powertools": "Powertools",
+    **dict.fromkeys(
+        ("pydantic", "pydantic_core", "annotated_types", "typing_inspection", "typing_extensions"),
+        "pydantic",
+    ),
+    "pynamodb": "pynamodb",
+    "jinja2": "jinja2",
+    "markupsafe": "jinja2",
+    "xlsxwriter": "xlsxwriter",
+    "pendopo": "pendopo (our layer)",
+    # The handler module's own body: resolver and routes, settings, the AWS clients
+    # (the counterpart of the baseline's client, which is "not an import" there).
+    "functions": "handler module body",
+}
+
+
+def charge_imports(report: str) -> dict[str, float]:
+    """``-X importtime``'s report as microseconds per group (``GROUPS``).
+
+    The report lists each module after the modules it imported, indented two spaces
+    per level; each module's self time goes to its own group or, for the standard
+    library and other packages, to the group of its nearest importer that has one
+    ("other" at the top). A standard-library module two groups use is charged to the
+    one that imported it first.
+    """
+    rows: list[tuple[int, str, float]] = []
+    for line in report.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, _, module = line.removeprefix("import time:").split("|")
+        depth = (len(module) - len(module.lstrip()) - 1) // 2  # "| " + two spaces a level
+        rows.append((depth, module.strip(), float(own)))
+    charged: dict[str, float] = {}
+    # Walk from the end: a module's importers come after it, at smaller depths.
+    owners: list[str] = []  # owners[d]: the group in force at depth d
+    for depth, module, microseconds in reversed(rows):
+        del owners[depth:]
+        inherited = owners[-1] if owners else "other"
+        group = GROUPS.get(module.split(".")[0], inherited)
+        owners.append(group)
+        charged[group] = charged.get(group, 0.0) + microseconds
+    return charged
+
+
+def importtime_profile(
+    names: list[str], *, lambda_like: bool = True, rounds: int = 5, top: int = 25
+) -> str:
+    """``-X importtime`` of the baseline and each of ``names`` (after a bytecode warm-up),
+    ``rounds`` runs each, medians: the init, and the heaviest modules by self time (the
+    module's own body, imports excluded), for finding what to cut."""
+    import tempfile
+
+    site = lambda_site() if lambda_like else None
+    out: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-") as tmp:
+        scenarios = Path(tmp) / "scenarios.json"
+        _prepare(scenarios)
+        for name in [BASELINE, *names]:
+            _run_child(name, scenarios, write_bytecode=True, site=site)
+            own: dict[str, list[float]] = {}
+            cumulative: dict[str, list[float]] = {}
+            groups: dict[str, list[float]] = {}
+            inits: list[float] = []
+            foreign: set[str] = set()
+            for _ in range(rounds):
+                measured = _run_child(name, scenarios, site=site, importtime=True)
+                inits.append(measured["init"])
+                foreign.update(measured["not_on_lambda"])
+                charged = charge_imports(measured["importtime"])
+                charged["not an import (e.g. the baseline's client)"] = measured[
+                    "init"
+                ] * 1e6 - sum(charged.values())
+                for group, microseconds in charged.items():
+                    groups.setdefault(group, []).append(microseconds)
+                for line in measured["importtime"].splitlines():
+                    if not line.startswith("import time:") or "self [us]" in line:
+                        continue
+                    mine, total, module = line.removeprefix("import time:").split("|")
+                    own.setdefault(module.rstrip(), []).append(float(mine))
+                    cumulative.setdefault(module.rstrip(), []).append(float(total))
+            out.append(
+                f"== {name}: init {_median(inits) * 1000:.1f} ms (median of {rounds}), "
+                f"not on Lambda: {sorted(foreign) or 'none'}"
+            )
+            for group in sorted(groups, key=lambda g: -_median(groups[g])):
+                padded = groups[group] + [0.0] * (rounds - len(groups[group]))
+                out.append(f"{_median(padded) / 1000:8.1f}  {group}")
+            out.append("heaviest modules: self ms, cumulative ms")
+            heaviest = sorted(own, key=lambda m: _median(own[m]), reverse=True)[:top]
+            for module in heaviest:
+                out.append(
+                    f"{_median(own[module]) / 1000:8.1f} "
+                    f"{_median(cumulative[module]) / 1000:8.1f}  {module}"
+                )
+    return "\n".join(out)
 
 
 def _checkout(revision: str, into: Path) -> Path:
@@ -632,14 +884,39 @@ def main(argv: list[str] | None = None) -> None:
         metavar="REVISION",
         help="also measure the functions of this git revision, in the same round-robin",
     )
+    parser.add_argument(
+        "--site",
+        choices=["lambda", "dev"],
+        default="lambda",
+        help="lambda: an isolated site as on Lambda (default); dev: the development venv",
+    )
+    parser.add_argument(
+        "--importtime",
+        action="store_true",
+        help="print -X importtime's heaviest modules (self time) of each function instead",
+    )
     parser.add_argument("functions", nargs="*", help=f"some of {', '.join(FUNCTIONS)}")
     args = parser.parse_args(argv)
     unknown = set(args.functions) - set(FUNCTIONS)
     if unknown:
         parser.error(f"unknown functions: {', '.join(sorted(unknown))}")
+    if args.importtime:
+        print(
+            importtime_profile(
+                args.functions or list(FUNCTIONS),
+                lambda_like=args.site == "lambda",
+                rounds=args.rounds,
+            )
+        )
+        return
     with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-rev-") as tmp:
         compare_root = _checkout(args.compare, Path(tmp)) if args.compare else None
-        report = run(args.rounds, args.functions or None, compare_root=compare_root)
+        report = run(
+            args.rounds,
+            args.functions or None,
+            compare_root=compare_root,
+            lambda_like=args.site == "lambda",
+        )
     print(report.markdown())
     if args.compare:
         print(report.comparison_markdown(args.compare))

@@ -13,6 +13,9 @@ Thin by design: validate, call ``pendopo.services.accounts``, shape the answer.
 
 from __future__ import annotations
 
+import pendopo.coldstart  # first: the init runs without GC passes (see there)
+
+# isort: split
 import re
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
@@ -258,3 +261,6 @@ def unavailable(_: AccountsUnavailable) -> Response[Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve_json_api(app, event, context, settings.max_body_bytes)
+
+
+pendopo.coldstart.end_init()  # the last statement of the init

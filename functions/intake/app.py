@@ -6,6 +6,9 @@ answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
 
 from __future__ import annotations
 
+import pendopo.coldstart  # first: the init runs without GC passes (see there)
+
+# isort: split
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -250,3 +253,6 @@ def busy(_: IntakeBusy) -> Response[Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve_json_api(app, event, context, settings.max_body_bytes)
+
+
+pendopo.coldstart.end_init()  # the last statement of the init

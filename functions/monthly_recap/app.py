@@ -15,6 +15,9 @@ the Errors alarm tells ops. Logs carry counts and the month, never addresses.
 
 from __future__ import annotations
 
+import pendopo.coldstart  # first: the init runs without GC passes (see there)
+
+# isort: split
 import os
 from datetime import datetime, timedelta
 from typing import Any
@@ -144,3 +147,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 def _unsent(result: RecapResult) -> dict[str, int]:
     return {"failed": result.failed, "in_progress": result.in_progress}
+
+
+pendopo.coldstart.end_init()  # the last statement of the init

@@ -15,6 +15,9 @@ the reporter's data.
 
 from __future__ import annotations
 
+import pendopo.coldstart  # first: the init runs without GC passes (see there)
+
+# isort: split
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -160,3 +163,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     _report(_batch, len(response.get("batchItemFailures", [])))
     return dict(response)
+
+
+pendopo.coldstart.end_init()  # the last statement of the init

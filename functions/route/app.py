@@ -9,6 +9,9 @@ action routes are registered by a factory, and Powertools reads the parameter
 types of those closures at registration time.
 """
 
+import pendopo.coldstart  # first: the init runs without GC passes (see there)
+
+# isort: split
 import re
 from datetime import datetime
 from http import HTTPStatus
@@ -338,3 +341,6 @@ def invalid_query(error: InvalidQuery) -> Response[Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve_json_api(app, event, context, settings.max_body_bytes)
+
+
+pendopo.coldstart.end_init()  # the last statement of the init

@@ -24,6 +24,9 @@ dimension), ``EscalatedComplaints``, ``SlaDigestSent``, ``SlaDigestFailed``.
 
 from __future__ import annotations
 
+import pendopo.coldstart  # first: the init runs without GC passes (see there)
+
+# isort: split
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -164,3 +167,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             f"escalations withheld: {', '.join(run.withheld) or 'none'}"
         )
     return run.summary()
+
+
+pendopo.coldstart.end_init()  # the last statement of the init

@@ -56,3 +56,46 @@ def test_the_report_has_ratios_against_the_baseline() -> None:
     assert "| intake | 390.0 | 1.30 | 1.30 |" in text
     assert "| route | 420.0 | 1.40 (misses) |" in text
     assert report.total_ratio(report.functions[0]) == pytest.approx(400 / 303)
+
+
+def test_canned_answers_reach_clients_the_init_froze() -> None:
+    import gc
+
+    client = _client()
+    gc.freeze()  # as pendopo.coldstart.end_init() does at the end of a handler's init
+    try:
+        assert client not in gc.get_objects()
+        canned = CannedAws(
+            {"dynamodb.GetItem": [[200, {"content-type": "application/x-amz-json-1.0"}, "{}"]]}
+        )
+        assert canned.install() >= 1
+        client.get_item(TableName="t", Key={"pk": {"S": "x"}})
+        assert canned.calls == {"dynamodb.GetItem": 1}
+        assert gc.get_freeze_count() > 0  # frozen again for the measured request
+    finally:
+        gc.unfreeze()
+
+
+def test_import_time_is_charged_to_the_package_that_caused_it() -> None:
+    from infra.bench_cold import charge_imports
+
+    report = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:       100 |        100 |       re",
+            "import time:       200 |        300 |     botocore.utils",
+            "import time:        50 |         50 |       asyncio",
+            "import time:        10 |         60 |     aws_lambda_powertools.event_handler",
+            "import time:        40 |        400 |   pendopo.storage",
+            "import time:         7 |          7 |   json",
+            "import time:      1000 |       1407 | functions.intake.app",
+            "import time:         5 |          5 | zipimport",
+        ]
+    )
+    assert charge_imports(report) == {
+        "AWS SDK": 300.0,  # botocore.utils and the re it imported
+        "Powertools": 60.0,  # with its asyncio
+        "pendopo (our layer)": 40.0,
+        "handler module body": 1007.0,  # with the json it imported itself
+        "other": 5.0,
+    }
