@@ -15,7 +15,11 @@ PROBE = """
 import gc, sys
 passes = []
 def count(phase, info):
-    if phase == "start" and "pendopo.coldstart" in sys.modules:  # after its first line
+    # From the moment the module has paused the collector (its ``_was_enabled`` is set
+    # on the line before): the import system compiles the module after listing it in
+    # sys.modules, and that compile may end with one pass of its own, before the pause.
+    paused = getattr(sys.modules.get("pendopo.coldstart"), "_was_enabled", None) is not None
+    if phase == "start" and paused:
         passes.append(info["generation"])
 gc.callbacks.append(count)
 import functions.{name}.app as app
