@@ -7,6 +7,7 @@ module state with the in-process integration tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -54,14 +55,13 @@ def _stack_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[RunningStack]:
-    table = f"pendopo-e2e-{uuid.uuid4().hex[:8]}"
+@contextlib.contextmanager
+def running_stack(table_prefix: str, *options: str) -> Iterator[RunningStack]:
+    """``python -m infra.local.stack`` on free loopback ports, stopped on exit."""
+    table = f"{table_prefix}-{uuid.uuid4().hex[:8]}"
     command = [sys.executable, "-m", "infra.local.stack", "--port", "0", "--moto-port", "0"]
-    # e2e and fuzz tests send bursts from one machine; throttling has its own e2e test.
-    command.append("--no-throttle")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [*command, "--table", table],
+        [*command, *options, "--table", table],
         cwd=REPO_ROOT,
         env=_stack_env(),
         stdout=subprocess.PIPE,
@@ -72,14 +72,20 @@ def local_stack() -> Iterator[RunningStack]:
     ready = threading.Event()
     threading.Thread(target=_drain, args=(process, lines, ready), daemon=True).start()
     try:
-        stack = _wait_until_serving(process, lines, ready, table)
-        yield stack
+        yield _wait_until_serving(process, lines, ready, table)
     finally:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[RunningStack]:
+    # e2e and fuzz tests send bursts from one machine; throttling has its own e2e test.
+    with running_stack("pendopo-e2e", "--no-throttle") as stack:
+        yield stack
 
 
 def _wait_until_serving(

@@ -9,9 +9,6 @@ the template's limits on.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,13 +19,7 @@ import pytest
 import requests
 
 from infra.local.gateway import THROTTLED_MESSAGE
-from tests.e2e.conftest import (
-    REPO_ROOT,
-    RunningStack,
-    _drain,
-    _stack_env,
-    _wait_until_serving,
-)
+from tests.e2e.conftest import RunningStack, running_stack
 from tests.e2e.test_intake_over_http import complaint, post
 
 pytestmark = pytest.mark.e2e
@@ -46,27 +37,8 @@ def item_count(stack: RunningStack) -> int:
 @pytest.fixture(scope="module")
 def throttled_stack() -> Iterator[RunningStack]:
     """``python -m infra.local.stack`` as ``make run`` starts it: throttling on."""
-    table = f"pendopo-e2e-throttle-{uuid.uuid4().hex[:8]}"
-    command = [sys.executable, "-m", "infra.local.stack", "--port", "0", "--moto-port", "0"]
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [*command, "--table", table],
-        cwd=REPO_ROOT,
-        env=_stack_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-    threading.Thread(target=_drain, args=(process, lines, ready), daemon=True).start()
-    try:
-        yield _wait_until_serving(process, lines, ready, table)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with running_stack("pendopo-e2e-throttle") as stack:
+        yield stack
 
 
 def test_a_burst_on_the_tracking_route_gets_429s_then_is_served_again(throttled_stack):
