@@ -9,7 +9,6 @@ the template's limits on.
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +40,7 @@ def throttled_stack() -> Iterator[RunningStack]:
         yield stack
 
 
-def test_a_burst_on_the_tracking_route_gets_429s_then_is_served_again(throttled_stack):
+def test_a_burst_on_the_tracking_route_gets_429s_and_other_routes_keep_their_own(throttled_stack):
     url = f"{throttled_stack.api_url}/v1/complaints/{UNKNOWN_TICKET}"
 
     def guess(_: int) -> requests.Response:
@@ -61,11 +60,8 @@ def test_a_burst_on_the_tracking_route_gets_429s_then_is_served_again(throttled_
         assert answer.headers["content-type"] == "application/json"
         assert answer.json() == {"message": THROTTLED_MESSAGE}
 
-    # Tokens come back at 5 per second: within a second or two the route serves again.
-    deadline = time.monotonic() + 5
-    while (again := guess(0)).status_code == 429 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert again.status_code == 404 and again.json() == NOT_FOUND
+    # Tokens coming back over time is tested with an injected clock (tests/integration);
+    # here nothing waits for the real clock.
 
     # Another route has its own bucket, untouched by the burst.
     assert requests.get(f"{throttled_stack.api_url}/v1/categories", timeout=30).status_code == 200
