@@ -34,6 +34,7 @@ from pendopo.settings import get_settings
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.test_intake_api import complaint_body, submit, track
+from tests.integration.test_officer_workflow import take
 
 MAX_BODY = get_settings().max_body_bytes
 BODY_TOO_LARGE = f"Isi permintaan terlalu besar (maksimal {MAX_BODY // 1024} KB)."
@@ -373,26 +374,12 @@ def in_disposition(intake: Any, route: Any) -> str:
         ("verify", VERIFIER, {}),
         ("disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"}),
     ]:
-        assert _act(route, ticket, segment, claims, body).status == 200
+        assert take(route, ticket, segment, claims, body).status == 200
     return ticket
 
 
-def _act(route: Any, ticket: str, segment: str, claims: dict[str, str], body: Any) -> Answer:
-    version = call(route, "GET", f"/v1/officer/complaints/{ticket}", claims=VERIFIER).body[
-        "version"
-    ]
-    return call(
-        route,
-        "POST",
-        f"/v1/officer/complaints/{ticket}/{segment}",
-        claims=claims,
-        headers={"If-Match": f'"{version}"'},
-        json=body,
-    )
-
-
 def _follow_up(route: Any, ticket: str, attachments: list[str]) -> Answer:
-    return _act(
+    return take(
         route,
         ticket,
         "follow-up",

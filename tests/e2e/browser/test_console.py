@@ -95,6 +95,35 @@ def status_badge(page: Page) -> Any:
     return page.get_by_test_id("status")
 
 
+def open_waiting_complaint_as_verifier(page: Page, web_origin: str, stack: RunningStack) -> str:
+    """A new complaint, opened in the console by the verifier who logs in: its ticket."""
+    ticket = submit_complaint(stack.api_url)
+    open_console(page, web_origin, f"#/complaints/{ticket}")
+    log_in(page, VERIFIER)
+    expect(status_badge(page)).to_have_text("Status: Menunggu")
+    return ticket
+
+
+def open_queue_as_verifier(page: Page, web_origin: str) -> None:
+    open_console(page, web_origin)
+    log_in(page, VERIFIER)
+    expect(page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+
+
+def spoil_session_tokens(page: Page, *, access: str, refresh: str | None = None) -> None:
+    """Replace the tab's stored tokens with ones the API refuses (refresh kept if None)."""
+    page.evaluate(
+        """([access, refresh]) => {
+          const key = "pendopo.console.session";
+          const s = JSON.parse(sessionStorage.getItem(key));
+          s.accessToken = access;
+          if (refresh !== null) s.refreshToken = refresh;
+          sessionStorage.setItem(key, JSON.stringify(s));
+        }""",
+        [access, refresh],
+    )
+
+
 # --- the workflow -----------------------------------------------------------------
 
 
@@ -269,10 +298,7 @@ def test_a_lost_answer_then_shows_the_new_state_not_a_conflict(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_console(page, web_origin, f"#/complaints/{ticket}")
-    log_in(page, VERIFIER)
-    expect(status_badge(page)).to_have_text("Status: Menunggu")
+    ticket = open_waiting_complaint_as_verifier(page, web_origin, local_stack)
 
     # Given the verify reaches the API and is applied, but its answer is lost
     def lose_the_answer(route: Route) -> None:
@@ -402,19 +428,10 @@ def test_an_expired_session_goes_back_to_login_and_then_to_the_same_complaint(
 ) -> None:
     page = desktop_page
     ticket = submit_complaint(local_stack.api_url)
-    open_console(page, web_origin)
-    log_in(page, VERIFIER)
-    expect(page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+    open_queue_as_verifier(page, web_origin)
 
     # Given tokens the API no longer accepts (expired, revoked: the gateway answers 401)
-    page.evaluate(
-        """() => {
-          const key = "pendopo.console.session";
-          const s = JSON.parse(sessionStorage.getItem(key));
-          s.accessToken = "kedaluwarsa"; s.refreshToken = "dicabut";
-          sessionStorage.setItem(key, JSON.stringify(s));
-        }"""
-    )
+    spoil_session_tokens(page, access="kedaluwarsa", refresh="dicabut")
     # When the officer opens a complaint
     page.evaluate(f"location.hash = '#/complaints/{ticket}'")
 
@@ -446,10 +463,7 @@ def test_a_network_failure_during_an_action_says_so_and_nothing_is_lost(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_console(page, web_origin, f"#/complaints/{ticket}")
-    log_in(page, VERIFIER)
-    expect(status_badge(page)).to_have_text("Status: Menunggu")
+    open_waiting_complaint_as_verifier(page, web_origin, local_stack)
     page.get_by_role("button", name="Verifikasi", exact=True).click()
     page.get_by_label("Catatan (opsional)").fill("Sudah dicek di lokasi.")
 
@@ -482,10 +496,7 @@ def test_a_gateway_failure_during_an_action_is_told_in_indonesian(
     gateway_message: str,
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_console(page, web_origin, f"#/complaints/{ticket}")
-    log_in(page, VERIFIER)
-    expect(status_badge(page)).to_have_text("Status: Menunggu")
+    ticket = open_waiting_complaint_as_verifier(page, web_origin, local_stack)
     # API Gateway answers a failed function itself, in English and outside our error shape
     page.route(
         f"**/v1/officer/complaints/{ticket}/verify",
@@ -582,19 +593,10 @@ def test_a_refused_access_token_is_refreshed_without_asking_to_log_in(
 ) -> None:
     page = desktop_page
     ticket = submit_complaint(local_stack.api_url)
-    open_console(page, web_origin)
-    log_in(page, VERIFIER)
-    expect(page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+    open_queue_as_verifier(page, web_origin)
 
     # Given an access token the gateway refuses, but a good refresh token
-    page.evaluate(
-        """() => {
-          const key = "pendopo.console.session";
-          const s = JSON.parse(sessionStorage.getItem(key));
-          s.accessToken = "kedaluwarsa";
-          sessionStorage.setItem(key, JSON.stringify(s));
-        }"""
-    )
+    spoil_session_tokens(page, access="kedaluwarsa")
     # When the officer opens a complaint
     page.evaluate(f"location.hash = '#/complaints/{ticket}'")
 
