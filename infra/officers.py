@@ -3,7 +3,7 @@
 Used by the admin command (``python -m infra.admin``) against a deployed pool and
 by the local stack for its demo accounts, so both create accounts the same way:
 user name = email address lower-cased, email verified, one role group and (except
-for admins) one unit group, exactly what ``pendopo.auth.officer_from_claims`` reads.
+for admins) one unit group, exactly what ``pendopo.api.identity.officer_from_claims`` reads.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pendopo.auth import ROLE_GROUPS, VERIFYING_UNIT
+from pendopo.domain.officer import ROLE_GROUPS, VERIFYING_UNIT
 from pendopo.domain.status import Role
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
 

@@ -20,60 +20,35 @@ import re
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.session import get_session
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from pendopo.auth import NotAnOfficer, officer_from_claims
+from pendopo.api.errors import BODY_REFUSED, THROTTLED, error_doc
+from pendopo.api.identity import officer_from_claims
+from pendopo.api.resolver import json_api, lambda_handler_for
+from pendopo.api.responses import json_response
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
+from pendopo.domain.officer import NotAnOfficer
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
-from pendopo.http import (
-    BODY_REFUSED,
-    THROTTLED,
-    error_doc,
-    error_response,
-    json_response,
-    parse_json_body,
-    register_error_handlers,
-    resolve_json_api,
-    serve_openapi,
-)
-from pendopo.observability import logger, metrics
+from pendopo.observability import logger
 from pendopo.services.accounts import (
-    PASSWORD_RULES,
     AccountsService,
-    AccountsUnavailable,
-    LoginRefused,
     NewPasswordChallenge,
-    PasswordRejected,
-    RefreshRefused,
-    SessionRefused,
     Tokens,
     unverified_claims,
 )
 from pendopo.settings import get_settings
 
-LOGIN_REFUSED_MESSAGE = "Email atau kata sandi salah."
-SESSION_REFUSED_MESSAGE = (
-    "Sesi penggantian kata sandi sudah tidak berlaku. Silakan masuk lagi dengan kata sandi "
-    "sementara dari email Anda."
-)
-REFRESH_REFUSED_MESSAGE = "Sesi Anda sudah berakhir. Silakan masuk lagi."
-UNAVAILABLE_MESSAGE = "Layanan masuk sedang sibuk atau terganggu. Silakan coba lagi sebentar lagi."
 NEW_PASSWORD_MESSAGE = "Ini login pertama Anda. Buat kata sandi baru untuk melanjutkan."  # noqa: S105
-PASSWORD_REJECTED_MESSAGE = f"Kata sandi baru belum memenuhi aturan. {PASSWORD_RULES}"
 
 API_TITLE = "Pendopo - Masuk Petugas"
 API_VERSION = "1.0.0"
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
-register_error_handlers(app)
 # The login routes' own document: they belong to this function, not to intake's.
-serve_openapi(app, "/v1/auth/openapi.json", API_TITLE, API_VERSION)
+app = json_api(API_TITLE, API_VERSION, "/v1/auth/openapi.json", storage=False)
 
 settings = get_settings()
 unit_codes = frozenset(load_taxonomy().units)
@@ -171,7 +146,11 @@ def _answer(outcome: Tokens | NewPasswordChallenge) -> Response[TokensAnswer | C
     if isinstance(outcome, NewPasswordChallenge):
         body = ChallengeAnswer(session=outcome.session)
     else:
-        officer = officer_from_claims(unverified_claims(outcome.access_token), unit_codes)
+        try:
+            officer = officer_from_claims(unverified_claims(outcome.access_token), unit_codes)
+        except NotAnOfficer:
+            logger.warning("Login by an account that is not set up as an officer")
+            raise
         body = TokensAnswer(
             access_token=outcome.access_token,
             id_token=outcome.id_token,
@@ -219,48 +198,7 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[TokensAnswer
     return _answer(service.refresh(request.refresh_token))
 
 
-@app.exception_handler(LoginRefused)
-def login_refused(_: LoginRefused) -> Response[Any]:
-    # The same answer whether the account is unknown, disabled or the password wrong.
-    return error_response(HTTPStatus.UNAUTHORIZED, LOGIN_REFUSED_MESSAGE)
-
-
-@app.exception_handler(SessionRefused)
-def session_refused(_: SessionRefused) -> Response[Any]:
-    return error_response(HTTPStatus.UNAUTHORIZED, SESSION_REFUSED_MESSAGE)
-
-
-@app.exception_handler(RefreshRefused)
-def refresh_refused(_: RefreshRefused) -> Response[Any]:
-    return error_response(HTTPStatus.UNAUTHORIZED, REFRESH_REFUSED_MESSAGE)
-
-
-@app.exception_handler(NotAnOfficer)
-def not_an_officer(error: NotAnOfficer) -> Response[Any]:
-    logger.warning("Login by an account that is not set up as an officer")
-    return error_response(HTTPStatus.FORBIDDEN, error.reason)
-
-
-@app.exception_handler(PasswordRejected)
-def password_rejected(_: PasswordRejected) -> Response[Any]:
-    return error_response(
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-        PASSWORD_REJECTED_MESSAGE,
-        errors=[{"field": "new_password", "in": "body", "message": PASSWORD_RULES}],
-    )
-
-
-@app.exception_handler(AccountsUnavailable)
-def unavailable(_: AccountsUnavailable) -> Response[Any]:
-    response = error_response(HTTPStatus.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
-    response.headers["Retry-After"] = "2"
-    return response
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return resolve_json_api(app, event, context, settings.max_body_bytes)
+lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
 
 
 pendopo.coldstart.end_init()  # the last statement of the init

@@ -11,51 +11,35 @@ import pendopo.coldstart  # first: the init runs without GC passes (see there)
 # isort: split
 from datetime import timedelta
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import unquote
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
-from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
-from pendopo.domain.status import Role
-from pendopo.domain.views import Categories, Receipt, Tracking, categories
-from pendopo.domain.workflow import Forbidden
-from pendopo.http import (
+from pendopo.api.errors import (
     BODY_REFUSED,
     INVALID,
     STORAGE_BUSY,
     THROTTLED,
     UNAUTHENTICATED,
-    current_officer,
     error_doc,
-    error_response,
-    json_response,
-    parse_json_body,
-    register_error_handlers,
-    register_storage_error_handler,
-    resolve_json_api,
-    serve_openapi,
-    swagger_base_url,
-    without_injected_validation_errors,
 )
-from pendopo.observability import logger, metrics
-from pendopo.services.intake import (
-    IdempotencyKeyReused,
-    IntakeBusy,
-    IntakeService,
-    Submitted,
-    build_intake_rules,
-)
+from pendopo.api.identity import current_officer
+from pendopo.api.resolver import json_api, lambda_handler_for
+from pendopo.api.responses import json_response
+from pendopo.domain.clock import Clock, SystemClock
+from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
+from pendopo.domain.errors import ComplaintNotFound
+from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
+from pendopo.domain.status import Role
+from pendopo.domain.views import Categories, Receipt, Tracking, categories
+from pendopo.domain.workflow import Forbidden
+from pendopo.services.intake import IntakeService, Submitted, build_intake_rules
 from pendopo.settings import get_settings
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.items import bind_table
-from pendopo.swagger import serve_swagger
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
@@ -63,6 +47,7 @@ IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,128}$"
 # The longest ticket text worth reading: 12 digits with spaces, dots or dashes
 # ("2506%204821%207734" as sent is 18); anything longer is not a ticket.
 MAX_TICKET_TEXT = 40
+# The same answer for an unknown ticket and a wrong code: nothing to probe.
 NOT_FOUND_MESSAGE = "Pengaduan tidak ditemukan. Periksa nomor tiket dan kode pelacakan."
 ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
     **BODY_REFUSED,
@@ -71,19 +56,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
     **STORAGE_BUSY,
 }
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
-# Built on the first /v1/docs request: Powertools' OpenAPI models cost ~70 ms of init.
-serve_swagger(
-    app,
-    "/v1/docs",
-    document_filter=without_injected_validation_errors,
-    title=API_TITLE,
-    version=API_VERSION,
-    swagger_base_url=swagger_base_url(),
-)
-register_error_handlers(app)
-register_storage_error_handler(app)
-serve_openapi(app, "/v1/openapi.json", API_TITLE, API_VERSION)
+app = json_api(API_TITLE, API_VERSION, "/v1/openapi.json", storage=True, swagger_path="/v1/docs")
 
 settings = get_settings()
 clock: Clock = SystemClock()
@@ -96,10 +69,6 @@ service = IntakeService(
     clock=clock,
     idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
 )
-
-
-class ComplaintNotFound(Exception):
-    """No complaint with this ticket and tracking code."""
 
 
 @app.get(
@@ -216,43 +185,15 @@ def track_complaint(
     # Every guess gets the same 404, a missing or oversized code and a ticket of the
     # wrong shape too: no other status tells a prober anything (README, The API).
     if x_tracking_code is None or len(ticket) > MAX_TICKET_TEXT or len(x_tracking_code) > 20:
-        raise ComplaintNotFound
+        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
     # The path segment arrives as sent: "2506%204821%207734" for a ticket typed with spaces.
     view = service.track(unquote(ticket), x_tracking_code)
     if view is None:
-        raise ComplaintNotFound
+        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
     return json_response(HTTPStatus.OK, view, {"Cache-Control": "no-store"})
 
 
-@app.exception_handler(ComplaintNotFound)
-def complaint_not_found(_: ComplaintNotFound) -> Response[Any]:
-    # The same answer for an unknown ticket and a wrong code: nothing to probe.
-    return error_response(HTTPStatus.NOT_FOUND, NOT_FOUND_MESSAGE)
-
-
-@app.exception_handler(IdempotencyKeyReused)
-def reused_key(_: IdempotencyKeyReused) -> Response[Any]:
-    return error_response(
-        HTTPStatus.CONFLICT,
-        "Idempotency-Key ini sudah dipakai untuk pengaduan lain. "
-        "Buat kunci baru untuk pengaduan baru.",
-    )
-
-
-@app.exception_handler(IntakeBusy)
-def busy(_: IntakeBusy) -> Response[Any]:
-    response = error_response(
-        HTTPStatus.SERVICE_UNAVAILABLE,
-        "Sistem sedang sibuk. Silakan kirim ulang dengan Idempotency-Key yang sama.",
-    )
-    response.headers["Retry-After"] = "1"
-    return response
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return resolve_json_api(app, event, context, settings.max_body_bytes)
+lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
 
 
 pendopo.coldstart.end_init()  # the last statement of the init

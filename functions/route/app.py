@@ -15,60 +15,34 @@ import pendopo.coldstart  # first: the init runs without GC passes (see there)
 import re
 from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import unquote
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
-from pendopo.auth import Officer
+from pendopo.api import errors
+from pendopo.api.identity import current_officer
+from pendopo.api.resolver import json_api, lambda_handler_for
+from pendopo.api.responses import json_response
 from pendopo.domain.clock import Clock, SystemClock
+from pendopo.domain.officer import Officer
 from pendopo.domain.officer_views import ComplaintDetail, QueuePage
-from pendopo.domain.status import Action, Status, TransitionNotAllowed
+from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.views import CodeLabel, UnitRef
-from pendopo.domain.workflow import COMMANDS, Command, InvalidCommand
-from pendopo.http import (
-    BODY_REFUSED,
-    INVALID,
-    STORAGE_BUSY,
-    THROTTLED,
-    UNAUTHENTICATED,
-    current_officer,
-    error_doc,
-    error_response,
-    json_response,
-    parse_json_body,
-    register_error_handlers,
-    register_storage_error_handler,
-    resolve_json_api,
-    serve_openapi,
-)
-from pendopo.observability import logger, metrics
-from pendopo.services.workflow import (
-    ActionResult,
-    ComplaintNotFound,
-    InvalidQuery,
-    PreconditionFailed,
-    PreconditionRequired,
-    QueueFilters,
-    WorkflowService,
-)
+from pendopo.domain.workflow import COMMANDS, Command
+from pendopo.services.workflow import ActionResult, InvalidQuery, QueueFilters, WorkflowService
 from pendopo.settings import get_settings
-from pendopo.storage.complaints import ComplaintStore, VersionConflict
+from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.items import bind_table
 
 API_TITLE = "Pendopo - Layanan Petugas"
 API_VERSION = "1.0.0"
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
-register_error_handlers(app)
-register_storage_error_handler(app)
-serve_openapi(app, "/v1/officer/openapi.json", API_TITLE, API_VERSION)
+app = json_api(API_TITLE, API_VERSION, "/v1/officer/openapi.json", storage=True)
 
 settings = get_settings()
 taxonomy = load_taxonomy()
@@ -79,22 +53,22 @@ service = WorkflowService(ComplaintStore(), taxonomy, clock)
 # Who may call at all: the authorizer's 401, the stage's 429, and the 403 of a token
 # whose groups do not make one officer (every route reads the officer).
 CALLER_ERRORS: dict[int, OpenAPIResponse] = {
-    **UNAUTHENTICATED,
-    403: error_doc("Peran atau unit tidak berwenang"),
-    **THROTTLED,
+    **errors.UNAUTHENTICATED,
+    403: errors.error_doc("Peran atau unit tidak berwenang"),
+    **errors.THROTTLED,
 }
 OFFICER_ERRORS: dict[int, OpenAPIResponse] = {
     **CALLER_ERRORS,
-    404: error_doc("Pengaduan tidak ditemukan"),
-    **INVALID,
-    **STORAGE_BUSY,
+    404: errors.error_doc("Pengaduan tidak ditemukan"),
+    **errors.INVALID,
+    **errors.STORAGE_BUSY,
 }
 ACTION_ERRORS: dict[int, OpenAPIResponse] = {
     **OFFICER_ERRORS,
-    **BODY_REFUSED,
-    409: error_doc("Status tidak memungkinkan tindakan ini, atau diubah petugas lain"),
-    412: error_doc("Pengaduan sudah berubah sejak Anda membukanya (If-Match)"),
-    428: error_doc("Header If-Match (versi yang Anda lihat) wajib dikirim"),
+    **errors.BODY_REFUSED,
+    409: errors.error_doc("Status tidak memungkinkan tindakan ini, atau diubah petugas lain"),
+    412: errors.error_doc("Pengaduan sudah berubah sejak Anda membukanya (If-Match)"),
+    428: errors.error_doc("Header If-Match (versi yang Anda lihat) wajib dikirim"),
 }
 # A sane range for due_before: storage keeps four-digit years, and the extremes of
 # datetime overflow when converted to UTC.
@@ -138,7 +112,11 @@ class Me(BaseModel):
     "/v1/officer/me",
     summary="Akun yang sedang masuk",
     tags=["Petugas"],
-    responses={200: {"description": "Akun, unit, dan pilihan filter"}, **CALLER_ERRORS, **INVALID},
+    responses={
+        200: {"description": "Akun, unit, dan pilihan filter"},
+        **CALLER_ERRORS,
+        **errors.INVALID,
+    },
 )
 def who_am_i() -> Me:
     me = officer()
@@ -270,77 +248,7 @@ for _segment, _action, _summary in ACTION_ROUTES:
     _register_action(_segment, _action, _summary)
 
 
-# --- errors -----------------------------------------------------------------------
-
-
-@app.exception_handler(ComplaintNotFound)
-def complaint_not_found(_: ComplaintNotFound) -> Response[Any]:
-    return error_response(HTTPStatus.NOT_FOUND, "Pengaduan tidak ditemukan.")
-
-
-@app.exception_handler(TransitionNotAllowed)
-def transition_not_allowed(error: TransitionNotAllowed) -> Response[Any]:
-    current = error.current
-    label = current.label if current else "-"
-    return error_response(
-        HTTPStatus.CONFLICT,
-        f"Tindakan ini tidak dapat dilakukan karena status pengaduan sekarang {label}.",
-        current_status={"code": current.value if current else None, "label": label},
-    )
-
-
-@app.exception_handler(VersionConflict)
-def version_conflict(_: VersionConflict) -> Response[Any]:
-    return error_response(
-        HTTPStatus.CONFLICT,
-        "Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang, lalu periksa kembali.",
-    )
-
-
-@app.exception_handler(PreconditionFailed)
-def precondition_failed(error: PreconditionFailed) -> Response[Any]:
-    current = error.current
-    response = error_response(
-        HTTPStatus.PRECONDITION_FAILED,
-        "Pengaduan ini sudah berubah sejak Anda membukanya "
-        f"(status sekarang {current.status.label}). Muat ulang, lalu periksa kembali.",
-        current_status={"code": current.status.value, "label": current.status.label},
-        current_version=current.version,
-    )
-    response.headers["ETag"] = etag(current.version)
-    return response
-
-
-@app.exception_handler(PreconditionRequired)
-def precondition_required(_: PreconditionRequired) -> Response[Any]:
-    return error_response(
-        HTTPStatus.PRECONDITION_REQUIRED,
-        'Sertakan header If-Match berisi versi pengaduan yang Anda lihat (ETag), misalnya "3".',
-    )
-
-
-@app.exception_handler(InvalidCommand)
-def invalid_command(error: InvalidCommand) -> Response[Any]:
-    return error_response(
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-        error.message,
-        errors=[{"field": error.field, "message": error.message}],
-    )
-
-
-@app.exception_handler(InvalidQuery)
-def invalid_query(error: InvalidQuery) -> Response[Any]:
-    return error_response(
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-        error.message,
-        errors=[{"field": error.field, "message": error.message}],
-    )
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return resolve_json_api(app, event, context, settings.max_body_bytes)
+lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
 
 
 pendopo.coldstart.end_init()  # the last statement of the init

@@ -17,7 +17,7 @@ from typing import Any
 
 from infra.officers import OfficerSpec, create_officer, unit_codes
 from infra.template import CreatedUserPool, create_user_pool
-from pendopo.auth import VERIFYING_UNIT
+from pendopo.domain.officer import VERIFYING_UNIT
 from pendopo.domain.status import Role
 
 DEMO_PASSWORD = "Pendopo-Lokal-2025!"  # noqa: S105 - the local stack's published demo password

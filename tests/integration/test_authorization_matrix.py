@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pendopo.auth import Officer
+from pendopo.domain.officer import Officer
 from pendopo.domain.status import Action, Role
 from pendopo.domain.workflow import DispositionCommand, FollowUpCommand, NoteCommand
 from pendopo.services.workflow import WorkflowService

@@ -22,7 +22,7 @@ from infra.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts
 from infra.local.gateway import LocalGateway
 from infra.local.jwt_check import JwtVerifier, cognito_issuer
 from infra.template import HttpRoute
-from pendopo.auth import officer_from_claims
+from pendopo.api.identity import officer_from_claims
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.taxonomy import load_taxonomy
 from tests.integration.gateway_test_handler import COUNTED_CALLS
@@ -183,7 +183,7 @@ def test_valid_access_token_reaches_the_handler_with_flattened_claims(
     assert claims["exp"] == str(int(NOW.timestamp()) - 60 + 3600)
     assert all(isinstance(value, str) for value in claims.values())
     assert authorizer["jwt"]["scopes"] is None
-    # And pendopo.auth reads the officer from them
+    # And pendopo.api.identity reads the officer from them
     officer = officer_from_claims(claims, load_taxonomy().units)
     assert (officer.username, officer.unit) == ("koordinator.biro-plh@pendopo.example", "BIRO_PLH")
 

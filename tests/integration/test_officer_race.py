@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from pendopo.auth import Officer
+from pendopo.domain.officer import Officer
 from pendopo.domain.status import Action, Role
 from pendopo.domain.workflow import DispositionCommand, NoteCommand
 from pendopo.services.workflow import ActionResult, WorkflowService

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pendopo.auth import NotAnOfficer, Officer, groups_of, officer_from_claims
+from pendopo.api.identity import groups_of, officer_from_claims
+from pendopo.domain.officer import NotAnOfficer, Officer
 from pendopo.domain.status import Role
 
 UNITS = {"BIRO_PLH", "BIRO_PEM", "BIRO_PK"}

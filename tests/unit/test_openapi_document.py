@@ -17,8 +17,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from pydantic import BaseModel
 
 from infra.local.events import http_api_event, lambda_context
-from pendopo.http import INVALID, error_doc, serve_openapi, without_injected_validation_errors
-from pendopo.swagger import serve_swagger
+from pendopo.api.errors import INVALID, error_doc
+from pendopo.api.openapi import serve_openapi, serve_swagger, without_injected_validation_errors
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from pydantic import BaseModel
 
 from infra.local.events import http_api_event, lambda_context
-from pendopo.swagger import serve_swagger
+from pendopo.api.openapi import serve_swagger
 
 
 class Thing(BaseModel):
@@ -53,7 +53,7 @@ def test_registering_it_does_not_import_the_openapi_models() -> None:
     code = (
         "import sys\n"
         "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver\n"
-        "from pendopo.swagger import serve_swagger\n"
+        "from pendopo.api.openapi import serve_swagger\n"
         "serve_swagger(APIGatewayHttpResolver(enable_validation=True), '/docs')\n"
         "print('aws_lambda_powertools.event_handler.openapi.models' in sys.modules)\n"
     )

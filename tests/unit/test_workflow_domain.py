@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from pendopo.auth import Officer
 from pendopo.domain.complaint import Channel, Complaint
 from pendopo.domain.intake import register_complaint
+from pendopo.domain.officer import Officer
 from pendopo.domain.officer_views import complaint_detail, describe_delay, mask_nik
 from pendopo.domain.status import Action, Role, Status, TransitionNotAllowed
 from pendopo.domain.workflow import (

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
-from pendopo.auth import Officer
 from pendopo.domain.clock import format_wib
 from pendopo.domain.complaint import AuditEvent, Complaint, Reporter
 from pendopo.domain.model import ViewModel
+from pendopo.domain.officer import Officer
 from pendopo.domain.sla import is_overdue, overdue_by
 from pendopo.domain.status import ACTION_LABELS, Action, Role, Status
 from pendopo.domain.taxonomy import Taxonomy

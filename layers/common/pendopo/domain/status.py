@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+
+from pendopo.domain.errors import PendopoError
 
 
 class Status(StrEnum):
@@ -154,14 +158,28 @@ TRANSITIONS: tuple[Transition, ...] = (
 _BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}
 
 
-class TransitionNotAllowed(Exception):
-    """The action cannot be taken in the complaint's current status."""
+class TransitionNotAllowed(PendopoError):
+    """The action cannot be taken in the complaint's current status (HTTP 409)."""
+
+    status = HTTPStatus.CONFLICT
 
     def __init__(self, action: Action, current: Status | None) -> None:
         self.action = action
         self.current = current
         where = current.label if current else "belum ada"
         super().__init__(f"Tindakan '{action.value}' tidak dapat dilakukan pada status {where}.")
+        # What the client is told: the status it can see on the complaint.
+        self.message = (
+            f"Tindakan ini tidak dapat dilakukan karena status pengaduan sekarang {self._label}."
+        )
+
+    @property
+    def _label(self) -> str:
+        return self.current.label if self.current else "-"
+
+    def details(self) -> dict[str, Any]:
+        code = self.current.value if self.current else None
+        return {"current_status": {"code": code, "label": self._label}}
 
 
 class RoleNotAllowed(Exception):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from pendopo.auth import Officer
 from pendopo.domain.complaint import (
     CUSTOM_ERROR_PREFIX,
     AuditEvent,
@@ -27,6 +27,8 @@ from pendopo.domain.complaint import (
     Text,
     TimelineEntry,
 )
+from pendopo.domain.errors import InvalidField, PendopoError
+from pendopo.domain.officer import Officer
 from pendopo.domain.status import TRANSITIONS, Action, Role, next_status
 from pendopo.domain.taxonomy import CODE_PATTERN, Taxonomy
 
@@ -40,21 +42,18 @@ _OWN_UNIT_ACTIONS = frozenset(
 )
 
 
-class Forbidden(Exception):
+class Forbidden(PendopoError):
     """The officer's role or unit does not allow this (HTTP 403)."""
+
+    status = HTTPStatus.FORBIDDEN
 
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
 
 
-class InvalidCommand(Exception):
+class InvalidCommand(InvalidField):
     """The command is well formed but wrong for this complaint (HTTP 422)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(message)
 
 
 # --- commands: the request bodies of the action routes -------------------------------

@@ -4,8 +4,8 @@ The only code that talks to Cognito's user-facing API (InitiateAuth and
 RespondToAuthChallenge). Both calls are unauthenticated on a public client (no
 secret), so the function needs no IAM permission for them.
 
-Every Cognito failure is turned into one of the exceptions below, which the
-handler maps to an HTTP answer; nothing escapes as a 500. Tokens, passwords and
+Every Cognito failure is turned into one of the exceptions below, each carrying its
+HTTP answer (the API's error map sends it); nothing escapes as a 500. Tokens, passwords and
 sessions are never logged; an account is logged only by its error code.
 """
 
@@ -15,10 +15,12 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pendopo.domain.errors import PendopoError
 from pendopo.observability import logger
 
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"  # noqa: S105 - a challenge name
@@ -54,24 +56,46 @@ _SESSION_REFUSED = frozenset(
 _PASSWORD_REFUSED = frozenset({"InvalidPasswordException"})
 
 
-class LoginRefused(Exception):
+class LoginRefused(PendopoError):
     """Wrong credentials, unknown account or disabled account (one answer for all)."""
 
+    status = HTTPStatus.UNAUTHORIZED
+    message = "Email atau kata sandi salah."
 
-class SessionRefused(Exception):
+
+class SessionRefused(PendopoError):
     """The first-login session is no longer valid: log in again."""
 
+    status = HTTPStatus.UNAUTHORIZED
+    message = (
+        "Sesi penggantian kata sandi sudah tidak berlaku. Silakan masuk lagi dengan kata sandi "
+        "sementara dari email Anda."
+    )
 
-class RefreshRefused(Exception):
+
+class RefreshRefused(PendopoError):
     """The refresh token is invalid, expired or revoked."""
 
+    status = HTTPStatus.UNAUTHORIZED
+    message = "Sesi Anda sudah berakhir. Silakan masuk lagi."
 
-class PasswordRejected(Exception):
-    """The new password does not meet the pool's password policy."""
+
+class PasswordRejected(PendopoError):
+    """The new password does not meet the pool's password policy (HTTP 422)."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    message = f"Kata sandi baru belum memenuhi aturan. {PASSWORD_RULES}"
+
+    def details(self) -> dict[str, Any]:
+        return {"errors": [{"field": "new_password", "in": "body", "message": PASSWORD_RULES}]}
 
 
-class AccountsUnavailable(Exception):
-    """Cognito is throttling, failing or not configured: try again later."""
+class AccountsUnavailable(PendopoError):
+    """Cognito is throttling, failing or not configured: try again later (HTTP 503)."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    message = "Layanan masuk sedang sibuk atau terganggu. Silakan coba lagi sebentar lagi."
+    retry_after = 2
 
 
 @dataclass(frozen=True, slots=True)

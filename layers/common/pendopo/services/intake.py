@@ -11,9 +11,11 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http import HTTPStatus
 
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Channel, ComplaintDetails
+from pendopo.domain.errors import PendopoError
 from pendopo.domain.identifiers import (
     normalize_ticket,
     normalize_tracking_code,
@@ -45,12 +47,22 @@ MAX_ATTEMPTS = 6
 _UNKNOWN_TICKET_HASH = "0" * 64  # matches no code
 
 
-class IdempotencyKeyReused(Exception):
-    """The key was already used for a different complaint."""
+class IdempotencyKeyReused(PendopoError):
+    """The key was already used for a different complaint (HTTP 409)."""
+
+    status = HTTPStatus.CONFLICT
+    message = (
+        "Idempotency-Key ini sudah dipakai untuk pengaduan lain. "
+        "Buat kunci baru untuk pengaduan baru."
+    )
 
 
-class IntakeBusy(Exception):
-    """Concurrent retries kept colliding; the client should retry with the same key."""
+class IntakeBusy(PendopoError):
+    """Concurrent retries kept colliding; the client should retry with the same key (503)."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    message = "Sistem sedang sibuk. Silakan kirim ulang dengan Idempotency-Key yang sama."
+    retry_after = 1
 
 
 @dataclass(frozen=True, slots=True)

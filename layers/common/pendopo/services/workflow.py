@@ -14,15 +14,18 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from http import HTTPStatus
+from typing import Any
 
 from pydantic import Field
 from pynamodb.exceptions import QueryError
 
-from pendopo.auth import Officer
 from pendopo.domain.clock import Clock, from_iso, to_utc_iso
 from pendopo.domain.complaint import Complaint
+from pendopo.domain.errors import ComplaintNotFound, InvalidField, PendopoError
 from pendopo.domain.identifiers import normalize_ticket
 from pendopo.domain.model import ViewModel
+from pendopo.domain.officer import Officer
 from pendopo.domain.officer_views import (
     ComplaintDetail,
     EventView,
@@ -51,29 +54,41 @@ OPEN_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s not in TERMINAL
 MAX_PAGE = 100
 
 
-class ComplaintNotFound(Exception):
-    """No complaint with this ticket."""
-
-
-class InvalidQuery(Exception):
+class InvalidQuery(InvalidField):
     """A queue filter or cursor that cannot be used (HTTP 422)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(message)
+
+class PreconditionRequired(PendopoError):
+    """An action without the version the client saw (If-Match; HTTP 428)."""
+
+    status = HTTPStatus.PRECONDITION_REQUIRED
+    message = (
+        'Sertakan header If-Match berisi versi pengaduan yang Anda lihat (ETag), misalnya "3".'
+    )
 
 
-class PreconditionRequired(Exception):
-    """An action without the version the client saw (If-Match)."""
+class PreconditionFailed(PendopoError):
+    """The complaint changed since the client read it (HTTP 412, with its ETag now)."""
 
-
-class PreconditionFailed(Exception):
-    """The complaint changed since the client read it."""
+    status = HTTPStatus.PRECONDITION_FAILED
 
     def __init__(self, current: Complaint) -> None:
         self.current = current
         super().__init__(f"version is now {current.version}")
+        self.message = (
+            "Pengaduan ini sudah berubah sejak Anda membukanya "
+            f"(status sekarang {current.status.label}). Muat ulang, lalu periksa kembali."
+        )
+
+    def details(self) -> dict[str, Any]:
+        status = self.current.status
+        return {
+            "current_status": {"code": status.value, "label": status.label},
+            "current_version": self.current.version,
+        }
+
+    def headers(self) -> dict[str, str]:
+        return {"ETag": f'"{self.current.version}"'}  # as the detail route tags a version
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -25,6 +26,7 @@ from pendopo.domain.complaint import (
     Reporter,
     TimelineEntry,
 )
+from pendopo.domain.errors import PendopoError
 from pendopo.domain.status import Status
 from pendopo.storage.errors import cancellation_codes, response_code
 from pendopo.storage.items import (
@@ -53,8 +55,11 @@ class WriteConflict(Exception):
     """Another transaction touched the same items at the same moment: retry."""
 
 
-class VersionConflict(Exception):
-    """The complaint changed since it was read: another officer acted first."""
+class VersionConflict(PendopoError):
+    """The complaint changed since it was read: another officer acted first (HTTP 409)."""
+
+    status = HTTPStatus.CONFLICT
+    message = "Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang, lalu periksa kembali."
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +147,7 @@ class ComplaintStore:
                 raise VersionConflict(str(error)) from error
             # Anything else goes up as it is: a transaction cancelled for throughput
             # (ThrottlingError, ProvisionedThroughputExceeded) or a table that did not
-            # answer is a 503 at the edge (pendopo.http), any other error a function error.
+            # answer is a 503 at the edge (pendopo.api.errors), any other error a function error.
             raise
 
     def get_with_events(self, ticket: str) -> tuple[Complaint | None, list[AuditEvent]]:
@@ -198,7 +203,7 @@ def _create_failure(error: TransactWriteError) -> Exception:
     A failed condition decides first (the key or the ticket is taken, whatever else
     DynamoDB said about the other items). A transaction cancelled for throughput
     (ThrottlingError, ProvisionedThroughputExceeded) or a table that did not answer
-    is returned as it is: the edge answers 503 (pendopo.http), the service does not
+    is returned as it is: the edge answers 503 (pendopo.api.errors), the service does not
     retry it.
     """
     codes = cancellation_codes(error)

@@ -2,9 +2,7 @@
 
 The HttpApi JWT authorizer has already checked the token's signature, issuer,
 audience and expiry before a handler runs; handlers only read its claims. An
-account's role and unit are Cognito groups: exactly one role group (petugas,
-koordinator, verifikator, admin) and, except for admins, one unit group (the unit
-code, e.g. BIRO_PLH).
+account's role and unit are its Cognito groups (``pendopo.domain.officer``).
 
 API Gateway HTTP APIs hand claims to Lambda as strings: a list claim such as
 ``cognito:groups`` arrives as ``"[koordinator BIRO_PLH]"``. Both that form and a
@@ -14,43 +12,30 @@ real list are read, so direct invocations and tests work the same way.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from typing import Any
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
+from pendopo.domain.errors import PendopoError
+from pendopo.domain.officer import ROLE_GROUPS, VERIFYING_UNIT, NotAnOfficer, Officer
 from pendopo.domain.status import Role
 
-OFFICER_ROLES: tuple[Role, ...] = (Role.OFFICER, Role.COORDINATOR, Role.VERIFIER, Role.ADMIN)
-ROLE_GROUPS: Mapping[str, Role] = {role.value: role for role in OFFICER_ROLES}
-# Biro Pemerintahan verifies and validates (Instruksi Sekda 28/2025).
-VERIFYING_UNIT = "BIRO_PEM"
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 
-class NotAnOfficer(Exception):
-    """The token is valid but the account is not set up as an officer."""
+class Unauthenticated(PendopoError):
+    """No verified token reached the handler (the authorizer passed no claims)."""
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
+    status = HTTPStatus.UNAUTHORIZED
+    message = "Silakan masuk terlebih dahulu."
 
 
-@dataclass(frozen=True, slots=True)
-class Officer:
-    username: str  # the account's user name: its email address, recorded as the actor
-    sub: str
-    role: Role
-    unit: str | None  # None only for administrators
-
-    @property
-    def actor(self) -> str:
-        return self.username
-
-    @property
-    def sees_every_unit(self) -> bool:
-        """Verifiers and administrators work across units; everyone else in their own."""
-        return self.role in (Role.VERIFIER, Role.ADMIN)
-
-    def may_see(self, unit: str) -> bool:
-        return self.sees_every_unit or self.unit == unit
+def current_officer(event: APIGatewayProxyEventV2, unit_codes: Collection[str]) -> Officer:
+    """The officer whose token the HttpApi JWT authorizer verified for this request."""
+    claims = event.request_context.authorizer.jwt_claim
+    if not claims:
+        raise Unauthenticated
+    return officer_from_claims(claims, unit_codes)
 
 
 def groups_of(claims: Mapping[str, Any]) -> list[str]:
