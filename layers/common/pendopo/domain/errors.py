@@ -61,3 +61,10 @@ class InvalidField(PendopoError):
 
     def details(self) -> dict[str, Any]:
         return {"errors": [{"field": self.field, "message": self.message}]}
+
+
+class Busy(PendopoError):
+    """Busy for now: the same request may be sent again in ``retry_after`` seconds (HTTP 503)."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    retry_after: ClassVar[int | None] = 1

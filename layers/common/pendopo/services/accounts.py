@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pendopo.domain.errors import PendopoError
+from pendopo.domain.errors import Busy, PendopoError
 from pendopo.observability import logger
 
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"  # noqa: S105 - a challenge name
@@ -90,10 +90,9 @@ class PasswordRejected(PendopoError):
         return {"errors": [{"field": "new_password", "in": "body", "message": PASSWORD_RULES}]}
 
 
-class AccountsUnavailable(PendopoError):
-    """Cognito is throttling, failing or not configured: try again later (HTTP 503)."""
+class AccountsUnavailable(Busy):
+    """Cognito is throttling, failing or not configured: try again later."""
 
-    status = HTTPStatus.SERVICE_UNAVAILABLE
     message = "Layanan masuk sedang sibuk atau terganggu. Silakan coba lagi sebentar lagi."
     retry_after = 2
 

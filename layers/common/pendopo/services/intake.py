@@ -15,7 +15,7 @@ from http import HTTPStatus
 
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Channel, ComplaintDetails
-from pendopo.domain.errors import PendopoError
+from pendopo.domain.errors import Busy, PendopoError
 from pendopo.domain.identifiers import (
     normalize_ticket,
     normalize_tracking_code,
@@ -57,12 +57,10 @@ class IdempotencyKeyReused(PendopoError):
     )
 
 
-class IntakeBusy(PendopoError):
-    """Concurrent retries kept colliding; the client should retry with the same key (503)."""
+class IntakeBusy(Busy):
+    """Concurrent retries kept colliding; the client should retry with the same key."""
 
-    status = HTTPStatus.SERVICE_UNAVAILABLE
     message = "Sistem sedang sibuk. Silakan kirim ulang dengan Idempotency-Key yang sama."
-    retry_after = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,14 @@ from pendopo.storage.items import (
 )
 
 
+class VersionConflict(PendopoError):
+    """The complaint changed since it was read: another officer acted first (HTTP 409)."""
+
+    status = HTTPStatus.CONFLICT
+    message = "Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang, lalu periksa kembali."
+
+
+# What the intake service handles (a client never hears of these).
 class TicketTaken(Exception):
     """Another complaint already has this ticket: draw a new one."""
 
@@ -53,13 +61,6 @@ class IdempotencyKeyTaken(Exception):
 
 class WriteConflict(Exception):
     """Another transaction touched the same items at the same moment: retry."""
-
-
-class VersionConflict(PendopoError):
-    """The complaint changed since it was read: another officer acted first (HTTP 409)."""
-
-    status = HTTPStatus.CONFLICT
-    message = "Pengaduan ini baru saja diubah oleh petugas lain. Muat ulang, lalu periksa kembali."
 
 
 @dataclass(frozen=True, slots=True)
