@@ -13,7 +13,7 @@ Thin by design: validate, call ``pendopo.services.accounts``, shape the answer.
 
 from __future__ import annotations
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 import re
@@ -42,7 +42,8 @@ from pendopo.http import (
     resolve_json_api,
     serve_openapi,
 )
-from pendopo.observability import logger, metrics
+from pendopo.runtime.observability import logger, metrics
+from pendopo.runtime.settings import get_settings
 from pendopo.services.accounts import (
     PASSWORD_RULES,
     AccountsService,
@@ -55,7 +56,6 @@ from pendopo.services.accounts import (
     Tokens,
     unverified_claims,
 )
-from pendopo.settings import get_settings
 
 LOGIN_REFUSED_MESSAGE = "Email atau kata sandi salah."
 SESSION_REFUSED_MESSAGE = (
@@ -263,4 +263,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return resolve_json_api(app, event, context, settings.max_body_bytes)
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

@@ -6,7 +6,7 @@ answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
 
 from __future__ import annotations
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 from datetime import timedelta
@@ -44,7 +44,8 @@ from pendopo.http import (
     swagger_base_url,
     without_injected_validation_errors,
 )
-from pendopo.observability import logger, metrics
+from pendopo.runtime.observability import logger, metrics
+from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import (
     IdempotencyKeyReused,
     IntakeBusy,
@@ -52,9 +53,8 @@ from pendopo.services.intake import (
     Submitted,
     build_intake_rules,
 )
-from pendopo.settings import get_settings
 from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.items import bind_table
+from pendopo.storage.connection import bind_table
 from pendopo.swagger import serve_swagger
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
@@ -255,4 +255,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return resolve_json_api(app, event, context, settings.max_body_bytes)
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

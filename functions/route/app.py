@@ -9,7 +9,7 @@ action routes are registered by a factory, and Powertools reads the parameter
 types of those closures at registration time.
 """
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 import re
@@ -48,7 +48,8 @@ from pendopo.http import (
     resolve_json_api,
     serve_openapi,
 )
-from pendopo.observability import logger, metrics
+from pendopo.runtime.observability import logger, metrics
+from pendopo.runtime.settings import get_settings
 from pendopo.services.workflow import (
     ActionResult,
     ComplaintNotFound,
@@ -58,9 +59,8 @@ from pendopo.services.workflow import (
     QueueFilters,
     WorkflowService,
 )
-from pendopo.settings import get_settings
 from pendopo.storage.complaints import ComplaintStore, VersionConflict
-from pendopo.storage.items import bind_table
+from pendopo.storage.connection import bind_table
 
 API_TITLE = "Pendopo - Layanan Petugas"
 API_VERSION = "1.0.0"
@@ -343,4 +343,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return resolve_json_api(app, event, context, settings.max_body_bytes)
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

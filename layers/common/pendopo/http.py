@@ -391,7 +391,7 @@ def register_storage_error_handler(app: APIGatewayHttpResolver) -> None:
     import botocore.exceptions
     from pynamodb.exceptions import PynamoDBException
 
-    from pendopo.observability import logger
+    from pendopo.runtime.observability import logger
     from pendopo.storage.errors import cancellation_codes, response_code
 
     transport = tuple(getattr(botocore.exceptions, name) for name in TRANSIENT_TRANSPORT_ERRORS)

@@ -42,7 +42,7 @@ from pendopo.domain.workflow import (
     ensure_may_act,
     ensure_may_read,
 )
-from pendopo.observability import logger, metrics
+from pendopo.runtime.observability import logger, metrics
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.queues import Position, QueuePartition, read_queue
 
