@@ -24,7 +24,6 @@ from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.status import Role
-from pendopo.domain.views import Categories, Receipt, Tracking, categories
 from pendopo.domain.workflow import Forbidden
 from pendopo.http import (
     BODY_REFUSED,
@@ -56,6 +55,7 @@ from pendopo.services.intake import (
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.connection import bind_table
 from pendopo.swagger import serve_swagger
+from pendopo.views.public import Categories, Receipt, Tracking, categories
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"

@@ -27,10 +27,8 @@ from pydantic import BaseModel
 
 from pendopo.auth import Officer
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.officer_views import ComplaintDetail, QueuePage
 from pendopo.domain.status import Action, Status, TransitionNotAllowed
 from pendopo.domain.taxonomy import load_taxonomy
-from pendopo.domain.views import CodeLabel, UnitRef
 from pendopo.domain.workflow import COMMANDS, Command, InvalidCommand
 from pendopo.http import (
     BODY_REFUSED,
@@ -51,7 +49,6 @@ from pendopo.http import (
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import get_settings
 from pendopo.services.workflow import (
-    ActionResult,
     ComplaintNotFound,
     InvalidQuery,
     PreconditionFailed,
@@ -61,6 +58,8 @@ from pendopo.services.workflow import (
 )
 from pendopo.storage.complaints import ComplaintStore, VersionConflict
 from pendopo.storage.connection import bind_table
+from pendopo.views.officer import ActionResult, ComplaintDetail, QueuePage
+from pendopo.views.public import CodeLabel, UnitRef
 
 API_TITLE = "Pendopo - Layanan Petugas"
 API_VERSION = "1.0.0"

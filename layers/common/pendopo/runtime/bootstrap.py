@@ -20,7 +20,8 @@ from pendopo.notifications.raw import RawSesMailer
 from pendopo.notifications.ses import SesMailer
 from pendopo.runtime.settings import Settings
 from pendopo.services.notify import NotifyService
-from pendopo.services.recap import RecapService, XlsxRenderer
+from pendopo.services.ports import XlsxRenderer
+from pendopo.services.recap import RecapService
 from pendopo.services.sla_check import SlaCheckService
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.connection import aws_client, bind_table

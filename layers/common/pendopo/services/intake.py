@@ -30,7 +30,6 @@ from pendopo.domain.sessions import SessionCalendar
 from pendopo.domain.sla import from_settings as sla_from_settings
 from pendopo.domain.status import Role
 from pendopo.domain.taxonomy import load_taxonomy
-from pendopo.domain.views import Receipt, Tracking, receipt, tracking
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import SlaSettings
 from pendopo.storage.complaints import (
@@ -40,6 +39,7 @@ from pendopo.storage.complaints import (
     TicketTaken,
     WriteConflict,
 )
+from pendopo.views.public import Receipt, Tracking, receipt, tracking
 
 MAX_ATTEMPTS = 6
 _UNKNOWN_TICKET_HASH = "0" * 64  # matches no code

@@ -10,25 +10,19 @@ the stream delivered it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import AuditEvent
 from pendopo.domain.notifications import build_notice, recipients_for
 from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.render import RenderedEmail, render_notice
+from pendopo.services.ports import Mailer
 from pendopo.services.send_once import count, send_once
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.notifications import (
     NotificationKey,
     NotificationLog,
 )
-
-
-class Mailer(Protocol):
-    def send(self, recipient: str, email: RenderedEmail) -> str:
-        """Send one email; returns the provider's message id, raises on failure."""
-        ...
 
 
 @dataclass

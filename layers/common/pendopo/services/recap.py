@@ -22,17 +22,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol
 
 from pendopo.domain.clock import Clock, to_wib
 from pendopo.domain.recap import MonthRecap, RecapMonth, recap_month
 from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.raw import Attachment
-from pendopo.notifications.render import RenderedEmail
 from pendopo.reports.recap import (
     ReportNames,
     render_asisten,
@@ -41,6 +39,8 @@ from pendopo.reports.recap import (
     render_email,
     render_unit,
 )
+from pendopo.services.ports import MailerWithAttachments as Mailer
+from pendopo.services.ports import XlsxRenderer
 from pendopo.services.send_once import Outcome, count, send_once
 from pendopo.storage.files import MAX_LINK_SECONDS, FileStore
 from pendopo.storage.notifications import (
@@ -58,14 +58,6 @@ ATTACH_LIMIT_BYTES = 7_000_000
 HTML = "text/html"
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-XlsxRenderer = Callable[[MonthRecap, Taxonomy], bytes]
-
-
-class Mailer(Protocol):
-    def send(
-        self, recipient: str, email: RenderedEmail, attachments: tuple[Attachment, ...] = ()
-    ) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
 from pendopo.domain.clock import Clock
+from pendopo.services.ports import Tally
 from pendopo.storage.notifications import (
     AlreadySent,
     Claimed,
@@ -86,16 +86,6 @@ def _send_claimed(
         except Exception as error:
             last = error_code(error)
     return SendResult(Outcome.SENT, last, unmarked=True)
-
-
-class Tally(Protocol):
-    """Counts of a batch of sends (a notify delivery, a digest, a recap run)."""
-
-    sent: int
-    duplicates: int
-    failed: int
-    in_progress: int
-    errors: list[str]
 
 
 def count(tally: Tally, result: SendResult) -> None:

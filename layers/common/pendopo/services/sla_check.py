@@ -25,7 +25,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Protocol
 
 from pendopo.domain.clock import Clock
 from pendopo.domain.sla import SlaPolicy
@@ -42,18 +41,12 @@ from pendopo.domain.sla_digest import (
 from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.digest import render_escalation_digest, render_unit_digest
 from pendopo.notifications.render import RenderedEmail
-from pendopo.services.notify import Mailer
+from pendopo.services.ports import Mailer, OpenComplaints
 from pendopo.services.send_once import count, send_once
 from pendopo.storage.notifications import (
     NotificationKey,
     NotificationLog,
 )
-
-
-class OpenComplaints(Protocol):
-    def due_by(self, unit: str, end: datetime) -> list[OpenComplaint]:
-        """The unit's open complaints (clock running) with a deadline at or before ``end``."""
-        ...
 
 
 @dataclass
