@@ -9,19 +9,20 @@ log's lease comes from settings (``*_lease_seconds``), so a lease is set one way
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.sla import from_settings as sla_from_settings
-from pendopo.domain.taxonomy import Recipients, Taxonomy, load_recipients, load_taxonomy
+from pendopo.domain.taxonomy import load_recipients, load_taxonomy
 from pendopo.notifications.raw import RawSesMailer
 from pendopo.notifications.ses import SesMailer
 from pendopo.runtime.settings import Settings
 from pendopo.services.notify import NotifyService
 from pendopo.services.ports import XlsxRenderer
 from pendopo.services.recap import RecapService
+from pendopo.services.send_once import Emailing
 from pendopo.services.sla_check import SlaCheckService
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.connection import aws_client, bind_table
@@ -33,55 +34,54 @@ from pendopo.storage.recap import RecapReader
 # Recap claims outlive any re-run of the month worth guarding against.
 RECAP_RETENTION = timedelta(days=400)
 
+M = TypeVar("M")
+
 
 def connect(settings: Settings) -> None:
     """Point the item models at the deployment's table (cold start: a full CPU)."""
     bind_table(settings.table_name, settings.region, settings.endpoint_url)
 
 
-@dataclass(frozen=True)
-class _Email:
-    """What every emailing service needs: SES and its sender, the taxonomy, the recipients."""
-
-    client: Any
-    sender: str
-    configuration_set: str | None
-    taxonomy: Taxonomy
-    recipients: Recipients
-
-
-def _email(settings: Settings, sender_of: str, ses_client: Any) -> _Email:
+def _emailing(
+    settings: Settings,
+    sender_of: str,
+    mailer: Callable[[Any, str, str | None], M],
+    *,
+    ses_client: Any,
+    lease_seconds: int,
+    retention: timedelta,
+    clock: Clock | None,
+) -> Emailing[M]:
+    """What every emailing service is given: the log, the mailer, who gets what, the clock."""
     if not settings.ses_sender:
         raise RuntimeError(f"SES_SENDER is not set: {sender_of} has no sender address")
     taxonomy = load_taxonomy()
-    return _Email(
-        client=ses_client or aws_client("sesv2", settings.region, settings.endpoint_url),
-        sender=settings.ses_sender,
-        configuration_set=settings.ses_configuration_set,
-        taxonomy=taxonomy,
+    client = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
+    return Emailing(
+        log=NotificationLog(lease=timedelta(seconds=lease_seconds), retention=retention),
+        mailer=mailer(client, settings.ses_sender, settings.ses_configuration_set),
         recipients=load_recipients(override_json=settings.recipients_json, taxonomy=taxonomy),
+        taxonomy=taxonomy,
+        clock=clock or SystemClock(),
     )
-
-
-def _log(lease_seconds: int, retention: timedelta) -> NotificationLog:
-    return NotificationLog(lease=timedelta(seconds=lease_seconds), retention=retention)
 
 
 def notify_service(
     settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
 ) -> NotifyService:
     """functions/notify: emails for the audit events in the table's stream."""
-    email = _email(settings, "the notify function", ses_client)
     return NotifyService(
         complaints=ComplaintStore(),
-        log=_log(
-            settings.notify_lease_seconds, timedelta(days=settings.notification_retention_days)
-        ),
-        mailer=SesMailer(email.client, email.sender, email.configuration_set),
-        recipients=email.recipients,
-        taxonomy=email.taxonomy,
         console_url=settings.console_url,
-        clock=clock or SystemClock(),
+        **_emailing(
+            settings,
+            "the notify function",
+            SesMailer,
+            ses_client=ses_client,
+            lease_seconds=settings.notify_lease_seconds,
+            retention=timedelta(days=settings.notification_retention_days),
+            clock=clock,
+        ),
     )
 
 
@@ -89,20 +89,20 @@ def sla_check_service(
     settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
 ) -> SlaCheckService:
     """functions/sla_check: the daily deadline check's reminders, digests, escalations."""
-    email = _email(settings, "the deadline check", ses_client)
     return SlaCheckService(
         reader=OpenComplaintReader(),
-        log=_log(
-            settings.sla_check_lease_seconds,
-            timedelta(days=settings.notification_retention_days),
-        ),
-        mailer=SesMailer(email.client, email.sender, email.configuration_set),
-        recipients=email.recipients,
-        taxonomy=email.taxonomy,
         policy=sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays),
         escalation_days=settings.sla_escalation_days,
         console_url=settings.console_url,
-        clock=clock or SystemClock(),
+        **_emailing(
+            settings,
+            "the deadline check",
+            SesMailer,
+            ses_client=ses_client,
+            lease_seconds=settings.sla_check_lease_seconds,
+            retention=timedelta(days=settings.notification_retention_days),
+            clock=clock,
+        ),
     )
 
 
@@ -120,15 +120,19 @@ def recap_service(
     ``xlsx`` is the function's own renderer (XlsxWriter is in the function's package,
     not the layer); ``bucket`` defaults to ``FILES_BUCKET``.
     """
-    email = _email(settings, "the recap", ses_client)
+    emailing = _emailing(
+        settings,
+        "the recap",
+        RawSesMailer,
+        ses_client=ses_client,
+        lease_seconds=settings.recap_lease_seconds,
+        retention=RECAP_RETENTION,
+        clock=clock,
+    )
     s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
     return RecapService(
         reader=RecapReader(),
         files=FileStore(s3, settings.files_bucket if bucket is None else bucket),
-        mailer=RawSesMailer(email.client, email.sender, email.configuration_set),
-        log=_log(settings.recap_lease_seconds, RECAP_RETENTION),
-        recipients=email.recipients,
-        taxonomy=email.taxonomy,
         xlsx=xlsx,
-        clock=clock or SystemClock(),
+        **emailing,
     )

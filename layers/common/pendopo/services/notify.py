@@ -9,14 +9,14 @@ the stream delivered it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Unpack
 
 from pendopo.domain.complaint import AuditEvent
 from pendopo.domain.notifications import build_notice, recipients_for
 from pendopo.notifications.render import RenderedEmail, render_notice
 from pendopo.services.ports import Mailer
-from pendopo.services.send_once import Emailing, EmailingService, count
+from pendopo.services.send_once import Emailing, EmailingService, SendCounts, count
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.notifications import (
     NotificationKey,
@@ -24,18 +24,12 @@ from pendopo.storage.notifications import (
 
 
 @dataclass
-class Delivery:
+class Delivery(SendCounts):
     """What happened to the emails of one audit event (counts only: no addresses)."""
 
     ticket: str
     action: str
-    recipients: int = 0
-    sent: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    in_progress: int = 0
     complaint_missing: bool = False
-    errors: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypedDict, TypeVar, Unpack
 
@@ -88,6 +88,18 @@ def _send_claimed(
         except Exception as error:
             last = error_code(error)
     return SendResult(Outcome.SENT, last, unmarked=True)
+
+
+@dataclass(kw_only=True)
+class SendCounts:
+    """The counts of one batch of emails (a ``Tally``): never addresses."""
+
+    recipients: int = 0
+    sent: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    in_progress: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
 def count(tally: Tally, result: SendResult) -> None:

@@ -41,24 +41,18 @@ from pendopo.domain.sla_digest import (
 from pendopo.notifications.digest import render_escalation_digest, render_unit_digest
 from pendopo.notifications.render import RenderedEmail
 from pendopo.services.ports import Mailer, OpenComplaints
-from pendopo.services.send_once import Emailing, EmailingService, count
+from pendopo.services.send_once import Emailing, EmailingService, SendCounts, count
 from pendopo.storage.notifications import (
     NotificationKey,
 )
 
 
 @dataclass
-class DigestOutcome:
+class DigestOutcome(SendCounts):
     """What happened to one digest (a unit's or an Asisten's): counts, no addresses."""
 
     to: str  # the unit or Asisten code
     action: str
-    recipients: int = 0
-    sent: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    in_progress: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass

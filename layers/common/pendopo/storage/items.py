@@ -60,40 +60,36 @@ class TableMeta:
     read_timeout_seconds = 5
 
 
-class OpenByDueIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "open_by_due"
-        projection = AllProjection()
+def _all_projected(index_name: str) -> Any:
+    """The Meta of a global secondary index: its name; every attribute projected."""
+    return type("Meta", (), {"index_name": index_name, "projection": AllProjection()})
 
-    open_unit = UnicodeAttribute(hash_key=True)
+
+class _ByDue(GlobalSecondaryIndex["ComplaintItem"]):
+    """An index of complaints sorted by their deadline within each partition."""
+
     due_at = UnicodeAttribute(range_key=True)
 
 
-class UnitMonthIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "unit_month"
-        projection = AllProjection()
+class OpenByDueIndex(_ByDue):
+    Meta = _all_projected("open_by_due")
+    open_unit = UnicodeAttribute(hash_key=True)
 
+
+class UnitMonthIndex(GlobalSecondaryIndex["ComplaintItem"]):
+    Meta = _all_projected("unit_month")
     unit_month = UnicodeAttribute(hash_key=True)
     received_at = UnicodeAttribute(range_key=True)
 
 
-class UnitStatusIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "unit_status"
-        projection = AllProjection()
-
+class UnitStatusIndex(_ByDue):
+    Meta = _all_projected("unit_status")
     unit_status = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
 
 
-class StatusDueIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "status_due"
-        projection = AllProjection()
-
+class StatusDueIndex(_ByDue):
+    Meta = _all_projected("status_due")
     status = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
 
 
 class FollowUpAttribute(MapAttribute[str, Any]):
