@@ -32,7 +32,7 @@ from pendopo.storage.open_complaints import OpenComplaintReader
 from pendopo.storage.recap import RecapReader
 
 # Recap claims outlive any re-run of the month worth guarding against.
-RECAP_RETENTION = timedelta(days=400)
+RECAP_RETENTION_DAYS = 400
 
 M = TypeVar("M")
 
@@ -42,15 +42,19 @@ def connect(settings: Settings) -> None:
     bind_table(settings.table_name, settings.region, settings.endpoint_url)
 
 
+def _log(lease_seconds: int, retention_days: int) -> NotificationLog:
+    return NotificationLog(
+        lease=timedelta(seconds=lease_seconds), retention=timedelta(days=retention_days)
+    )
+
+
 def _emailing(
     settings: Settings,
     sender_of: str,
     mailer: Callable[[Any, str, str | None], M],
-    *,
     ses_client: Any,
-    lease_seconds: int,
-    retention: timedelta,
     clock: Clock | None,
+    log: NotificationLog,
 ) -> Emailing[M]:
     """What every emailing service is given: the log, the mailer, who gets what, the clock."""
     if not settings.ses_sender:
@@ -58,7 +62,7 @@ def _emailing(
     taxonomy = load_taxonomy()
     client = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
     return Emailing(
-        log=NotificationLog(lease=timedelta(seconds=lease_seconds), retention=retention),
+        log=log,
         mailer=mailer(client, settings.ses_sender, settings.ses_configuration_set),
         recipients=load_recipients(override_json=settings.recipients_json, taxonomy=taxonomy),
         taxonomy=taxonomy,
@@ -70,39 +74,23 @@ def notify_service(
     settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
 ) -> NotifyService:
     """functions/notify: emails for the audit events in the table's stream."""
-    return NotifyService(
-        complaints=ComplaintStore(),
-        console_url=settings.console_url,
-        **_emailing(
-            settings,
-            "the notify function",
-            SesMailer,
-            ses_client=ses_client,
-            lease_seconds=settings.notify_lease_seconds,
-            retention=timedelta(days=settings.notification_retention_days),
-            clock=clock,
-        ),
-    )
+    log = _log(settings.notify_lease_seconds, settings.notification_retention_days)
+    emailing = _emailing(settings, "the notify function", SesMailer, ses_client, clock, log)
+    return NotifyService(complaints=ComplaintStore(), console_url=settings.console_url, **emailing)
 
 
 def sla_check_service(
     settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
 ) -> SlaCheckService:
     """functions/sla_check: the daily deadline check's reminders, digests, escalations."""
+    log = _log(settings.sla_check_lease_seconds, settings.notification_retention_days)
+    emailing = _emailing(settings, "the deadline check", SesMailer, ses_client, clock, log)
     return SlaCheckService(
         reader=OpenComplaintReader(),
         policy=sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays),
         escalation_days=settings.sla_escalation_days,
         console_url=settings.console_url,
-        **_emailing(
-            settings,
-            "the deadline check",
-            SesMailer,
-            ses_client=ses_client,
-            lease_seconds=settings.sla_check_lease_seconds,
-            retention=timedelta(days=settings.notification_retention_days),
-            clock=clock,
-        ),
+        **emailing,
     )
 
 
@@ -120,19 +108,8 @@ def recap_service(
     ``xlsx`` is the function's own renderer (XlsxWriter is in the function's package,
     not the layer); ``bucket`` defaults to ``FILES_BUCKET``.
     """
-    emailing = _emailing(
-        settings,
-        "the recap",
-        RawSesMailer,
-        ses_client=ses_client,
-        lease_seconds=settings.recap_lease_seconds,
-        retention=RECAP_RETENTION,
-        clock=clock,
-    )
+    log = _log(settings.recap_lease_seconds, RECAP_RETENTION_DAYS)
+    emailing = _emailing(settings, "the recap", RawSesMailer, ses_client, clock, log)
     s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
-    return RecapService(
-        reader=RecapReader(),
-        files=FileStore(s3, settings.files_bucket if bucket is None else bucket),
-        xlsx=xlsx,
-        **emailing,
-    )
+    bucket = settings.files_bucket if bucket is None else bucket
+    return RecapService(reader=RecapReader(), files=FileStore(s3, bucket), xlsx=xlsx, **emailing)
