@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from functions.monthly_recap.xlsx import render_xlsx
 from pendopo.domain.recap import MonthNotEnded, RecapMonth
+from pendopo.notifications.raw import RawSesMailer
 from pendopo.runtime.bootstrap import connect, recap_service
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import get_settings
@@ -61,8 +62,9 @@ class RecapEvent(BaseModel):
         return RecapMonth.before(self.scheduled_time)
 
 
-# The function's service; tests and the command line pass their own clients.
-build_service = partial(recap_service, xlsx=render_xlsx)
+# The function's service, with its own XLSX renderer and its raw MIME mailer (the
+# reports go as attachments); tests and the command line pass their own clients.
+build_service = partial(recap_service, xlsx=render_xlsx, mailer=RawSesMailer)
 
 
 def result_body(result: RecapResult) -> dict[str, Any]:

@@ -16,11 +16,10 @@ from typing import Any, TypeVar
 from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.sla import from_settings as sla_from_settings
 from pendopo.domain.taxonomy import load_recipients, load_taxonomy
-from pendopo.notifications.raw import RawSesMailer
 from pendopo.notifications.ses import SesMailer
 from pendopo.runtime.settings import Settings
 from pendopo.services.notify import NotifyService
-from pendopo.services.ports import XlsxRenderer
+from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
 from pendopo.services.recap import RecapService
 from pendopo.services.send_once import Emailing
 from pendopo.services.sla_check import SlaCheckService
@@ -98,6 +97,7 @@ def recap_service(
     settings: Settings,
     *,
     xlsx: XlsxRenderer,
+    mailer: Callable[[Any, str, str | None], MailerWithAttachments],
     bucket: str | None = None,
     clock: Clock | None = None,
     ses_client: Any = None,
@@ -105,11 +105,12 @@ def recap_service(
 ) -> RecapService:
     """functions/monthly_recap: the month's files in S3 and the recap emails.
 
-    ``xlsx`` is the function's own renderer (XlsxWriter is in the function's package,
-    not the layer); ``bucket`` defaults to ``FILES_BUCKET``.
+    The function names its own ``xlsx`` renderer (XlsxWriter is in the function's
+    package, not the layer) and its ``mailer`` (``RawSesMailer``: raw MIME, which
+    its role must allow, tests/infra checks it); ``bucket`` defaults to ``FILES_BUCKET``.
     """
     log = _log(settings.recap_lease_seconds, RECAP_RETENTION_DAYS)
-    emailing = _emailing(settings, "the recap", RawSesMailer, ses_client, clock, log)
+    emailing = _emailing(settings, "the recap", mailer, ses_client, clock, log)
     s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
     bucket = settings.files_bucket if bucket is None else bucket
     return RecapService(reader=RecapReader(), files=FileStore(s3, bucket), xlsx=xlsx, **emailing)
