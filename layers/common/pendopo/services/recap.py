@@ -61,6 +61,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True, slots=True)
 class ReportFile:
+    """One report as stored and sent: file name, key in the files bucket, bytes, type."""
+
     name: str
     key: str
     content: bytes
