@@ -107,7 +107,7 @@ def quiet_logs() -> Iterator[LogSink]:
 
     The lines are still formatted and written (to a counting sink), as in Lambda.
     """
-    from pendopo.observability import SERVICE
+    from pendopo.runtime.observability import SERVICE
 
     handlers = [
         h for h in logging.getLogger(SERVICE).handlers if isinstance(h, logging.StreamHandler)
@@ -179,7 +179,7 @@ def _run(boto3: Any) -> list[RouteCall]:
     from infra.local.accounts import provision_accounts
     from infra.template import create_tables
     from pendopo.services.accounts import AccountsService
-    from pendopo.storage.items import bind_table
+    from pendopo.storage.connection import bind_table
 
     create_tables(boto3.client("dynamodb", region_name=REGION), TABLE)
     bind_table(TABLE, REGION, None)
@@ -199,7 +199,7 @@ def _requests(
     from infra.local.accounts import DEMO_PASSWORD, demo_email
     from infra.local.events import http_api_event, lambda_context
     from infra.officers import create_officer, officer_spec
-    from pendopo.storage.items import shared_connection
+    from pendopo.storage.connection import shared_connection
 
     dynamo = _Recorder("dynamodb")
     dynamo.attach(shared_connection().client, "dynamodb")

@@ -216,7 +216,7 @@ def live_clients(kind: type) -> list[Any]:
     """Every live object of ``kind`` (the botocore clients the init created).
 
     ``gc.get_objects()`` leaves out the permanent generation, where the handler
-    modules move what their init created (``pendopo.coldstart``): unfreeze to look, then
+    modules move what their init created (``pendopo.runtime.coldstart``): unfreeze to look, then
     freeze again, so the first request meets the collector as it would on Lambda.
     """
     frozen = gc.get_freeze_count()

@@ -29,7 +29,7 @@ from pendopo.domain.recap import recap_month as compute_recap
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.storage.complaints import _complaint_item
-from pendopo.storage.items import bind_table, shared_connection
+from pendopo.storage.connection import bind_table, shared_connection
 from pendopo.storage.recap import RecapReader
 
 TABLE = "pendopo-bench-complaints"

@@ -69,7 +69,7 @@ def measure(now: datetime, table: str = TABLE, region: str = REGION) -> dict[str
     from pendopo.domain.sla import SlaPolicy
     from pendopo.domain.taxonomy import load_recipients, load_taxonomy
     from pendopo.services.sla_check import SlaCheckService
-    from pendopo.storage.items import bind_table, shared_connection
+    from pendopo.storage.connection import bind_table, shared_connection
     from pendopo.storage.notifications import NotificationLog
     from pendopo.storage.open_complaints import OpenComplaintReader
 

@@ -79,7 +79,7 @@ def run(
     from infra.bench_calls import REGION, TABLE, apply_environment, quiet_logs
     from infra.local.events import lambda_context
     from pendopo.services.accounts import AccountsService
-    from pendopo.storage.items import bind_table
+    from pendopo.storage.connection import bind_table
 
     apply_environment()
     connection = bind_table(TABLE, REGION, None)

@@ -13,7 +13,7 @@ Thin by design: validate, call ``pendopo.services.accounts``, shape the answer.
 
 from __future__ import annotations
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 import re
@@ -33,14 +33,14 @@ from pendopo.api.responses import json_response
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
 from pendopo.domain.officer import NotAnOfficer
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
-from pendopo.observability import logger
+from pendopo.runtime.observability import logger
+from pendopo.runtime.settings import get_settings
 from pendopo.services.accounts import (
     AccountsService,
     NewPasswordChallenge,
     Tokens,
     unverified_claims,
 )
-from pendopo.settings import get_settings
 
 NEW_PASSWORD_MESSAGE = "Ini login pertama Anda. Buat kata sandi baru untuk melanjutkan."  # noqa: S105
 
@@ -201,4 +201,4 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[TokensAnswer
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

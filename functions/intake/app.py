@@ -6,7 +6,7 @@ answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
 
 from __future__ import annotations
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 from datetime import timedelta
@@ -34,12 +34,12 @@ from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
 from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.status import Role
-from pendopo.domain.views import Categories, Receipt, Tracking, categories
 from pendopo.domain.workflow import Forbidden
+from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import IntakeService, Submitted, build_intake_rules
-from pendopo.settings import get_settings
 from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.items import bind_table
+from pendopo.storage.connection import bind_table
+from pendopo.views.public import Categories, Receipt, Tracking, categories
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
@@ -196,4 +196,4 @@ def track_complaint(
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

@@ -15,11 +15,11 @@ the Errors alarm tells ops. Logs carry counts and the month, never addresses.
 
 from __future__ import annotations
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
-import os
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -27,23 +27,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from functions.monthly_recap.xlsx import render_xlsx
-from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.recap import MonthNotEnded, RecapMonth
-from pendopo.domain.taxonomy import load_recipients, load_taxonomy
 from pendopo.notifications.raw import RawSesMailer
-from pendopo.observability import logger, metrics
-from pendopo.services.recap import RecapIncomplete, RecapResult, RecapService
-from pendopo.settings import Settings, get_settings
-from pendopo.storage.files import FileStore
-from pendopo.storage.items import aws_client, bind_table
-from pendopo.storage.notifications import NotificationLog
-from pendopo.storage.recap import RecapReader
-
-# The function's timeout (template.yaml) plus 5 s: a claim still pending after this
-# was abandoned by an invocation Lambda has stopped, and may be taken over.
-DEFAULT_LEASE_SECONDS = 305
-# Recap claims outlive any re-run of the month worth guarding against.
-RECAP_RETENTION = timedelta(days=400)
+from pendopo.runtime.bootstrap import connect, recap_service
+from pendopo.runtime.observability import logger, metrics
+from pendopo.runtime.settings import get_settings
+from pendopo.services.recap import RecapIncomplete, RecapResult
 
 
 class RecapEvent(BaseModel):
@@ -73,31 +62,9 @@ class RecapEvent(BaseModel):
         return RecapMonth.before(self.scheduled_time)
 
 
-def build_service(
-    settings: Settings,
-    *,
-    bucket: str,
-    clock: Clock | None = None,
-    ses_client: Any = None,
-    s3_client: Any = None,
-    lease_seconds: int = DEFAULT_LEASE_SECONDS,
-) -> RecapService:
-    """The service of a deployment (tests and the command line pass their own clients)."""
-    if not settings.ses_sender:
-        raise RuntimeError("SES_SENDER is not set: the recap has no sender address")
-    taxonomy = load_taxonomy()
-    ses = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
-    s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
-    return RecapService(
-        reader=RecapReader(),
-        files=FileStore(s3, bucket),
-        mailer=RawSesMailer(ses, settings.ses_sender, settings.ses_configuration_set),
-        log=NotificationLog(lease=timedelta(seconds=lease_seconds), retention=RECAP_RETENTION),
-        recipients=load_recipients(override_json=settings.recipients_json, taxonomy=taxonomy),
-        taxonomy=taxonomy,
-        xlsx=render_xlsx,
-        clock=clock or SystemClock(),
-    )
+# The function's service, with its own XLSX renderer and its raw MIME mailer (the
+# reports go as attachments); tests and the command line pass their own clients.
+build_service = partial(recap_service, xlsx=render_xlsx, mailer=RawSesMailer)
 
 
 def result_body(result: RecapResult) -> dict[str, Any]:
@@ -113,12 +80,8 @@ def result_body(result: RecapResult) -> dict[str, Any]:
 
 
 settings = get_settings()
-bind_table(settings.table_name, settings.region, settings.endpoint_url)
-service = build_service(
-    settings,
-    bucket=os.environ.get("FILES_BUCKET", ""),
-    lease_seconds=int(os.environ.get("RECAP_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS),
-)
+connect(settings)
+service = build_service(settings)
 
 
 @metrics.log_metrics
@@ -149,4 +112,4 @@ def _unsent(result: RecapResult) -> dict[str, int]:
     return {"failed": result.failed, "in_progress": result.in_progress}
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

@@ -13,17 +13,15 @@ from collections.abc import Callable, Iterable, Sequence
 
 import xlsxwriter  # type: ignore[import-untyped]  # no stubs, no py.typed
 
-from pendopo.domain.recap import (
+from pendopo.domain.recap import Count, MonthRecap, UnitRecap
+from pendopo.domain.taxonomy import Taxonomy
+from pendopo.reports.rows import (
     LIST_COLUMNS,
     SUMMARY_COLUMNS,
-    Count,
-    MonthRecap,
-    UnitRecap,
     describe_duration,
     list_row,
     summary_row,
 )
-from pendopo.domain.taxonomy import Taxonomy
 
 Cell = str | int | float
 

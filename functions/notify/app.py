@@ -15,11 +15,10 @@ the reporter's data.
 
 from __future__ import annotations
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -34,44 +33,19 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.taxonomy import load_recipients, load_taxonomy
-from pendopo.notifications.ses import SesMailer
-from pendopo.observability import logger, metrics
-from pendopo.services.notify import Delivery, NotificationsIncomplete, NotifyService
-from pendopo.settings import Settings, get_settings
-from pendopo.storage.complaints import ComplaintStore, audit_event_from_image
-from pendopo.storage.items import aws_client, bind_table
-from pendopo.storage.notifications import NotificationLog
+from pendopo.runtime.bootstrap import connect
+from pendopo.runtime.bootstrap import notify_service as build_service
+from pendopo.runtime.observability import logger, metrics
+from pendopo.runtime.settings import get_settings
+from pendopo.services.notify import Delivery, NotificationsIncomplete
+from pendopo.storage.complaints import audit_event_from_image
 
 MAX_LOGGED_EVENTS = 50
 
 
-def build_service(
-    settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
-) -> NotifyService:
-    """The service of a deployment (tests pass their own clock or SES client)."""
-    if not settings.ses_sender:
-        raise RuntimeError("SES_SENDER is not set: the notify function has no sender address")
-    taxonomy = load_taxonomy()
-    client = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
-    return NotifyService(
-        complaints=ComplaintStore(),
-        log=NotificationLog(
-            lease=timedelta(seconds=settings.notify_lease_seconds),
-            retention=timedelta(days=settings.notification_retention_days),
-        ),
-        mailer=SesMailer(client, settings.ses_sender, settings.ses_configuration_set),
-        recipients=load_recipients(override_json=settings.recipients_json, taxonomy=taxonomy),
-        taxonomy=taxonomy,
-        console_url=settings.console_url,
-        clock=clock or SystemClock(),
-    )
-
-
 settings = get_settings()
 # Created at cold start, when Lambda gives the init phase a full CPU.
-bind_table(settings.table_name, settings.region, settings.endpoint_url)
+connect(settings)
 service = build_service(settings)
 processor = BatchProcessor(
     event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False
@@ -165,4 +139,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return dict(response)
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

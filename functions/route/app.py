@@ -9,7 +9,7 @@ action routes are registered by a factory, and Powertools reads the parameter
 types of those closures at registration time.
 """
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 import re
@@ -29,15 +29,15 @@ from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.officer import Officer
-from pendopo.domain.officer_views import ComplaintDetail, QueuePage
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
-from pendopo.domain.views import CodeLabel, UnitRef
 from pendopo.domain.workflow import COMMANDS, Command
-from pendopo.services.workflow import ActionResult, InvalidQuery, QueueFilters, WorkflowService
-from pendopo.settings import get_settings
+from pendopo.runtime.settings import get_settings
+from pendopo.services.workflow import InvalidQuery, QueueFilters, WorkflowService
 from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.items import bind_table
+from pendopo.storage.connection import bind_table
+from pendopo.views.officer import ActionResult, ComplaintDetail, QueuePage
+from pendopo.views.public import CodeLabel, UnitRef
 
 API_TITLE = "Pendopo - Layanan Petugas"
 API_VERSION = "1.0.0"
@@ -249,4 +249,4 @@ for _segment, _action, _summary in ACTION_ROUTES:
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

@@ -24,7 +24,7 @@ dimension), ``EscalatedComplaints``, ``SlaDigestSent``, ``SlaDigestFailed``.
 
 from __future__ import annotations
 
-import pendopo.coldstart  # first: the init runs without GC passes (see there)
+import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
 from datetime import datetime, timedelta
@@ -36,22 +36,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.sla import from_settings as sla_from_settings
-from pendopo.domain.taxonomy import load_recipients, load_taxonomy
-from pendopo.notifications.ses import SesMailer
-from pendopo.observability import SERVICE, logger, metrics
-from pendopo.services.sla_check import CheckRun, SlaCheckService
-from pendopo.settings import Settings, get_settings
-from pendopo.storage.items import aws_client, bind_table
-from pendopo.storage.notifications import NotificationLog
-from pendopo.storage.open_complaints import OpenComplaintReader
+from pendopo.runtime.bootstrap import connect
+from pendopo.runtime.bootstrap import sla_check_service as build_service
+from pendopo.runtime.observability import SERVICE, logger, metrics
+from pendopo.runtime.settings import get_settings
+from pendopo.services.sla_check import CheckRun
 
 NAMESPACE = "Pendopo"
-# The function's timeout (template.yaml: SlaCheckFunction) plus 5 s: a digest claim
-# still pending after that was abandoned by an invocation Lambda has already stopped,
-# and the retry (Lambda's, a minute or more later) takes it over.
+# The function's timeout (template.yaml: SlaCheckFunction); the claims' lease
+# (settings: sla_check_lease_seconds) outlasts it by 5 s.
 TIMEOUT_SECONDS = 120
-LEASE = timedelta(seconds=TIMEOUT_SECONDS + 5)
 # How far past the real time the handler still takes an "as of" time: a caller's clock
 # a little ahead, or Scheduler delivering a moment before its scheduled time.
 MAX_AHEAD = timedelta(minutes=10)
@@ -77,32 +71,12 @@ class SlaCheckIncomplete(Exception):
     """Some units were not read or some digests not sent: the invocation is retried."""
 
 
-def build_service(
-    settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
-) -> SlaCheckService:
-    """The service of a deployment (tests pass their own clock or SES client)."""
-    if not settings.ses_sender:
-        raise RuntimeError("SES_SENDER is not set: the deadline check has no sender address")
-    taxonomy = load_taxonomy()
-    client = ses_client or aws_client("sesv2", settings.region, settings.endpoint_url)
-    return SlaCheckService(
-        reader=OpenComplaintReader(),
-        log=NotificationLog(
-            lease=LEASE, retention=timedelta(days=settings.notification_retention_days)
-        ),
-        mailer=SesMailer(client, settings.ses_sender, settings.ses_configuration_set),
-        recipients=load_recipients(override_json=settings.recipients_json, taxonomy=taxonomy),
-        taxonomy=taxonomy,
-        policy=sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays),
-        escalation_days=settings.sla_escalation_days,
-        console_url=settings.console_url,
-        clock=clock or SystemClock(),
-    )
-
-
 settings = get_settings()
+# A digest claim still pending after this was abandoned by an invocation Lambda has
+# already stopped, and the retry (Lambda's, a minute or more later) takes it over.
+LEASE = timedelta(seconds=settings.sla_check_lease_seconds)
 # Created at cold start, when Lambda gives the init phase a full CPU.
-bind_table(settings.table_name, settings.region, settings.endpoint_url)
+connect(settings)
 clock: Clock = SystemClock()
 service = build_service(settings, clock=clock)
 
@@ -169,4 +143,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return run.summary()
 
 
-pendopo.coldstart.end_init()  # the last statement of the init
+pendopo.runtime.coldstart.end_init()  # the last statement of the init

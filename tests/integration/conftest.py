@@ -16,7 +16,7 @@ from infra.local.events import http_api_event, lambda_context
 from infra.moto_isolation import serialize_moto_dynamodb
 from infra.template import create_tables
 from pendopo.domain.clock import FixedClock
-from pendopo.storage.items import bind_table
+from pendopo.storage.connection import bind_table
 from tests.conftest import TEST_TABLE
 
 # Tuesday 10 June 2025, 08:00 WIB: the Pendopo desks are open.

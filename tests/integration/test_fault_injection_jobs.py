@@ -25,7 +25,7 @@ from infra.local.events import lambda_context
 from infra.local.streams import StreamPoller
 from infra.synthetic import Spec, raw_item, write
 from pendopo.domain.clock import FixedClock
-from pendopo.settings import Settings
+from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
 from tests.faults import (
     S3_SLOW_DOWN,

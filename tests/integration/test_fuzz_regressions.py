@@ -69,7 +69,7 @@ def test_the_longest_real_cursor_fits_the_documented_limit_and_api_gateways(rout
     from datetime import UTC, datetime
 
     from pendopo.domain.status import Status
-    from pendopo.services.workflow import _encode_cursor
+    from pendopo.storage.cursor import encode_cursor as _encode_cursor
 
     unit = "BIRO_DIKMENTAL"  # the longest unit code
     positions = {

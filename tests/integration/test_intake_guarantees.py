@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 from botocore.client import BaseClient
 
-from pendopo.observability import logger
+from pendopo.runtime.observability import logger
 from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.items import shared_connection
+from pendopo.storage.connection import shared_connection
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import call
 from tests.integration.test_intake_api import (

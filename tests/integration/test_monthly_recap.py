@@ -61,7 +61,7 @@ def recap(aws: dict[str, Any], clock: FixedClock, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SES_SENDER", SENDER)
     monkeypatch.setenv("FILES_BUCKET", BUCKET)
     from functions.monthly_recap import app
-    from pendopo.settings import Settings
+    from pendopo.runtime.settings import Settings
 
     settings = Settings.from_env()
     service = app.build_service(

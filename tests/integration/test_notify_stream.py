@@ -25,8 +25,8 @@ from infra.local.streams import StreamPoller, lambda_stream_event
 from pendopo.domain.clock import FixedClock, format_wib
 from pendopo.domain.complaint import AuditEvent, Channel, PublicSubmission
 from pendopo.domain.status import Action, Role, Status
+from pendopo.runtime.settings import Settings
 from pendopo.services.intake import IntakeService, build_intake_rules
-from pendopo.settings import Settings
 from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
 from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
 from tests.conftest import TEST_TABLE

@@ -13,8 +13,9 @@ from typing import Any
 from pendopo.domain.officer import Officer
 from pendopo.domain.status import Action, Role
 from pendopo.domain.workflow import DispositionCommand, NoteCommand
-from pendopo.services.workflow import ActionResult, WorkflowService
+from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore, VersionConflict
+from pendopo.views.officer import ActionResult
 from tests.integration.test_intake_api import submit
 
 UNIT = "BIRO_PLH"

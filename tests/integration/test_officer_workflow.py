@@ -331,7 +331,7 @@ def test_bad_queue_filters_are_422(route: Any, query: str) -> None:
 def test_an_action_costs_at_most_two_dynamodb_calls(intake: Any, route: Any) -> None:
     import boto3  # noqa: F401 - the session the hook attaches to
 
-    from pendopo.storage.items import shared_connection
+    from pendopo.storage.connection import shared_connection
 
     ticket = new_complaint(intake)
     calls: list[str] = []

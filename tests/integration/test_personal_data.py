@@ -65,8 +65,8 @@ from infra.local.events import lambda_context
 from infra.local.streams import StreamPoller
 from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
-from pendopo.observability import logger, metrics
-from pendopo.settings import Settings
+from pendopo.runtime.observability import logger, metrics
+from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.pii_canaries import (

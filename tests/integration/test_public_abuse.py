@@ -30,7 +30,7 @@ from infra.template_assertions import PUBLIC_ROUTES
 from infra.transform import transformed_template
 from pendopo.domain.identifiers import damm_check_digit
 from pendopo.domain.workflow import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS
-from pendopo.settings import get_settings
+from pendopo.runtime.settings import get_settings
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.test_intake_api import complaint_body, submit, track

@@ -26,7 +26,8 @@ from pendopo.domain.status import Status
 from pendopo.domain.taxonomy import load_recipients, load_taxonomy
 from pendopo.notifications.ses import SesMailer
 from pendopo.services.sla_check import SlaCheckService
-from pendopo.storage.items import ComplaintItem, OpenByDueIndex, shared_connection
+from pendopo.storage.connection import shared_connection
+from pendopo.storage.items import ComplaintItem, OpenByDueIndex
 from pendopo.storage.notifications import NotificationLog
 from pendopo.storage.open_complaints import _ATTRIBUTES, OpenComplaintReader
 from tests.conftest import TEST_TABLE

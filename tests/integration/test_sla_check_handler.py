@@ -12,7 +12,7 @@ from infra.local.events import lambda_context
 from infra.synthetic import Spec, raw_item, write
 from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
-from pendopo.settings import Settings
+from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
 from tests.integration.test_sla_check import FlakySes, outbox, wib
 

@@ -62,7 +62,7 @@ def test_canned_answers_reach_clients_the_init_froze() -> None:
     import gc
 
     client = _client()
-    gc.freeze()  # as pendopo.coldstart.end_init() does at the end of a handler's init
+    gc.freeze()  # as pendopo.runtime.coldstart.end_init() does at the end of a handler's init
     try:
         assert client not in gc.get_objects()
         canned = CannedAws(

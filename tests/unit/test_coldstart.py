@@ -18,7 +18,7 @@ def count(phase, info):
     # From the moment the module has paused the collector (its ``_was_enabled`` is set
     # on the line before): the import system compiles the module after listing it in
     # sys.modules, and that compile may end with one pass of its own, before the pause.
-    paused = getattr(sys.modules.get("pendopo.coldstart"), "_was_enabled", None) is not None
+    paused = getattr(sys.modules.get("pendopo.runtime.coldstart"), "_was_enabled", None) is not None
     if phase == "start" and paused:
         passes.append(info["generation"])
 gc.callbacks.append(count)

@@ -12,14 +12,13 @@ from pendopo.domain.recap import (
     InvalidMonth,
     RecapMonth,
     at_month_end,
-    describe_duration,
-    mask_phone,
     nearest_rank,
     recap_month,
     recap_unit,
 )
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
+from pendopo.reports.rows import describe_duration, mask_phone
 
 JUNE = RecapMonth(2025, 6)
 

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from pendopo.domain.complaint import Channel, Complaint
 from pendopo.domain.intake import register_complaint
 from pendopo.domain.officer import Officer
-from pendopo.domain.officer_views import complaint_detail, describe_delay, mask_nik
 from pendopo.domain.status import Action, Role, Status, TransitionNotAllowed
 from pendopo.domain.workflow import (
     DispositionCommand,
@@ -23,6 +22,7 @@ from pendopo.domain.workflow import (
     act,
     available_actions,
 )
+from pendopo.views.officer import complaint_detail, describe_delay, mask_nik
 from tests.unit.test_intake_domain import RULES, details
 
 T0 = datetime(2025, 6, 10, 1, 15, tzinfo=UTC)  # Tuesday 08:15 WIB

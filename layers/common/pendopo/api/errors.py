@@ -135,7 +135,7 @@ def _register_storage_busy(app: APIGatewayHttpResolver) -> None:
     import botocore.exceptions
     from pynamodb.exceptions import PynamoDBException
 
-    from pendopo.observability import logger
+    from pendopo.runtime.observability import logger
     from pendopo.storage.errors import (
         TRANSIENT_CANCELLATION_REASONS,
         TRANSIENT_STORAGE_CODES,

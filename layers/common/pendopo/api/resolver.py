@@ -23,7 +23,7 @@ from pendopo.api.openapi import (
     swagger_base_url,
     without_injected_validation_errors,
 )
-from pendopo.observability import logger, metrics
+from pendopo.runtime.observability import logger, metrics
 
 # The context is Lambda's (a LambdaContext) or a stand-in of the local stack and benches.
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]

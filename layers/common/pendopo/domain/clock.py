@@ -60,6 +60,11 @@ def to_wib(moment: datetime) -> datetime:
     return require_aware(moment).astimezone(WIB)
 
 
+def wib_to_the_second(moment: datetime) -> datetime:
+    """WIB to the second: what people and clients need, without stored milliseconds."""
+    return to_wib(moment).replace(microsecond=0)
+
+
 def format_wib(moment: datetime) -> str:
     """Display form for people: '09 Jun 2025 07:30 WIB'."""
     local = to_wib(moment)

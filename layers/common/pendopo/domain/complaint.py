@@ -175,7 +175,7 @@ class TimelineEntry(StrictModel):
     unit), ``agency`` on a DISPOSITION, so the monthly recap can tell which unit
     and agency held the complaint at a month end (``domain.recap``). Both are
     internal: the citizen's tracking view maps entries field by field and leaves
-    them out (``domain.views.tracking``). Items stored before these fields existed
+    them out (``views.public.tracking``). Items stored before these fields existed
     have neither (None).
     """
 

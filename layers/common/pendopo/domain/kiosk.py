@@ -7,9 +7,9 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from pendopo.domain.clock import wib_to_the_second
 from pendopo.domain.model import ViewModel
 from pendopo.domain.sessions import Session, SessionCalendar, describe_next_session
-from pendopo.domain.views import wib_to_the_second
 
 CONTENT_PATH = Path(__file__).resolve().parent.parent / "data" / "kiosk_content.json"
 

@@ -19,17 +19,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pendopo.domain.clock import format_wib
-from pendopo.domain.recap import (
-    LIST_COLUMNS,
-    AsistenRecap,
-    Figures,
-    MonthRecap,
-    UnitRecap,
-    describe_duration,
-    list_row,
-)
+from pendopo.domain.recap import AsistenRecap, Figures, MonthRecap, UnitRecap
 from pendopo.domain.taxonomy import Taxonomy
 from pendopo.notifications.render import RenderedEmail
+from pendopo.reports.rows import LIST_COLUMNS, describe_duration, list_row
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "recap"
 

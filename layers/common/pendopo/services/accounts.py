@@ -21,7 +21,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pendopo.domain.errors import Busy, PendopoError
-from pendopo.observability import logger
+from pendopo.runtime.observability import logger
 
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"  # noqa: S105 - a challenge name
 

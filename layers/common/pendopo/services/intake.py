@@ -32,9 +32,8 @@ from pendopo.domain.sessions import SessionCalendar
 from pendopo.domain.sla import from_settings as sla_from_settings
 from pendopo.domain.status import Role
 from pendopo.domain.taxonomy import load_taxonomy
-from pendopo.domain.views import Receipt, Tracking, receipt, tracking
-from pendopo.observability import logger, metrics
-from pendopo.settings import Settings
+from pendopo.runtime.observability import logger, metrics
+from pendopo.runtime.settings import SlaSettings
 from pendopo.storage.complaints import (
     ComplaintStore,
     IdempotencyKeyTaken,
@@ -42,6 +41,7 @@ from pendopo.storage.complaints import (
     TicketTaken,
     WriteConflict,
 )
+from pendopo.views.public import Receipt, Tracking, receipt, tracking
 
 MAX_ATTEMPTS = 6
 _UNKNOWN_TICKET_HASH = "0" * 64  # matches no code
@@ -198,7 +198,7 @@ def _back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.02 * (2**attempt)))  # noqa: S311 - jitter, not secrecy
 
 
-def build_intake_rules(settings: Settings) -> IntakeRules:
+def build_intake_rules(settings: SlaSettings) -> IntakeRules:
     """The rules of a deployment; the SLA clock and the desks share one calendar."""
     sla = sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays)
     return IntakeRules(taxonomy=load_taxonomy(), sla=sla, sessions=SessionCalendar(sla.calendar))

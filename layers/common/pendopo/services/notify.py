@@ -9,41 +9,27 @@ the stream delivered it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Unpack
 
-from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import AuditEvent
 from pendopo.domain.notifications import build_notice, recipients_for
-from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.render import RenderedEmail, render_notice
-from pendopo.services.send_once import count, send_once
+from pendopo.services.ports import Mailer
+from pendopo.services.send_once import Emailing, EmailingService, SendCounts, count
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.notifications import (
     NotificationKey,
-    NotificationLog,
 )
 
 
-class Mailer(Protocol):
-    def send(self, recipient: str, email: RenderedEmail) -> str:
-        """Send one email; returns the provider's message id, raises on failure."""
-        ...
-
-
 @dataclass
-class Delivery:
+class Delivery(SendCounts):
     """What happened to the emails of one audit event (counts only: no addresses)."""
 
     ticket: str
     action: str
-    recipients: int = 0
-    sent: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    in_progress: int = 0
     complaint_missing: bool = False
-    errors: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -62,25 +48,13 @@ class NotificationsIncomplete(Exception):
         )
 
 
-class NotifyService:
+class NotifyService(EmailingService[Mailer]):
     def __init__(
-        self,
-        *,
-        complaints: ComplaintStore,
-        log: NotificationLog,
-        mailer: Mailer,
-        recipients: Recipients,
-        taxonomy: Taxonomy,
-        console_url: str,
-        clock: Clock,
+        self, *, complaints: ComplaintStore, console_url: str, **emailing: Unpack[Emailing[Mailer]]
     ) -> None:
+        super().__init__(**emailing)
         self._complaints = complaints
-        self._log = log
-        self._mailer = mailer
-        self._recipients = recipients
-        self._taxonomy = taxonomy
         self._console_url = console_url
-        self._clock = clock
 
     def notify(self, event: AuditEvent, event_sk: str) -> Delivery:
         """Send what is due for this event; never sends an email twice once marked sent."""
@@ -102,11 +76,7 @@ class NotifyService:
     def _deliver(
         self, key: NotificationKey, event: AuditEvent, email: RenderedEmail, delivery: Delivery
     ) -> None:
-        result = send_once(
-            self._log,
-            key,
-            event.action.value,
-            lambda: self._mailer.send(key.recipient, email),
-            self._clock,
+        result = self._send_once(
+            key, event.action.value, lambda: self._mailer.send(key.recipient, email)
         )
         count(delivery, result)

@@ -22,17 +22,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol
+from typing import Unpack
 
 from pendopo.domain.clock import Clock, to_wib
 from pendopo.domain.recap import MonthRecap, RecapMonth, recap_month
-from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.raw import Attachment
-from pendopo.notifications.render import RenderedEmail
 from pendopo.reports.recap import (
     ReportNames,
     render_asisten,
@@ -41,11 +39,12 @@ from pendopo.reports.recap import (
     render_email,
     render_unit,
 )
-from pendopo.services.send_once import Outcome, count, send_once
+from pendopo.services.ports import MailerWithAttachments as Mailer
+from pendopo.services.ports import XlsxRenderer
+from pendopo.services.send_once import Emailing, EmailingService, Outcome, count
 from pendopo.storage.files import MAX_LINK_SECONDS, FileStore
 from pendopo.storage.notifications import (
     NotificationKey,
-    NotificationLog,
 )
 from pendopo.storage.recap import RecapReader
 
@@ -59,17 +58,11 @@ HTML = "text/html"
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-XlsxRenderer = Callable[[MonthRecap, Taxonomy], bytes]
-
-
-class Mailer(Protocol):
-    def send(
-        self, recipient: str, email: RenderedEmail, attachments: tuple[Attachment, ...] = ()
-    ) -> str: ...
-
 
 @dataclass(frozen=True, slots=True)
 class ReportFile:
+    """One report as stored and sent: file name, key in the files bucket, bytes, type."""
+
     name: str
     key: str
     content: bytes
@@ -125,28 +118,20 @@ class RecapIncomplete(Exception):
         )
 
 
-class RecapService:
+class RecapService(EmailingService[Mailer]):
     def __init__(
         self,
         *,
         reader: RecapReader,
         files: FileStore,
-        mailer: Mailer,
-        log: NotificationLog,
-        recipients: Recipients,
-        taxonomy: Taxonomy,
         xlsx: XlsxRenderer,
-        clock: Clock,
         attach_limit: int = ATTACH_LIMIT_BYTES,
+        **emailing: Unpack[Emailing[Mailer]],
     ) -> None:
+        super().__init__(**emailing)
         self._reader = reader
         self._files = files
-        self._mailer = mailer
-        self._log = log
-        self._recipients = recipients
-        self._taxonomy = taxonomy
         self._xlsx = xlsx
-        self._clock = clock
         self._attach_limit = attach_limit
 
     @property
@@ -266,12 +251,8 @@ class RecapService:
             event_sk += f"#resend#{to_wib(now).date().isoformat()}"
         for recipient in _unique(outgoing.recipients):
             key = NotificationKey(ticket=RECAP_TICKET, event_sk=event_sk, recipient=recipient)
-            sent = send_once(
-                self._log,
-                key,
-                RECAP_ACTION,
-                partial(self._mailer.send, recipient, email, attachments),
-                self._clock,
+            sent = self._send_once(
+                key, RECAP_ACTION, partial(self._mailer.send, recipient, email, attachments)
             )
             count(result, sent)
             if sent.outcome is Outcome.SENT:

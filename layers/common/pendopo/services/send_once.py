@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Generic, TypedDict, TypeVar, Unpack
 
 from pendopo.domain.clock import Clock
+from pendopo.domain.taxonomy import Recipients, Taxonomy
+from pendopo.services.ports import Tally
 from pendopo.storage.notifications import (
     AlreadySent,
     Claimed,
@@ -88,14 +90,16 @@ def _send_claimed(
     return SendResult(Outcome.SENT, last, unmarked=True)
 
 
-class Tally(Protocol):
-    """Counts of a batch of sends (a notify delivery, a digest, a recap run)."""
+@dataclass(kw_only=True)
+class SendCounts:
+    """The counts of one batch of emails (a ``Tally``): never addresses."""
 
-    sent: int
-    duplicates: int
-    failed: int
-    in_progress: int
-    errors: list[str]
+    recipients: int = 0
+    sent: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    in_progress: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
 def count(tally: Tally, result: SendResult) -> None:
@@ -126,3 +130,31 @@ def error_code(error: Exception) -> str:
     if isinstance(cause, Exception) and cause is not error:
         return error_code(cause)
     return type(error).__name__
+
+
+M = TypeVar("M")
+
+
+class Emailing(TypedDict, Generic[M]):
+    """What every service that sends email is given (keyword arguments)."""
+
+    log: NotificationLog
+    mailer: M
+    recipients: Recipients
+    taxonomy: Taxonomy
+    # The real time, for the claims' leases (a run "as of" another time included).
+    clock: Clock
+
+
+class EmailingService(Generic[M]):
+    """The base of the notify, deadline check and recap services: each sends this way."""
+
+    def __init__(self, **emailing: Unpack[Emailing[M]]) -> None:
+        self._log = emailing["log"]
+        self._mailer = emailing["mailer"]
+        self._recipients = emailing["recipients"]
+        self._taxonomy = emailing["taxonomy"]
+        self._clock = emailing["clock"]
+
+    def _send_once(self, key: NotificationKey, action: str, send: Callable[[], str]) -> SendResult:
+        return send_once(self._log, key, action, send, self._clock)

@@ -25,9 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Protocol
+from typing import Unpack
 
-from pendopo.domain.clock import Clock
 from pendopo.domain.sla import SlaPolicy
 from pendopo.domain.sla_digest import (
     DIGEST_NAMESPACE,
@@ -39,35 +38,21 @@ from pendopo.domain.sla_digest import (
     plan_check,
     window_end,
 )
-from pendopo.domain.taxonomy import Recipients, Taxonomy
 from pendopo.notifications.digest import render_escalation_digest, render_unit_digest
 from pendopo.notifications.render import RenderedEmail
-from pendopo.services.notify import Mailer
-from pendopo.services.send_once import count, send_once
+from pendopo.services.ports import Mailer, OpenComplaints
+from pendopo.services.send_once import Emailing, EmailingService, SendCounts, count
 from pendopo.storage.notifications import (
     NotificationKey,
-    NotificationLog,
 )
 
 
-class OpenComplaints(Protocol):
-    def due_by(self, unit: str, end: datetime) -> list[OpenComplaint]:
-        """The unit's open complaints (clock running) with a deadline at or before ``end``."""
-        ...
-
-
 @dataclass
-class DigestOutcome:
+class DigestOutcome(SendCounts):
     """What happened to one digest (a unit's or an Asisten's): counts, no addresses."""
 
     to: str  # the unit or Asisten code
     action: str
-    recipients: int = 0
-    sent: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    in_progress: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -129,31 +114,21 @@ class CheckRun:
         }
 
 
-class SlaCheckService:
+class SlaCheckService(EmailingService[Mailer]):
     def __init__(
         self,
         *,
         reader: OpenComplaints,
-        log: NotificationLog,
-        mailer: Mailer,
-        recipients: Recipients,
-        taxonomy: Taxonomy,
         policy: SlaPolicy,
         escalation_days: int,
         console_url: str,
-        clock: Clock,
+        **emailing: Unpack[Emailing[Mailer]],
     ) -> None:
+        super().__init__(**emailing)
         self._reader = reader
-        self._log = log
-        self._mailer = mailer
-        self._recipients = recipients
-        self._taxonomy = taxonomy
         self._policy = policy
         self._escalation_days = escalation_days
         self._console_url = console_url
-        # The real time, for the claims' leases: a run "as of" the schedule's time may
-        # run minutes (a retry) or days (on demand) after it.
-        self._clock = clock
 
     def plan(self, now: datetime, run: CheckRun | None = None) -> CheckPlan:
         """Read every unit's open complaints due by ``now + 24 h`` and plan the digests."""
@@ -220,11 +195,7 @@ class SlaCheckService:
             key = NotificationKey(
                 ticket=DIGEST_NAMESPACE, event_sk=f"{plan.day.isoformat()}#{to}", recipient=address
             )
-            result = send_once(
-                self._log,
-                key,
-                outcome.action,
-                partial(self._mailer.send, address, email),
-                self._clock,
+            result = self._send_once(
+                key, outcome.action, partial(self._mailer.send, address, email)
             )
             count(outcome, result)

@@ -7,36 +7,20 @@ is at most two DynamoDB calls: one GetItem, one TransactWriteItems.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
-from pydantic import Field
 from pynamodb.exceptions import QueryError
 
-from pendopo.domain.clock import Clock, from_iso, to_utc_iso
+from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.errors import ComplaintNotFound, InvalidField, PendopoError
 from pendopo.domain.identifiers import normalize_ticket
-from pendopo.domain.model import ViewModel
 from pendopo.domain.officer import Officer
-from pendopo.domain.officer_views import (
-    ComplaintDetail,
-    EventView,
-    QueuePage,
-    complaint_detail,
-    event_view,
-    queue_item,
-)
 from pendopo.domain.status import ACTION_LABELS, TERMINAL, TRANSITIONS, Action, Status
 from pendopo.domain.taxonomy import Taxonomy
-from pendopo.domain.views import CodeLabel
 from pendopo.domain.workflow import (
     Command,
     Forbidden,
@@ -45,9 +29,19 @@ from pendopo.domain.workflow import (
     ensure_may_act,
     ensure_may_read,
 )
-from pendopo.observability import logger, metrics
+from pendopo.runtime.observability import logger, metrics
 from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.queues import Position, QueuePartition, read_queue
+from pendopo.storage.cursor import InvalidCursor, decode_cursor, encode_cursor, fingerprint
+from pendopo.storage.queues import QueuePartition, read_queue
+from pendopo.views.officer import (
+    ActionResult,
+    ComplaintDetail,
+    QueuePage,
+    complaint_detail,
+    event_view,
+    queue_item,
+)
+from pendopo.views.public import CodeLabel
 
 ALL_UNITS = "ALL"
 OPEN_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s not in TERMINAL)
@@ -101,17 +95,6 @@ class QueueFilters:
     cursor: str | None = None
 
 
-class ActionResult(ViewModel):
-    ticket: str
-    status: CodeLabel
-    version: int
-    message: str
-    event: EventView
-    allowed_actions: list[CodeLabel] = Field(
-        description="Tindakan berikutnya yang boleh Anda ambil"
-    )
-
-
 class WorkflowService:
     def __init__(self, store: ComplaintStore, taxonomy: Taxonomy, clock: Clock) -> None:
         self._store = store
@@ -124,7 +107,10 @@ class WorkflowService:
         now = self._clock.now()
         partitions = self._partitions(officer, filters)
         fingerprint = _fingerprint(partitions, filters)
-        resumed = _decode_cursor(filters.cursor, partitions, fingerprint)
+        try:
+            resumed = decode_cursor(filters.cursor, partitions, fingerprint)
+        except InvalidCursor as error:
+            raise InvalidQuery("cursor", _BAD_CURSOR) from error
         if resumed is not None:
             # Later pages keep the first page's cut-off, so "overdue" means the same
             # complaints on every page, however long the officer takes between them.
@@ -138,7 +124,7 @@ class WorkflowService:
         except QueryError as error:
             # Only a start position can make a well-formed query invalid.
             raise InvalidQuery("cursor", _BAD_CURSOR) from error
-        cursor = _encode_cursor(page.positions, fingerprint, due_before) if page.has_more else None
+        cursor = encode_cursor(page.positions, fingerprint, due_before) if page.has_more else None
         items = [queue_item(c, self._taxonomy, now) for c in page.complaints]
         return QueuePage(items=items, next_cursor=cursor)
 
@@ -232,63 +218,12 @@ def _ticket(text: str) -> str:
     return ticket
 
 
-# --- cursors ------------------------------------------------------------------------
-# A cursor is opaque to clients: base64url of the partitions' positions and a
-# fingerprint of the query it belongs to, so a cursor from another filter is
-# refused instead of silently giving a wrong page.
-
-
 def _fingerprint(partitions: list[QueuePartition], filters: QueueFilters) -> str:
     """What the client asked for (not when it asked): the same query, page after page."""
     bound = filters.due_before.isoformat() if filters.due_before else ""
-    parts = [*(p.name for p in partitions), bound, str(filters.overdue), str(filters.limit)]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-def _encode_cursor(
-    positions: dict[str, Position | None], fingerprint: str, due_before: datetime | None
-) -> str:
-    document = {
-        "q": fingerprint,
-        "p": positions,
-        "b": to_utc_iso(due_before) if due_before else None,
-    }
-    raw = json.dumps(document, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return fingerprint(
+        [*(p.name for p in partitions), bound, str(filters.overdue), str(filters.limit)]
+    )
 
 
 _BAD_CURSOR = "Cursor tidak valid untuk antrean ini. Muat ulang antrean dari halaman pertama."
-
-
-def _decode_cursor(
-    cursor: str | None, partitions: list[QueuePartition], fingerprint: str
-) -> tuple[dict[str, Position | None], datetime | None] | None:
-    """The positions and cut-off a cursor carries; None for a first page."""
-    if not cursor:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        document = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
-        raise InvalidQuery("cursor", _BAD_CURSOR) from error
-    if not isinstance(document, dict) or document.get("q") != fingerprint:
-        raise InvalidQuery("cursor", _BAD_CURSOR)
-    positions = document.get("p")
-    by_name = {p.name: p for p in partitions}
-    if not isinstance(positions, dict) or set(positions) != set(by_name):
-        raise InvalidQuery("cursor", _BAD_CURSOR)
-    for name, position in positions.items():
-        if position is not None and not by_name[name].is_position(position):
-            raise InvalidQuery("cursor", _BAD_CURSOR)
-    return positions, _cursor_bound(document.get("b"))
-
-
-def _cursor_bound(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _UTC_ISO.fullmatch(value):
-        raise InvalidQuery("cursor", _BAD_CURSOR)
-    return from_iso(value)
-
-
-_UTC_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")

@@ -28,6 +28,7 @@ from pendopo.domain.complaint import (
 )
 from pendopo.domain.errors import PendopoError
 from pendopo.domain.status import Status
+from pendopo.storage.connection import shared_connection
 from pendopo.storage.errors import cancellation_codes, response_code
 from pendopo.storage.items import (
     COMPLAINT_SK,
@@ -39,7 +40,6 @@ from pendopo.storage.items import (
     TableItem,
     complaint_pk,
     idempotency_pk,
-    shared_connection,
 )
 
 

@@ -1,6 +1,6 @@
 """The single table's items, as pynamodb models.
 
-One table holds three kinds of item, told apart by ``kind``:
+One table holds four kinds of item, told apart by ``kind``:
 
 | item        | pk              | sk                         |
 |-------------|-----------------|----------------------------|
@@ -13,8 +13,9 @@ A complaint and its audit trail share a partition, so one Query returns both.
 The index attributes are derived from the complaint (see ``index_keys``): the
 sparse ``open_unit`` is present only while the 3-day clock runs.
 
-All models share one connection (one botocore client), bound at cold start by
-``bind_table``; the table name and endpoint come from settings.
+Every model shares one ``Meta`` (``TableMeta``): ``storage.connection.bind_table``
+points it at the deployment's table at cold start and gives the models one
+connection.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -49,7 +49,9 @@ def idempotency_pk(key: str) -> str:
     return f"IDEM#{key}"
 
 
-class _Meta:
+class TableMeta:
+    """The table every item model is in; re-pointed by ``connection.bind_table``."""
+
     table_name = "pendopo-unbound"
     region = "ap-southeast-3"
     host: str | None = None
@@ -58,40 +60,36 @@ class _Meta:
     read_timeout_seconds = 5
 
 
-class OpenByDueIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "open_by_due"
-        projection = AllProjection()
+def _all_projected(index_name: str) -> Any:
+    """The Meta of a global secondary index: its name; every attribute projected."""
+    return type("Meta", (), {"index_name": index_name, "projection": AllProjection()})
 
-    open_unit = UnicodeAttribute(hash_key=True)
+
+class _ByDue(GlobalSecondaryIndex["ComplaintItem"]):
+    """An index of complaints sorted by their deadline within each partition."""
+
     due_at = UnicodeAttribute(range_key=True)
 
 
-class UnitMonthIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "unit_month"
-        projection = AllProjection()
+class OpenByDueIndex(_ByDue):
+    Meta = _all_projected("open_by_due")
+    open_unit = UnicodeAttribute(hash_key=True)
 
+
+class UnitMonthIndex(GlobalSecondaryIndex["ComplaintItem"]):
+    Meta = _all_projected("unit_month")
     unit_month = UnicodeAttribute(hash_key=True)
     received_at = UnicodeAttribute(range_key=True)
 
 
-class UnitStatusIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "unit_status"
-        projection = AllProjection()
-
+class UnitStatusIndex(_ByDue):
+    Meta = _all_projected("unit_status")
     unit_status = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
 
 
-class StatusDueIndex(GlobalSecondaryIndex["ComplaintItem"]):
-    class Meta:
-        index_name = "status_due"
-        projection = AllProjection()
-
+class StatusDueIndex(_ByDue):
+    Meta = _all_projected("status_due")
     status = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
 
 
 class FollowUpAttribute(MapAttribute[str, Any]):
@@ -102,8 +100,8 @@ class FollowUpAttribute(MapAttribute[str, Any]):
 
 
 class TableItem(Model):
-    # One Meta object for every item model, re-pointed by bind_table.
-    Meta = _Meta  # type: ignore[assignment]
+    # One Meta object for every item model, re-pointed by connection.bind_table.
+    Meta = TableMeta  # type: ignore[assignment]
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -179,39 +177,3 @@ class NotificationItem(TableItem, discriminator="notification"):
     message_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)  # the SES error code of the last failure
     expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
-
-
-def bind_table(table_name: str, region: str, host: str | None) -> Connection:
-    """Point every item model at one table and give them one shared connection.
-
-    Subclasses look ``_connection`` up on TableItem, so creating it there once
-    makes every model (and every transaction) use the same botocore client.
-    """
-    _Meta.table_name = table_name
-    _Meta.region = region
-    _Meta.host = host
-    for model in (TableItem, ComplaintItem, AuditEventItem, IdempotencyItem, NotificationItem):
-        if "_connection" in vars(model):
-            delattr(model, "_connection")
-    TableItem._connection = None
-    connection = shared_connection()
-    connection.client  # noqa: B018 - create the botocore client now, at cold start
-    return connection
-
-
-def shared_connection() -> Connection:
-    """The connection every item model uses, for transactions across them."""
-    return TableItem._get_connection().connection
-
-
-def aws_client(service: str, region: str, endpoint_url: str | None) -> Any:
-    """A botocore client for another service (SES, S3), from the table's botocore session.
-
-    ``boto3.client`` would import boto3 (and s3transfer) and start a second botocore
-    session, loading the endpoint and retry data again: about 65 ms of every cold
-    start of the functions that send email, for a client that is the same botocore
-    client either way. Credentials, region and ``AWS_ENDPOINT_URL`` resolve as in boto3.
-    """
-    return shared_connection().session.create_client(
-        service, region_name=region, endpoint_url=endpoint_url
-    )

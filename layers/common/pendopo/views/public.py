@@ -9,17 +9,12 @@ from datetime import datetime
 
 from pydantic import Field
 
-from pendopo.domain.clock import format_wib, to_wib
+from pendopo.domain.clock import format_wib, wib_to_the_second
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.model import ViewModel
 from pendopo.domain.sla import is_overdue
 from pendopo.domain.status import ACTION_LABELS, Status
 from pendopo.domain.taxonomy import Taxonomy
-
-
-def wib_to_the_second(moment: datetime) -> datetime:
-    """WIB to the second: what people and clients need, without stored milliseconds."""
-    return to_wib(moment).replace(microsecond=0)
 
 
 class CodeLabel(ViewModel):

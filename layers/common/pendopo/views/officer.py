@@ -2,7 +2,8 @@
 
 An anonymous reporter's identity is shown only to verifiers and administrators;
 a NIK is shown whole only to verifiers (everyone else sees its last four digits).
-These models are the response schemas of the officer API's OpenAPI document too.
+An action answers with ``ActionResult``. These models are the response schemas of the
+officer API's OpenAPI document too.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
-from pendopo.domain.clock import format_wib
+from pendopo.domain.clock import format_wib, wib_to_the_second
 from pendopo.domain.complaint import AuditEvent, Complaint, Reporter
 from pendopo.domain.model import ViewModel
 from pendopo.domain.officer import Officer
 from pendopo.domain.sla import is_overdue, overdue_by
 from pendopo.domain.status import ACTION_LABELS, Action, Role, Status
 from pendopo.domain.taxonomy import Taxonomy
-from pendopo.domain.views import CodeLabel, UnitRef, wib_to_the_second
 from pendopo.domain.workflow import available_actions
+from pendopo.views.public import CodeLabel, UnitRef
 
 ANONYMOUS_NAME = "Pelapor anonim"
 _NIK_VISIBLE_DIGITS = 4
@@ -241,4 +242,15 @@ def complaint_detail(
         if complaint.unit in taxonomy.units
         else [],
         events=[event_view(event) for event in events],
+    )
+
+
+class ActionResult(ViewModel):
+    ticket: str
+    status: CodeLabel
+    version: int
+    message: str
+    event: EventView
+    allowed_actions: list[CodeLabel] = Field(
+        description="Tindakan berikutnya yang boleh Anda ambil"
     )

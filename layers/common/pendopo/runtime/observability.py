@@ -11,10 +11,11 @@ every cold start, more than a third of what boto3 itself costs.
 
 from __future__ import annotations
 
-import os
 import warnings
 
 from aws_lambda_powertools import Logger, Metrics
+
+from pendopo.runtime.settings import ObservabilitySettings
 
 # Routes that record no business metric (reads) are normal here; Powertools
 # would warn about each of them in every invocation's log.
@@ -22,7 +23,7 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 # The stage's own name (template.yaml: pendopo-<stage>), so the metrics, and the
 # alarms on them, of dev, training and prod never mix in one account.
-SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME") or "pendopo"
+SERVICE = ObservabilitySettings.from_env().service_name
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace="Pendopo", service=SERVICE)
