@@ -22,7 +22,7 @@ lint build: export AWS_EC2_METADATA_DISABLED := true
 
 ## The monthly recap on demand against the running local stack (make run in another
 ## terminal): make recap MONTH=2025-06 [RESEND=1]. For a stage:
-## python -m functions.monthly_recap --month 2025-06 --stage dev
+## python -m tools.ops.recap --month 2025-06 --stage dev
 .PHONY: recap
 recap: venv
 	$(if $(MONTH),,$(error give the month: make recap MONTH=2025-06))
@@ -40,15 +40,15 @@ $(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_
 
 ## Debian's chromium for the browser tests (apt; nothing when already installed).
 browser:
-	bash infra/setup/install_chromium.sh
+	bash tools/setup/install_chromium.sh
 
 ## Start the whole system locally (moto as AWS, the HTTP gateway); Ctrl-C stops it.
 run: venv
-	$(PY) -m infra.local.stack
+	$(PY) -m tools.local.stack
 
 ## The same, with demo complaints loaded.
 demo: venv
-	$(PY) -m infra.local.stack --demo
+	$(PY) -m tools.local.stack --demo
 
 ## Every test: unit, integration (moto), end-to-end over HTTP, browser (headless chromium).
 test: venv browser
@@ -69,7 +69,7 @@ lint: venv
 	$(VENV)/bin/cfn-lint template.yaml --regions $(AWS_DEFAULT_REGION) -a cfn_lint_serverless.rules
 
 bench: venv
-	$(PY) -m infra.bench
+	$(PY) -m tools.bench
 
 ## The daily deadline check "as of" a time, against the running `make run`:
 ## make sla-check NOW=2025-06-12T07:00+07:00 (without NOW: as of now).
@@ -85,16 +85,16 @@ clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
 
 ## The web clients (web/) to a deployed stage: S3 upload with content types, then a
-## CloudFront invalidation (infra/publish_web.py). make publish-web STAGE=dev
+## CloudFront invalidation (tools/ops/publish_web.py). make publish-web STAGE=dev
 .PHONY: publish-web screenshots
 STAGE ?= dev
 publish-web: venv
-	$(PY) -m infra.publish_web --stage $(STAGE)
+	$(PY) -m tools.ops.publish_web --stage $(STAGE)
 
 ## Every screenshot in the README, in headless chromium: the e-kiosk and citizen web
 ## (docs/screenshots/, fresh local stack), the officer console (docs/screenshots/console-*,
 ## the stack with demo data) and a recap unit report (docs/recap-unit-report.png).
 screenshots: venv browser
-	$(PY) -m infra.screenshots
-	$(PY) -m infra.console_screenshots
-	$(PY) -m infra.recap_screenshot docs/recap-unit-report.png
+	$(PY) -m tools.docs.screenshots
+	$(PY) -m tools.docs.console_screenshots
+	$(PY) -m tools.docs.recap_screenshot docs/recap-unit-report.png

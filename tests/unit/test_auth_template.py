@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from infra.local.jwt_check import claims_for_event
 from infra.template import load_template, user_pool_groups
 from pendopo.auth import ROLE_GROUPS, officer_from_claims
 from pendopo.domain.status import Role
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.services.accounts import PASSWORD_MIN_LENGTH, PASSWORD_RULES
+from tools.local.jwt_check import claims_for_event
 
 
 def _resources():

@@ -16,9 +16,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from pydantic import BaseModel
 
-from infra.local.events import http_api_event, lambda_context
 from pendopo.http import INVALID, error_doc, serve_openapi, without_injected_validation_errors
 from pendopo.swagger import serve_swagger
+from tools.local.events import http_api_event, lambda_context
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 

@@ -19,8 +19,8 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from infra.local.events import ACCOUNT_ID, REGION
-from infra.local.gateway import GatewayRequest, GatewayResponse
+from tools.local.events import ACCOUNT_ID, REGION
+from tools.local.gateway import GatewayRequest, GatewayResponse
 
 _CAPTURED: dict[str, dict[str, Any]] = {}
 _CAPTURE_LOCK = threading.Lock()

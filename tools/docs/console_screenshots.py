@@ -1,4 +1,4 @@
-"""Screenshots of the officer console for the README: ``make screenshots-console``.
+"""Screenshots of the officer console for the README: ``make screenshots``.
 
 Starts the local stack with the demo data (``make demo``, on free ports), moves one
 demo complaint's deadline into the past so the queue shows how an overdue complaint
@@ -17,16 +17,15 @@ import subprocess
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import boto3
 import requests
 from playwright.sync_api import Page, sync_playwright
 
-from infra.browser import launch_chromium
-from infra.local.accounts import DEMO_PASSWORD, demo_email
+from infra.template import REPO_ROOT
+from tools.browser import launch_chromium
+from tools.local.accounts import DEMO_PASSWORD, demo_email
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT = REPO_ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 900}
 _API = re.compile(r"^\s+API\s+(http://127\.0\.0\.1:\d+)/v1\s*$")
@@ -38,13 +37,13 @@ STACK_ARGS = ("--port", "0", "--moto-port", "0", "--table", "pendopo-screenshots
 
 
 class Stack:
-    """`python -m infra.local.stack --demo` in its own process, until the demo is loaded."""
+    """`python -m tools.local.stack --demo` in its own process, until the demo is loaded."""
 
     def __init__(self) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "layers" / "common")])
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "infra.local.stack", *STACK_ARGS, "--demo"],
+            [sys.executable, "-m", "tools.local.stack", *STACK_ARGS, "--demo"],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -2,7 +2,7 @@
 
 Importable by tests and other tools::
 
-    from infra.local.accounts import DEMO_PASSWORD, demo_email
+    from tools.local.accounts import DEMO_PASSWORD, demo_email
     demo_email("koordinator", "BIRO_PLH")  # 'koordinator.biro-plh@pendopo.example'
 
 For every unit of the taxonomy a ``petugas.<unit>`` and a ``koordinator.<unit>``
@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from infra.officers import OfficerSpec, create_officer, unit_codes
 from infra.template import CreatedUserPool, create_user_pool
 from pendopo.auth import VERIFYING_UNIT
 from pendopo.domain.status import Role
+from tools.ops.officers import OfficerSpec, create_officer, unit_codes
 
 DEMO_PASSWORD = "Pendopo-Lokal-2025!"  # noqa: S105 - the local stack's published demo password
 DEMO_DOMAIN = "pendopo.example"

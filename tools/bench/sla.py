@@ -25,9 +25,9 @@ REGION = "ap-southeast-3"
 
 
 def _specs(now: datetime, total: int, open_count: int) -> Iterator[Any]:
-    from infra.synthetic import AGENCY_OF_UNIT, Spec
     from pendopo.domain.status import Status
     from pendopo.domain.taxonomy import load_taxonomy
+    from tools.bench.synthetic import AGENCY_OF_UNIT, Spec
 
     units = list(load_taxonomy().units)
     closed = (Status.DONE, Status.REJECTED, Status.AWAITING_VALIDATION)
@@ -48,9 +48,9 @@ def run(total: int = TOTAL, open_count: int = OPEN) -> dict[str, Any]:
     import boto3
     from moto import mock_aws
 
-    from infra.synthetic import raw_item, write
     from infra.template import create_tables
     from pendopo.domain.clock import WIB
+    from tools.bench.synthetic import raw_item, write
 
     now = datetime(2025, 6, 10, 7, 0, tzinfo=WIB)
     with mock_aws():

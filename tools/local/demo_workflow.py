@@ -13,9 +13,9 @@ from typing import Any
 
 import requests
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email
-from infra.local.demo import DemoLoadError, DemoResult
 from pendopo.domain.taxonomy import load_taxonomy
+from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.demo import DemoLoadError, DemoResult
 
 RESULT = "Petugas perangkat daerah sudah turun ke lokasi dan menyelesaikan masalahnya."
 

@@ -1,8 +1,8 @@
 """Read amplification of the deadline check and the monthly recap, on ONE table of 100,000.
 
-``infra.bench_data`` loads the year of complaints once (straight into moto's backend);
-the deadline check (``infra.bench_sla.measure``) and the recap
-(``infra.bench_recap.measure``) then read that same table while a botocore
+``tools.bench.data`` loads the year of complaints once (straight into moto's backend);
+the deadline check (``tools.bench.sla.measure``) and the recap
+(``tools.bench.recap.measure``) then read that same table while a botocore
 ``after-call`` hook counts every call and the items each read. Items relevant: the
 open complaints due by the end of the check's window, and the complaints received in
 the recap's month. Goal: items read / items relevant <= 1.05, and no Scan.
@@ -51,8 +51,10 @@ def run(total: int | None = None) -> ReadsRun:
     import boto3
     from moto import mock_aws
 
-    from infra import bench_data, bench_recap, bench_sla
     from pendopo.domain.sla_digest import window_end
+    from tools.bench import data as bench_data
+    from tools.bench import recap as bench_recap
+    from tools.bench import sla as bench_sla
 
     size = total or bench_data.TOTAL
     in_window = max(1, size * bench_data.OPEN_IN_WINDOW // bench_data.TOTAL)
@@ -87,7 +89,7 @@ def run(total: int | None = None) -> ReadsRun:
 
 
 def markdown(result: ReadsRun) -> str:
-    from infra import bench_data
+    from tools.bench import data as bench_data
 
     lines = [
         f"One table of {result.total:,} complaints (a year ending {bench_data.NOW:%d %B %Y}"

@@ -1,7 +1,7 @@
 """The whole system on loopback: moto standing in for AWS, the HTTP gateway, and the
 table's stream delivered to the notify function (emails land in the local outbox).
 
-    python -m infra.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
+    python -m tools.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
 
 Handlers run in this process (imported by the gateway), so the process environment
 is what their "Lambda configuration" is: every AWS client in it talks to the moto
@@ -24,14 +24,14 @@ from typing import Any
 
 import boto3
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
-from infra.local.gateway import DEFAULT_STATIC_DIR, LocalGateway, RouteThrottle
-from infra.local.jwt_check import JwtVerifier, cognito_issuer
-from infra.local.outbox import LOCAL_PAGES, capture_sesv2_requests
-from infra.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
-from infra.moto_isolation import serialize_moto_dynamodb
-from infra.officers import unit_codes
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
+from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
+from tools.local.gateway import DEFAULT_STATIC_DIR, LocalGateway, RouteThrottle
+from tools.local.jwt_check import JwtVerifier, cognito_issuer
+from tools.local.moto_isolation import serialize_moto_dynamodb
+from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
+from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
+from tools.ops.officers import unit_codes
 
 LOCAL_HOST = "127.0.0.1"
 LOCAL_REGION = "ap-southeast-3"
@@ -49,7 +49,7 @@ _SHADOWED_PREFIXES = ("AWS_ENDPOINT_URL_", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 def _ensure_import_paths() -> None:
     """Handlers import ``functions.*`` and ``pendopo.*`` as they do in Lambda.
 
-    ``make run`` sets PYTHONPATH; this covers ``python -m infra.local.stack`` run
+    ``make run`` sets PYTHONPATH; this covers ``python -m tools.local.stack`` run
     directly from the repository.
     """
     for path in (REPO_ROOT, REPO_ROOT / "layers" / "common"):
@@ -255,7 +255,7 @@ class LocalStack:
 
         _check_port_free(LOCAL_HOST, self._moto_port)
         # moto's threaded server would let two conditional writes race; real DynamoDB
-        # does not (see infra.moto_isolation). The server runs in this process, so the
+        # does not (see tools.local.moto_isolation). The server runs in this process, so the
         # patch applies to it.
         serialize_moto_dynamodb()
         # moto keeps only the HTML part of an SES v2 email; the outbox wants the text too.
@@ -339,8 +339,8 @@ def _unit_slugs() -> str:
 
 
 def _load_demo(stack: LocalStack) -> None:
-    from infra.local.demo import DemoLoadError, format_results, load_demo
-    from infra.local.demo_workflow import advance_demo
+    from tools.local.demo import DemoLoadError, format_results, load_demo
+    from tools.local.demo_workflow import advance_demo
 
     try:
         results = load_demo(stack.api_url)
@@ -357,7 +357,7 @@ def _load_demo(stack: LocalStack) -> None:
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m infra.local.stack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.local.stack", description=__doc__)
     parser.add_argument("--port", type=int, default=3000, help="gateway port (0: any free port)")
     parser.add_argument("--moto-port", type=int, default=5000, help="moto port (0: any free port)")
     parser.add_argument("--table", default=DEFAULT_TABLE, help="DynamoDB table name")
@@ -376,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # moto's server, would otherwise log every AWS call the handlers make). The
     # handlers log through Powertools to stdout, as in Lambda.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("infra").setLevel(logging.INFO)
+    logging.getLogger("tools").setLevel(logging.INFO)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     stack = LocalStack(
         port=args.port,

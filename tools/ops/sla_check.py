@@ -1,7 +1,7 @@
 """The deadline check on demand, "as of" any time.
 
-    python -m functions.sla_check --now 2025-06-12T07:00+07:00 --local
-    python -m functions.sla_check --now 2025-06-12T07:00+07:00 --stage dev [--region R]
+    python -m tools.ops.sla_check --now 2025-06-12T07:00+07:00 --local
+    python -m tools.ops.sla_check --now 2025-06-12T07:00+07:00 --stage dev [--region R]
 
 ``--local`` runs the check in this process against the local stack (``make run``):
 moto at ``--endpoint-url`` (default http://127.0.0.1:5000), table
@@ -70,7 +70,7 @@ def parse_now(text: str) -> datetime:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m functions.sla_check",
+        prog="python -m tools.ops.sla_check",
         description="Pemeriksaan batas waktu tindak lanjut (3 hari), per waktu tertentu.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__,

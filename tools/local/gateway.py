@@ -1,13 +1,13 @@
 """A local stand-in for API Gateway HTTP API: every route of template.yaml, in-process.
 
 Each request is matched to a route the way HTTP APIs match them, turned into a real
-payload-2.0 event (infra.local.events), handed to the route's Lambda handler imported
+payload-2.0 event (tools.local.events), handed to the route's Lambda handler imported
 into this process, and the handler's result is turned back into an HTTP response by
 the same rules AWS applies. Paths that match no route fall through to the static web
 clients under ``web/``.
 
 Routes with an authorizer (``Auth: {Authorizer: OfficerAuthorizer}`` in the template)
-get the HttpApi JWT authorizer's checks first (infra.local.jwt_check): a missing or
+get the HttpApi JWT authorizer's checks first (tools.local.jwt_check): a missing or
 invalid token is 401 {"message":"Unauthorized"} and the handler never runs. Without
 a verifier (no user pool) such routes always answer 401: fail closed.
 
@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from infra.local.events import http_api_event, lambda_context
-from infra.local.jwt_check import JwtVerifier, Unauthorized, claims_for_event
 from infra.template import REPO_ROOT, HttpRoute, http_routes, load_template
+from tools.local.events import http_api_event, lambda_context
+from tools.local.jwt_check import JwtVerifier, Unauthorized, claims_for_event
 
 log = logging.getLogger(__name__)
 

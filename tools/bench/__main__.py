@@ -4,7 +4,7 @@
 and returns a Markdown section (title, body). The document starts with the machine,
 the date and the command. One more benchmark is one more line in ``SECTIONS``.
 
-Cold start (``infra/bench_cold.py``): the import-and-init time and the first
+Cold start (``tools/bench/cold.py``): the import-and-init time and the first
 request of every function's handler module, against the baseline every Python
 Lambda that talks to DynamoDB pays (``import boto3`` plus one DynamoDB client),
 in fresh interpreters, round-robin, so machine noise hits both sides alike.
@@ -23,13 +23,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra import bench_calls, bench_cold, bench_cost, bench_layer, bench_reads, bench_warm
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from infra.template import REPO_ROOT
+from tools.bench import calls as bench_calls
+from tools.bench import cold as bench_cold
+from tools.bench import cost as bench_cost
+from tools.bench import layer as bench_layer
+from tools.bench import reads as bench_reads
+from tools.bench import warm as bench_warm
 
 
 def cold_start_section(args: argparse.Namespace) -> tuple[str, str]:
-    """Every function's cold start against the baseline (``infra/bench_cold.py``)."""
+    """Every function's cold start against the baseline (``tools/bench/cold.py``)."""
     print(f"Cold start: every function, {args.rounds} fresh interpreters each", flush=True)
     text = bench_cold.run(args.rounds).markdown()
     print(text, flush=True)
@@ -83,7 +87,7 @@ def document(
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `{command}` (`infra/bench.py`) on {started:%Y-%m-%d %H:%M} UTC;"
+        f"Written by `{command}` (`tools/bench/__main__.py`) on {started:%Y-%m-%d %H:%M} UTC;"
         f" the whole run took {seconds / 60:.1f} minutes. Timings depend on the machine and"
         " on what else ran on it; counts and ratios do not.",
         "",
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     command = (
         "make bench"
         if argv is None and len(sys.argv) == 1
-        else shlex.join(["python", "-m", "infra.bench", *(sys.argv[1:] if argv is None else argv)])
+        else shlex.join(["python", "-m", "tools.bench", *(sys.argv[1:] if argv is None else argv)])
     )
     text = document(command, started, time.perf_counter() - clock, sections, info)
     if args.no_write:

@@ -1,6 +1,6 @@
 """Warm handler overhead per request, per route: p50 and p99 with AWS answered by a stub.
 
-``infra.bench_calls`` calls every route once on moto and records each AWS answer. Here
+``tools.bench.calls`` calls every route once on moto and records each AWS answer. Here
 moto is off: a botocore ``before-send`` hook on the storage's client (and on the auth
 service's Cognito client) hands back the recorded HTTP answer of each call, in order,
 without any network or moto, so what is timed is our code: the handler, Powertools'
@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from infra.bench_calls import Answer, RouteCall
+from tools.bench.calls import Answer, RouteCall
 
 WARMUP = 50
 ITERATIONS = 500
@@ -76,10 +76,10 @@ def run(
     from functions.auth import app as auth_app
     from functions.intake import app as intake_app
     from functions.route import app as route_app
-    from infra.bench_calls import REGION, TABLE, apply_environment, quiet_logs
-    from infra.local.events import lambda_context
     from pendopo.services.accounts import AccountsService
     from pendopo.storage.items import bind_table
+    from tools.bench.calls import REGION, TABLE, apply_environment, quiet_logs
+    from tools.local.events import lambda_context
 
     apply_environment()
     connection = bind_table(TABLE, REGION, None)
@@ -152,7 +152,7 @@ def last_run() -> list[Timing] | None:
 
 
 def section(args: Any = None) -> tuple[str, str]:
-    from infra import bench_calls
+    from tools.bench import calls as bench_calls
 
     iterations = getattr(args, "iterations", ITERATIONS)
     print(f"Warm overhead: {iterations} replays per route ...", flush=True)

@@ -1,6 +1,6 @@
 """Publish the web clients (web/) to a stage's web bucket and refresh CloudFront.
 
-    python -m infra.publish_web --stage dev [--region ap-southeast-3] [--dry-run]
+    python -m tools.ops.publish_web --stage dev [--region ap-southeast-3] [--dry-run]
     make publish-web STAGE=dev
 
 The bucket and the distribution come from the outputs of stack ``pendopo-<stage>``

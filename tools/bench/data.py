@@ -7,7 +7,7 @@ check's window, and a few hundred open with deadlines beyond it (in the index, b
 for today's check). Both benchmarks read the same table: the check as of ``NOW``, the
 recap for ``RECAP_MONTH`` (a whole month inside the year).
 
-Each item is the complaint store's own mapping (``infra.synthetic.raw_item``), so
+Each item is the complaint store's own mapping (``tools.bench.synthetic.raw_item``), so
 every index key is derived as in production. Loading goes **straight into moto's
 in-process DynamoDB backend** (``Table.put_item``, the call moto's own
 ``BatchWriteItem`` ends in), skipping botocore's request serialisation and moto's
@@ -75,9 +75,9 @@ def specs(
     now: datetime = NOW,
     seed: int = 28,
 ) -> Iterator[Any]:
-    """The complaints, as ``infra.synthetic.Spec``: deterministic for a seed."""
-    from infra.synthetic import AGENCY_OF_UNIT, Spec
+    """The complaints, as ``tools.bench.synthetic.Spec``: deterministic for a seed."""
     from pendopo.domain.taxonomy import load_taxonomy
+    from tools.bench.synthetic import AGENCY_OF_UNIT, Spec
 
     units = list(load_taxonomy().units)
     rng = random.Random(seed)  # noqa: S311 - test data, the same table every run
@@ -121,8 +121,8 @@ def load(
     seed: int = 28,
 ) -> DataSet:
     """Create ``table`` in moto (inside ``mock_aws``) and put every complaint into its backend."""
-    from infra.synthetic import raw_item
     from infra.template import create_tables
+    from tools.bench.synthetic import raw_item
 
     create_tables(client, table)
     backend_table = moto_table(table, client.meta.region_name)

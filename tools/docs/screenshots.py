@@ -1,9 +1,9 @@
 """Screenshots of the e-kiosk and the citizen web, from a fresh local stack.
 
-    python -m infra.screenshots [--out docs/screenshots]     (make screenshots)
+    python -m tools.docs.screenshots [--out docs/screenshots]     (make screenshots)
 
 Starts the local stack exactly as ``make run`` does (its own process, free loopback
-ports, a table of its own), drives headless chromium (infra.browser) through a kiosk
+ports, a table of its own), drives headless chromium (tools.browser) through a kiosk
 complaint, and writes:
 
 - kiosk-home.png, kiosk-form.png, kiosk-confirmation.png  (1080×1920 portrait)
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from infra.browser import launch_chromium
 from infra.template import REPO_ROOT
+from tools.browser import launch_chromium
 
 OUT_DIR = REPO_ROOT / "docs" / "screenshots"
 _API_LINE = re.compile(r"^\s+API\s+(http://127\.0\.0\.1:\d+)/v1\s*$")
@@ -43,7 +43,7 @@ def start_stack() -> tuple[subprocess.Popen[str], str]:
         [
             sys.executable,
             "-m",
-            "infra.local.stack",
+            "tools.local.stack",
             "--port",
             "0",
             "--moto-port",

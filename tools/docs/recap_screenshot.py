@@ -2,7 +2,7 @@
 
 A sample month for Biro PLH (made-up complaints, built in memory with the domain's
 own types), rendered by the same template the recap stores in S3, opened in
-headless chromium (``infra/browser.py``) at A4 width, and saved as a full-page PNG.
+headless chromium (``tools/browser.py``) at A4 width, and saved as a full-page PNG.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def render_sample() -> str:
 def screenshot(target: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from infra.browser import launch_chromium
+    from tools.browser import launch_chromium
 
     with tempfile.TemporaryDirectory() as scratch:
         page_file = Path(scratch) / "unit.html"

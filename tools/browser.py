@@ -1,7 +1,7 @@
 """Headless Debian chromium for the browser tests and the documentation screenshots.
 
 Playwright drives the system's ``/usr/bin/chromium`` (installed by
-``infra/setup/install_chromium.sh``): a test tool's own browser download does not
+``tools/setup/install_chromium.sh``): a test tool's own browser download does not
 work on a closed network. The flags keep chromium from calling out at start-up
 (background networking, component updates, sync), which the sandbox refuses.
 """
@@ -36,7 +36,7 @@ def launch_chromium(playwright: Playwright) -> Browser:
     """Start headless chromium; a clear error when the setup step did not run."""
     if not CHROMIUM.exists():
         raise ChromiumMissingError(
-            f"{CHROMIUM} not found: run `bash infra/setup/install_chromium.sh` "
+            f"{CHROMIUM} not found: run `bash tools/setup/install_chromium.sh` "
             "(make test runs it) or set PENDOPO_CHROMIUM."
         )
     return playwright.chromium.launch(

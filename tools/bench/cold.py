@@ -1,4 +1,4 @@
-"""Cold start of every function (``make bench``; ``python -m infra.bench_cold``).
+"""Cold start of every function (``make bench``; ``python -m tools.bench.cold``).
 
 A Lambda cold start is the init phase (importing the handler module, which builds
 the resolver, settings, services and AWS clients) **plus** the first invocation,
@@ -48,7 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# Computed here, not imported: the measured interpreters load this module as their harness.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 GOAL = 1.3
 RESULT_MARK = "BENCH_COLD_RESULT "
 SCENARIOS_ENV = "BENCH_COLD_SCENARIOS"
@@ -331,7 +332,7 @@ def _run_child(
     environment variables of Python's, no site-packages) with ``sys.path`` set to the
     code, the layer and ``site`` before the clock starts; without it, in the
     development venv. The harness is loaded by file path, after the init, so
-    ``code_root`` may be an earlier revision that has no ``infra/bench_cold.py``.
+    ``code_root`` may be an earlier revision that has no ``tools/bench/cold.py``.
     With ``importtime``, ``-X importtime``'s report is returned under "importtime".
     """
     import subprocess
@@ -403,8 +404,8 @@ def prepare_scenarios() -> dict[str, Any]:
     from datetime import UTC, datetime, timedelta
 
     import functions.intake.app as intake
-    from infra.local.events import http_api_event, lambda_context
     from pendopo.domain.clock import FixedClock
+    from tools.local.events import http_api_event, lambda_context
 
     received = datetime.now(UTC) - timedelta(days=40)
     intake.service._clock = FixedClock(received)
@@ -561,7 +562,7 @@ def _prepare(path: Path) -> None:
     import subprocess
 
     result = subprocess.run(
-        [sys.executable, "-c", "from infra.bench_cold import _prepare_main; _prepare_main()"],
+        [sys.executable, "-c", "from tools.bench.cold import _prepare_main; _prepare_main()"],
         capture_output=True,
         text=True,
         env=bench_env(path.parent / "pycache", write_bytecode=True),
@@ -643,7 +644,7 @@ class ColdStartReport:
             )
         lines += [
             "",
-            "Command: `python -m infra.bench_cold` (also part of `make bench`). "
+            "Command: `python -m tools.bench.cold` (also part of `make bench`). "
             "Timing on a shared machine is noisy; compare ratios, not milliseconds.",
             "",
         ]

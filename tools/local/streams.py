@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from infra.local.events import REGION, lambda_context
 from infra.template import load_template
+from tools.local.events import REGION, lambda_context
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ acknowledged, a result returned once, then accepted), a walk-in, a rejection and
 re-route. A botocore ``before-call`` hook on the storage's client counts DynamoDB
 calls by operation (and one on the auth service's client counts Cognito calls).
 
-The same run records each request's AWS answers, so ``infra.bench_warm`` can replay
+The same run records each request's AWS answers, so ``tools.bench.warm`` can replay
 them from a stub and time only our code.
 """
 
@@ -176,10 +176,10 @@ def _run(boto3: Any) -> list[RouteCall]:
     from functions.auth import app as auth_app
     from functions.intake import app as intake_app
     from functions.route import app as route_app
-    from infra.local.accounts import provision_accounts
     from infra.template import create_tables
     from pendopo.services.accounts import AccountsService
     from pendopo.storage.items import bind_table
+    from tools.local.accounts import provision_accounts
 
     create_tables(boto3.client("dynamodb", region_name=REGION), TABLE)
     bind_table(TABLE, REGION, None)
@@ -196,10 +196,10 @@ def _run(boto3: Any) -> list[RouteCall]:
 def _requests(
     auth_app: Any, intake_app: Any, route_app: Any, cognito_client: Any, user_pool_id: str
 ) -> list[RouteCall]:
-    from infra.local.accounts import DEMO_PASSWORD, demo_email
-    from infra.local.events import http_api_event, lambda_context
-    from infra.officers import create_officer, officer_spec
     from pendopo.storage.items import shared_connection
+    from tools.local.accounts import DEMO_PASSWORD, demo_email
+    from tools.local.events import http_api_event, lambda_context
+    from tools.ops.officers import create_officer, officer_spec
 
     dynamo = _Recorder("dynamodb")
     dynamo.attach(shared_connection().client, "dynamodb")

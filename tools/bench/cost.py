@@ -1,8 +1,8 @@
 """Cost model: US dollars per 1,000,000 complaints through their whole life, us-east-1 list prices.
 
 Built from what the other benchmarks measured in the same run: DynamoDB calls per
-request (``infra.bench_calls``), the size of the items each writes and reads (from the
-recorded answers), and warm handler durations (``infra.bench_warm``). What cannot be
+request (``tools.bench.calls``), the size of the items each writes and reads (from the
+recorded answers), and warm handler durations (``tools.bench.warm``). What cannot be
 measured here is an assumption, written in ``ASSUMPTIONS`` and printed in the doc.
 
 The arithmetic is plain functions over plain numbers (``Usage`` -> dollars), with a
@@ -406,7 +406,8 @@ def markdown(use: Usage, sizes: dict[str, int]) -> str:
 
 
 def section(_: Any = None) -> tuple[str, str]:
-    from infra import bench_calls, bench_warm
+    from tools.bench import calls as bench_calls
+    from tools.bench import warm as bench_warm
 
     print("Cost model ...", flush=True)
     calls = bench_calls.last_run() or bench_calls.run()

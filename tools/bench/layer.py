@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from infra.template import REPO_ROOT
+
 GOAL_UNZIPPED_MB = 15.0
 LAMBDA_LIMIT_UNZIPPED_MB = 250.0
 

@@ -1,4 +1,4 @@
-"""The monthly recap on demand: ``python -m functions.monthly_recap --month 2025-06``.
+"""The monthly recap on demand: ``python -m tools.ops.recap --month 2025-06``.
 
 Targets:
 
@@ -40,7 +40,7 @@ STAGES = ("dev", "training", "prod")
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m functions.monthly_recap", description=__doc__.split("\n\n")[0]
+        prog="python -m tools.ops.recap", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(
         "--month",
@@ -74,7 +74,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def run_local(args: argparse.Namespace) -> dict[str, Any]:
-    from infra.local.stack import DEFAULT_TABLE, local_environment
+    from tools.local.stack import DEFAULT_TABLE, local_environment
 
     os.environ.update(local_environment(args.endpoint_url, DEFAULT_TABLE))
     from functions.monthly_recap import app

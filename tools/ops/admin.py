@@ -1,11 +1,11 @@
 """Officer accounts for Diskominfotik admins.
 
-    python -m infra.admin create-officer  --email E --role R [--unit U] [--name N]
+    python -m tools.ops.admin create-officer  --email E --role R [--unit U] [--name N]
                                           [--temporary-password | --password P]  TARGET
-    python -m infra.admin list-officers   [--unit U] [--role R]                  TARGET
-    python -m infra.admin disable-officer --email E                              TARGET
-    python -m infra.admin enable-officer  --email E                              TARGET
-    python -m infra.admin reset-password  --email E [--temporary-password P]     TARGET
+    python -m tools.ops.admin list-officers   [--unit U] [--role R]                  TARGET
+    python -m tools.ops.admin disable-officer --email E                              TARGET
+    python -m tools.ops.admin enable-officer  --email E                              TARGET
+    python -m tools.ops.admin reset-password  --email E [--temporary-password P]     TARGET
 
 TARGET is ``--local`` (the local stack's moto, ``--endpoint-url`` default
 http://127.0.0.1:5000, dummy credentials, pool ``pendopo-local-officers``) or
@@ -24,7 +24,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from infra.officers import (
+from infra.template import user_pool_name
+from tools.ops.officers import (
     ROLES,
     OfficerError,
     create_officer,
@@ -35,7 +36,6 @@ from infra.officers import (
     reset_password,
     unit_codes,
 )
-from infra.template import user_pool_name
 
 DEFAULT_REGION = "ap-southeast-3"
 LOCAL_ENDPOINT = "http://127.0.0.1:5000"
@@ -121,7 +121,7 @@ def _target_options() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m infra.admin",
+        prog="python -m tools.ops.admin",
         description="Kelola akun petugas Pendopo (Cognito).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__,
