@@ -19,7 +19,7 @@ import requests
 
 from tests.e2e.conftest import RunningStack, running_stack
 from tests.e2e.test_intake_over_http import complaint, post
-from tools.local.gateway import THROTTLED_MESSAGE
+from tools.local.throttle import THROTTLED_MESSAGE
 
 pytestmark = pytest.mark.e2e
 

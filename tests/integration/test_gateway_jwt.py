@@ -24,8 +24,8 @@ from pendopo.domain.clock import FixedClock
 from pendopo.domain.taxonomy import load_taxonomy
 from tests.integration.gateway_test_handler import COUNTED_CALLS
 from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts
-from tools.local.gateway import LocalGateway
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
+from tools.local.server import LocalGateway
 
 HANDLERS = "tests.integration.gateway_test_handler"
 POOL_ID = "ap-southeast-3_TestPool"

@@ -28,9 +28,9 @@ from tests.infra.template_assertions import PUBLIC_ROUTES
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.test_intake_api import complaint_body, submit, track
 from tests.integration.test_officer_workflow import take
-from tools.local.gateway import (
+from tools.local.server import LocalGateway
+from tools.local.throttle import (
     THROTTLED_MESSAGE,
-    LocalGateway,
     RouteThrottle,
     ThrottleLimits,
     template_throttle_limits,

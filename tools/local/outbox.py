@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tools.local.events import ACCOUNT_ID, REGION
-from tools.local.gateway import GatewayRequest, GatewayResponse
+from tools.local.proxy import GatewayRequest, GatewayResponse
 
 _CAPTURED: dict[str, dict[str, Any]] = {}
 _CAPTURE_LOCK = threading.Lock()

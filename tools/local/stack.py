@@ -26,11 +26,13 @@ import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
-from tools.local.gateway import DEFAULT_STATIC_DIR, LocalGateway, RouteThrottle
+from tools.local.gateway import DEFAULT_STATIC_DIR
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_isolation import serialize_moto_dynamodb
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
+from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
+from tools.local.throttle import RouteThrottle
 from tools.ops.officers import unit_codes
 
 LOCAL_HOST = "127.0.0.1"
