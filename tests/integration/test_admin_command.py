@@ -1,4 +1,4 @@
-"""python -m tools.ops.admin against moto's Cognito (mock_aws): create, list, disable."""
+"""pendopo-admin (tools.ops.admin) against moto's Cognito (mock_aws): create, list, disable."""
 
 from __future__ import annotations
 

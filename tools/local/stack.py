@@ -51,8 +51,8 @@ _SHADOWED_PREFIXES = ("AWS_ENDPOINT_URL_", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 def _ensure_import_paths() -> None:
     """Handlers import ``functions.*`` and ``pendopo.*`` as they do in Lambda.
 
-    ``make run`` sets PYTHONPATH; this covers ``python -m tools.local.stack`` run
-    directly from the repository.
+    ``make venv`` installs the project (editable); this also covers a checkout where it
+    is not installed, and handler modules of the tests (``tests.*``).
     """
     for path in (REPO_ROOT, REPO_ROOT / "layers" / "common"):
         if str(path) not in sys.path:

@@ -1,11 +1,13 @@
 """Officer accounts for Diskominfotik admins.
 
-    python -m tools.ops.admin create-officer  --email E --role R [--unit U] [--name N]
-                                          [--temporary-password | --password P]  TARGET
-    python -m tools.ops.admin list-officers   [--unit U] [--role R]                  TARGET
-    python -m tools.ops.admin disable-officer --email E                              TARGET
-    python -m tools.ops.admin enable-officer  --email E                              TARGET
-    python -m tools.ops.admin reset-password  --email E [--temporary-password P]     TARGET
+    pendopo-admin create-officer  --email E --role R [--unit U] [--name N]
+                                  [--temporary-password | --password P]  TARGET
+    pendopo-admin list-officers   [--unit U] [--role R]                  TARGET
+    pendopo-admin disable-officer --email E                              TARGET
+    pendopo-admin enable-officer  --email E                              TARGET
+    pendopo-admin reset-password  --email E [--temporary-password P]     TARGET
+
+(``pendopo-admin`` is ``python -m tools.ops.admin``, installed by ``make venv``.)
 
 TARGET is ``--local`` (the local stack's moto, ``--endpoint-url`` default
 http://127.0.0.1:5000, dummy credentials, pool ``pendopo-local-officers``) or
@@ -25,6 +27,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from infra.template import user_pool_name
+from tools.ops import targets
 from tools.ops.officers import (
     ROLES,
     OfficerError,
@@ -37,12 +40,6 @@ from tools.ops.officers import (
     unit_codes,
 )
 
-DEFAULT_REGION = "ap-southeast-3"
-LOCAL_ENDPOINT = "http://127.0.0.1:5000"
-LOCAL_STAGE = "local"
-STAGES = ("dev", "training", "prod")
-_DUMMY = "testing"
-
 
 class TargetError(RuntimeError):
     pass
@@ -50,12 +47,7 @@ class TargetError(RuntimeError):
 
 def _session(args: argparse.Namespace) -> boto3.session.Session:
     if args.local:
-        return boto3.session.Session(
-            aws_access_key_id=_DUMMY,
-            aws_secret_access_key=_DUMMY,
-            aws_session_token=_DUMMY,
-            region_name=args.region,
-        )
+        return targets.local_session(args.region)
     return boto3.session.Session(region_name=args.region)
 
 
@@ -72,7 +64,7 @@ def resolve_user_pool_id(args: argparse.Namespace, cognito: Any) -> str:
     if args.user_pool_id:
         return str(args.user_pool_id)
     if args.local:
-        name = user_pool_name(LOCAL_STAGE)
+        name = user_pool_name(targets.LOCAL_STAGE)
         pools = [p for p in _all_pools(cognito) if p.get("Name") == name]
         if len(pools) != 1:
             raise TargetError(
@@ -80,7 +72,7 @@ def resolve_user_pool_id(args: argparse.Namespace, cognito: Any) -> str:
                 "Apakah `make run` sedang berjalan?"
             )
         return str(pools[0]["Id"])
-    stack = f"pendopo-{args.stage}"
+    stack = targets.stack_name(args.stage)
     cloudformation = _session(args).client("cloudformation")
     try:
         described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
@@ -106,25 +98,19 @@ def _all_pools(cognito: Any) -> list[dict[str, Any]]:
 def _target_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     target = parent.add_argument_group("target (one of --local or --stage)")
-    where = target.add_mutually_exclusive_group(required=True)
-    where.add_argument("--local", action="store_true", help="the local stack (make run)")
-    where.add_argument("--stage", choices=STAGES, help="a deployed stage: stack pendopo-<stage>")
-    target.add_argument("--region", default=DEFAULT_REGION)
-    target.add_argument(
-        "--endpoint-url",
-        default=LOCAL_ENDPOINT,
-        help="moto's URL with --local (default %(default)s)",
+    targets.add_target(
+        target,
+        local_help="the local stack (make run)",
+        stage_help="a deployed stage: stack pendopo-<stage>",
+        endpoint_help="moto's URL with --local (default %(default)s)",
     )
     target.add_argument("--user-pool-id", help="use this pool instead of finding it")
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.ops.admin",
-        description="Kelola akun petugas Pendopo (Cognito).",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__,
+    parser = targets.command_parser(
+        "pendopo-admin", "Kelola akun petugas Pendopo (Cognito).", __doc__
     )
     commands = parser.add_subparsers(dest="command", required=True)
     parent = _target_options()

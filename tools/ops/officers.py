@@ -1,6 +1,6 @@
 """Officer accounts in the Cognito user pool: create, list, disable, enable, reset.
 
-Used by the admin command (``python -m tools.ops.admin``) against a deployed pool and
+Used by the admin command (``pendopo-admin``) against a deployed pool and
 by the local stack for its demo accounts, so both create accounts the same way:
 user name = email address lower-cased, email verified, one role group and (except
 for admins) one unit group, exactly what ``pendopo.auth.officer_from_claims`` reads.

@@ -1,7 +1,9 @@
 """Publish the web clients (web/) to a stage's web bucket and refresh CloudFront.
 
-    python -m tools.ops.publish_web --stage dev [--region ap-southeast-3] [--dry-run]
+    pendopo-publish-web --stage dev [--region ap-southeast-3] [--dry-run]
     make publish-web STAGE=dev
+
+(``pendopo-publish-web`` is ``python -m tools.ops.publish_web``, installed by ``make venv``.)
 
 The bucket and the distribution come from the outputs of stack ``pendopo-<stage>``
 (``WebBucketName``, ``WebDistributionId``), read with your usual AWS credentials.
@@ -29,10 +31,9 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from infra.template import REPO_ROOT
+from tools.ops import targets
 
 WEB_DIR = REPO_ROOT / "web"
-STAGES = ("dev", "training", "prod")
-DEFAULT_REGION = "ap-southeast-3"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -135,9 +136,11 @@ def publish(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Publish web/ to a stage's CloudFront site.")
-    parser.add_argument("--stage", required=True, choices=STAGES)
-    parser.add_argument("--region", default=DEFAULT_REGION)
+    parser = argparse.ArgumentParser(
+        prog="pendopo-publish-web", description="Publish web/ to a stage's CloudFront site."
+    )
+    parser.add_argument("--stage", required=True, choices=targets.STAGES)
+    parser.add_argument("--region", default=targets.DEFAULT_REGION)
     parser.add_argument("--dry-run", action="store_true", help="list the files, upload nothing")
     args = parser.parse_args(argv)
     try:
@@ -148,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         session = boto3.session.Session(region_name=args.region)
         bucket, distribution = stack_outputs(
-            session.client("cloudformation"), f"pendopo-{args.stage}"
+            session.client("cloudformation"), targets.stack_name(args.stage)
         )
         done = publish(
             session.client("s3"), session.client("cloudfront"), bucket, distribution, files

@@ -1,4 +1,6 @@
-"""The monthly recap on demand: ``python -m tools.ops.recap --month 2025-06``.
+"""The monthly recap on demand: ``pendopo-recap --month 2025-06``.
+
+(``pendopo-recap`` is ``python -m tools.ops.recap``, installed by ``make venv``.)
 
 Targets:
 
@@ -28,20 +30,17 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from botocore.config import Config
+from tools.ops import targets
 
 if TYPE_CHECKING:
     from pendopo.domain.clock import Clock
 
-DEFAULT_REGION = "ap-southeast-3"
-LOCAL_ENDPOINT = "http://127.0.0.1:5000"
-STAGES = ("dev", "training", "prod")
+# MonthlyRecapFunction's Timeout (template.yaml); the invoke waits that long plus 30 s.
+FUNCTION_TIMEOUT_SECONDS = 300
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.ops.recap", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="pendopo-recap", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--month",
         required=True,
@@ -52,17 +51,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="send the emails again (once per WIB day: repeating it sends only what is missing)",
     )
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument(
-        "--local",
-        action="store_true",
-        help="the local stack (make run); may recap the current month (make demo's data)",
+    targets.add_target(
+        parser,
+        local_help="the local stack (make run); may recap the current month (make demo's data)",
+        stage_help="a deployed stage; refuses a month that has not ended",
+        endpoint_help="moto (with --local)",
     )
-    target.add_argument(
-        "--stage", choices=STAGES, help="a deployed stage; refuses a month that has not ended"
-    )
-    parser.add_argument("--endpoint-url", default=LOCAL_ENDPOINT, help="moto (with --local)")
-    parser.add_argument("--region", default=DEFAULT_REGION)
     args = parser.parse_args(argv)
     from pendopo.domain.recap import InvalidMonth, RecapMonth
 
@@ -84,21 +78,13 @@ def run_local(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_stage(args: argparse.Namespace) -> dict[str, Any]:
-    import boto3
-
-    client = boto3.client(
-        "lambda",
-        region_name=args.region,
-        # The function may take up to its 300 s timeout.
-        config=Config(read_timeout=330, retries={"mode": "standard", "total_max_attempts": 1}),
+    client = targets.invoke_once_client(args.region, FUNCTION_TIMEOUT_SECONDS + 30)
+    payload, failed = targets.invoke(
+        client,
+        targets.function_name(args.stage, "monthly-recap"),
+        {"month": args.month, "resend": args.resend},
     )
-    response = client.invoke(
-        FunctionName=f"pendopo-{args.stage}-monthly-recap",
-        InvocationType="RequestResponse",
-        Payload=json.dumps({"month": args.month, "resend": args.resend}).encode(),
-    )
-    payload: dict[str, Any] = json.loads(response["Payload"].read() or b"{}")
-    if response.get("FunctionError"):
+    if failed:
         if payload.get("errorType") == "MonthNotEnded":
             from pendopo.domain.recap import MonthNotEnded, RecapMonth
 

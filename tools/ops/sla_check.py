@@ -1,7 +1,9 @@
 """The deadline check on demand, "as of" any time.
 
-    python -m tools.ops.sla_check --now 2025-06-12T07:00+07:00 --local
-    python -m tools.ops.sla_check --now 2025-06-12T07:00+07:00 --stage dev [--region R]
+    pendopo-sla-check --now 2025-06-12T07:00+07:00 --local
+    pendopo-sla-check --now 2025-06-12T07:00+07:00 --stage dev [--region R]
+
+(``pendopo-sla-check`` is ``python -m tools.ops.sla_check``, installed by ``make venv``.)
 
 ``--local`` runs the check in this process against the local stack (``make run``):
 moto at ``--endpoint-url`` (default http://127.0.0.1:5000), table
@@ -25,27 +27,22 @@ the README's demo runs the check as of a later date to show the digests.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-LOCAL_ENDPOINT = "http://127.0.0.1:5000"
+from tools.ops import targets
+
 LOCAL_TABLE = "pendopo-local-complaints"
 LOCAL_CONSOLE = "http://127.0.0.1:3000/console/"
 LOCAL_SENDER = "pendopo@pendopo.example"
-DEFAULT_REGION = "ap-southeast-3"
-STAGES = ("dev", "training", "prod")
-_DUMMY = "testing"
 # SlaCheckFunction's Timeout (template.yaml; app.TIMEOUT_SECONDS, which the command
 # does not import: importing app configures the function). The invoke waits that long
-# plus 30 s, and is made once: botocore's default (60 s read timeout, then retries)
-# would invoke a slow run a second time.
+# plus 30 s, and is made once (targets.invoke_once_client).
 FUNCTION_TIMEOUT_SECONDS = 120
 MAX_AHEAD_MINUTES = 10  # app.MAX_AHEAD
 
@@ -69,11 +66,10 @@ def parse_now(text: str) -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.ops.sla_check",
-        description="Pemeriksaan batas waktu tindak lanjut (3 hari), per waktu tertentu.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__,
+    parser = targets.command_parser(
+        "pendopo-sla-check",
+        "Pemeriksaan batas waktu tindak lanjut (3 hari), per waktu tertentu.",
+        __doc__,
     )
     parser.add_argument(
         "--now",
@@ -81,21 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="waktu acuan ISO 8601 dengan zona waktu (tanpa --now: sekarang); dengan --stage "
         f"paling lambat {MAX_AHEAD_MINUTES} menit setelah waktu sekarang",
     )
-    where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument(
-        "--local",
-        action="store_true",
-        help="stack lokal (make run); waktu acuan boleh kapan saja, juga hari yang belum "
+    targets.add_target(
+        parser,
+        local_help="stack lokal (make run); waktu acuan boleh kapan saja, juga hari yang belum "
         "tiba, karena datanya data demo (make demo)",
-    )
-    where.add_argument(
-        "--stage",
-        choices=STAGES,
-        help="fungsi pendopo-<stage>-sla-check; fungsi menolak waktu acuan lebih dari "
+        stage_help="fungsi pendopo-<stage>-sla-check; fungsi menolak waktu acuan lebih dari "
         f"{MAX_AHEAD_MINUTES} menit ke depan, karena ringkasan hari itu akan terpakai",
+        endpoint_help="moto, dengan --local",
     )
-    parser.add_argument("--region", default=DEFAULT_REGION)
-    parser.add_argument("--endpoint-url", default=LOCAL_ENDPOINT, help="moto, dengan --local")
     parser.add_argument("--table", default=LOCAL_TABLE, help="tabel, dengan --local")
     parser.add_argument("--console-url", default=LOCAL_CONSOLE, help="konsol, dengan --local")
     return parser
@@ -105,9 +94,9 @@ def local_environment(args: argparse.Namespace) -> dict[str, str]:
     """What the local stack gives its functions: moto, dummy credentials, its table."""
     return {
         "AWS_ENDPOINT_URL": args.endpoint_url,
-        "AWS_ACCESS_KEY_ID": _DUMMY,
-        "AWS_SECRET_ACCESS_KEY": _DUMMY,
-        "AWS_SESSION_TOKEN": _DUMMY,
+        "AWS_ACCESS_KEY_ID": targets.DUMMY_CREDENTIAL,
+        "AWS_SECRET_ACCESS_KEY": targets.DUMMY_CREDENTIAL,
+        "AWS_SESSION_TOKEN": targets.DUMMY_CREDENTIAL,
         "AWS_DEFAULT_REGION": args.region,
         "AWS_REGION": args.region,
         "AWS_CONFIG_FILE": os.devnull,
@@ -137,29 +126,15 @@ def run_local(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def stage_client(region: str) -> Any:
-    import boto3
-
-    return boto3.client(
-        "lambda",
-        region_name=region,
-        config=Config(
-            read_timeout=FUNCTION_TIMEOUT_SECONDS + 30,
-            retries={"mode": "standard", "total_max_attempts": 1},
-        ),
-    )
+    return targets.invoke_once_client(region, FUNCTION_TIMEOUT_SECONDS + 30)
 
 
 def run_stage(args: argparse.Namespace, lambda_client: Any = None) -> dict[str, Any]:
     client = lambda_client or stage_client(args.region)
     now = args.now or datetime.now(UTC)
-    name = f"pendopo-{args.stage}-sla-check"
+    name = targets.function_name(args.stage, "sla-check")
     try:
-        response = client.invoke(
-            FunctionName=name,
-            InvocationType="RequestResponse",
-            Payload=json.dumps({"now": now.isoformat()}).encode(),
-        )
-        payload = json.loads(response["Payload"].read() or b"{}")
+        payload, failed = targets.invoke(client, name, {"now": now.isoformat()})
     except ClientError as error:
         raise CommandFailed(_invoke_error(name, error)) from None
     except BotoCoreError as error:  # no credentials, no connection, read timeout
@@ -168,7 +143,7 @@ def run_stage(args: argparse.Namespace, lambda_client: Any = None) -> dict[str, 
             "Bila waktu tunggu habis, pemeriksaan mungkin masih berjalan: lihat log fungsi "
             "sebelum menjalankannya lagi (yang sudah terkirim tidak dikirim ulang)."
         ) from None
-    if response.get("FunctionError"):
+    if failed:
         raise CommandFailed(_function_error(name, payload))
     return dict(payload)
 
