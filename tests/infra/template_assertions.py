@@ -625,6 +625,11 @@ def _assumed_by(props: dict[str, Any]) -> str | None:
     return services[0] if len(services) == 1 else None
 
 
+def _bounded(value: Any, low: int, high: int) -> bool:
+    """An integer from low to high (a retry count, an age in seconds)."""
+    return isinstance(value, int) and low <= value <= high
+
+
 def _is_of(t: Transformed, value: Any, kind: str) -> bool:
     return any(_refers_to(value, logical_id) for logical_id in t.of_type(kind))
 
@@ -665,10 +670,7 @@ def check_schedule(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[C
         ),
         check(
             "Target.RetryPolicy bounded (1-185 attempts, at most a day old)",
-            isinstance(attempts, int)
-            and 1 <= attempts <= 185
-            and isinstance(age, int)
-            and 60 <= age <= 86_400,
+            _bounded(attempts, 1, 185) and _bounded(age, 60, 86_400),
             retry,
         ),
         check(
@@ -778,10 +780,7 @@ def check_event_invoke_config(t: Transformed, logical_id: str, r: dict[str, Any]
         ),
         check(
             "MaximumRetryAttempts and MaximumEventAgeInSeconds set and bounded",
-            isinstance(attempts, int)
-            and 0 <= attempts <= 2
-            and isinstance(age, int)
-            and 60 <= age <= 21_600,
+            _bounded(attempts, 0, 2) and _bounded(age, 60, 21_600),
             (attempts, age),
         ),
         check(

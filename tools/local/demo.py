@@ -3,13 +3,16 @@
 They go through the real intake path (gateway, handler, validation, idempotency,
 storage), so what the demo shows is what the system does. Every reporter is made up:
 the NIKs are well-formed (DKI Jakarta region codes, plausible birth dates) but invented,
-and the phone numbers are well-formed Indonesian mobile numbers.
+and the phone numbers are well-formed Indonesian mobile numbers. The complaints
+themselves are data: ``demo_complaints.json`` next to this module.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -47,177 +50,18 @@ class DemoLoadError(RuntimeError):
     """The API refused or failed a demo request; the message says which and why."""
 
 
-def _reporter(
-    name: str,
-    phone: str,
-    nik: str | None = None,
-    email: str | None = None,
-    *,
-    anonymous: bool = False,
-    confidential: bool = False,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "nik": nik,
-        "phone": phone,
-        "email": email,
-        "anonymous": anonymous,
-        "confidential": confidential,
-    }
+DEMO_COMPLAINTS_PATH = Path(__file__).with_name("demo_complaints.json")
 
 
-def _place(text: str, lat: float, lon: float) -> dict[str, Any]:
-    return {"text": text, "lat": lat, "lon": lon}
+def _demo_complaints() -> tuple[DemoComplaint, ...]:
+    """The demo complaints of ``demo_complaints.json``, in order."""
+    rows = json.loads(DEMO_COMPLAINTS_PATH.read_text(encoding="utf-8"))
+    return tuple(
+        DemoComplaint(**{**row, "category_hints": tuple(row["category_hints"])}) for row in rows
+    )
 
 
-DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
-    DemoComplaint(
-        channel="kiosk",
-        category_hints=("ROAD", "jalan rusak"),
-        title="Jalan berlubang di Jl. Daan Mogot dekat Halte Pesing",
-        description=(
-            "Ada lubang besar di lajur kiri Jl. Daan Mogot arah Grogol, sekitar 50 meter "
-            "sebelum Halte Pesing. Sudah dua pengendara motor terjatuh minggu ini, "
-            "terutama malam hari saat lubang tertutup genangan air."
-        ),
-        reporter=_reporter("Budi Santoso", "081287654321", nik="3174031507850012"),
-        location=_place("Jl. Daan Mogot dekat Halte Pesing, Grogol Petamburan", -6.1620, 106.7700),
-    ),
-    DemoComplaint(
-        channel="web",
-        category_hints=("FLOOD_DRAINAGE", "drainase", "banjir"),
-        title="Saluran air tersumbat, banjir tiap hujan di Kelapa Gading",
-        description=(
-            "Saluran air di Jl. Boulevard Raya blok QJ tersumbat lumpur dan sampah. Setiap "
-            "hujan deras air meluap ke jalan dan masuk ke rumah warga setinggi mata kaki. "
-            "Mohon pengerukan sebelum puncak musim hujan."
-        ),
-        reporter=_reporter("Siti Rahmawati", "085711223344", email="siti.rahmawati@example.com"),
-        location=_place("Jl. Boulevard Raya, Kelapa Gading, Jakarta Utara", -6.1580, 106.9050),
-    ),
-    DemoComplaint(
-        channel="kiosk",
-        category_hints=("WASTE", "sampah"),
-        title="Tumpukan sampah liar di bantaran Kali Ciliwung",
-        description=(
-            "Sampah rumah tangga menumpuk di bantaran Kali Ciliwung dekat jembatan Kampung "
-            "Melayu sejak dua minggu lalu dan belum diangkut. Baunya menyengat dan sebagian "
-            "sampah sudah hanyut ke kali."
-        ),
-        reporter=_reporter("Agus Setiawan", "081398765432", nik="3172021208790007"),
-        location=_place("Bantaran Kali Ciliwung, Kampung Melayu, Jatinegara", -6.2250, 106.8670),
-    ),
-    DemoComplaint(
-        channel="web",
-        category_hints=("STREET_LIGHTING", "penerangan jalan"),
-        title="Lampu penerangan jalan mati di Jl. RE Martadinata",
-        description=(
-            "Sekitar sepuluh tiang lampu penerangan jalan di Jl. RE Martadinata arah Tanjung "
-            "Priok mati sejak awal bulan. Jalan menjadi gelap gulita dan rawan kejahatan "
-            "bagi pekerja yang pulang malam."
-        ),
-        reporter=_reporter("Hendra Wijaya", "087812345678"),
-        location=_place("Jl. RE Martadinata, Tanjung Priok, Jakarta Utara", -6.1240, 106.8830),
-    ),
-    DemoComplaint(
-        channel="kiosk",
-        category_hints=("HEALTH_SERVICES", "puskesmas", "layanan kesehatan"),
-        title="Antrean layanan Puskesmas Kecamatan Tebet terlalu lama",
-        description=(
-            "Saya datang pukul 07.00 untuk berobat dan baru dilayani pukul 13.00. Nomor antrean "
-            "daring tidak sesuai dengan antrean di loket, dan tidak ada petugas yang bisa "
-            "memberi penjelasan kepada pasien lansia."
-        ),
-        reporter=_reporter("Sri Wahyuni", "081511122233", nik="3171066504680003"),
-        location=_place("Puskesmas Kecamatan Tebet, Jakarta Selatan", -6.2260, 106.8540),
-    ),
-    DemoComplaint(
-        channel="web",
-        category_hints=("CIVIL_REGISTRY", "ktp", "kependudukan"),
-        title="KTP elektronik belum jadi setelah tiga bulan",
-        description=(
-            "Saya merekam data KTP elektronik di Kelurahan Cipinang Muara pada bulan Maret, "
-            "tetapi sampai sekarang statusnya masih 'dalam proses'. Saya memerlukan KTP untuk "
-            "melamar pekerjaan dan membuka rekening bank."
-        ),
-        reporter=_reporter("Nur Aisyah", "082112345678", nik="3172055811990002"),
-        location=_place("Kantor Kelurahan Cipinang Muara, Jatinegara", -6.2300, 106.8930),
-    ),
-    DemoComplaint(
-        channel="kiosk",
-        category_hints=("EDUCATION_AID", "kjp"),
-        title="Dana KJP Plus anak saya belum cair semester ini",
-        description=(
-            "Anak saya kelas 8 di SMP negeri di Cilincing terdaftar sebagai penerima KJP Plus, "
-            "tetapi dana semester ini belum masuk ke rekening, padahal teman sekelasnya sudah "
-            "menerima sejak bulan lalu."
-        ),
-        reporter=_reporter("Maria Simanjuntak", "085299887766", nik="3175044302820009"),
-        location=_place("Kelurahan Cilincing, Jakarta Utara", -6.1080, 106.9400),
-    ),
-    DemoComplaint(
-        channel="web",
-        category_hints=("BUMD_TRANSJAKARTA", "transjakarta", "angkutan umum"),
-        title="Bus Transjakarta koridor 1 sering terlambat pada jam sibuk",
-        description=(
-            "Pada jam sibuk pagi, penumpang di Halte Bundaran HI harus menunggu lebih dari 25 "
-            "menit untuk bus koridor 1 arah Kota, dan papan informasi kedatangan di halte tidak "
-            "berfungsi."
-        ),
-        reporter=_reporter("Andi Pratama", "081377788899", email="andi.pratama@example.com"),
-        location=_place("Halte Transjakarta Bundaran HI, Jakarta Pusat", -6.1950, 106.8230),
-    ),
-    DemoComplaint(
-        channel="kiosk",
-        category_hints=("PUBLIC_ORDER", "pkl", "ketertiban"),
-        title="Pedagang kaki lima menutup trotoar di Pasar Minggu",
-        description=(
-            "Trotoar di depan Stasiun Pasar Minggu dipenuhi lapak pedagang kaki lima sehingga "
-            "pejalan kaki, termasuk pengguna kursi roda, terpaksa berjalan di badan jalan yang "
-            "ramai kendaraan."
-        ),
-        reporter=_reporter("Wahyu Hidayat", "089612345670", nik="3171072101770005"),
-        location=_place("Depan Stasiun Pasar Minggu, Jakarta Selatan", -6.2840, 106.8440),
-    ),
-    DemoComplaint(
-        channel="web",
-        category_hints=("SOCIAL_NEGLECT", "telantar", "terlantar"),
-        title="Lansia terlantar tinggal di kolong jembatan Gunung Sahari",
-        description=(
-            "Seorang nenek sekitar 70 tahun tinggal sendirian di kolong jembatan Jl. Gunung "
-            "Sahari dekat Pasar Baru sejak sebulan terakhir. Kondisinya lemah dan ia tampak "
-            "sakit. Mohon penjangkauan oleh petugas sosial."
-        ),
-        reporter=_reporter("Fitri Handayani", "081933344455", anonymous=True),
-        location=_place("Kolong jembatan Jl. Gunung Sahari dekat Pasar Baru", -6.1530, 106.8370),
-    ),
-    DemoComplaint(
-        channel="kiosk",
-        category_hints=("PARKING", "parkir"),
-        title="Juru parkir liar memungut tarif di depan toko Jl. Kemang Raya",
-        description=(
-            "Setiap malam juru parkir tanpa rompi resmi memungut Rp10.000 per motor di depan "
-            "deretan toko Jl. Kemang Raya dan tidak memberi karcis. Kendaraan diparkir sampai "
-            "dua lapis sehingga jalan macet."
-        ),
-        reporter=_reporter("Joko Prasetyo", "087711122334", nik="3171041709880011"),
-        location=_place("Jl. Kemang Raya, Mampang Prapatan, Jakarta Selatan", -6.2600, 106.8140),
-    ),
-    DemoComplaint(
-        channel="web",
-        category_hints=("BUMD_PAM_JAYA", "pam jaya", "air bersih"),
-        title="Air PAM di Rusunawa Marunda mati tiga hari",
-        description=(
-            "Pasokan air bersih di Blok C Rusunawa Marunda mati sejak tiga hari lalu. Warga "
-            "harus membeli air jeriken dengan harga mahal dan belum ada pemberitahuan dari "
-            "pengelola kapan pasokan kembali normal."
-        ),
-        reporter=_reporter(
-            "Lina Kusuma", "085811223344", nik="3175016110930006", confidential=True
-        ),
-        location=_place("Rusunawa Marunda Blok C, Cilincing, Jakarta Utara", -6.1030, 106.9580),
-    ),
-)
+DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = _demo_complaints()
 
 
 def load_demo(
