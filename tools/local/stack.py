@@ -34,14 +34,13 @@ from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from tools.local.throttle import RouteThrottle
 from tools.ops.officers import unit_codes
+from tools.ops.targets import DUMMY_CREDENTIAL, LOCAL_STAGE, local_session
 
 LOCAL_HOST = "127.0.0.1"
 LOCAL_REGION = "ap-southeast-3"
-LOCAL_STAGE = "local"
 DEFAULT_TABLE = "pendopo-local-complaints"
 SES_SENDER = "pendopo@pendopo.example"
 FILES_BUCKET = "pendopo-local-files"
-DUMMY_CREDENTIAL = "testing"
 
 # Variables that could point boto3 at a real account or another endpoint; hidden
 # while the stack runs so that only the values set here count.
@@ -267,12 +266,7 @@ class LocalStack:
         self._moto.start()
 
     def _session(self) -> boto3.session.Session:
-        return boto3.session.Session(
-            aws_access_key_id=DUMMY_CREDENTIAL,
-            aws_secret_access_key=DUMMY_CREDENTIAL,
-            aws_session_token=DUMMY_CREDENTIAL,
-            region_name=LOCAL_REGION,
-        )
+        return local_session(LOCAL_REGION)
 
     def _start_stream_poller(self) -> None:
         """The notify function's event source mapping: the stream, from now on (LATEST)."""
