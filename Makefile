@@ -3,9 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# Reinstall when a requirements file changes (cksum: POSIX, on every system).
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt | cksum | cut -d' ' -f1)
-export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
+# Reinstall when a requirements file or pyproject.toml (packages, console scripts)
+# changes (cksum: POSIX, on every system).
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 export PYTHONDONTWRITEBYTECODE := 1
 export SAM_CLI_TELEMETRY := 0
 # lint and build never talk to AWS: dummy credentials and a fixed region, even
@@ -22,33 +22,38 @@ lint build: export AWS_EC2_METADATA_DISABLED := true
 
 ## The monthly recap on demand against the running local stack (make run in another
 ## terminal): make recap MONTH=2025-06 [RESEND=1]. For a stage:
-## python -m functions.monthly_recap --month 2025-06 --stage dev
+## pendopo-recap --month 2025-06 --stage dev
 .PHONY: recap
 recap: venv
 	$(if $(MONTH),,$(error give the month: make recap MONTH=2025-06))
-	$(PY) -m functions.monthly_recap --local --month $(MONTH) $(if $(RESEND),--resend)
+	$(VENV)/bin/pendopo-recap --local --month $(MONTH) $(if $(RESEND),--resend)
 
+## The requirements, then the project itself, editable (pip install -e .): pendopo,
+## functions, infra and tools import from any folder without PYTHONPATH, and the
+## console scripts (pendopo-admin, pendopo-sla-check, pendopo-recap, pendopo-publish-web)
+## are in .venv/bin.
 venv: $(STAMP)
 
-$(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt
+$(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	    { echo "Pendopo needs Python 3.11 or newer as $(PYTHON) (set PYTHON=...)."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
 ## Debian's chromium for the browser tests (apt; nothing when already installed).
 browser:
-	bash infra/setup/install_chromium.sh
+	bash tools/setup/install_chromium.sh
 
 ## Start the whole system locally (moto as AWS, the HTTP gateway); Ctrl-C stops it.
 run: venv
-	$(PY) -m infra.local.stack
+	$(PY) -m tools.local.stack
 
 ## The same, with demo complaints loaded.
 demo: venv
-	$(PY) -m infra.local.stack --demo
+	$(PY) -m tools.local.stack --demo
 
 ## Every test: unit, integration (moto), end-to-end over HTTP, browser (headless chromium).
 test: venv browser
@@ -63,18 +68,18 @@ test-unit: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy layers/common functions infra
+	$(VENV)/bin/mypy layers/common functions infra tools
 	env -u AWS_PROFILE $(VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_DEFAULT_REGION)
 	$(PY) -m infra.lint_template template.yaml
 	$(VENV)/bin/cfn-lint template.yaml --regions $(AWS_DEFAULT_REGION) -a cfn_lint_serverless.rules
 
 bench: venv
-	$(PY) -m infra.bench
+	$(PY) -m tools.bench
 
 ## The daily deadline check "as of" a time, against the running `make run`:
 ## make sla-check NOW=2025-06-12T07:00+07:00 (without NOW: as of now).
 sla-check: venv
-	$(PY) -m functions.sla_check --local $(if $(NOW),--now $(NOW))
+	$(VENV)/bin/pendopo-sla-check --local $(if $(NOW),--now $(NOW))
 
 ## sam build without Docker or Python 3.13: the layer and functions build with
 ## their Makefiles (cross-platform pip for python3.13/arm64) using the venv's python3.
@@ -85,16 +90,16 @@ clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
 
 ## The web clients (web/) to a deployed stage: S3 upload with content types, then a
-## CloudFront invalidation (infra/publish_web.py). make publish-web STAGE=dev
+## CloudFront invalidation (tools/ops/publish_web.py). make publish-web STAGE=dev
 .PHONY: publish-web screenshots
 STAGE ?= dev
 publish-web: venv
-	$(PY) -m infra.publish_web --stage $(STAGE)
+	$(VENV)/bin/pendopo-publish-web --stage $(STAGE)
 
 ## Every screenshot in the README, in headless chromium: the e-kiosk and citizen web
 ## (docs/screenshots/, fresh local stack), the officer console (docs/screenshots/console-*,
 ## the stack with demo data) and a recap unit report (docs/recap-unit-report.png).
 screenshots: venv browser
-	$(PY) -m infra.screenshots
-	$(PY) -m infra.console_screenshots
-	$(PY) -m infra.recap_screenshot docs/recap-unit-report.png
+	$(PY) -m tools.docs.screenshots
+	$(PY) -m tools.docs.console_screenshots
+	$(PY) -m tools.docs.recap_screenshot docs/recap-unit-report.png

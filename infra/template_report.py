@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from infra.template_assertions import Transformed, checks_for
 from infra.transform import transformed_template
+from tests.infra.template_assertions import Transformed, checks_for
 
 NOTHING = "(nothing asserted yet)"
 

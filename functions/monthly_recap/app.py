@@ -3,7 +3,7 @@
 The schedule's Input is ``{"scheduled_time": "<aws.scheduler.scheduled-time>"}``:
 the recap is of the calendar month (WIB) before the **scheduled** time, so a late
 or repeated delivery still recaps the right month. On demand: ``{"month":
-"2025-06", "resend": false}`` (``python -m functions.monthly_recap``).
+"2025-06", "resend": false}`` (``pendopo-recap``).
 
 Thin: the event is validated (pydantic), a month that has not ended (WIB) is
 refused (``MonthNotEnded``: its claims would use up the month's emails before the

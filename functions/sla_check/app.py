@@ -3,7 +3,7 @@
 The schedule passes its own time (``<aws.scheduler.scheduled-time>``) as
 ``{"scheduled_time": "2025-06-09T00:00:00Z"}``, so a late or retried delivery reports
 "as of" the time it was due, and its digests belong to that WIB day. ``{"now": ...}``
-runs it as of another time (``python -m functions.sla_check``); with neither, as of now.
+runs it as of another time (``pendopo-sla-check``); with neither, as of now.
 
 The handler (the deployed path: the schedule, or ``--stage`` on demand) refuses an
 "as of" time later than the real time plus ``MAX_AHEAD`` (10 minutes): a run's digests

@@ -57,9 +57,9 @@ def _stack_env() -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_stack(table_prefix: str, *options: str) -> Iterator[RunningStack]:
-    """``python -m infra.local.stack`` on free loopback ports, stopped on exit."""
+    """``python -m tools.local.stack`` on free loopback ports, stopped on exit."""
     table = f"{table_prefix}-{uuid.uuid4().hex[:8]}"
-    command = [sys.executable, "-m", "infra.local.stack", "--port", "0", "--moto-port", "0"]
+    command = [sys.executable, "-m", "tools.local.stack", "--port", "0", "--moto-port", "0"]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [*command, *options, "--table", table],
         cwd=REPO_ROOT,

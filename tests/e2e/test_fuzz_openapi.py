@@ -52,12 +52,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email
 from infra.template import http_routes
 from pendopo.domain.status import TRANSITIONS, Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS
 from tests.e2e.conftest import RunningStack
+from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.e2e
 

@@ -7,9 +7,9 @@ import re
 import pytest
 import requests
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email
-from infra.local.jwt_check import JwtVerifier, cognito_issuer
 from tests.e2e.conftest import RunningStack
+from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.jwt_check import JwtVerifier, cognito_issuer
 
 pytestmark = pytest.mark.e2e
 

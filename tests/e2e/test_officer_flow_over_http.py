@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import requests
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_notifications_over_http import emails_about
+from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.e2e
 

@@ -17,9 +17,9 @@ import boto3
 import pytest
 import requests
 
-from infra.local.gateway import THROTTLED_MESSAGE
 from tests.e2e.conftest import RunningStack, running_stack
 from tests.e2e.test_intake_over_http import complaint, post
+from tools.local.throttle import THROTTLED_MESSAGE
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ def item_count(stack: RunningStack) -> int:
 
 @pytest.fixture(scope="module")
 def throttled_stack() -> Iterator[RunningStack]:
-    """``python -m infra.local.stack`` as ``make run`` starts it: throttling on."""
+    """``python -m tools.local.stack`` as ``make run`` starts it: throttling on."""
     with running_stack("pendopo-e2e-throttle") as stack:
         yield stack
 

@@ -7,11 +7,11 @@ import re
 import pytest
 import requests
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email
-from infra.local.demo import DEMO_COMPLAINTS, load_demo
-from infra.local.demo_workflow import PLAN, advance_demo
 from pendopo.domain.taxonomy import load_taxonomy
 from tests.e2e.conftest import RunningStack
+from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.demo import DEMO_COMPLAINTS, load_demo
+from tools.local.demo_workflow import PLAN, advance_demo
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from infra.template_assertions import Transformed
 from infra.transform import transformed_template
+from tests.infra.template_assertions import Transformed
 
 
 @pytest.fixture

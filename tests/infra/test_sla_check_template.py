@@ -11,8 +11,8 @@ import pytest
 
 from infra.lint_template import check_template
 from infra.template import load_template
-from infra.template_assertions import Transformed, failures
 from infra.transform import transformed_template
+from tests.infra.template_assertions import Transformed, failures
 
 SCHEDULE = "SlaCheckFunctionDaily"
 SCHEDULE_ROLE = "SlaCheckFunctionDailyRole"

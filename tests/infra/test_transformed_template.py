@@ -1,6 +1,6 @@
 """Infrastructure tests: the template as CloudFormation will see it after the SAM transform.
 
-Every resource whose type has a checker in infra.template_assertions.CHECKERS is
+Every resource whose type has a checker in tests.infra.template_assertions.CHECKERS is
 asserted property by property; the last test prints the whole list for the issue's
 closing note (the same table as `python -m infra.template_report`).
 """
@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 
 from infra.template import http_routes, load_template
-from infra.template_assertions import (
+from infra.template_report import report
+from infra.transform import OfflinePolicyLoader, transform, transformed_template
+from tests.infra.template_assertions import (
     CHECKERS,
     RAW_MIME_SENDERS,
     USER_POOL_GROUPS,
     Transformed,
     failures,
 )
-from infra.template_report import report
-from infra.transform import OfflinePolicyLoader, transform, transformed_template
 
 RESOURCES = transformed_template()["Resources"]
 ROOT = Path(__file__).resolve().parents[2]

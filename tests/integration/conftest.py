@@ -12,12 +12,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.local.events import http_api_event, lambda_context
-from infra.moto_isolation import serialize_moto_dynamodb
 from infra.template import create_tables
 from pendopo.domain.clock import FixedClock
 from pendopo.storage.connection import bind_table
 from tests.conftest import TEST_TABLE
+from tools.local.events import http_api_event, lambda_context
+from tools.local.moto_isolation import serialize_moto_dynamodb
 
 # Tuesday 10 June 2025, 08:00 WIB: the Pendopo desks are open.
 DESK_HOURS_MORNING = datetime(2025, 6, 10, 1, 0, tzinfo=UTC)
@@ -121,7 +121,7 @@ def officer_pool() -> Iterator[OfficerPool]:
     One pool per test module (creating 16 accounts takes ~0.4 s): tests that change
     an account use an account of their own.
     """
-    from infra.local.accounts import provision_accounts
+    from tools.local.accounts import provision_accounts
 
     with mock_aws():
         cognito = boto3.client("cognito-idp", region_name="ap-southeast-3")

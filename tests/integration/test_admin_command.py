@@ -1,4 +1,4 @@
-"""python -m infra.admin against moto's Cognito (mock_aws): create, list, disable."""
+"""pendopo-admin (tools.ops.admin) against moto's Cognito (mock_aws): create, list, disable."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 import boto3
 import pytest
 
-from infra import admin
-from infra.local.accounts import DEMO_PASSWORD, demo_email
 from tests.integration.conftest import OfficerPool, call
+from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.ops import admin
 
 
 def run(pool: OfficerPool, *argv: str) -> str:

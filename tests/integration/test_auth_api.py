@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email
-from infra.officers import create_officer, disable_officer, officer_spec
 from pendopo.api.identity import officer_from_claims
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.services.accounts import AccountsService, unverified_claims
 from tests.integration.conftest import Answer, OfficerPool, call
+from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.ops.officers import create_officer, disable_officer, officer_spec
 
 COORDINATOR = demo_email("koordinator", "BIRO_PLH")
 LOGIN_REFUSED = {"message": "Email atau kata sandi salah."}

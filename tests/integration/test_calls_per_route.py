@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra import bench_calls
+from tools.bench import calls as bench_calls
 
 
 def test_every_route_makes_the_minimum_number_of_dynamodb_calls() -> None:

@@ -30,7 +30,6 @@ from botocore.exceptions import (
     ParamValidationError,
 )
 
-from infra.local.streams import StreamPoller
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.status import Action
 from pendopo.services.workflow import WorkflowService
@@ -52,6 +51,7 @@ from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.test_intake_api import complaint_body
 from tests.integration.test_officer_race import BarrierStore
 from tests.integration.test_officer_workflow import FOLLOW_UP, PLH_COORDINATOR, VERIFIER, detail
+from tools.local.streams import StreamPoller
 
 PLH_OFFICER = officer_claims("petugas.biro-plh@pendopo.example", "petugas", "BIRO_PLH")
 PLH_SECOND = officer_claims("koordinator2.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")

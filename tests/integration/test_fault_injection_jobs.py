@@ -21,9 +21,6 @@ import pytest
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import QueryError
 
-from infra.local.events import lambda_context
-from infra.local.streams import StreamPoller
-from infra.synthetic import Spec, raw_item, write
 from pendopo.domain.clock import FixedClock
 from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
@@ -39,6 +36,9 @@ from tests.faults import (
 from tests.integration import test_monthly_recap as recap_tests
 from tests.integration import test_notify_stream as notify_tests
 from tests.integration.test_sla_check import wib
+from tools.bench.synthetic import Spec, raw_item, write
+from tools.local.events import lambda_context
+from tools.local.streams import StreamPoller
 
 DDB = "dynamodb"
 ATTEMPTS = 4  # pynamodb's botocore client: 1 + 3 retries ("standard" mode)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from infra.local.events import http_api_event, lambda_context
 from tests.integration.conftest import call, officer_claims
 from tests.integration.test_intake_api import complaint_body
+from tools.local.events import http_api_event, lambda_context
 
 # Bytes that are not UTF-8: API Gateway hands such a JSON body to Lambda base64-encoded.
 NOT_UTF8 = b"\x11\xff"

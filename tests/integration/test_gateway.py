@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from infra.local.events import http_api_event, lambda_context
-from infra.local.gateway import MAX_BODY_BYTES, LocalGateway
 from infra.template import HttpRoute
+from tools.local.events import http_api_event, lambda_context
+from tools.local.server import MAX_BODY_BYTES, LocalGateway
 
 HANDLERS = "tests.integration.gateway_test_handler"
 
@@ -385,7 +385,7 @@ def test_handler_exception_is_500_with_traceback_logged(
     gateway: LocalGateway, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given a handler that raises
-    caplog.set_level(logging.INFO, logger="infra.local.gateway")
+    caplog.set_level(logging.INFO, logger="tools.local.gateway")
     # When its route is called
     response = requests.get(f"{gateway.url}/v1/boom", timeout=10)
     # Then the client gets API Gateway's 500 and the traceback is logged
@@ -400,14 +400,14 @@ def test_access_log_has_no_query_string_headers_or_body(
     gateway: LocalGateway, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given a request carrying a tracking code in a header and a NIK in the query
-    caplog.set_level(logging.INFO, logger="infra.local.gateway")
+    caplog.set_level(logging.INFO, logger="tools.local.server")
     requests.get(
         f"{gateway.url}/v1/things/abc?nik=3174031507850012",
         headers={"X-Tracking-Code": "K7QM-2XPD"},
         timeout=10,
     )
     # Then one access line names method, path and status, and nothing personal
-    lines = [r.getMessage() for r in caplog.records if r.name == "infra.local.gateway"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "tools.local.server"]
     assert any(re.fullmatch(r"GET /v1/things/abc 200 [\d.]+ms", line) for line in lines)
     assert not any("3174031507850012" in line or "K7QM" in line for line in lines)
 

@@ -18,14 +18,14 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts
-from infra.local.gateway import LocalGateway
-from infra.local.jwt_check import JwtVerifier, cognito_issuer
 from infra.template import HttpRoute
 from pendopo.api.identity import officer_from_claims
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.taxonomy import load_taxonomy
 from tests.integration.gateway_test_handler import COUNTED_CALLS
+from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts
+from tools.local.jwt_check import JwtVerifier, cognito_issuer
+from tools.local.server import LocalGateway
 
 HANDLERS = "tests.integration.gateway_test_handler"
 POOL_ID = "ap-southeast-3_TestPool"

@@ -174,7 +174,7 @@ def scheduled_event() -> dict[str, str]:
 
 
 def run(recap: Any, clock: FixedClock, event: dict[str, Any] | None = None) -> dict[str, Any]:
-    from infra.local.events import lambda_context
+    from tools.local.events import lambda_context
 
     clock.set(SCHEDULED + timedelta(minutes=1))  # delivered a minute late: no matter
     body: dict[str, Any] = recap.lambda_handler(
@@ -425,8 +425,8 @@ def test_the_schedule_recaps_the_month_before_its_scheduled_time() -> None:
 def test_a_month_that_has_not_ended_is_refused_and_keeps_its_emails(
     june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
 ) -> None:
-    from infra.local.events import lambda_context
     from pendopo.domain.recap import MonthNotEnded
+    from tools.local.events import lambda_context
 
     # Given 15 July, when someone runs the recap of July (or of September) on demand
     clock.set(wib("07-15", "10:00"))
@@ -448,8 +448,8 @@ def test_a_month_that_has_not_ended_is_refused_and_keeps_its_emails(
 def test_a_partly_failed_resend_repeated_the_same_day_sends_only_what_is_missing(
     june: dict[str, str], recap: Any, aws: dict[str, Any], clock: FixedClock
 ) -> None:
-    from infra.local.events import lambda_context
     from pendopo.services.recap import RecapIncomplete
+    from tools.local.events import lambda_context
 
     resend = {"month": "2025-06", "resend": True}
     context = lambda_context("MonthlyRecapFunction")
@@ -514,7 +514,7 @@ def test_a_re_route_after_the_month_end_leaves_the_month_with_the_unit_that_held
     intake: Any, route: Any, recap: Any, aws: dict[str, Any], clock: FixedClock
 ) -> None:
     """The reviewer's scenario (issue #5): received 30 June, re-routed on 2 July."""
-    from infra.local.events import lambda_context
+    from tools.local.events import lambda_context
 
     desk = Desk(intake, route, clock)
     # R1: 30 June 20:00 WIB, a road (Biro PLH), still waiting at the month end.

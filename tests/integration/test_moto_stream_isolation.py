@@ -2,7 +2,7 @@
 
 moto writes a transaction's items into the live table and, on a failed condition,
 swaps in a copy taken before; an iterator handed out earlier kept reading the
-discarded shard and its phantom records. ``infra.moto_isolation`` makes
+discarded shard and its phantom records. ``tools.local.moto_isolation`` makes
 ``GetRecords`` read the table's current shard.
 """
 

@@ -20,8 +20,6 @@ from botocore.exceptions import ClientError
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from infra.local.events import lambda_context
-from infra.local.streams import StreamPoller, lambda_stream_event
 from pendopo.domain.clock import FixedClock, format_wib
 from pendopo.domain.complaint import AuditEvent, Channel, PublicSubmission
 from pendopo.domain.status import Action, Role, Status
@@ -30,6 +28,8 @@ from pendopo.services.intake import IntakeService, build_intake_rules
 from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
 from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
 from tests.conftest import TEST_TABLE
+from tools.local.events import lambda_context
+from tools.local.streams import StreamPoller, lambda_stream_event
 
 REGION = "ap-southeast-3"
 SENDER = "pendopo@pendopo.example"

@@ -2,7 +2,7 @@
 
 Both read the complaint (same version) before either writes; a barrier makes the
 interleaving certain instead of likely. moto's DynamoDB is made serializable like
-the real one (infra.moto_isolation), so the version condition decides.
+the real one (tools.local.moto_isolation), so the version condition decides.
 """
 
 from __future__ import annotations

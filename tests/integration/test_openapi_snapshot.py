@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from infra.local.events import http_api_event, lambda_context
 from tests.integration.conftest import officer_claims
+from tools.local.events import http_api_event, lambda_context
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 RECORDING = os.environ.get("PENDOPO_RECORD_OPENAPI") == "1"

@@ -61,8 +61,6 @@ from typing import Any
 import boto3
 import pytest
 
-from infra.local.events import lambda_context
-from infra.local.streams import StreamPoller
 from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.observability import logger, metrics
@@ -86,6 +84,8 @@ from tests.integration.pii_canaries import (
     leaks,
 )
 from tests.integration.test_notify_stream import invoke as invoke_notify
+from tools.local.events import lambda_context
+from tools.local.streams import StreamPoller
 
 REGION = "ap-southeast-3"
 SENDER = "pendopo@pendopo.example"
@@ -367,7 +367,7 @@ def run_the_public_routes(desk: Desk, tickets: dict[str, dict[str, str]]) -> Non
 
 
 def run_the_auth_routes(desk: Desk) -> None:
-    from infra.local.accounts import DEMO_PASSWORD, demo_email
+    from tools.local.accounts import DEMO_PASSWORD, demo_email
 
     coordinator = demo_email("koordinator", "BIRO_PLH")
     tokens = desk.login(

@@ -18,23 +18,23 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from infra.local.gateway import (
-    THROTTLED_MESSAGE,
-    LocalGateway,
-    RouteThrottle,
-    ThrottleLimits,
-    template_throttle_limits,
-)
 from infra.template import HttpRoute, http_routes
-from infra.template_assertions import PUBLIC_ROUTES
 from infra.transform import transformed_template
 from pendopo.domain.identifiers import damm_check_digit
 from pendopo.domain.workflow import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS
 from pendopo.runtime.settings import get_settings
 from tests.conftest import TEST_TABLE
+from tests.infra.template_assertions import PUBLIC_ROUTES
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.integration.test_intake_api import complaint_body, submit, track
 from tests.integration.test_officer_workflow import take
+from tools.local.server import LocalGateway
+from tools.local.throttle import (
+    THROTTLED_MESSAGE,
+    RouteThrottle,
+    ThrottleLimits,
+    template_throttle_limits,
+)
 
 MAX_BODY = get_settings().max_body_bytes
 BODY_TOO_LARGE = f"Isi permintaan terlalu besar (maksimal {MAX_BODY // 1024} KB)."
@@ -106,7 +106,7 @@ def test_a_body_over_the_limit_counts_bytes_not_characters(intake, dynamodb):
 
 def test_a_base64_body_over_the_limit_is_413(intake, dynamodb):
     # API Gateway base64-encodes bodies it takes for binary: the limit is on the bytes.
-    from infra.local.events import http_api_event, lambda_context
+    from tools.local.events import http_api_event, lambda_context
 
     raw = _padded_body(MAX_BODY + 1).encode()
     headers = {"Idempotency-Key": KEY, "content-type": "application/json"}
@@ -510,7 +510,7 @@ def _wrong_check_digit(ticket: str) -> str:
 
 def _guess(intake: Any, ticket: str, code: str | None) -> dict[str, Any]:
     """The handler's whole answer for a tracking request (the Lambda result)."""
-    from infra.local.events import http_api_event, lambda_context
+    from tools.local.events import http_api_event, lambda_context
 
     headers = {} if code is None else {"X-Tracking-Code": code}
     event = http_api_event("GET", f"/v1/complaints/{ticket}", headers=headers)

@@ -1,4 +1,4 @@
-"""infra.publish_web on moto: content types, order, stale files, invalidation, outputs."""
+"""tools.ops.publish_web on moto: content types, order, stale files, invalidation, outputs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra import publish_web
-from infra.publish_web import PublishError, publish, stack_outputs, web_files
+from tools.ops import publish_web
+from tools.ops.publish_web import PublishError, publish, stack_outputs, web_files
 
 REGION = "ap-southeast-3"
 BUCKET = "pendopo-dev-web-123456789012"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra.bench_recap import run
+from tools.bench.recap import run
 
 
 def test_a_month_reads_only_its_own_items_and_never_scans() -> None:

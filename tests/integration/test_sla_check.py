@@ -1,7 +1,7 @@
 """The daily deadline check on moto: a month of synthetic complaints, read through the
 sparse open_by_due index, counted per unit at chosen times; digests sent once a day.
 
-The complaints are written as the complaint store writes them (``infra.synthetic``), so
+The complaints are written as the complaint store writes them (``tools.bench.synthetic``), so
 the index keys are the production ones: a complaint awaiting validation or done has no
 ``open_unit`` and is not in the index at all.
 """
@@ -18,7 +18,6 @@ from botocore.exceptions import ClientError
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from infra.synthetic import AGENCY_OF_UNIT, Spec, raw_item, write
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.domain.sla import SlaMode, SlaPolicy
 from pendopo.domain.sla_digest import UnitCounts
@@ -31,6 +30,7 @@ from pendopo.storage.items import ComplaintItem, OpenByDueIndex
 from pendopo.storage.notifications import NotificationLog
 from pendopo.storage.open_complaints import _ATTRIBUTES, OpenComplaintReader
 from tests.conftest import TEST_TABLE
+from tools.bench.synthetic import AGENCY_OF_UNIT, Spec, raw_item, write
 
 REGION = "ap-southeast-3"
 SENDER = "pendopo@pendopo.example"

@@ -14,8 +14,8 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-from functions.sla_check import __main__ as command
 from infra.template import load_template
+from tools.ops import sla_check as command
 
 ARGS = ["--stage", "dev", "--now", "2025-06-10T07:00+07:00"]
 FUNCTION = "pendopo-dev-sla-check"

@@ -8,13 +8,13 @@ from typing import Any
 import boto3
 import pytest
 
-from infra.local.events import lambda_context
-from infra.synthetic import Spec, raw_item, write
 from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
 from tests.integration.test_sla_check import FlakySes, outbox, wib
+from tools.bench.synthetic import Spec, raw_item, write
+from tools.local.events import lambda_context
 
 SENDER = "pendopo@pendopo.example"
 

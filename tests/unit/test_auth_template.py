@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from infra.local.jwt_check import claims_for_event
 from infra.template import load_template, user_pool_groups
 from pendopo.api.identity import officer_from_claims
 from pendopo.domain.officer import ROLE_GROUPS
 from pendopo.domain.status import Role
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.services.accounts import PASSWORD_MIN_LENGTH, PASSWORD_RULES
+from tools.local.jwt_check import claims_for_event
 
 
 def _resources():

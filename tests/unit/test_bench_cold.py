@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.session import get_session
 
-from infra.bench_cold import BASELINE, CannedAws, ColdStartReport, FunctionColdStart
+from tools.bench.cold import BASELINE, CannedAws, ColdStartReport, FunctionColdStart
 
 
 def _client() -> Any:
@@ -77,7 +77,7 @@ def test_canned_answers_reach_clients_the_init_froze() -> None:
 
 
 def test_import_time_is_charged_to_the_package_that_caused_it() -> None:
-    from infra.bench_cold import charge_imports
+    from tools.bench.cold import charge_imports
 
     report = "\n".join(
         [

@@ -1,10 +1,10 @@
-"""The cost model's arithmetic (infra/bench_cost.py): units, sizes and prices."""
+"""The cost model's arithmetic (tools/bench/cost.py): units, sizes and prices."""
 
 from __future__ import annotations
 
 import pytest
 
-from infra.bench_cost import PRICES, Usage, dollars, item_size, rru, wru
+from tools.bench.cost import PRICES, Usage, dollars, item_size, rru, wru
 
 
 def test_write_units_round_up_per_kilobyte_and_double_in_a_transaction() -> None:

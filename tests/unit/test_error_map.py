@@ -16,10 +16,10 @@ import pendopo.services.accounts
 import pendopo.services.intake
 import pendopo.services.workflow
 import pendopo.storage.complaints
-from infra.local.events import http_api_event, lambda_context
 from pendopo.api.resolver import json_api
 from pendopo.domain.errors import PendopoError
 from pendopo.domain.status import Action, Status, TransitionNotAllowed
+from tools.local.events import http_api_event, lambda_context
 
 # Imported so that every error class exists before the subclasses are counted.
 MODULES = (

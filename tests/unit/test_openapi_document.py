@@ -16,9 +16,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from pydantic import BaseModel
 
-from infra.local.events import http_api_event, lambda_context
 from pendopo.api.errors import INVALID, error_doc
 from pendopo.api.openapi import serve_openapi, serve_swagger, without_injected_validation_errors
+from tools.local.events import http_api_event, lambda_context
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from functions.monthly_recap import __main__ as cli
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.domain.recap import RecapMonth
+from tools.ops import recap as cli
 
 JULY_15 = FixedClock(datetime(2025, 7, 15, 10, 0, tzinfo=WIB))
 

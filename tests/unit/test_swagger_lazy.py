@@ -11,8 +11,8 @@ import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from pydantic import BaseModel
 
-from infra.local.events import http_api_event, lambda_context
 from pendopo.api.openapi import serve_swagger
+from tools.local.events import http_api_event, lambda_context
 
 
 class Thing(BaseModel):

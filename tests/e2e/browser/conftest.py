@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from infra.browser import launch_chromium
 from tests.e2e.conftest import RunningStack
+from tools.browser import launch_chromium
 
 KIOSK_VIEWPORT = {"width": 1080, "height": 1920}
 PHONE_VIEWPORT = {"width": 360, "height": 740}

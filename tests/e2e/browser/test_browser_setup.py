@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from infra.local.gateway import web_security_headers
+from tools.local.gateway import web_security_headers
 
 pytestmark = pytest.mark.browser
 

@@ -19,10 +19,10 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
 
-from infra.local.accounts import DEMO_PASSWORD, demo_email
-from infra.officers import create_officer, officer_spec
 from pendopo.domain.clock import format_wib
 from tests.e2e.conftest import RunningStack
+from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.ops.officers import create_officer, officer_spec
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ Importing a handler module (Powertools, pydantic, pynamodb, botocore, our domain
 allocates about 120,000 objects that live as long as the process. While they are
 being created, the collector runs its generational passes again and again, the full
 ones over a heap that keeps growing: about 40 ms of every cold start (CPU, measured
-with ``python -m infra.bench_cold``) spent finding almost nothing (a full pass after
+with ``python -m tools.bench.cold``) spent finding almost nothing (a full pass after
 the init finds ~800 unreachable objects among ~120,000).
 
 So the first import of every ``functions/*/app.py`` is this module, which pauses the

@@ -1,0 +1,207 @@
+"""Officer accounts for Diskominfotik admins.
+
+    pendopo-admin create-officer  --email E --role R [--unit U] [--name N]
+                                  [--temporary-password | --password P]  TARGET
+    pendopo-admin list-officers   [--unit U] [--role R]                  TARGET
+    pendopo-admin disable-officer --email E                              TARGET
+    pendopo-admin enable-officer  --email E                              TARGET
+    pendopo-admin reset-password  --email E [--temporary-password P]     TARGET
+
+(``pendopo-admin`` is ``python -m tools.ops.admin``, installed by ``make venv``.)
+
+TARGET is ``--local`` (the local stack's moto, ``--endpoint-url`` default
+http://127.0.0.1:5000, dummy credentials, pool ``pendopo-local-officers``) or
+``--stage dev|training|prod [--region ap-southeast-3]`` (the ``UserPoolId`` output
+of CloudFormation stack ``pendopo-<stage>``, with your usual AWS credentials).
+``--user-pool-id`` overrides the pool either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from infra.template import user_pool_name
+from tools.ops import targets
+from tools.ops.officers import (
+    ROLES,
+    OfficerError,
+    create_officer,
+    disable_officer,
+    enable_officer,
+    list_officers,
+    officer_spec,
+    reset_password,
+    unit_codes,
+)
+
+
+class TargetError(RuntimeError):
+    pass
+
+
+def _session(args: argparse.Namespace) -> boto3.session.Session:
+    if args.local:
+        return targets.local_session(args.region)
+    return boto3.session.Session(region_name=args.region)
+
+
+def _endpoint(args: argparse.Namespace) -> str | None:
+    return str(args.endpoint_url) if args.local else None
+
+
+def cognito_client(args: argparse.Namespace) -> Any:
+    return _session(args).client("cognito-idp", endpoint_url=_endpoint(args))
+
+
+def resolve_user_pool_id(args: argparse.Namespace, cognito: Any) -> str:
+    """The pool to work on: --user-pool-id, the local pool by name, or the stack output."""
+    if args.user_pool_id:
+        return str(args.user_pool_id)
+    if args.local:
+        name = user_pool_name(targets.LOCAL_STAGE)
+        pools = [p for p in _all_pools(cognito) if p.get("Name") == name]
+        if len(pools) != 1:
+            raise TargetError(
+                f"Tidak menemukan tepat satu user pool bernama {name} di {args.endpoint_url}. "
+                "Apakah `make run` sedang berjalan?"
+            )
+        return str(pools[0]["Id"])
+    stack = targets.stack_name(args.stage)
+    cloudformation = _session(args).client("cloudformation")
+    try:
+        described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+    except ClientError as error:
+        raise TargetError(f"Stack {stack} tidak ditemukan di {args.region}: {error}") from error
+    for output in described.get("Outputs", []):
+        if output.get("OutputKey") == "UserPoolId":
+            return str(output["OutputValue"])
+    raise TargetError(f"Stack {stack} tidak punya output UserPoolId.")
+
+
+def _all_pools(cognito: Any) -> list[dict[str, Any]]:
+    pools: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        page = cognito.list_user_pools(MaxResults=60, **({"NextToken": token} if token else {}))
+        pools.extend(page.get("UserPools", []))
+        token = page.get("NextToken")
+        if not token:
+            return pools
+
+
+def _target_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    target = parent.add_argument_group("target (one of --local or --stage)")
+    targets.add_target(
+        target,
+        local_help="the local stack (make run)",
+        stage_help="a deployed stage: stack pendopo-<stage>",
+        endpoint_help="moto's URL with --local (default %(default)s)",
+    )
+    target.add_argument("--user-pool-id", help="use this pool instead of finding it")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = targets.command_parser(
+        "pendopo-admin", "Kelola akun petugas Pendopo (Cognito).", __doc__
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    parent = _target_options()
+
+    create = commands.add_parser("create-officer", parents=[parent], help="buat akun petugas")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--unit", choices=unit_codes(), help="wajib untuk petugas dan koordinator")
+    create.add_argument("--name", help="nama lengkap (opsional)")
+    secret = create.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--temporary-password",
+        action="store_true",
+        help="Cognito mengirim kata sandi sementara lewat email (bawaan)",
+    )
+    secret.add_argument("--password", help="kata sandi tetap (lokal dan pelatihan saja)")
+
+    listing = commands.add_parser("list-officers", parents=[parent], help="daftar akun")
+    listing.add_argument("--unit", choices=unit_codes())
+    listing.add_argument("--role", choices=ROLES)
+
+    for name, text in (
+        ("disable-officer", "nonaktifkan akun (tidak bisa masuk lagi)"),
+        ("enable-officer", "aktifkan kembali akun"),
+    ):
+        command = commands.add_parser(name, parents=[parent], help=text)
+        command.add_argument("--email", required=True)
+
+    reset = commands.add_parser(
+        "reset-password", parents=[parent], help="beri kata sandi sementara baru"
+    )
+    reset.add_argument("--email", required=True)
+    reset.add_argument("--temporary-password", help="bawaan: dibuat acak")
+    return parser
+
+
+def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
+    cognito = cognito_client(args)
+    pool = resolve_user_pool_id(args, cognito)
+    if args.command == "create-officer":
+        spec = officer_spec(args.email, args.role, args.unit, args.name)
+        create_officer(cognito, pool, spec, password=args.password)
+        how = (
+            "dengan kata sandi tetap"
+            if args.password
+            else "kata sandi sementara dikirim ke emailnya"
+        )
+        unit = f", unit {spec.unit}" if spec.unit else ""
+        print(f"Akun {spec.email} dibuat: {spec.role}{unit}; {how}.", file=out)
+    elif args.command == "list-officers":
+        rows = list_officers(cognito, pool, unit=args.unit, role=args.role)
+        print(f"{'email':<45} {'peran':<12} {'unit':<15} {'aktif':<6} status", file=out)
+        for row in rows:
+            enabled = "ya" if row.enabled else "tidak"
+            print(
+                f"{row.email:<45} {row.role:<12} {row.unit:<15} {enabled:<6} {row.status}", file=out
+            )
+        print(f"{len(rows)} akun.", file=out)
+    elif args.command == "disable-officer":
+        disable_officer(cognito, pool, args.email)
+        print(f"Akun {args.email.strip().lower()} dinonaktifkan.", file=out)
+    elif args.command == "enable-officer":
+        enable_officer(cognito, pool, args.email)
+        print(f"Akun {args.email.strip().lower()} diaktifkan kembali.", file=out)
+    elif args.command == "reset-password":
+        password = reset_password(cognito, pool, args.email, args.temporary_password)
+        # Shown once, to the admin at the terminal, to hand over in person; never logged.
+        print(
+            f"Kata sandi sementara untuk {args.email.strip().lower()}: {password}\n"
+            "Serahkan langsung ke petugas; saat masuk ia wajib membuat kata sandi baru.",
+            file=out,
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        run(args)
+    except (OfficerError, TargetError) as error:
+        print(f"Gagal: {error}", file=sys.stderr)
+        return 2
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        print(f"Gagal ({code}): {message}", file=sys.stderr)
+        return 1
+    except BotoCoreError as error:
+        print(f"Gagal menghubungi AWS: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""Officer accounts in the Cognito user pool: create, list, disable, enable, reset.
+
+Used by the admin command (``pendopo-admin``) against a deployed pool and
+by the local stack for its demo accounts, so both create accounts the same way:
+user name = email address lower-cased, email verified, one role group and (except
+for admins) one unit group, exactly what ``pendopo.api.identity.officer_from_claims`` reads.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pendopo.domain.officer import ROLE_GROUPS, VERIFYING_UNIT
+from pendopo.domain.status import Role
+from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
+
+ROLES: tuple[str, ...] = tuple(ROLE_GROUPS)
+UNIT_ROLES = (Role.OFFICER.value, Role.COORDINATOR.value)
+
+
+class OfficerError(ValueError):
+    """The request cannot be carried out; the message says why (Indonesian)."""
+
+
+def unit_codes() -> tuple[str, ...]:
+    return tuple(load_taxonomy().units)
+
+
+@dataclass(frozen=True)
+class OfficerSpec:
+    email: str
+    role: str
+    unit: str | None
+    name: str | None = None
+
+    @property
+    def groups(self) -> list[str]:
+        return [self.role, *([self.unit] if self.unit else [])]
+
+
+def officer_spec(email: str, role: str, unit: str | None, name: str | None = None) -> OfficerSpec:
+    """Check an account request against the roles and the taxonomy's units."""
+    email = email.strip().lower()
+    if not EMAIL_PATTERN.fullmatch(email) or len(email) > 128:
+        raise OfficerError(f"Alamat email tidak valid: {email!r}.")
+    if role not in ROLES:
+        raise OfficerError(f"Peran tidak dikenal: {role!r}. Pilihan: {', '.join(ROLES)}.")
+    if unit is not None and unit not in unit_codes():
+        raise OfficerError(f"Unit tidak dikenal: {unit!r}. Pilihan: {', '.join(unit_codes())}.")
+    if role in UNIT_ROLES and unit is None:
+        raise OfficerError(f"Peran {role} wajib punya unit (--unit).")
+    if role == Role.VERIFIER.value:
+        unit = unit or VERIFYING_UNIT
+        if unit != VERIFYING_UNIT:
+            raise OfficerError(f"Verifikator hanya di {VERIFYING_UNIT} (Biro Pemerintahan).")
+    if role == Role.ADMIN.value and unit is not None:
+        raise OfficerError("Admin tidak terikat pada unit; jangan isi --unit.")
+    return OfficerSpec(email=email, role=role, unit=unit, name=name)
+
+
+def create_officer(
+    cognito: Any,
+    user_pool_id: str,
+    spec: OfficerSpec,
+    *,
+    password: str | None = None,
+    temporary_password: str | None = None,
+    send_email: bool = True,
+) -> None:
+    """Create the account and put it in its groups.
+
+    With ``password`` the account can log in at once (a permanent password, for
+    the local stack and training). Otherwise Cognito emails a temporary password
+    (``send_email``), or uses ``temporary_password``, and the first login answers
+    NEW_PASSWORD_REQUIRED.
+    """
+    attributes = [
+        {"Name": "email", "Value": spec.email},
+        {"Name": "email_verified", "Value": "true"},
+    ]
+    if spec.name:
+        attributes.append({"Name": "name", "Value": spec.name})
+    kwargs: dict[str, Any] = {
+        "UserPoolId": user_pool_id,
+        "Username": spec.email,
+        "UserAttributes": attributes,
+        "DesiredDeliveryMediums": ["EMAIL"],
+    }
+    if temporary_password:
+        kwargs["TemporaryPassword"] = temporary_password
+    if password or not send_email:
+        kwargs["MessageAction"] = "SUPPRESS"
+    cognito.admin_create_user(**kwargs)
+    if password:
+        cognito.admin_set_user_password(
+            UserPoolId=user_pool_id, Username=spec.email, Password=password, Permanent=True
+        )
+    for group in spec.groups:
+        cognito.admin_add_user_to_group(
+            UserPoolId=user_pool_id, Username=spec.email, GroupName=group
+        )
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    email: str
+    role: str
+    unit: str
+    enabled: bool
+    status: str
+
+
+def _paged(method: Any, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    token: str | None = None
+    while True:
+        page = method(**kwargs, **({"NextToken": token} if token else {}))
+        yield from page.get(key, [])
+        token = page.get("NextToken")
+        if not token:
+            return
+
+
+def _members(cognito: Any, user_pool_id: str, group: str) -> list[dict[str, Any]]:
+    return list(
+        _paged(cognito.list_users_in_group, "Users", UserPoolId=user_pool_id, GroupName=group)
+    )
+
+
+def list_officers(
+    cognito: Any, user_pool_id: str, *, unit: str | None = None, role: str | None = None
+) -> list[OfficerRow]:
+    """Accounts with their role and unit, read from group membership (no user scan
+    when filtered: the members of the unit or role group are listed)."""
+    if role is not None and role not in ROLES:
+        raise OfficerError(f"Peran tidak dikenal: {role!r}. Pilihan: {', '.join(ROLES)}.")
+    if unit is not None and unit not in unit_codes():
+        raise OfficerError(f"Unit tidak dikenal: {unit!r}. Pilihan: {', '.join(unit_codes())}.")
+    roles_of: dict[str, list[str]] = {}
+    units_of: dict[str, list[str]] = {}
+    for group in ROLES:
+        for user in _members(cognito, user_pool_id, group):
+            roles_of.setdefault(user["Username"], []).append(group)
+    for group in unit_codes():
+        for user in _members(cognito, user_pool_id, group):
+            units_of.setdefault(user["Username"], []).append(group)
+    if unit is not None:
+        users = _members(cognito, user_pool_id, unit)
+    elif role is not None:
+        users = _members(cognito, user_pool_id, role)
+    else:
+        users = list(_paged(cognito.list_users, "Users", UserPoolId=user_pool_id))
+    rows = []
+    for user in users:
+        username = user["Username"]
+        if role is not None and role not in roles_of.get(username, []):
+            continue
+        attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+        rows.append(
+            OfficerRow(
+                email=attributes.get("email", username),
+                role=",".join(sorted(roles_of.get(username, []))) or "-",
+                unit=",".join(sorted(units_of.get(username, []))) or "-",
+                enabled=bool(user.get("Enabled", True)),
+                status=str(user.get("UserStatus", "")),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.unit, row.role, row.email))
+
+
+def disable_officer(cognito: Any, user_pool_id: str, email: str) -> None:
+    """No new logins or refreshes; tokens already issued end within their hour."""
+    username = email.strip().lower()
+    cognito.admin_disable_user(UserPoolId=user_pool_id, Username=username)
+    # Revoke the refresh tokens too (the access token still runs out within 1 hour).
+    cognito.admin_user_global_sign_out(UserPoolId=user_pool_id, Username=username)
+
+
+def enable_officer(cognito: Any, user_pool_id: str, email: str) -> None:
+    cognito.admin_enable_user(UserPoolId=user_pool_id, Username=email.strip().lower())
+
+
+def generate_temporary_password(length: int = 16) -> str:
+    """A password that meets the pool's policy: every class present, random order."""
+    classes = (string.ascii_uppercase, string.ascii_lowercase, string.digits, "!#$%*+-=?@^_")
+    chars = [secrets.choice(group) for group in classes]
+    alphabet = "".join(classes)
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def reset_password(
+    cognito: Any, user_pool_id: str, email: str, temporary_password: str | None = None
+) -> str:
+    """Give the account a new temporary password; its next login must choose its own.
+
+    Returns the temporary password for the admin to hand over (it is not emailed).
+    """
+    password = temporary_password or generate_temporary_password()
+    cognito.admin_set_user_password(
+        UserPoolId=user_pool_id, Username=email.strip().lower(), Password=password, Permanent=False
+    )
+    return password
