@@ -13,11 +13,8 @@ import pytest
 
 from infra.local.events import http_api_event, lambda_context
 from tests.integration.conftest import call, officer_claims
-from tests.integration.test_intake_api import complaint_body
-
-# Bytes that are not UTF-8: API Gateway hands such a JSON body to Lambda base64-encoded.
-NOT_UTF8 = b"\x11\xff"
-INVALID_JSON = "Isi permintaan bukan JSON yang valid."
+from tests.support.bodies import INVALID_JSON, NOT_UTF8
+from tests.support.citizen import complaint_body
 
 
 @pytest.mark.parametrize("content_type", ["application/json", None])

@@ -7,43 +7,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests.integration.conftest import call
+from tests.support.citizen import NAME, NIK, complaint_body, complaint_items, submit, track
 
 TICKET = re.compile(r"^\d{4}-\d{4}-\d{4}$")
-NIK, PHONE, NAME = "3171014501900042", "0813-9876-5432", "Rahmat Hidayatullah"
-EMAIL = "rahmat.hidayatullah77@contoh.id"
-
-
-def complaint_body(**overrides):
-    body = {
-        "channel": "kiosk",
-        "category": None,
-        "title": "Lampu jalan mati",
-        "description": "Lampu penerangan jalan di Jl. Kebon Sirih sudah mati seminggu, rawan.",
-        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
-        "location": {"text": "Jl. Kebon Sirih No. 22", "lat": -6.1826, "lon": 106.8283},
-    }
-    body.update(overrides)
-    return body
-
-
-def submit(intake, key="key-0001-abcdef", **overrides):
-    return call(
-        intake,
-        "POST",
-        "/v1/complaints",
-        headers={"Idempotency-Key": key},
-        json=complaint_body(**overrides),
-    )
-
-
-def track(intake, ticket, code):
-    """Track as a client must: the code travels in a header, never in the URL."""
-    return call(intake, "GET", f"/v1/complaints/{ticket}", headers={"X-Tracking-Code": code})
-
-
-def complaint_items(dynamodb):
-    items = dynamodb.scan(TableName="pendopo-test-complaints")["Items"]  # test-only check
-    return [item for item in items if item["kind"]["S"] == "complaint"]
 
 
 def test_categories_are_grouped_by_unit_with_indonesian_labels(intake):

@@ -11,50 +11,20 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import call, officer_claims
-from tests.integration.test_intake_api import NIK, complaint_body, submit
-
-VERIFIER = officer_claims("verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM")
-PLH_COORDINATOR = officer_claims("koordinator.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
-PLH_OFFICER = officer_claims("petugas.biro-plh@pendopo.example", "petugas", "BIRO_PLH")
-PK_COORDINATOR = officer_claims("koordinator.biro-pk@pendopo.example", "koordinator", "BIRO_PK")
-ADMIN = officer_claims("admin@pendopo.example", "admin")
-QUEUE = "/v1/officer/complaints"
-
-
-def new_complaint(intake: Any, key: str = "key-workflow-0001", **overrides: Any) -> str:
-    overrides.setdefault("category", "STREET_LIGHTING")  # Biro PLH
-    answer = submit(intake, key=key, **overrides)
-    assert answer.status == 201, answer.body
-    return str(answer.body["ticket"])
-
-
-def detail(route: Any, ticket: str, claims: dict[str, str] = VERIFIER) -> Any:
-    return call(route, "GET", f"/v1/officer/complaints/{ticket}", claims=claims)
-
-
-def take(
-    route: Any,
-    ticket: str,
-    segment: str,
-    claims: dict[str, str],
-    body: dict[str, Any] | None = None,
-    version: int | None = None,
-) -> Any:
-    if version is None:
-        version = detail(route, ticket).body["version"]
-    headers = {"If-Match": f'"{version}"'}
-    return call(
-        route,
-        "POST",
-        f"/v1/officer/complaints/{ticket}/{segment}",
-        claims=claims,
-        headers=headers,
-        json=body or {},
-    )
-
-
-FOLLOW_UP = {"result": "Lampu sudah diganti oleh Dinas Bina Marga pada 11 Juni 2025."}
+from tests.integration.conftest import call
+from tests.support.citizen import NIK, complaint_body, submit
+from tests.support.officers import (
+    ADMIN,
+    FOLLOW_UP,
+    PK_COORDINATOR,
+    PLH_COORDINATOR,
+    PLH_OFFICER,
+    QUEUE,
+    VERIFIER,
+    detail,
+    new_complaint,
+    take,
+)
 
 
 def test_the_whole_workflow_from_verification_to_done(intake: Any, route: Any, clock: Any) -> None:

@@ -69,7 +69,8 @@ from pendopo.observability import logger, metrics
 from pendopo.settings import Settings
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
-from tests.integration.pii_canaries import (
+from tests.support.notify_stream import invoke as invoke_notify
+from tests.support.pii_canaries import (
     EMAIL,
     INVALID_NIK,
     NAME,
@@ -85,7 +86,6 @@ from tests.integration.pii_canaries import (
     file_text,
     leaks,
 )
-from tests.integration.test_notify_stream import invoke as invoke_notify
 
 REGION = "ap-southeast-3"
 SENDER = "pendopo@pendopo.example"

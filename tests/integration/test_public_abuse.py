@@ -33,8 +33,8 @@ from pendopo.domain.workflow import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS
 from pendopo.settings import get_settings
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
-from tests.integration.test_intake_api import complaint_body, submit, track
-from tests.integration.test_officer_workflow import take
+from tests.support.citizen import complaint_body, submit, track
+from tests.support.officers import take
 
 MAX_BODY = get_settings().max_body_bytes
 BODY_TOO_LARGE = f"Isi permintaan terlalu besar (maksimal {MAX_BODY // 1024} KB)."
@@ -687,7 +687,7 @@ def test_without_limits_nothing_is_throttled():
 
 # --------------------------------------------- throttling: the gateway over HTTP
 
-HANDLERS = "tests.integration.gateway_test_handler"
+HANDLERS = "tests.support.gateway_test_handler"
 THROTTLED_ROUTES = [
     HttpRoute("GET", "/v1/complaints/{ticket}", "TestFunction", f"{HANDLERS}.echo", False),
     HttpRoute("GET", "/v1/officer/me", "TestFunction", f"{HANDLERS}.echo", True),

@@ -14,7 +14,8 @@ from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.settings import Settings
 from tests.conftest import TEST_TABLE
-from tests.integration.test_sla_check import FlakySes, outbox, wib
+from tests.support.mail import SesDownFor, outbox
+from tests.support.sla import wib
 
 SENDER = "pendopo@pendopo.example"
 
@@ -53,7 +54,7 @@ def test_an_incomplete_run_raises_so_lambda_retries_it(
     sla_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
-    flaky = FlakySes("koordinator.biro-plh@pendopo.example")
+    flaky = SesDownFor("koordinator.biro-plh@pendopo.example")
     monkeypatch.setattr(
         sla_app, "service", sla_app.build_service(settings, clock=sla_app.clock, ses_client=flaky)
     )

@@ -23,7 +23,7 @@ from pendopo.domain.workflow import (
     act,
     available_actions,
 )
-from tests.unit.test_intake_domain import RULES, details
+from tests.support.intake_domain import RULES, details
 
 T0 = datetime(2025, 6, 10, 1, 15, tzinfo=UTC)  # Tuesday 08:15 WIB
 TAXONOMY = RULES.taxonomy

@@ -1,0 +1,51 @@
+"""The notify function fed from moto's DynamoDB stream: its settings, a complaint
+created as intake creates it, the stream records since the last read, and the
+Lambda stream event built from them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from infra.local.events import lambda_context
+from infra.local.streams import StreamPoller, lambda_stream_event
+from pendopo.domain.clock import FixedClock
+from pendopo.domain.complaint import Channel, PublicSubmission
+from pendopo.services.intake import IntakeService, build_intake_rules
+from pendopo.settings import Settings
+from pendopo.storage.complaints import ComplaintStore
+from tests.support.mail import CONSOLE
+
+NAME, NIK, PHONE, EMAIL = "Rahmat Hidayat", "3171012501900003", "0813-9988-7766", "rahmat@mail.id"
+
+
+def notify_settings() -> Settings:
+    return Settings.from_env().model_copy(update={"console_url": CONSOLE})
+
+
+def read_records(stream: StreamPoller) -> list[dict[str, Any]]:
+    """Every stream record written since the last read, as the dynamodbstreams API gives it."""
+    return [record for shard_id in list(stream._positions) for record in stream._read(shard_id)]
+
+
+def invoke(app: Any, records: list[dict[str, Any]], stream: StreamPoller) -> dict[str, Any]:
+    event = json.loads(json.dumps(lambda_stream_event(records, stream.stream_arn)))
+    result: dict[str, Any] = app.lambda_handler(event, lambda_context("NotifyFunction", 60))
+    return result
+
+
+def submit(clock: FixedClock, **overrides: Any) -> str:
+    body = {
+        "channel": "web",
+        "category": "ROAD",
+        "title": "Jalan berlubang di depan sekolah",
+        "description": "Lubang besar di Jl. Kramat Raya membahayakan pengendara motor.",
+        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
+    }
+    body.update(overrides)
+    service = IntakeService(ComplaintStore(), build_intake_rules(notify_settings()), clock)
+    submitted = service.submit(
+        PublicSubmission.model_validate(body), Channel.WEB, f"key-{uuid.uuid4()}"
+    )
+    return submitted.receipt.ticket
