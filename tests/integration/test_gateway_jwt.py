@@ -25,9 +25,9 @@ from infra.template import HttpRoute
 from pendopo.auth import officer_from_claims
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.taxonomy import load_taxonomy
-from tests.support.gateway_test_handler import COUNTED_CALLS
+from tests.support.gateway_handlers import COUNTED_CALLS
 
-HANDLERS = "tests.support.gateway_test_handler"
+HANDLERS = "tests.support.gateway_handlers"
 POOL_ID = "ap-southeast-3_TestPool"
 CLIENT_ID = "testclient123"
 ISSUER = cognito_issuer("ap-southeast-3", POOL_ID)

@@ -687,7 +687,7 @@ def test_without_limits_nothing_is_throttled():
 
 # --------------------------------------------- throttling: the gateway over HTTP
 
-HANDLERS = "tests.support.gateway_test_handler"
+HANDLERS = "tests.support.gateway_handlers"
 THROTTLED_ROUTES = [
     HttpRoute("GET", "/v1/complaints/{ticket}", "TestFunction", f"{HANDLERS}.echo", False),
     HttpRoute("GET", "/v1/officer/me", "TestFunction", f"{HANDLERS}.echo", True),

@@ -23,6 +23,7 @@ from infra.local.accounts import DEMO_PASSWORD, demo_email
 from infra.officers import create_officer, officer_spec
 from pendopo.domain.clock import format_wib
 from tests.e2e.conftest import RunningStack
+from tests.support.over_http import street_light_at_kiosk, submitted
 
 pytestmark = pytest.mark.browser
 
@@ -35,20 +36,10 @@ REGION = "ap-southeast-3"
 
 
 def submit_complaint(api_url: str, category: str = "STREET_LIGHTING") -> str:
-    answer = requests.post(
-        f"{api_url}/v1/complaints",
-        headers={"Idempotency-Key": f"console-{uuid.uuid4().hex}"},
-        json={
-            "channel": "kiosk",
-            "category": category,
-            "title": "Lampu jalan mati di Jl. Kebon Sirih",
-            "description": "Tiga lampu penerangan jalan mati sejak seminggu, gelap di malam hari.",
-            "reporter": {"name": "Warga Uji Konsol", "phone": "081234567890"},
-        },
-        timeout=30,
+    key = f"console-{uuid.uuid4().hex}"
+    return str(
+        submitted(api_url, key, street_light_at_kiosk("Warga Uji Konsol", category))["ticket"]
     )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["ticket"])
 
 
 def bearer(api_url: str, email: str) -> dict[str, str]:
