@@ -38,7 +38,7 @@ from pendopo.storage.complaints import ComplaintStore
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
 from tests.support import notify_stream
-from tests.support.citizen import complaint_body
+from tests.support.citizen import complaint_body, submit
 from tests.support.fakes import BarrierStore
 from tests.support.faults import (
     INTERNAL,
@@ -155,13 +155,7 @@ def gateway(module: Any, method: str, path: str, **kwargs: Any) -> Answer:
 
 
 def submit_public(intake: Any, key: str, **overrides: Any) -> Answer:
-    return gateway(
-        intake,
-        "POST",
-        "/v1/complaints",
-        headers={"Idempotency-Key": key},
-        json=complaint_body(**overrides),
-    )
+    return submit(intake, key, via=gateway, **overrides)
 
 
 def submit_walk_in(intake: Any, key: str, **overrides: Any) -> Answer:

@@ -39,7 +39,7 @@ from tests.support.faults import (
     install,
 )
 from tests.support.mail import outbox
-from tests.support.sla import wib
+from tests.support.sla import sla_check_app, wib
 
 DDB = "dynamodb"
 ATTEMPTS = 4  # pynamodb's botocore client: 1 + 3 retries ("standard" mode)
@@ -233,13 +233,7 @@ def test_notify_a_timeout_after_sending_before_marking_sends_again_only_after_th
 
 @pytest.fixture
 def sla_app(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
-    from functions.sla_check import app
-
-    clock = FixedClock(wib(10, 7, 1))
-    settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
-    monkeypatch.setattr(app, "clock", clock)
-    monkeypatch.setattr(app, "service", app.build_service(settings, clock=clock))
+    app = sla_check_app(monkeypatch, wib(10, 7, 1))
     # One overdue complaint in Biro PLH and one in Biro PK (neither a day late)
     write(
         dynamodb,

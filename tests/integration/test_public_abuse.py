@@ -33,7 +33,7 @@ from pendopo.domain.workflow import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS
 from pendopo.settings import get_settings
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
-from tests.support.citizen import complaint_body, submit, track
+from tests.support.citizen import complaint_body, submit, submit_raw, track
 from tests.support.officers import take
 
 MAX_BODY = get_settings().max_body_bytes
@@ -51,10 +51,7 @@ def item_count(dynamodb: Any) -> int:
 
 
 def post_raw(intake: Any, body: str, content_type: str | None = "application/json") -> Answer:
-    headers = {"Idempotency-Key": KEY}
-    if content_type is not None:
-        headers["content-type"] = content_type
-    return call(intake, "POST", "/v1/complaints", headers=headers, body=body)
+    return submit_raw(intake, body, KEY, content_type)
 
 
 def post(intake: Any, body: dict[str, Any]) -> Answer:

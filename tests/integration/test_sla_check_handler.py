@@ -5,30 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from infra.local.events import lambda_context
 from infra.synthetic import Spec, raw_item, write
 from infra.template import load_template
-from pendopo.domain.clock import WIB, FixedClock
+from pendopo.domain.clock import WIB
 from pendopo.settings import Settings
 from tests.conftest import TEST_TABLE
 from tests.support.mail import SesDownFor, outbox
-from tests.support.sla import wib
+from tests.support.sla import sla_check_app, wib
 
 SENDER = "pendopo@pendopo.example"
 
 
 @pytest.fixture
 def sla_app(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
-    from functions.sla_check import app
-
-    clock = FixedClock(wib(12, 8, 0))
-    settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
-    monkeypatch.setattr(app, "clock", clock)
-    monkeypatch.setattr(app, "service", app.build_service(settings, clock=clock))
+    app = sla_check_app(monkeypatch, wib(12, 8, 0))
     write(dynamodb, TEST_TABLE, [raw_item(Spec(1, "BIRO_PLH", wib(6), wib(9)))])
     return app
 

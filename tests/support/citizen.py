@@ -3,6 +3,7 @@ it with an idempotency key, tracking it, and the complaints the table then holds
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.integration.conftest import Answer, call
@@ -24,14 +25,30 @@ def complaint_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def submit(intake: Any, key: str = "key-0001-abcdef", **overrides: Any) -> Answer:
-    return call(
+def submit(
+    intake: Any,
+    key: str = "key-0001-abcdef",
+    via: Callable[..., Answer] = call,
+    **overrides: Any,
+) -> Answer:
+    """Submit the complaint, the handler invoked ``via`` ``call`` or a wrapper of it."""
+    return via(
         intake,
         "POST",
         "/v1/complaints",
         headers={"Idempotency-Key": key},
         json=complaint_body(**overrides),
     )
+
+
+def submit_raw(
+    intake: Any, body: str | bytes, key: str, content_type: str | None = "application/json"
+) -> Answer:
+    """Submit a body as it is written, not encoded by the test (no content type: None)."""
+    headers = {"Idempotency-Key": key}
+    if content_type is not None:
+        headers["content-type"] = content_type
+    return call(intake, "POST", "/v1/complaints", headers=headers, body=body)
 
 
 def track(intake: Any, ticket: str, code: str) -> Answer:
