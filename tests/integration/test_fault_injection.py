@@ -52,9 +52,8 @@ from tests.support.faults import (
     transaction_throttled,
 )
 from tests.support.mail import SENDER, outbox
-from tests.support.officers import FOLLOW_UP, PLH_COORDINATOR, VERIFIER, detail
+from tests.support.officers import FOLLOW_UP, PLH_COORDINATOR, PLH_OFFICER, VERIFIER, detail
 
-PLH_OFFICER = officer_claims("petugas.biro-plh@pendopo.example", "petugas", "BIRO_PLH")
 PLH_SECOND = officer_claims("koordinator2.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
 DDB = "dynamodb"
 WRITE = "TransactWriteItems"

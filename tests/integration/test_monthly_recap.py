@@ -24,21 +24,12 @@ import pytest
 
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.domain.recap import RecapMonth
-from tests.integration.conftest import officer_claims
 from tests.support.citizen import NAME, NIK
-from tests.support.recap import (
-    BUCKET,
-    Desk,
-    recipients_of,
-    run,
-    sent_messages,
-    wib,
-)
+from tests.support.mail import SENDER
+from tests.support.officers import PLH_COORDINATOR as PLH
+from tests.support.officers import VERIFIER
+from tests.support.recap import BUCKET, Desk, recipients_of, run, sent_messages, wib
 
-VERIFIER = officer_claims("verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM")
-PLH = officer_claims("koordinator.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
-PK = officer_claims("koordinator.biro-pk@pendopo.example", "koordinator", "BIRO_PK")
-SENDER = "pendopo@pendopo.example"
 JUNE = RecapMonth(2025, 6)
 RESULT = {"result": "Jalan sudah ditambal oleh Dinas Bina Marga, foto terlampir."}
 RETURN = {"reason": "Foto bukti belum dilampirkan."}

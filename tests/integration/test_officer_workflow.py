@@ -21,6 +21,7 @@ from tests.support.officers import (
     PLH_OFFICER,
     QUEUE,
     VERIFIER,
+    complaints_a_minute_apart,
     detail,
     new_complaint,
     take,
@@ -228,10 +229,7 @@ def test_an_anonymous_reporter_is_hidden_from_coordinators_and_nik_masked(
 def test_the_queue_is_sorted_by_due_time_and_pages_with_a_cursor(
     intake: Any, route: Any, clock: Any
 ) -> None:
-    tickets = []
-    for n in range(7):
-        clock.advance(timedelta(minutes=1))
-        tickets.append(new_complaint(intake, key=f"key-queue-{n:06d}"))
+    tickets = complaints_a_minute_apart(intake, clock, [f"key-queue-{n:06d}" for n in range(7)])
     # Spread them over two statuses, so the page merges two index partitions.
     for ticket in tickets[::2]:
         take(route, ticket, "verify", VERIFIER)
@@ -320,10 +318,7 @@ def test_an_action_costs_at_most_two_dynamodb_calls(intake: Any, route: Any) -> 
 def test_the_overdue_queue_pages_with_the_first_pages_cut_off(
     intake: Any, route: Any, clock: Any
 ) -> None:
-    tickets = []
-    for n in range(3):
-        clock.advance(timedelta(minutes=1))
-        tickets.append(new_complaint(intake, key=f"key-overdue-{n:05d}"))
+    tickets = complaints_a_minute_apart(intake, clock, [f"key-overdue-{n:05d}" for n in range(3)])
     clock.advance(timedelta(days=4))
     first = call(route, "GET", QUEUE, claims=PLH_COORDINATOR, query="overdue=true&limit=2")
     assert [i["ticket"] for i in first.body["items"]] == tickets[:2]

@@ -3,6 +3,7 @@ complaint to act on, reading it, and taking an action with its version."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from tests.integration.conftest import call, officer_claims
@@ -21,6 +22,15 @@ def new_complaint(intake: Any, key: str = "key-workflow-0001", **overrides: Any)
     answer = submit(intake, key=key, **overrides)
     assert answer.status == 201, answer.body
     return str(answer.body["ticket"])
+
+
+def complaints_a_minute_apart(intake: Any, clock: Any, keys: list[str]) -> list[str]:
+    """One complaint per key, each a minute after the one before: their tickets in order."""
+    tickets = []
+    for key in keys:
+        clock.advance(timedelta(minutes=1))
+        tickets.append(new_complaint(intake, key=key))
+    return tickets
 
 
 def detail(route: Any, ticket: str, claims: dict[str, str] = VERIFIER) -> Any:
