@@ -11,19 +11,18 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from tests.e2e.conftest import RunningStack
-from tests.support.over_http import submitted
+from tests.support.over_http import complaint, submitted
 
 pytestmark = pytest.mark.browser
 
 
 def submit_over_api(stack: RunningStack) -> dict[str, str]:
-    body = {
-        "channel": "web",
-        "category": "WASTE",
-        "title": "Sampah menumpuk di pasar",
-        "description": "Sampah tidak diangkut selama seminggu di samping Pasar Senen.",
-        "reporter": {"name": "Budi Santoso", "phone": "0813 1111 2222"},
-    }
+    body = complaint(
+        category="WASTE",
+        title="Sampah menumpuk di pasar",
+        description="Sampah tidak diangkut selama seminggu di samping Pasar Senen.",
+        reporter={"name": "Budi Santoso", "phone": "0813 1111 2222"},
+    )
     return submitted(stack.api_url, f"browser-{uuid.uuid4().hex}", body)
 
 

@@ -86,10 +86,16 @@ def status_badge(page: Page) -> Any:
     return page.get_by_test_id("status")
 
 
-def open_waiting_complaint_as_verifier(page: Page, web_origin: str, stack: RunningStack) -> str:
-    """A new complaint, opened in the console by the verifier who logs in: its ticket."""
+def follow_link_to_new_complaint(page: Page, web_origin: str, stack: RunningStack) -> str:
+    """A new complaint (Biro PLH), its link (as in an email) opened in the console: its ticket."""
     ticket = submit_complaint(stack.api_url)
     open_console(page, web_origin, f"#/complaints/{ticket}")
+    return ticket
+
+
+def open_waiting_complaint_as_verifier(page: Page, web_origin: str, stack: RunningStack) -> str:
+    """A new complaint, opened in the console by the verifier who logs in: its ticket."""
+    ticket = follow_link_to_new_complaint(page, web_origin, stack)
     log_in(page, VERIFIER)
     expect(status_badge(page)).to_have_text("Status: Menunggu")
     return ticket
@@ -122,10 +128,9 @@ def test_verifier_verifies_then_the_coordinator_dispositions_in_the_console(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
 
     # Given the verifier follows an email's link to the complaint, and logs in first
-    open_console(page, web_origin, f"#/complaints/{ticket}")
+    ticket = follow_link_to_new_complaint(page, web_origin, local_stack)
     log_in(page, VERIFIER)
 
     # Then the complaint opens, waiting, with only the verifier's actions on it
@@ -436,8 +441,7 @@ def test_wrong_password_and_another_units_complaint_say_why(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)  # Biro PLH
-    open_console(page, web_origin, f"#/complaints/{ticket}")
+    follow_link_to_new_complaint(page, web_origin, local_stack)  # Biro PLH
 
     log_in(page, PLH_COORDINATOR, password="Salah-Sandi-2025!")
     expect(page.get_by_role("alert")).to_have_text("Email atau kata sandi salah.")
@@ -549,8 +553,7 @@ def test_login_and_an_action_work_from_the_keyboard_alone(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_console(page, web_origin, f"#/complaints/{ticket}")
+    follow_link_to_new_complaint(page, web_origin, local_stack)
 
     # The login starts in the email field; Tab goes to the password, Enter logs in
     expect(page.get_by_label("Email dinas")).to_be_focused()
