@@ -15,6 +15,7 @@ from pendopo.domain.complaint import Channel, PublicSubmission
 from pendopo.services.intake import IntakeService, build_intake_rules
 from pendopo.settings import Settings
 from pendopo.storage.complaints import ComplaintStore
+from tests.support.citizen import complaint_body
 from tests.support.mail import CONSOLE
 
 NAME, NIK, PHONE, EMAIL = "Rahmat Hidayat", "3171012501900003", "0813-9988-7766", "rahmat@mail.id"
@@ -36,13 +37,10 @@ def invoke(app: Any, records: list[dict[str, Any]], stream: StreamPoller) -> dic
 
 
 def submit(clock: FixedClock, **overrides: Any) -> str:
-    body = {
-        "channel": "web",
-        "category": "ROAD",
-        "title": "Jalan berlubang di depan sekolah",
-        "description": "Lubang besar di Jl. Kramat Raya membahayakan pengendara motor.",
-        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
-    }
+    """The citizen's complaint (tests.support.citizen) from this reporter, on the web about a
+    road: created as intake creates it; its ticket."""
+    reporter = {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL}
+    body = complaint_body(channel="web", category="ROAD", reporter=reporter)
     body.update(overrides)
     service = IntakeService(ComplaintStore(), build_intake_rules(notify_settings()), clock)
     submitted = service.submit(

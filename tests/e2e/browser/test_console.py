@@ -107,6 +107,13 @@ def open_queue_as_verifier(page: Page, web_origin: str) -> None:
     expect(page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
 
 
+def new_complaint_with_the_queue_open(page: Page, web_origin: str, stack: RunningStack) -> str:
+    """A new complaint, and the verifier logged in with the queue open: its ticket."""
+    ticket = submit_complaint(stack.api_url)
+    open_queue_as_verifier(page, web_origin)
+    return ticket
+
+
 def spoil_session_tokens(page: Page, *, access: str, refresh: str | None = None) -> None:
     """Replace the tab's stored tokens with ones the API refuses (refresh kept if None)."""
     page.evaluate(
@@ -423,8 +430,7 @@ def test_an_expired_session_goes_back_to_login_and_then_to_the_same_complaint(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_queue_as_verifier(page, web_origin)
+    ticket = new_complaint_with_the_queue_open(page, web_origin, local_stack)
 
     # Given tokens the API no longer accepts (expired, revoked: the gateway answers 401)
     spoil_session_tokens(page, access="kedaluwarsa", refresh="dicabut")
@@ -586,8 +592,7 @@ def test_a_refused_access_token_is_refreshed_without_asking_to_log_in(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_queue_as_verifier(page, web_origin)
+    ticket = new_complaint_with_the_queue_open(page, web_origin, local_stack)
 
     # Given an access token the gateway refuses, but a good refresh token
     spoil_session_tokens(page, access="kedaluwarsa")
