@@ -8,32 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
-import requests
 
 from tests.e2e.conftest import RunningStack
+from tests.support.over_http import NAME, NIK, PHONE, complaint, post, track
 
 pytestmark = pytest.mark.e2e
-
-NAME, NIK, PHONE = "Wulan Sekar Kinasih", "3175064711880007", "0857-1122-3344"
-
-
-def complaint(**overrides):
-    body = {
-        "channel": "web",
-        "category": "FLOOD_DRAINAGE",
-        "title": "Saluran air tersumbat",
-        "description": "Saluran di depan rumah tersumbat sampah sehingga air meluap saat hujan.",
-        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "anonymous": True},
-        "location": {"text": "Jl. Cempaka Putih Tengah", "lat": -6.1790, "lon": 106.8710},
-    }
-    body.update(overrides)
-    return body
-
-
-def post(stack: RunningStack, key: str, body: dict) -> requests.Response:
-    return requests.post(
-        f"{stack.api_url}/v1/complaints", json=body, headers={"Idempotency-Key": key}, timeout=30
-    )
 
 
 def complaints_in_table(stack: RunningStack) -> list[dict]:
@@ -50,11 +29,7 @@ def test_submit_then_track_over_http(local_stack: RunningStack) -> None:
     assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", receipt["ticket"])
     assert receipt["unit"]["code"] == "BIRO_PLH"
     # When they track it with the ticket and the code (in a header, never the URL)
-    tracked = requests.get(
-        f"{local_stack.api_url}/v1/complaints/{receipt['ticket']}",
-        headers={"X-Tracking-Code": receipt["tracking_code"]},
-        timeout=30,
-    )
+    tracked = track(local_stack.api_url, receipt["ticket"], receipt["tracking_code"])
     # Then they see its status and timeline, and none of their personal data
     assert tracked.status_code == 200
     assert tracked.json()["status"]["label"] == "Menunggu"

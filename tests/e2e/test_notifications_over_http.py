@@ -7,51 +7,30 @@ outbox (bounded) until the emails have arrived.
 
 from __future__ import annotations
 
-import time
 import uuid
-from typing import Any
 
 import pytest
 import requests
 
 from tests.e2e.conftest import RunningStack
+from tests.support.over_http import complaint, emails_about, post
 
 pytestmark = pytest.mark.e2e
 
-WAIT_SECONDS = 10.0
 NAME, NIK, PHONE, EMAIL = "Dewi Lestari Putri", "3174055604910002", "0812-7654-3210", "dewi@mail.id"
-
-
-def emails_about(stack: RunningStack, ticket: str, expected: int) -> list[dict[str, Any]]:
-    """The outbox's emails about a ticket, once ``expected`` of them have arrived (or 10 s)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
-        assert answer.status_code == 200
-        found = [e for e in answer.json() if ticket in e["subject"]]
-        if len(found) >= expected or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
 
 
 def test_a_submitted_complaint_emails_its_coordinators_and_the_verifiers(
     local_stack: RunningStack,
 ) -> None:
     # Given a citizen submitting a flooding complaint (Biro PLH) with their details
-    body = {
-        "channel": "web",
-        "category": "FLOOD_DRAINAGE",
-        "title": "Banjir <b>setinggi lutut</b> di gang",
-        "description": "Setiap hujan deras gang kami banjir setinggi lutut selama berjam-jam.",
-        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
-    }
-    key = f"e2e-notify-{uuid.uuid4()}"
-    created = requests.post(
-        f"{local_stack.api_url}/v1/complaints",
-        json=body,
-        headers={"Idempotency-Key": key},
-        timeout=30,
+    body = complaint(
+        title="Banjir <b>setinggi lutut</b> di gang",
+        description="Setiap hujan deras gang kami banjir setinggi lutut selama berjam-jam.",
+        reporter={"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
     )
+    key = f"e2e-notify-{uuid.uuid4()}"
+    created = post(local_stack, key, body)
     assert created.status_code == 201, created.text
     receipt = created.json()
     ticket = receipt["ticket"]
@@ -79,18 +58,10 @@ def test_a_submitted_complaint_emails_its_coordinators_and_the_verifiers(
 
     # And a retried submission (same key) sends nothing more: once the emails of a
     # later complaint have arrived (the stream is delivered in order), still two
-    again = requests.post(
-        f"{local_stack.api_url}/v1/complaints",
-        json=body,
-        headers={"Idempotency-Key": key},
-        timeout=30,
-    )
+    again = post(local_stack, key, body)
     assert again.headers["Idempotent-Replayed"] == "true"
-    later = requests.post(
-        f"{local_stack.api_url}/v1/complaints",
-        json={**body, "title": "Banjir lagi di gang sebelah"},
-        headers={"Idempotency-Key": f"e2e-notify-{uuid.uuid4()}"},
-        timeout=30,
+    later = post(
+        local_stack, f"e2e-notify-{uuid.uuid4()}", {**body, "title": "Banjir lagi di gang sebelah"}
     )
     assert len(emails_about(local_stack, later.json()["ticket"], expected=2)) == 2
     assert len(emails_about(local_stack, ticket, expected=2)) == 2

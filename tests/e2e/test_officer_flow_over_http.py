@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import RunningStack
-from tests.e2e.test_notifications_over_http import emails_about
+from tests.support.over_http import emails_about, street_light_at_kiosk, submitted, track
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.e2e
@@ -47,20 +47,8 @@ def as_officer(api_url: str, role: str, unit: str | None = None) -> dict[str, st
 
 
 def submit_at_kiosk(api_url: str, category: str = "STREET_LIGHTING") -> dict[str, Any]:
-    answer = requests.post(
-        f"{api_url}/v1/complaints",
-        headers={"Idempotency-Key": f"e2e-officer-{uuid.uuid4().hex}"},
-        json={
-            "channel": "kiosk",
-            "category": category,
-            "title": "Lampu jalan mati di Jl. Kebon Sirih",
-            "description": "Tiga lampu penerangan jalan mati sejak seminggu, gelap di malam hari.",
-            "reporter": {"name": "Warga Uji Alur", "phone": "081234567890"},
-        },
-        timeout=30,
-    )
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+    key = f"e2e-officer-{uuid.uuid4().hex}"
+    return submitted(api_url, key, street_light_at_kiosk("Warga Uji Alur", category))
 
 
 def act(
@@ -122,9 +110,7 @@ def test_kiosk_to_done_with_a_rejected_follow_up_and_the_public_timeline(
         "submit_follow_up",
         "accept_follow_up",
     ]
-    tracked = requests.get(
-        f"{api}/v1/complaints/{ticket}", headers={"X-Tracking-Code": code}, timeout=30
-    )
+    tracked = track(api, ticket, code)
     assert tracked.status_code == 200
     public = tracked.json()
     assert [step["status"]["label"] for step in public["timeline"]] == [

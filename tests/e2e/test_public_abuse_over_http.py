@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import RunningStack, running_stack
-from tests.e2e.test_intake_over_http import complaint, post
+from tests.support.over_http import complaint, post, track
 from tools.local.throttle import THROTTLED_MESSAGE
 
 pytestmark = pytest.mark.e2e
@@ -128,11 +128,7 @@ def test_tracking_guesses_over_http_get_byte_identical_404s(local_stack):
 
     assert answers[0].status_code == 404 and answers[0].json() == NOT_FOUND
     assert {shape(a) for a in answers} == {shape(answers[0])}
-    found = requests.get(
-        f"{local_stack.api_url}/v1/complaints/{ticket}",
-        headers={"X-Tracking-Code": receipt["tracking_code"]},
-        timeout=30,
-    )
+    found = track(local_stack.api_url, ticket, receipt["tracking_code"])
     assert found.status_code == 200
 
 

@@ -68,14 +68,9 @@ def test_list_officers_of_a_unit(officer_pool: OfficerPool) -> None:
 
 
 def test_disabled_officer_cannot_log_in_and_enabled_again_can(
-    officer_pool: OfficerPool, monkeypatch: pytest.MonkeyPatch
+    officer_pool: OfficerPool, auth: Any
 ) -> None:
-    from functions.auth import app
-    from pendopo.services.accounts import AccountsService
-
-    monkeypatch.setattr(
-        app, "service", AccountsService(officer_pool.cognito, officer_pool.client_id)
-    )
+    app = auth  # the auth function, on the same pool
     email = demo_email("petugas", "BIRO_ORB")
     credentials = {"email": email, "password": DEMO_PASSWORD}
     run(officer_pool, "disable-officer", "--email", email)
@@ -87,14 +82,9 @@ def test_disabled_officer_cannot_log_in_and_enabled_again_can(
 
 
 def test_reset_password_forces_a_new_password_at_next_login(
-    officer_pool: OfficerPool, monkeypatch: pytest.MonkeyPatch
+    officer_pool: OfficerPool, auth: Any
 ) -> None:
-    from functions.auth import app
-    from pendopo.services.accounts import AccountsService
-
-    monkeypatch.setattr(
-        app, "service", AccountsService(officer_pool.cognito, officer_pool.client_id)
-    )
+    app = auth  # the auth function, on the same pool
     email = demo_email("petugas", "BPBUMD")
     printed = run(officer_pool, "reset-password", "--email", email)
     temporary = printed.split(": ", 1)[1].splitlines()[0]

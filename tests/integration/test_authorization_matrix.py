@@ -18,7 +18,7 @@ from pendopo.domain.workflow import DispositionCommand, FollowUpCommand, NoteCom
 from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore
 from tests.integration.conftest import call, officer_claims
-from tests.integration.test_intake_api import complaint_body, submit
+from tests.support.citizen import complaint_body, submit
 
 UNIT, OTHER = "BIRO_PLH", "BIRO_PK"
 CALLERS: dict[str, dict[str, str] | None] = {

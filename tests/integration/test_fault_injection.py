@@ -1,7 +1,7 @@
 """Fault injection on every request write path: nothing lost, nothing doubled.
 
 Issue #8. Each scenario injects a failure into the AWS calls a handler makes
-(``tests.faults``: inside botocore's retry loop, as the real failure would arrive),
+(``tests.support.faults``: inside botocore's retry loop, as the real failure would arrive),
 then behaves as the client does (retries with the same ``Idempotency-Key``, or
 reloads and retries with ``If-Match``), and ends with an exact check of the table
 (the complaint's status and version, its audit events, the count of every kind of
@@ -35,7 +35,11 @@ from pendopo.domain.status import Action
 from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore
 from tests.conftest import TEST_TABLE
-from tests.faults import (
+from tests.integration.conftest import Answer, call, officer_claims
+from tests.support import notify_stream
+from tests.support.citizen import complaint_body, submit
+from tests.support.fakes import BarrierStore
+from tests.support.faults import (
     INTERNAL,
     THROTTLED,
     THROTTLING,
@@ -46,14 +50,10 @@ from tests.faults import (
     transaction_conflict,
     transaction_throttled,
 )
-from tests.integration import test_notify_stream as notify_tests
-from tests.integration.conftest import Answer, call, officer_claims
-from tests.integration.test_intake_api import complaint_body
-from tests.integration.test_officer_race import BarrierStore
-from tests.integration.test_officer_workflow import FOLLOW_UP, PLH_COORDINATOR, VERIFIER, detail
+from tests.support.mail import SENDER, outbox
+from tests.support.officers import FOLLOW_UP, PLH_COORDINATOR, PLH_OFFICER, VERIFIER, detail
 from tools.local.streams import StreamPoller
 
-PLH_OFFICER = officer_claims("petugas.biro-plh@pendopo.example", "petugas", "BIRO_PLH")
 PLH_SECOND = officer_claims("koordinator2.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
 DDB = "dynamodb"
 WRITE = "TransactWriteItems"
@@ -108,10 +108,12 @@ def emailed(dynamodb: Any, clock: FixedClock, faults: FaultInjector, monkeypatch
     Call it last: the notification claims it writes are items of the table too.
     """
     ses = boto3.client("ses", region_name="ap-southeast-3")
-    ses.verify_email_identity(EmailAddress=notify_tests.SENDER)  # the sender, as in every stage
+    ses.verify_email_identity(EmailAddress=SENDER)  # the sender, as in every stage
     from functions.notify import app
 
-    monkeypatch.setattr(app, "service", app.build_service(notify_tests._settings(), clock=clock))
+    monkeypatch.setattr(
+        app, "service", app.build_service(notify_stream.notify_settings(), clock=clock)
+    )
 
     def deliver() -> Counter[str]:
         faults.heal()
@@ -122,10 +124,10 @@ def emailed(dynamodb: Any, clock: FixedClock, faults: FaultInjector, monkeypatch
             handler=lambda event, context: None,  # delivered here, as one batch
         )
         stream.attach("TRIM_HORIZON")
-        records = notify_tests.read_records(stream)
+        records = notify_stream.read_records(stream)
         if records:  # Lambda never delivers an empty batch
-            assert notify_tests.invoke(app, records, stream) == {"batchItemFailures": []}
-        return Counter(a for m in notify_tests.outbox() for a in m.destinations["ToAddresses"])
+            assert notify_stream.invoke(app, records, stream) == {"batchItemFailures": []}
+        return Counter(a for m in outbox() for a in m.destinations["ToAddresses"])
 
     return deliver
 
@@ -152,13 +154,7 @@ def gateway(module: Any, method: str, path: str, **kwargs: Any) -> Answer:
 
 
 def submit_public(intake: Any, key: str, **overrides: Any) -> Answer:
-    return gateway(
-        intake,
-        "POST",
-        "/v1/complaints",
-        headers={"Idempotency-Key": key},
-        json=complaint_body(**overrides),
-    )
+    return submit(intake, key, via=gateway, **overrides)
 
 
 def submit_walk_in(intake: Any, key: str, **overrides: Any) -> Answer:

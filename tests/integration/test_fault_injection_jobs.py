@@ -2,7 +2,7 @@
 the monthly recap. Nothing lost, nothing doubled.
 
 Issue #8, with ``test_fault_injection`` (the request paths). Faults come from
-``tests.faults`` (inside botocore's retry loop, on moto). Each scenario retries as
+``tests.support.faults`` (inside botocore's retry loop, on moto). Each scenario retries as
 Lambda does (the stream batch from its failed record, the asynchronous invocation
 again with the same event) and ends with an exact check of the emails moto's SES
 accepted (each recipient exactly once) and of the notification log's claims (all
@@ -24,7 +24,9 @@ from pynamodb.exceptions import QueryError
 from pendopo.domain.clock import FixedClock
 from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
-from tests.faults import (
+from tests.support import notify_stream
+from tests.support import recap as recap_month
+from tests.support.faults import (
     S3_SLOW_DOWN,
     SES_REJECTED,
     SES_THROTTLED,
@@ -33,9 +35,8 @@ from tests.faults import (
     FaultInjector,
     install,
 )
-from tests.integration import test_monthly_recap as recap_tests
-from tests.integration import test_notify_stream as notify_tests
-from tests.integration.test_sla_check import wib
+from tests.support.mail import outbox
+from tests.support.sla import sla_check_app, wib
 from tools.bench.synthetic import Spec, raw_item, write
 from tools.local.events import lambda_context
 from tools.local.streams import StreamPoller
@@ -73,7 +74,9 @@ def notify(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) ->
     boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
     from functions.notify import app
 
-    monkeypatch.setattr(app, "service", app.build_service(notify_tests._settings(), clock=clock))
+    monkeypatch.setattr(
+        app, "service", app.build_service(notify_stream.notify_settings(), clock=clock)
+    )
     return app
 
 
@@ -91,14 +94,14 @@ def stream(dynamodb: Any) -> Iterator[StreamPoller]:
 
 def mailed() -> Counter[str]:
     """How many emails each address got (SES v2 simple sends)."""
-    return Counter(a for m in notify_tests.outbox() for a in m.destinations["ToAddresses"])
+    return Counter(a for m in outbox() for a in m.destinations["ToAddresses"])
 
 
 def new_complaint_batch(clock: FixedClock, stream: StreamPoller, *categories: str) -> Any:
     """New complaints (one per category); their stream records, and the event records."""
     for n, category in enumerate(categories):
-        notify_tests.submit(clock, category=category, title=f"Pengaduan uji nomor {n + 1}")
-    records = notify_tests.read_records(stream)
+        notify_stream.submit(clock, category=category, title=f"Pengaduan uji nomor {n + 1}")
+    records = notify_stream.read_records(stream)
     events = [r for r in records if r["dynamodb"]["NewImage"]["kind"]["S"] == "event"]
     return records, events
 
@@ -135,7 +138,7 @@ def test_notify_a_failing_email_fails_only_its_record_and_the_retry_sends_only_i
     service, operation, answer = NOTIFY_FAULTS[fault]
     faults.refuse(service, operation, answer, times=None, when=to(PLH))
     # When the batch is delivered
-    result = notify_tests.invoke(notify, records, stream)
+    result = notify_stream.invoke(notify, records, stream)
     # Then only the first failing record is reported (Lambda retries from it), and every
     # other email went out
     assert failed_ids(result) == [seq(events[0])]
@@ -143,7 +146,7 @@ def test_notify_a_failing_email_fails_only_its_record_and_the_retry_sends_only_i
     # When SES and DynamoDB recover and Lambda retries from that record on (the second
     # complaint's records come again)
     faults.heal()
-    retry = notify_tests.invoke(notify, records[records.index(events[0]) :], stream)
+    retry = notify_stream.invoke(notify, records[records.index(events[0]) :], stream)
     # Then only the missing email is sent: every email exactly once, every claim sent
     assert result["batchItemFailures"] and retry == {"batchItemFailures": []}
     assert mailed() == {PLH: 1, KESOS: 1, VERIFIER: 2}
@@ -160,7 +163,7 @@ def test_notify_transient_faults_are_absorbed_by_botocores_retries(
     faults.refuse(DDB, "PutItem", THROTTLING, when=to(PLH))
     faults.fail(DDB, "UpdateItem", "reset", when=to(VERIFIER))
     faults.refuse("sesv2", "SendEmail", SES_THROTTLED, when=to(PLH))
-    result = notify_tests.invoke(notify, records, stream)
+    result = notify_stream.invoke(notify, records, stream)
     assert all(f.fired == 1 for f in faults.faults)
     assert result == {"batchItemFailures": []}
     assert mailed() == {PLH: 1, VERIFIER: 1}
@@ -172,9 +175,9 @@ def test_notify_the_complaints_read_failing_fails_the_record_and_the_retry_sends
 ) -> None:
     records, events = new_complaint_batch(clock, stream, "ROAD")
     faults.refuse(DDB, "GetItem", THROTTLED, times=ATTEMPTS)
-    assert failed_ids(notify_tests.invoke(notify, records, stream)) == [seq(events[0])]
+    assert failed_ids(notify_stream.invoke(notify, records, stream)) == [seq(events[0])]
     assert mailed() == {} and claims(dynamodb) == {}
-    assert notify_tests.invoke(notify, records, stream) == {"batchItemFailures": []}
+    assert notify_stream.invoke(notify, records, stream) == {"batchItemFailures": []}
     assert mailed() == {PLH: 1, VERIFIER: 1}
     assert claims(dynamodb) == {"sent": 2}
 
@@ -186,7 +189,7 @@ def test_notify_a_claim_whose_answer_was_lost_is_still_ours_and_sends_at_once(
     # sends the same conditional put again (same claim token)
     records, _ = new_complaint_batch(clock, stream, "ROAD")
     faults.fail(DDB, "PutItem", "lose_answer", when=to(PLH))
-    result = notify_tests.invoke(notify, records, stream)
+    result = notify_stream.invoke(notify, records, stream)
     # Then the retried put recognises its own claim: the email goes now, not after the lease
     assert faults.faults[0].fired == 1
     assert result == {"batchItemFailures": []}
@@ -198,8 +201,8 @@ def test_notify_the_same_batch_delivered_twice_sends_nothing_twice(
     notify: Any, stream: StreamPoller, clock: FixedClock, dynamodb: Any
 ) -> None:
     records, _ = new_complaint_batch(clock, stream, "ROAD", "HEALTH_SERVICES")
-    assert notify_tests.invoke(notify, records, stream) == {"batchItemFailures": []}
-    assert notify_tests.invoke(notify, records, stream) == {"batchItemFailures": []}
+    assert notify_stream.invoke(notify, records, stream) == {"batchItemFailures": []}
+    assert notify_stream.invoke(notify, records, stream) == {"batchItemFailures": []}
     assert mailed() == {PLH: 1, KESOS: 1, VERIFIER: 2}
     assert claims(dynamodb) == {"sent": 4}
 
@@ -208,19 +211,19 @@ def test_notify_a_timeout_after_sending_before_marking_sends_again_only_after_th
     notify: Any, stream: StreamPoller, clock: FixedClock, dynamodb: Any, faults: FaultInjector
 ) -> None:
     """The documented at-least-once edge: the email went, the mark never happened."""
-    from tests.faults import LambdaTimeout
+    from tests.support.faults import LambdaTimeout
 
     records, events = new_complaint_batch(clock, stream, "ROAD")
     faults.fail(DDB, "UpdateItem", "kill_before", when=to(PLH))
     with pytest.raises(LambdaTimeout):
-        notify_tests.invoke(notify, records, stream)
+        notify_stream.invoke(notify, records, stream)
     assert mailed() == {PLH: 1}
     # Lambda retries the batch within the lease: the pending claim is left alone
-    assert failed_ids(notify_tests.invoke(notify, records, stream)) == [seq(events[0])]
+    assert failed_ids(notify_stream.invoke(notify, records, stream)) == [seq(events[0])]
     assert mailed() == {PLH: 1, VERIFIER: 1}
     # After the lease the claim is taken over: the one documented duplicate
     clock.advance(timedelta(minutes=3))
-    assert notify_tests.invoke(notify, records, stream) == {"batchItemFailures": []}
+    assert notify_stream.invoke(notify, records, stream) == {"batchItemFailures": []}
     assert mailed() == {PLH: 2, VERIFIER: 1}
     assert claims(dynamodb) == {"sent": 2}
 
@@ -230,13 +233,7 @@ def test_notify_a_timeout_after_sending_before_marking_sends_again_only_after_th
 
 @pytest.fixture
 def sla_app(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
-    from functions.sla_check import app
-
-    clock = FixedClock(wib(10, 7, 1))
-    settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
-    monkeypatch.setattr(app, "clock", clock)
-    monkeypatch.setattr(app, "service", app.build_service(settings, clock=clock))
+    app = sla_check_app(monkeypatch, wib(10, 7, 1))
     # One overdue complaint in Biro PLH and one in Biro PK (neither a day late)
     write(
         dynamodb,
@@ -315,24 +312,24 @@ def recap(dynamodb: Any, intake: Any, clock: FixedClock, monkeypatch: pytest.Mon
     """The recap function on moto, and a June with two complaints (made by intake)."""
     s3 = boto3.client("s3", region_name="ap-southeast-3")
     s3.create_bucket(
-        Bucket=recap_tests.BUCKET,
+        Bucket=recap_month.BUCKET,
         CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"},
     )
     boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
-    monkeypatch.setenv("FILES_BUCKET", recap_tests.BUCKET)
+    monkeypatch.setenv("FILES_BUCKET", recap_month.BUCKET)
     from functions.monthly_recap import app
 
     service = app.build_service(
         Settings.from_env(),
-        bucket=recap_tests.BUCKET,
+        bucket=recap_month.BUCKET,
         clock=clock,
         ses_client=boto3.client("sesv2", region_name="ap-southeast-3"),
         s3_client=s3,
     )
     monkeypatch.setattr(app, "service", service)
-    desk = recap_tests.Desk(intake, None, clock)
-    desk.submit(recap_tests.wib("06-10", "08:00"), "ROAD")
-    desk.submit(recap_tests.wib("06-11", "08:00"), "PARKING")
+    desk = recap_month.Desk(intake, None, clock)
+    desk.submit(recap_month.wib("06-10", "08:00"), "ROAD")
+    desk.submit(recap_month.wib("06-11", "08:00"), "PARKING")
     return app
 
 
@@ -342,15 +339,15 @@ SEKDA = "sekda@pendopo.example"
 
 
 def recap_run(app: Any, clock: FixedClock) -> dict[str, Any]:
-    return recap_tests.run(app, clock)
+    return recap_month.run(app, clock)
 
 
 def recap_mailed() -> Counter[str]:
-    return recap_tests.recipients_of(recap_tests.sent_messages())
+    return recap_month.recipients_of(recap_month.sent_messages())
 
 
 def recap_objects(s3: Any) -> int:
-    listed = s3.list_objects_v2(Bucket=recap_tests.BUCKET, Prefix="recaps/2025-06/")
+    listed = s3.list_objects_v2(Bucket=recap_month.BUCKET, Prefix="recaps/2025-06/")
     return len(listed.get("Contents", []))
 
 

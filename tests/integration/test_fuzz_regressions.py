@@ -12,22 +12,16 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import call, officer_claims
-from tests.integration.test_intake_api import complaint_body
+from tests.support.bodies import INVALID_JSON, NOT_UTF8
+from tests.support.citizen import complaint_body, submit_raw
 from tools.local.events import http_api_event, lambda_context
-
-# Bytes that are not UTF-8: API Gateway hands such a JSON body to Lambda base64-encoded.
-NOT_UTF8 = b"\x11\xff"
-INVALID_JSON = "Isi permintaan bukan JSON yang valid."
 
 
 @pytest.mark.parametrize("content_type", ["application/json", None])
 def test_a_json_body_that_is_not_utf8_is_422_not_500(intake: Any, content_type: str | None):
     # Given a body whose bytes are not UTF-8, declared JSON or not declared at all
-    headers = {"Idempotency-Key": "not-utf8-0001"}
-    if content_type:
-        headers["content-type"] = content_type
     # When it is submitted
-    answer = call(intake, "POST", "/v1/complaints", headers=headers, body=NOT_UTF8)
+    answer = submit_raw(intake, NOT_UTF8, "not-utf8-0001", content_type)
     # Then it is refused as unreadable JSON, as any other unreadable body
     assert answer.status == 422, answer.body
     assert answer.body["errors"] == [{"field": "body", "in": "body", "message": INVALID_JSON}]

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from tests.integration.conftest import call
-from tests.integration.test_fuzz_regressions import INVALID_JSON, NOT_UTF8
+from tests.support.bodies import INVALID_JSON, NOT_UTF8
 
 
 def test_login_with_a_body_that_is_not_utf8_is_422(auth: Any):

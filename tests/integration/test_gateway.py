@@ -1,7 +1,7 @@
 """The local gateway and the HTTP API payload-2.0 event builder.
 
 The gateway runs on a free loopback port with test routes pointing at
-tests/integration/gateway_test_handler.py, whose handlers echo the event they get
+tests/support/gateway_handlers.py, whose handlers echo the event they get
 or return the Lambda result the test sends them.
 """
 
@@ -25,7 +25,7 @@ from infra.template import HttpRoute
 from tools.local.events import http_api_event, lambda_context
 from tools.local.server import MAX_BODY_BYTES, LocalGateway
 
-HANDLERS = "tests.integration.gateway_test_handler"
+HANDLERS = "tests.support.gateway_handlers"
 
 
 def _route(method: str, path: str, handler: str, function: str = "TestFunction") -> HttpRoute:

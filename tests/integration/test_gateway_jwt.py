@@ -22,12 +22,12 @@ from infra.template import HttpRoute
 from pendopo.api.identity import officer_from_claims
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.taxonomy import load_taxonomy
-from tests.integration.gateway_test_handler import COUNTED_CALLS
+from tests.support.gateway_handlers import COUNTED_CALLS
 from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.server import LocalGateway
 
-HANDLERS = "tests.integration.gateway_test_handler"
+HANDLERS = "tests.support.gateway_handlers"
 POOL_ID = "ap-southeast-3_TestPool"
 CLIENT_ID = "testclient123"
 ISSUER = cognito_issuer("ap-southeast-3", POOL_ID)

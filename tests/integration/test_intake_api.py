@@ -7,43 +7,17 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests.integration.conftest import call
+from tests.support.citizen import (
+    NAME,
+    NIK,
+    complaint_body,
+    complaint_items,
+    submit,
+    submit_raw,
+    track,
+)
 
 TICKET = re.compile(r"^\d{4}-\d{4}-\d{4}$")
-NIK, PHONE, NAME = "3171014501900042", "0813-9876-5432", "Rahmat Hidayatullah"
-EMAIL = "rahmat.hidayatullah77@contoh.id"
-
-
-def complaint_body(**overrides):
-    body = {
-        "channel": "kiosk",
-        "category": None,
-        "title": "Lampu jalan mati",
-        "description": "Lampu penerangan jalan di Jl. Kebon Sirih sudah mati seminggu, rawan.",
-        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
-        "location": {"text": "Jl. Kebon Sirih No. 22", "lat": -6.1826, "lon": 106.8283},
-    }
-    body.update(overrides)
-    return body
-
-
-def submit(intake, key="key-0001-abcdef", **overrides):
-    return call(
-        intake,
-        "POST",
-        "/v1/complaints",
-        headers={"Idempotency-Key": key},
-        json=complaint_body(**overrides),
-    )
-
-
-def track(intake, ticket, code):
-    """Track as a client must: the code travels in a header, never in the URL."""
-    return call(intake, "GET", f"/v1/complaints/{ticket}", headers={"X-Tracking-Code": code})
-
-
-def complaint_items(dynamodb):
-    items = dynamodb.scan(TableName="pendopo-test-complaints")["Items"]  # test-only check
-    return [item for item in items if item["kind"]["S"] == "complaint"]
 
 
 def test_categories_are_grouped_by_unit_with_indonesian_labels(intake):
@@ -164,13 +138,7 @@ def test_invalid_fields_get_field_level_indonesian_messages(intake, dynamodb):
 
 def test_invalid_json_and_non_objects_are_422_not_500(intake):
     for raw in ("{not json", "[]", '"teks"', "null", "123"):
-        answer = call(
-            intake,
-            "POST",
-            "/v1/complaints",
-            headers={"Idempotency-Key": "bad-json-1", "content-type": "application/json"},
-            body=raw,
-        )
+        answer = submit_raw(intake, raw, "bad-json-1")
         assert answer.status == 422, (raw, answer.body)
         assert answer.body["message"]
 
@@ -245,26 +213,14 @@ def test_an_unknown_path_is_a_json_404(intake):
 
 def test_unreadable_json_is_422_not_500(intake):
     for raw in ("[" * 60_000, '{"title": ' + "1" * 5000 + "}"):
-        answer = call(
-            intake,
-            "POST",
-            "/v1/complaints",
-            headers={"Idempotency-Key": "deep-json-1", "content-type": "application/json"},
-            body=raw,
-        )
+        answer = submit_raw(intake, raw, "deep-json-1")
         assert answer.status == 422, answer.body
         assert answer.body["errors"][0]["message"] == "Isi permintaan bukan JSON yang valid."
 
 
 def test_bodies_that_are_not_json_are_415_with_a_message(intake):
     for content_type in ("multipart/form-data", "text/plain", "application/x-www-form-urlencoded"):
-        answer = call(
-            intake,
-            "POST",
-            "/v1/complaints",
-            headers={"Idempotency-Key": "not-json-1", "content-type": content_type},
-            body="title=x",
-        )
+        answer = submit_raw(intake, "title=x", "not-json-1", content_type)
         assert answer.status == 415, (content_type, answer.body)
         assert "JSON" in answer.body["message"]
 

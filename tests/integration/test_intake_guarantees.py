@@ -15,7 +15,7 @@ from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.connection import shared_connection
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import call
-from tests.integration.test_intake_api import (
+from tests.support.citizen import (
     EMAIL,
     NAME,
     NIK,

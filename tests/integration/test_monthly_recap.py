@@ -14,9 +14,8 @@ import email
 import email.policy
 import io
 import re
-from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -25,23 +24,15 @@ import pytest
 
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.domain.recap import RecapMonth
-from tests.integration.conftest import call, officer_claims
-from tests.integration.test_intake_api import NAME, NIK, submit
+from tests.support.citizen import NAME, NIK
+from tests.support.mail import SENDER
+from tests.support.officers import PLH_COORDINATOR as PLH
+from tests.support.officers import VERIFIER
+from tests.support.recap import BUCKET, Desk, recipients_of, run, sent_messages, wib
 
-VERIFIER = officer_claims("verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM")
-PLH = officer_claims("koordinator.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
-PK = officer_claims("koordinator.biro-pk@pendopo.example", "koordinator", "BIRO_PK")
-BUCKET = "pendopo-test-files"
-SENDER = "pendopo@pendopo.example"
 JUNE = RecapMonth(2025, 6)
-# The schedule fires on the 5th at 07:00 WIB; it passes its scheduled time.
-SCHEDULED = datetime(2025, 7, 5, 7, 0, tzinfo=WIB)
 RESULT = {"result": "Jalan sudah ditambal oleh Dinas Bina Marga, foto terlampir."}
 RETURN = {"reason": "Foto bukti belum dilampirkan."}
-
-
-def wib(day: str, hhmm: str) -> datetime:
-    return datetime.fromisoformat(f"2025-{day}T{hhmm}:00+07:00")
 
 
 @pytest.fixture
@@ -73,36 +64,6 @@ def recap(aws: dict[str, Any], clock: FixedClock, monkeypatch: pytest.MonkeyPatc
     )
     monkeypatch.setattr(app, "service", service)
     return app
-
-
-class Desk:
-    """Complaints and officer actions at pinned times, through the real handlers."""
-
-    def __init__(self, intake: Any, route: Any, clock: FixedClock) -> None:
-        self.intake, self.route, self.clock = intake, route, clock
-        self.count = 0
-
-    def submit(self, at: datetime, category: str, channel: str = "kiosk") -> str:
-        self.clock.set(at)
-        self.count += 1
-        answer = submit(
-            self.intake, key=f"recap-key-{self.count:04d}", category=category, channel=channel
-        )
-        assert answer.status == 201, answer.body
-        return str(answer.body["ticket"])
-
-    def act(self, at: datetime, ticket: str, segment: str, claims: Any, body: Any = None) -> None:
-        self.clock.set(at)
-        shown = call(self.route, "GET", f"/v1/officer/complaints/{ticket}", claims=VERIFIER)
-        answer = call(
-            self.route,
-            "POST",
-            f"/v1/officer/complaints/{ticket}/{segment}",
-            claims=claims,
-            headers={"If-Match": f'"{shown.body["version"]}"'},
-            json=body or {},
-        )
-        assert answer.status == 200, (segment, answer.body)
 
 
 def build_june(desk: Desk) -> dict[str, str]:
@@ -169,20 +130,6 @@ def june(intake: Any, route: Any, clock: FixedClock) -> dict[str, str]:
     return build_june(Desk(intake, route, clock))
 
 
-def scheduled_event() -> dict[str, str]:
-    return {"scheduled_time": SCHEDULED.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
-
-
-def run(recap: Any, clock: FixedClock, event: dict[str, Any] | None = None) -> dict[str, Any]:
-    from tools.local.events import lambda_context
-
-    clock.set(SCHEDULED + timedelta(minutes=1))  # delivered a minute late: no matter
-    body: dict[str, Any] = recap.lambda_handler(
-        event or scheduled_event(), lambda_context("MonthlyRecapFunction")
-    )
-    return body
-
-
 def get(aws: dict[str, Any], key: str) -> bytes:
     body: bytes = aws["s3"].get_object(Bucket=BUCKET, Key=key)["Body"].read()
     return body
@@ -200,18 +147,6 @@ def breakdown_in(html: str, name: str) -> dict[str, int]:
     table = re.search(rf'data-breakdown="{name}">(.*?)</table>', html, re.S)
     assert table, name
     return {code: int(n) for code, n in re.findall(r'data-code="(\w*)">(\d+)<', table.group(1))}
-
-
-def sent_messages() -> list[Any]:
-    from moto.ses.models import RawMessage, ses_backends
-
-    backend = ses_backends["123456789012"]["ap-southeast-3"]
-    return [m for m in backend.sent_messages if isinstance(m, RawMessage)]
-
-
-def recipients_of(messages: list[Any]) -> Counter[str]:
-    # moto lists the To header and the Destination both: count each message once.
-    return Counter(address for m in messages for address in set(m.destinations))
 
 
 # ------------------------------------------------------------------------- tests

@@ -14,6 +14,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.support.moto_tables import create_pk_table
+
 TABLE = "isolation-stream"
 
 
@@ -21,11 +23,9 @@ TABLE = "isolation-stream"
 def stream_table(dynamodb: Any) -> tuple[Any, Any, str, str]:
     client = boto3.client("dynamodb", region_name="ap-southeast-3")
     streams = boto3.client("dynamodbstreams", region_name="ap-southeast-3")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
+    create_pk_table(
+        client,
+        TABLE,
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )
     arn = next(s["StreamArn"] for s in streams.list_streams()["Streams"] if s["TableName"] == TABLE)

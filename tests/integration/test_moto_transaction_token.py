@@ -15,18 +15,15 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.support.moto_tables import create_pk_table
+
 TABLE = "isolation-token"
 
 
 @pytest.fixture
 def client(dynamodb: Any) -> Any:
     client = boto3.client("dynamodb", region_name="ap-southeast-3")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_pk_table(client, TABLE)
     client.put_item(TableName=TABLE, Item={"pk": {"S": "C"}, "version": {"N": "1"}})
     return client
 

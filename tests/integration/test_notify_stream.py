@@ -9,35 +9,36 @@ event by the same code the local stack's poller uses.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
 
 from pendopo.domain.clock import FixedClock, format_wib
 from pendopo.domain.complaint import AuditEvent, Channel, PublicSubmission
 from pendopo.domain.status import Action, Role, Status
-from pendopo.runtime.settings import Settings
 from pendopo.services.intake import IntakeService, build_intake_rules
 from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
 from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
 from tests.conftest import TEST_TABLE
-from tools.local.events import lambda_context
-from tools.local.streams import StreamPoller, lambda_stream_event
+from tests.support.mail import CONSOLE, REGION, SENDER, FlakySes, outbox
+from tests.support.notify_stream import (
+    EMAIL,
+    NAME,
+    NIK,
+    PHONE,
+    invoke,
+    notify_settings,
+    read_records,
+    submit,
+)
+from tools.local.streams import StreamPoller
 
-REGION = "ap-southeast-3"
-SENDER = "pendopo@pendopo.example"
-CONSOLE = "https://konsol.pendopo.example/console/"
 PLH = "koordinator.biro-plh@pendopo.example"
 VERIFIER = "verifikator.biro-pem@pendopo.example"
 KESOS = "koordinator.biro-kesos@pendopo.example"
-NAME, NIK, PHONE, EMAIL = "Rahmat Hidayat", "3171012501900003", "0813-9988-7766", "rahmat@mail.id"
 
 
 @pytest.fixture
@@ -47,39 +48,13 @@ def ses(dynamodb: Any) -> Any:
     return client
 
 
-def outbox() -> list[Any]:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
-
-
-class FlakySes:
-    """SES v2 that refuses the first ``failures`` sends to one recipient."""
-
-    def __init__(self, recipient: str, failures: int = 1) -> None:
-        self.real = boto3.client("sesv2", region_name=REGION)
-        self.recipient = recipient
-        self.failures = failures
-
-    def send_email(self, **request: Any) -> Any:
-        if request["Destination"]["ToAddresses"] == [self.recipient] and self.failures > 0:
-            self.failures -= 1
-            raise ClientError(
-                {"Error": {"Code": "TooManyRequestsException", "Message": "slow down"}},
-                "SendEmail",
-            )
-        return self.real.send_email(**request)
-
-
 @pytest.fixture
 def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The notify function's module with a fresh service (real SES v2 on moto)."""
     from functions.notify import app
 
-    monkeypatch.setattr(app, "service", app.build_service(_settings(), clock=clock))
+    monkeypatch.setattr(app, "service", app.build_service(notify_settings(), clock=clock))
     return app
-
-
-def _settings() -> Settings:
-    return Settings.from_env().model_copy(update={"console_url": CONSOLE})
 
 
 @pytest.fixture
@@ -92,33 +67,6 @@ def stream(dynamodb: Any) -> Iterator[StreamPoller]:
     )
     poller.attach("TRIM_HORIZON")
     yield poller
-
-
-def read_records(stream: StreamPoller) -> list[dict[str, Any]]:
-    """Every stream record written since the last read, as the dynamodbstreams API gives it."""
-    return [record for shard_id in list(stream._positions) for record in stream._read(shard_id)]
-
-
-def invoke(app: Any, records: list[dict[str, Any]], stream: StreamPoller) -> dict[str, Any]:
-    event = json.loads(json.dumps(lambda_stream_event(records, stream.stream_arn)))
-    result: dict[str, Any] = app.lambda_handler(event, lambda_context("NotifyFunction", 60))
-    return result
-
-
-def submit(clock: FixedClock, **overrides: Any) -> str:
-    body = {
-        "channel": "web",
-        "category": "ROAD",
-        "title": "Jalan berlubang di depan sekolah",
-        "description": "Lubang besar di Jl. Kramat Raya membahayakan pengendara motor.",
-        "reporter": {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL},
-    }
-    body.update(overrides)
-    service = IntakeService(ComplaintStore(), build_intake_rules(_settings()), clock)
-    submitted = service.submit(
-        PublicSubmission.model_validate(body), Channel.WEB, f"key-{uuid.uuid4()}"
-    )
-    return submitted.receipt.ticket
 
 
 def officer_event(
@@ -209,7 +157,7 @@ def test_an_ses_failure_fails_only_that_record_and_the_retry_sends_exactly_once(
 
     # Given SES refusing the verifier's first email, and two new complaints in one batch
     flaky = FlakySes(VERIFIER, failures=1)
-    app.service = app.build_service(_settings(), clock=clock, ses_client=flaky)
+    app.service = app.build_service(notify_settings(), clock=clock, ses_client=flaky)
     first = submit(clock)
     second = submit(clock, category="HEALTH_SERVICES", title="Antrean puskesmas sangat lama")
     records = read_records(stream)
@@ -329,7 +277,7 @@ def test_the_poller_retries_like_lambda_and_parks_what_keeps_failing(
 
     # Given SES refusing the verifier's email twice, and a poller that tries 3 times
     app.service = app.build_service(
-        _settings(), clock=clock, ses_client=FlakySes(VERIFIER, failures=2)
+        notify_settings(), clock=clock, ses_client=FlakySes(VERIFIER, failures=2)
     )
     poller = StreamPoller(
         dynamodb_client=dynamodb,
@@ -348,7 +296,7 @@ def test_the_poller_retries_like_lambda_and_parks_what_keeps_failing(
     assert len(outbox()) == 2
     # And with SES refusing for good, the record goes to the local DLQ after 3 attempts
     app.service = app.build_service(
-        _settings(), clock=clock, ses_client=FlakySes(VERIFIER, failures=99)
+        notify_settings(), clock=clock, ses_client=FlakySes(VERIFIER, failures=99)
     )
     submit(clock, title="Lampu jalan padam sepanjang gang")
     poller.drain()
@@ -383,7 +331,7 @@ def test_the_poller_keeps_reading_after_moto_rolls_back_a_cancelled_transaction(
         handler=notify.lambda_handler,
     )
     poller.attach("LATEST")
-    service = IntakeService(ComplaintStore(), build_intake_rules(_settings()), clock)
+    service = IntakeService(ComplaintStore(), build_intake_rules(notify_settings()), clock)
     details = PublicSubmission.model_validate(
         {
             "channel": "web",

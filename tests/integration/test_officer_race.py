@@ -16,24 +16,13 @@ from pendopo.domain.workflow import DispositionCommand, NoteCommand
 from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore, VersionConflict
 from pendopo.views.officer import ActionResult
-from tests.integration.test_intake_api import submit
+from tests.support.citizen import submit
+from tests.support.fakes import BarrierStore
 
 UNIT = "BIRO_PLH"
 FIRST = Officer("koordinator.biro-plh@pendopo.example", "s1", Role.COORDINATOR, UNIT)
 SECOND = Officer("koordinator2.biro-plh@pendopo.example", "s2", Role.COORDINATOR, UNIT)
 VERIFIER = Officer("verifikator.biro-pem@pendopo.example", "s3", Role.VERIFIER, "BIRO_PEM")
-
-
-class BarrierStore(ComplaintStore):
-    """Every reader waits until both have read: they then race to write."""
-
-    def __init__(self, parties: int) -> None:
-        self.barrier = threading.Barrier(parties, timeout=10)
-
-    def get_complaint(self, ticket: str) -> Any:
-        complaint = super().get_complaint(ticket)
-        self.barrier.wait()
-        return complaint
 
 
 def test_two_coordinators_dispositioning_at_once_one_succeeds_one_conflicts(

@@ -11,50 +11,21 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import call, officer_claims
-from tests.integration.test_intake_api import NIK, complaint_body, submit
-
-VERIFIER = officer_claims("verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM")
-PLH_COORDINATOR = officer_claims("koordinator.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")
-PLH_OFFICER = officer_claims("petugas.biro-plh@pendopo.example", "petugas", "BIRO_PLH")
-PK_COORDINATOR = officer_claims("koordinator.biro-pk@pendopo.example", "koordinator", "BIRO_PK")
-ADMIN = officer_claims("admin@pendopo.example", "admin")
-QUEUE = "/v1/officer/complaints"
-
-
-def new_complaint(intake: Any, key: str = "key-workflow-0001", **overrides: Any) -> str:
-    overrides.setdefault("category", "STREET_LIGHTING")  # Biro PLH
-    answer = submit(intake, key=key, **overrides)
-    assert answer.status == 201, answer.body
-    return str(answer.body["ticket"])
-
-
-def detail(route: Any, ticket: str, claims: dict[str, str] = VERIFIER) -> Any:
-    return call(route, "GET", f"/v1/officer/complaints/{ticket}", claims=claims)
-
-
-def take(
-    route: Any,
-    ticket: str,
-    segment: str,
-    claims: dict[str, str],
-    body: dict[str, Any] | None = None,
-    version: int | None = None,
-) -> Any:
-    if version is None:
-        version = detail(route, ticket).body["version"]
-    headers = {"If-Match": f'"{version}"'}
-    return call(
-        route,
-        "POST",
-        f"/v1/officer/complaints/{ticket}/{segment}",
-        claims=claims,
-        headers=headers,
-        json=body or {},
-    )
-
-
-FOLLOW_UP = {"result": "Lampu sudah diganti oleh Dinas Bina Marga pada 11 Juni 2025."}
+from tests.integration.conftest import call
+from tests.support.citizen import NIK, complaint_body, submit
+from tests.support.officers import (
+    ADMIN,
+    FOLLOW_UP,
+    PK_COORDINATOR,
+    PLH_COORDINATOR,
+    PLH_OFFICER,
+    QUEUE,
+    VERIFIER,
+    complaints_a_minute_apart,
+    detail,
+    new_complaint,
+    take,
+)
 
 
 def test_the_whole_workflow_from_verification_to_done(intake: Any, route: Any, clock: Any) -> None:
@@ -258,10 +229,7 @@ def test_an_anonymous_reporter_is_hidden_from_coordinators_and_nik_masked(
 def test_the_queue_is_sorted_by_due_time_and_pages_with_a_cursor(
     intake: Any, route: Any, clock: Any
 ) -> None:
-    tickets = []
-    for n in range(7):
-        clock.advance(timedelta(minutes=1))
-        tickets.append(new_complaint(intake, key=f"key-queue-{n:06d}"))
+    tickets = complaints_a_minute_apart(intake, clock, [f"key-queue-{n:06d}" for n in range(7)])
     # Spread them over two statuses, so the page merges two index partitions.
     for ticket in tickets[::2]:
         take(route, ticket, "verify", VERIFIER)
@@ -350,10 +318,7 @@ def test_an_action_costs_at_most_two_dynamodb_calls(intake: Any, route: Any) -> 
 def test_the_overdue_queue_pages_with_the_first_pages_cut_off(
     intake: Any, route: Any, clock: Any
 ) -> None:
-    tickets = []
-    for n in range(3):
-        clock.advance(timedelta(minutes=1))
-        tickets.append(new_complaint(intake, key=f"key-overdue-{n:05d}"))
+    tickets = complaints_a_minute_apart(intake, clock, [f"key-overdue-{n:05d}" for n in range(3)])
     clock.advance(timedelta(days=4))
     first = call(route, "GET", QUEUE, claims=PLH_COORDINATOR, query="overdue=true&limit=2")
     assert [i["ticket"] for i in first.body["items"]] == tickets[:2]

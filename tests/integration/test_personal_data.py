@@ -67,7 +67,8 @@ from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
 from tests.integration.conftest import Answer, call, officer_claims
-from tests.integration.pii_canaries import (
+from tests.support.notify_stream import invoke as invoke_notify
+from tests.support.pii_canaries import (
     EMAIL,
     INVALID_NIK,
     NAME,
@@ -83,7 +84,6 @@ from tests.integration.pii_canaries import (
     file_text,
     leaks,
 )
-from tests.integration.test_notify_stream import invoke as invoke_notify
 from tools.local.events import lambda_context
 from tools.local.streams import StreamPoller
 

@@ -26,8 +26,8 @@ from pendopo.runtime.settings import get_settings
 from tests.conftest import TEST_TABLE
 from tests.infra.template_assertions import PUBLIC_ROUTES
 from tests.integration.conftest import Answer, call, officer_claims
-from tests.integration.test_intake_api import complaint_body, submit, track
-from tests.integration.test_officer_workflow import take
+from tests.support.citizen import complaint_body, submit, submit_raw, track
+from tests.support.officers import take
 from tools.local.server import LocalGateway
 from tools.local.throttle import (
     THROTTLED_MESSAGE,
@@ -51,10 +51,7 @@ def item_count(dynamodb: Any) -> int:
 
 
 def post_raw(intake: Any, body: str, content_type: str | None = "application/json") -> Answer:
-    headers = {"Idempotency-Key": KEY}
-    if content_type is not None:
-        headers["content-type"] = content_type
-    return call(intake, "POST", "/v1/complaints", headers=headers, body=body)
+    return submit_raw(intake, body, KEY, content_type)
 
 
 def post(intake: Any, body: dict[str, Any]) -> Answer:
@@ -687,7 +684,7 @@ def test_without_limits_nothing_is_throttled():
 
 # --------------------------------------------- throttling: the gateway over HTTP
 
-HANDLERS = "tests.integration.gateway_test_handler"
+HANDLERS = "tests.support.gateway_handlers"
 THROTTLED_ROUTES = [
     HttpRoute("GET", "/v1/complaints/{ticket}", "TestFunction", f"{HANDLERS}.echo", False),
     HttpRoute("GET", "/v1/officer/me", "TestFunction", f"{HANDLERS}.echo", True),

@@ -14,11 +14,8 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
 
-from pendopo.domain.clock import WIB, FixedClock
+from pendopo.domain.clock import FixedClock
 from pendopo.domain.sla import SlaMode, SlaPolicy
 from pendopo.domain.sla_digest import UnitCounts
 from pendopo.domain.status import Status
@@ -30,16 +27,11 @@ from pendopo.storage.items import ComplaintItem, OpenByDueIndex
 from pendopo.storage.notifications import NotificationLog
 from pendopo.storage.open_complaints import _ATTRIBUTES, OpenComplaintReader
 from tests.conftest import TEST_TABLE
+from tests.support.mail import CONSOLE, REGION, SENDER, SesDownFor, outbox
+from tests.support.sla import wib
 from tools.bench.synthetic import AGENCY_OF_UNIT, Spec, raw_item, write
 
-REGION = "ap-southeast-3"
-SENDER = "pendopo@pendopo.example"
-CONSOLE = "https://konsol.pendopo.example/console/"
 UNITS = list(load_taxonomy().units)  # BPBUMD, BIRO_PEM, ... BIRO_DIKMENTAL (index k = 0..6)
-
-
-def wib(day: int, hour: int = 10, minute: int = 0, month: int = 6) -> datetime:
-    return datetime(2025, month, day, hour, minute, tzinfo=WIB)
 
 
 def month_of_complaints() -> Iterator[Spec]:
@@ -241,10 +233,6 @@ def test_on_a_public_holiday_in_working_day_mode(dynamodb: Any) -> None:
     assert escalated.counts["BIRO_KESOS"] == UnitCounts(reminders=0, overdue=2, escalated=1)
 
 
-def outbox() -> list[Any]:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
-
-
 def test_two_runs_on_the_same_day_send_one_digest_per_unit(month: Any, ses: Any) -> None:
     # Given the month, checked at 07:00 WIB on June 10
     first = service(FixedClock(wib(10, 7, 0))).run(wib(10, 7, 0))
@@ -295,27 +283,11 @@ def test_the_digest_lists_most_overdue_first_with_links(month: Any, ses: Any) ->
     assert "Dinas Bina Marga" in html and "Warga Contoh" not in html
 
 
-class FlakySes:
-    """SES v2 that refuses every send to one recipient until told otherwise."""
-
-    def __init__(self, recipient: str) -> None:
-        self.real = boto3.client("sesv2", region_name=REGION)
-        self.recipient = recipient
-        self.down = True
-
-    def send_email(self, **request: Any) -> Any:
-        if self.down and request["Destination"]["ToAddresses"] == [self.recipient]:
-            raise ClientError(
-                {"Error": {"Code": "TooManyRequestsException", "Message": "slow"}}, "SendEmail"
-            )
-        return self.real.send_email(**request)
-
-
 def test_one_units_failure_does_not_stop_the_others_and_a_rerun_sends_it(
     month: Any, ses: Any
 ) -> None:
     # Given SES refuses the email to Biro PLH's coordinator
-    flaky = FlakySes("koordinator.biro-plh@pendopo.example")
+    flaky = SesDownFor("koordinator.biro-plh@pendopo.example")
     clock = FixedClock(wib(10, 7, 0))
     check = service(clock, mailer=SesMailer(flaky, SENDER))
     first = check.run(wib(10, 7, 0))

@@ -27,6 +27,11 @@ def body(document: object) -> StreamingBody:
     return StreamingBody(io.BytesIO(data), len(data))
 
 
+def function_error(error: dict[str, str]) -> dict[str, Any]:
+    """Lambda's answer to a synchronous invoke whose function raised ``error``."""
+    return {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": body(error)}
+
+
 @pytest.fixture
 def stubbed() -> Any:
     client = boto3.client("lambda", region_name="ap-southeast-3")
@@ -66,7 +71,7 @@ def test_a_refused_later_as_of_time_is_explained(
     error = {"errorType": "AsOfInTheFuture", "errorMessage": "as of ... is later than ..."}
     stubber.add_response(
         "invoke",
-        {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": body(error)},
+        function_error(error),
         {"FunctionName": FUNCTION, "InvocationType": "RequestResponse", "Payload": ARGS_PAYLOAD},
     )
     assert command.main(ARGS, lambda_client=client) == 1
@@ -79,9 +84,7 @@ def test_an_incomplete_run_says_to_run_it_again(
 ) -> None:
     client, stubber = stubbed
     error = {"errorType": "SlaCheckIncomplete", "errorMessage": "as of ...: 1 emails failed"}
-    stubber.add_response(
-        "invoke", {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": body(error)}
-    )
+    stubber.add_response("invoke", function_error(error))
     assert command.main(ARGS, lambda_client=client) == 1
     err = capsys.readouterr().err
     assert err.startswith("Pemeriksaan belum lengkap: as of ...: 1 emails failed")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from infra.template import load_template
-from pendopo.domain.clock import WIB, FixedClock
+from pendopo.domain.clock import WIB
 from pendopo.runtime.settings import Settings
 from tests.conftest import TEST_TABLE
-from tests.integration.test_sla_check import FlakySes, outbox, wib
+from tests.support.mail import SesDownFor, outbox
+from tests.support.sla import sla_check_app, wib
 from tools.bench.synthetic import Spec, raw_item, write
 from tools.local.events import lambda_context
 
@@ -21,13 +21,7 @@ SENDER = "pendopo@pendopo.example"
 
 @pytest.fixture
 def sla_app(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    boto3.client("ses", region_name="ap-southeast-3").verify_email_identity(EmailAddress=SENDER)
-    from functions.sla_check import app
-
-    clock = FixedClock(wib(12, 8, 0))
-    settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
-    monkeypatch.setattr(app, "clock", clock)
-    monkeypatch.setattr(app, "service", app.build_service(settings, clock=clock))
+    app = sla_check_app(monkeypatch, wib(12, 8, 0))
     write(dynamodb, TEST_TABLE, [raw_item(Spec(1, "BIRO_PLH", wib(6), wib(9)))])
     return app
 
@@ -53,7 +47,7 @@ def test_an_incomplete_run_raises_so_lambda_retries_it(
     sla_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(table_name=TEST_TABLE, ses_sender=SENDER, console_url="https://k/c/")
-    flaky = FlakySes("koordinator.biro-plh@pendopo.example")
+    flaky = SesDownFor("koordinator.biro-plh@pendopo.example")
     monkeypatch.setattr(
         sla_app, "service", sla_app.build_service(settings, clock=sla_app.clock, ses_client=flaky)
     )

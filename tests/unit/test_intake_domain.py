@@ -2,28 +2,12 @@
 
 from datetime import UTC, date, datetime
 
-from pendopo.domain.complaint import Channel, ComplaintDetails
-from pendopo.domain.holidays_id import WorkingCalendar
+from pendopo.domain.complaint import Channel
 from pendopo.domain.identifiers import tracking_code_matches
 from pendopo.domain.intake import IntakeRules, register_complaint, with_new_ticket
-from pendopo.domain.sessions import SessionCalendar
 from pendopo.domain.sla import SlaMode, SlaPolicy
 from pendopo.domain.status import Action, Role, Status
-from pendopo.domain.taxonomy import load_taxonomy
-
-CALENDAR = WorkingCalendar()
-RULES = IntakeRules(taxonomy=load_taxonomy(), sla=SlaPolicy(), sessions=SessionCalendar(CALENDAR))
-
-
-def details(category=None):
-    return ComplaintDetails.model_validate(
-        {
-            "category": category,
-            "title": "Sampah menumpuk",
-            "description": "Sampah di TPS belum diangkut selama empat hari dan berbau.",
-            "reporter": {"name": "Budi Santoso", "phone": "081298765432"},
-        }
-    )
+from tests.support.intake_domain import CALENDAR, RULES, details
 
 
 def test_a_kiosk_complaint_goes_to_the_category_unit_and_waits_for_verification():

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from pendopo.domain.clock import FixedClock
+from pendopo.services.notify import Delivery
 from pendopo.services.send_once import Outcome, count, send_once
 from pendopo.storage.notifications import AlreadySent, Claimed, InProgress, NotificationKey
 
@@ -43,15 +44,6 @@ class FakeLog:
     def release(self, claim: Claimed, error_code: str) -> bool:
         self.calls.append(f"release:{error_code}")
         return True
-
-
-@dataclass
-class Counts:
-    sent: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    in_progress: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def _send(log: FakeLog, send: Any = lambda: "msg-1") -> Any:
@@ -106,7 +98,7 @@ def test_a_mark_that_fails_is_retried_and_the_email_counts_as_sent() -> None:
 
 
 def test_count_adds_each_outcome_and_keeps_codes_not_messages() -> None:
-    counts = Counts()
+    counts = Delivery(ticket="SLA", action="sla_digest")  # a real tally: notify's
     for result in (
         _send(FakeLog()),
         _send(FakeLog(claim_result=AlreadySent())),

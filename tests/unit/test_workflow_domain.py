@@ -23,7 +23,7 @@ from pendopo.domain.workflow import (
     available_actions,
 )
 from pendopo.views.officer import complaint_detail, describe_delay, mask_nik
-from tests.unit.test_intake_domain import RULES, details
+from tests.support.intake_domain import RULES, details
 
 T0 = datetime(2025, 6, 10, 1, 15, tzinfo=UTC)  # Tuesday 08:15 WIB
 TAXONOMY = RULES.taxonomy

@@ -7,6 +7,7 @@ a page and its ``/v1`` calls share one origin, as they do behind CloudFront.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -69,22 +70,18 @@ def _page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
     assert violations == [], "the production CSP would block this:\n" + "\n".join(violations)
 
 
-@pytest.fixture
-def desktop_page(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, DESKTOP_VIEWPORT)
+def _page_fixture(viewport: dict[str, int]) -> Any:
+    """A fixture giving a fresh page of this size in its own context (see ``_page``)."""
+
+    @pytest.fixture
+    def page(browser: Browser) -> Iterator[Page]:
+        yield from _page(browser, viewport)
+
+    return page
 
 
-@pytest.fixture
-def kiosk_page(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, KIOSK_VIEWPORT)
-
-
-@pytest.fixture
-def phone_page(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, PHONE_VIEWPORT)
-
-
-@pytest.fixture
-def second_desktop_page(browser: Browser) -> Iterator[Page]:
-    """A second desktop browser (its own context, its own session), CSP-checked too."""
-    yield from _page(browser, DESKTOP_VIEWPORT)
+desktop_page = _page_fixture(DESKTOP_VIEWPORT)
+kiosk_page = _page_fixture(KIOSK_VIEWPORT)
+phone_page = _page_fixture(PHONE_VIEWPORT)
+# A second desktop browser (its own context, its own session), CSP-checked too.
+second_desktop_page = _page_fixture(DESKTOP_VIEWPORT)

@@ -8,29 +8,22 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-import requests
 from playwright.sync_api import Page, Request, expect
 
 from tests.e2e.conftest import RunningStack
+from tests.support.over_http import complaint, submitted
 
 pytestmark = pytest.mark.browser
 
 
 def submit_over_api(stack: RunningStack) -> dict[str, str]:
-    response = requests.post(
-        f"{stack.api_url}/v1/complaints",
-        headers={"Idempotency-Key": f"browser-{uuid.uuid4().hex}"},
-        json={
-            "channel": "web",
-            "category": "WASTE",
-            "title": "Sampah menumpuk di pasar",
-            "description": "Sampah tidak diangkut selama seminggu di samping Pasar Senen.",
-            "reporter": {"name": "Budi Santoso", "phone": "0813 1111 2222"},
-        },
-        timeout=30,
+    body = complaint(
+        category="WASTE",
+        title="Sampah menumpuk di pasar",
+        description="Sampah tidak diangkut selama seminggu di samping Pasar Senen.",
+        reporter={"name": "Budi Santoso", "phone": "0813 1111 2222"},
     )
-    assert response.status_code == 201, response.text
-    return response.json()
+    return submitted(stack.api_url, f"browser-{uuid.uuid4().hex}", body)
 
 
 def test_tracking_reads_ticket_and_code_from_the_url_fragment(

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, Route, expect
 
 from pendopo.domain.clock import format_wib
 from tests.e2e.conftest import RunningStack
+from tests.support.over_http import street_light_at_kiosk, submitted
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.ops.officers import create_officer, officer_spec
 
@@ -35,20 +36,10 @@ REGION = "ap-southeast-3"
 
 
 def submit_complaint(api_url: str, category: str = "STREET_LIGHTING") -> str:
-    answer = requests.post(
-        f"{api_url}/v1/complaints",
-        headers={"Idempotency-Key": f"console-{uuid.uuid4().hex}"},
-        json={
-            "channel": "kiosk",
-            "category": category,
-            "title": "Lampu jalan mati di Jl. Kebon Sirih",
-            "description": "Tiga lampu penerangan jalan mati sejak seminggu, gelap di malam hari.",
-            "reporter": {"name": "Warga Uji Konsol", "phone": "081234567890"},
-        },
-        timeout=30,
+    key = f"console-{uuid.uuid4().hex}"
+    return str(
+        submitted(api_url, key, street_light_at_kiosk("Warga Uji Konsol", category))["ticket"]
     )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["ticket"])
 
 
 def bearer(api_url: str, email: str) -> dict[str, str]:
@@ -95,10 +86,16 @@ def status_badge(page: Page) -> Any:
     return page.get_by_test_id("status")
 
 
-def open_waiting_complaint_as_verifier(page: Page, web_origin: str, stack: RunningStack) -> str:
-    """A new complaint, opened in the console by the verifier who logs in: its ticket."""
+def follow_link_to_new_complaint(page: Page, web_origin: str, stack: RunningStack) -> str:
+    """A new complaint (Biro PLH), its link (as in an email) opened in the console: its ticket."""
     ticket = submit_complaint(stack.api_url)
     open_console(page, web_origin, f"#/complaints/{ticket}")
+    return ticket
+
+
+def open_waiting_complaint_as_verifier(page: Page, web_origin: str, stack: RunningStack) -> str:
+    """A new complaint, opened in the console by the verifier who logs in: its ticket."""
+    ticket = follow_link_to_new_complaint(page, web_origin, stack)
     log_in(page, VERIFIER)
     expect(status_badge(page)).to_have_text("Status: Menunggu")
     return ticket
@@ -108,6 +105,13 @@ def open_queue_as_verifier(page: Page, web_origin: str) -> None:
     open_console(page, web_origin)
     log_in(page, VERIFIER)
     expect(page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+
+
+def new_complaint_with_the_queue_open(page: Page, web_origin: str, stack: RunningStack) -> str:
+    """A new complaint, and the verifier logged in with the queue open: its ticket."""
+    ticket = submit_complaint(stack.api_url)
+    open_queue_as_verifier(page, web_origin)
+    return ticket
 
 
 def spoil_session_tokens(page: Page, *, access: str, refresh: str | None = None) -> None:
@@ -131,10 +135,9 @@ def test_verifier_verifies_then_the_coordinator_dispositions_in_the_console(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
 
     # Given the verifier follows an email's link to the complaint, and logs in first
-    open_console(page, web_origin, f"#/complaints/{ticket}")
+    ticket = follow_link_to_new_complaint(page, web_origin, local_stack)
     log_in(page, VERIFIER)
 
     # Then the complaint opens, waiting, with only the verifier's actions on it
@@ -427,8 +430,7 @@ def test_an_expired_session_goes_back_to_login_and_then_to_the_same_complaint(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_queue_as_verifier(page, web_origin)
+    ticket = new_complaint_with_the_queue_open(page, web_origin, local_stack)
 
     # Given tokens the API no longer accepts (expired, revoked: the gateway answers 401)
     spoil_session_tokens(page, access="kedaluwarsa", refresh="dicabut")
@@ -445,8 +447,7 @@ def test_wrong_password_and_another_units_complaint_say_why(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)  # Biro PLH
-    open_console(page, web_origin, f"#/complaints/{ticket}")
+    follow_link_to_new_complaint(page, web_origin, local_stack)  # Biro PLH
 
     log_in(page, PLH_COORDINATOR, password="Salah-Sandi-2025!")
     expect(page.get_by_role("alert")).to_have_text("Email atau kata sandi salah.")
@@ -558,8 +559,7 @@ def test_login_and_an_action_work_from_the_keyboard_alone(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_console(page, web_origin, f"#/complaints/{ticket}")
+    follow_link_to_new_complaint(page, web_origin, local_stack)
 
     # The login starts in the email field; Tab goes to the password, Enter logs in
     expect(page.get_by_label("Email dinas")).to_be_focused()
@@ -592,8 +592,7 @@ def test_a_refused_access_token_is_refreshed_without_asking_to_log_in(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    ticket = submit_complaint(local_stack.api_url)
-    open_queue_as_verifier(page, web_origin)
+    ticket = new_complaint_with_the_queue_open(page, web_origin, local_stack)
 
     # Given an access token the gateway refuses, but a good refresh token
     spoil_session_tokens(page, access="kedaluwarsa")

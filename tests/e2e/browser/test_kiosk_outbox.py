@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
 
-from tests.e2e.browser.test_kiosk import (
+from tests.e2e.conftest import RunningStack
+from tests.support.kiosk import (
     IDLE_MS,
     PENDING_KEY,
     complaints_titled,
     fill_form,
     open_form,
 )
-from tests.e2e.conftest import RunningStack
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,49 @@
+"""The notify function fed from moto's DynamoDB stream: its settings, a complaint
+created as intake creates it, the stream records since the last read, and the
+Lambda stream event built from them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from pendopo.domain.clock import FixedClock
+from pendopo.domain.complaint import Channel, PublicSubmission
+from pendopo.runtime.settings import Settings
+from pendopo.services.intake import IntakeService, build_intake_rules
+from pendopo.storage.complaints import ComplaintStore
+from tests.support.citizen import complaint_body
+from tests.support.mail import CONSOLE
+from tools.local.events import lambda_context
+from tools.local.streams import StreamPoller, lambda_stream_event
+
+NAME, NIK, PHONE, EMAIL = "Rahmat Hidayat", "3171012501900003", "0813-9988-7766", "rahmat@mail.id"
+
+
+def notify_settings() -> Settings:
+    return Settings.from_env().model_copy(update={"console_url": CONSOLE})
+
+
+def read_records(stream: StreamPoller) -> list[dict[str, Any]]:
+    """Every stream record written since the last read, as the dynamodbstreams API gives it."""
+    return [record for shard_id in list(stream._positions) for record in stream._read(shard_id)]
+
+
+def invoke(app: Any, records: list[dict[str, Any]], stream: StreamPoller) -> dict[str, Any]:
+    event = json.loads(json.dumps(lambda_stream_event(records, stream.stream_arn)))
+    result: dict[str, Any] = app.lambda_handler(event, lambda_context("NotifyFunction", 60))
+    return result
+
+
+def submit(clock: FixedClock, **overrides: Any) -> str:
+    """The citizen's complaint (tests.support.citizen) from this reporter, on the web about a
+    road: created as intake creates it; its ticket."""
+    reporter = {"name": NAME, "nik": NIK, "phone": PHONE, "email": EMAIL}
+    body = complaint_body(channel="web", category="ROAD", reporter=reporter)
+    body.update(overrides)
+    service = IntakeService(ComplaintStore(), build_intake_rules(notify_settings()), clock)
+    submitted = service.submit(
+        PublicSubmission.model_validate(body), Channel.WEB, f"key-{uuid.uuid4()}"
+    )
+    return submitted.receipt.ticket
