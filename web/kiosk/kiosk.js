@@ -282,30 +282,21 @@ function renderDeferred(message) {
   $("deferred-expired-discard").hidden = !expired;
 }
 
-async function sendExpiredAsNew() {
-  const button = $("deferred-expired-send");
+/**
+ * A staff member's send of the deferred list: the button is off while it runs, then
+ * the list says what came of it, after `label`.
+ */
+async function sendDeferred(buttonId, sending, label) {
+  const button = $(buttonId);
   button.disabled = true;
-  const counts = await outbox.sendExpiredAsNew();
+  const counts = await sending();
   button.disabled = false;
-  renderDeferred(
-    `Hasil kirim sebagai pengaduan baru: ${counts.sent} terkirim, ${counts.refused} ditolak, ` +
-      `${counts.left} masih tertunda.`,
-  );
+  renderDeferred(`${label}: ${counts.sent} terkirim, ${counts.refused} ditolak, ${counts.left} masih tertunda.`);
 }
 
 function discardExpired() {
   const removed = outbox.discardExpired();
   renderDeferred(`${removed} pengaduan kedaluwarsa dihapus dari kiosk ini.`);
-}
-
-async function resendDeferred() {
-  const button = $("deferred-resend");
-  button.disabled = true;
-  const counts = await outbox.resendDeferred();
-  button.disabled = false;
-  renderDeferred(
-    `Hasil kirim ulang: ${counts.sent} terkirim, ${counts.refused} ditolak, ${counts.left} masih tertunda.`,
-  );
 }
 
 // -------------------------------------------------------------- idle reset
@@ -374,8 +365,12 @@ function start() {
   form.addEventListener("submit", onSubmit);
   $("retry-now").addEventListener("click", () => outbox.retryNow());
   $("give-up").addEventListener("click", () => outbox.giveUp());
-  $("deferred-resend").addEventListener("click", resendDeferred);
-  $("deferred-expired-send").addEventListener("click", sendExpiredAsNew);
+  $("deferred-resend").addEventListener("click", () =>
+    sendDeferred("deferred-resend", () => outbox.resendDeferred(), "Hasil kirim ulang"),
+  );
+  $("deferred-expired-send").addEventListener("click", () =>
+    sendDeferred("deferred-expired-send", () => outbox.sendExpiredAsNew(), "Hasil kirim sebagai pengaduan baru"),
+  );
   $("deferred-expired-discard").addEventListener("click", discardExpired);
   $("idle-continue").addEventListener("click", armIdle);
   for (const button of document.querySelectorAll("[data-action]")) {
