@@ -2,7 +2,7 @@
 // NEW_PASSWORD_REQUIRED challenge, answered by POST /v1/auth/new-password).
 
 import { authCall } from "./api.js";
-import { focus, h, replace, uid } from "./dom.js";
+import { focus, h, replace, uid } from "../../shared/dom.js";
 import { saveTokens } from "./session.js";
 
 const PASSWORD_RULES =
