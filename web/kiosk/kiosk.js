@@ -14,6 +14,7 @@
 
 import { loadCategories, loadKioskInfo, topicsWithCategories } from "../shared/api.js";
 import { apiErrors, clearErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
+import { h, replace } from "../shared/dom.js";
 import { Outbox } from "../shared/outbox.js";
 import { TRACKING_PAGE, renderGroups, renderQr, trackingUrl } from "../shared/receipt.js";
 
@@ -61,30 +62,18 @@ function renderInfo(info) {
   $("home-title").textContent = info.title;
   $("welcome").textContent = info.welcome;
   const desk = $("desk-status");
-  desk.replaceChildren();
   desk.className = "desk " + (info.desks_open ? "open" : "closed");
-  const now = document.createElement("p");
-  now.className = "desk-now";
-  now.textContent = info.desks_open
+  const now = info.desks_open
     ? `Loket tatap muka sedang BUKA, sampai pukul ${hhmm(info.current_session.closes_at)} WIB.`
     : "Loket tatap muka sedang tutup.";
-  const next = document.createElement("p");
-  next.textContent = info.desks_open
+  const next = info.desks_open
     ? `Jam layanan loket: ${info.desk_hours}.`
     : `Buka lagi ${info.next_session.text}. Jam layanan loket: ${info.desk_hours}.`;
-  const always = document.createElement("p");
-  always.textContent = "E-kiosk ini menerima pengaduan kapan saja, juga di luar jam loket.";
-  desk.append(now, next, always);
-  $("programs").replaceChildren(
-    ...info.programs.map((program) => {
-      const item = document.createElement("li");
-      const title = document.createElement("h3");
-      title.textContent = program.title;
-      const summary = document.createElement("p");
-      summary.textContent = program.summary;
-      item.append(title, summary);
-      return item;
-    }),
+  const always = "E-kiosk ini menerima pengaduan kapan saja, juga di luar jam loket.";
+  replace(desk, h("p", { class: "desk-now" }, now), h("p", {}, next), h("p", {}, always));
+  replace(
+    $("programs"),
+    info.programs.map((program) => h("li", {}, h("h3", {}, program.title), h("p", {}, program.summary))),
   );
 }
 
@@ -100,21 +89,12 @@ async function refreshInfo() {
 // ---------------------------------------------------------- topic, category
 
 function tile(label, detail, onChoose) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "tile";
-  const strong = document.createElement("span");
-  strong.className = "tile-label";
-  strong.textContent = label;
-  button.append(strong);
-  if (detail) {
-    const small = document.createElement("span");
-    small.className = "tile-detail";
-    small.textContent = detail;
-    button.append(small);
-  }
-  button.addEventListener("click", onChoose);
-  return button;
+  return h(
+    "button",
+    { type: "button", class: "tile", onclick: onChoose },
+    h("span", { class: "tile-label" }, label),
+    detail ? h("span", { class: "tile-detail" }, detail) : null,
+  );
 }
 
 function renderTopics() {
@@ -282,30 +262,21 @@ function renderDeferred(message) {
   $("deferred-expired-discard").hidden = !expired;
 }
 
-async function sendExpiredAsNew() {
-  const button = $("deferred-expired-send");
+/**
+ * A staff member's send of the deferred list: the button is off while it runs, then
+ * the list says what came of it, after `label`.
+ */
+async function sendDeferred(buttonId, sending, label) {
+  const button = $(buttonId);
   button.disabled = true;
-  const counts = await outbox.sendExpiredAsNew();
+  const counts = await sending();
   button.disabled = false;
-  renderDeferred(
-    `Hasil kirim sebagai pengaduan baru: ${counts.sent} terkirim, ${counts.refused} ditolak, ` +
-      `${counts.left} masih tertunda.`,
-  );
+  renderDeferred(`${label}: ${counts.sent} terkirim, ${counts.refused} ditolak, ${counts.left} masih tertunda.`);
 }
 
 function discardExpired() {
   const removed = outbox.discardExpired();
   renderDeferred(`${removed} pengaduan kedaluwarsa dihapus dari kiosk ini.`);
-}
-
-async function resendDeferred() {
-  const button = $("deferred-resend");
-  button.disabled = true;
-  const counts = await outbox.resendDeferred();
-  button.disabled = false;
-  renderDeferred(
-    `Hasil kirim ulang: ${counts.sent} terkirim, ${counts.refused} ditolak, ${counts.left} masih tertunda.`,
-  );
 }
 
 // -------------------------------------------------------------- idle reset
@@ -374,8 +345,12 @@ function start() {
   form.addEventListener("submit", onSubmit);
   $("retry-now").addEventListener("click", () => outbox.retryNow());
   $("give-up").addEventListener("click", () => outbox.giveUp());
-  $("deferred-resend").addEventListener("click", resendDeferred);
-  $("deferred-expired-send").addEventListener("click", sendExpiredAsNew);
+  $("deferred-resend").addEventListener("click", () =>
+    sendDeferred("deferred-resend", () => outbox.resendDeferred(), "Hasil kirim ulang"),
+  );
+  $("deferred-expired-send").addEventListener("click", () =>
+    sendDeferred("deferred-expired-send", () => outbox.sendExpiredAsNew(), "Hasil kirim sebagai pengaduan baru"),
+  );
   $("deferred-expired-discard").addEventListener("click", discardExpired);
   $("idle-continue").addEventListener("click", armIdle);
   for (const button of document.querySelectorAll("[data-action]")) {

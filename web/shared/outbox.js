@@ -246,16 +246,20 @@ export class Outbox {
   }
 
   /**
-   * Staff checked the console and found no such complaint: send the expired entries
-   * as new complaints (a new key each, since the old one is past the replay window).
-   * Resolves with {sent, refused, left}, as resendDeferred.
+   * Send each of `entries` once (a staff member's button): `skip(entry)` ones are kept
+   * unsent, `prepare(entry)` is what goes out for a kept one. An entry the API answered
+   * for good leaves the deferred list. Resolves with {sent, refused, left}: created (or
+   * replayed), refused for good, kept.
    */
-  async sendExpiredAsNew() {
+  async sendOnce(entries, { skip = () => false, prepare = (entry) => entry } = {}) {
     const counts = { sent: 0, refused: 0, left: 0 };
     const neverCancelled = new AbortController().signal;
-    for (const entry of this.deferred().filter((item) => this.isExpired(item))) {
-      const fresh = { ...entry, key: newIdempotencyKey(this.keyPrefix), savedAt: new Date().toISOString() };
-      const outcome = await this.attempt(fresh, neverCancelled);
+    for (const entry of entries) {
+      if (skip(entry)) {
+        counts.left += 1;
+        continue;
+      }
+      const outcome = await this.attempt(prepare(entry), neverCancelled);
       if (!outcome.final) {
         counts.left += 1;
         continue;
@@ -265,6 +269,16 @@ export class Outbox {
       else counts.refused += 1;
     }
     return counts;
+  }
+
+  /**
+   * Staff checked the console and found no such complaint: send the expired entries
+   * as new complaints (a new key each, since the old one is past the replay window).
+   */
+  sendExpiredAsNew() {
+    const expired = this.deferred().filter((item) => this.isExpired(item));
+    const fresh = (entry) => ({ ...entry, key: newIdempotencyKey(this.keyPrefix), savedAt: new Date().toISOString() });
+    return this.sendOnce(expired, { prepare: fresh });
   }
 
   /** Staff found the expired entries already recorded: remove them and their personal data. */
@@ -278,25 +292,8 @@ export class Outbox {
   /**
    * Send each deferred entry once more, with its own key (a staff member's button).
    * Entries past the API's replay window are left for a person to check, never sent.
-   * Resolves with {sent, refused, left}: created (or replayed), refused for good, kept.
    */
-  async resendDeferred() {
-    const counts = { sent: 0, refused: 0, left: 0 };
-    const neverCancelled = new AbortController().signal;
-    for (const entry of this.deferred()) {
-      if (this.isExpired(entry)) {
-        counts.left += 1;
-        continue;
-      }
-      const outcome = await this.attempt(entry, neverCancelled);
-      if (!outcome.final) {
-        counts.left += 1;
-        continue;
-      }
-      this.saveDeferred(this.deferred().filter((item) => item.key !== entry.key));
-      if (outcome.final.ok) counts.sent += 1;
-      else counts.refused += 1;
-    }
-    return counts;
+  resendDeferred() {
+    return this.sendOnce(this.deferred(), { skip: (entry) => this.isExpired(entry) });
   }
 }

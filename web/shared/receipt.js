@@ -2,6 +2,7 @@
 // date (the API's WIB text), and a link or QR code to the tracking page.
 
 import qrcode from "../vendor/qrcode-generator/qrcode.mjs";
+import { h, replace } from "./dom.js";
 
 export const TRACKING_PAGE = "/warga/lacak.html";
 
@@ -21,13 +22,9 @@ export function ticketGroups(ticket) {
 }
 
 export function renderGroups(element, value) {
-  element.replaceChildren(
-    ...ticketGroups(value).map((group) => {
-      const span = document.createElement("span");
-      span.className = "digit-group";
-      span.textContent = group;
-      return span;
-    }),
+  replace(
+    element,
+    ticketGroups(value).map((group) => h("span", { class: "digit-group" }, group)),
   );
   element.setAttribute("aria-label", ticketGroups(value).join(" "));
 }

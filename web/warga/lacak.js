@@ -5,6 +5,7 @@
 
 import { ApiError, trackComplaint } from "../shared/api.js";
 import { showErrors } from "../shared/complaint-form.js";
+import { h, replace } from "../shared/dom.js";
 import { renderGroups } from "../shared/receipt.js";
 
 const $ = (id) => document.getElementById(id);
@@ -31,16 +32,11 @@ function render(tracking) {
   text("r-result", tracking.result ? `Hasil tindak lanjut: ${tracking.result}` : "");
   $("r-reason").hidden = !tracking.reason;
   text("r-reason", tracking.reason ? `Alasan penolakan: ${tracking.reason}` : "");
-  $("r-timeline").replaceChildren(
-    ...tracking.timeline.map((step) => {
-      const item = document.createElement("li");
-      const when = document.createElement("strong");
-      when.textContent = step.at_text;
-      const what = document.createElement("p");
-      what.textContent = `${step.description} — ${step.status.label}`;
-      item.append(when, what);
-      return item;
-    }),
+  replace(
+    $("r-timeline"),
+    tracking.timeline.map((step) =>
+      h("li", {}, h("strong", {}, step.at_text), h("p", {}, `${step.description} — ${step.status.label}`)),
+    ),
   );
   $("result").hidden = false;
   $("result-title").focus();

@@ -7,7 +7,7 @@
 
 import { api, MESSAGES, setUnauthorizedHandler } from "./api.js";
 import { renderDetail } from "./detail.js";
-import { focus, h, replace } from "./dom.js";
+import { focus, h, replace } from "../../shared/dom.js";
 import { renderLogin } from "./login.js";
 import { renderQueue } from "./queue.js";
 import { clearSession, loadSession } from "./session.js";

@@ -7,7 +7,7 @@
 
 import { ACTIONS, checkField } from "./actions.js";
 import { MESSAGES, api, categories } from "./api.js";
-import { focus, h, replace, uid } from "./dom.js";
+import { focus, h, replace, uid } from "../../shared/dom.js";
 import { channelLabel, roleLabel } from "./text.js";
 
 function unitName(me, code) {

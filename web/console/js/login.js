@@ -2,7 +2,7 @@
 // NEW_PASSWORD_REQUIRED challenge, answered by POST /v1/auth/new-password).
 
 import { authCall } from "./api.js";
-import { focus, h, replace, uid } from "./dom.js";
+import { focus, h, replace, uid } from "../../shared/dom.js";
 import { saveTokens } from "./session.js";
 
 const PASSWORD_RULES =
@@ -49,159 +49,143 @@ function showAlert(box, message) {
   if (message) focus(box);
 }
 
+/** A password field (the login's, or one of the two of a new password). */
+function passwordField(label, name, autocomplete, hint) {
+  return field({ label, type: "password", name, autocomplete, hint });
+}
+
+/**
+ * One step of logging in, drawn into `main`: a heading, a lead, an optional notice,
+ * then the form (an alert, the fields, the submit button). The form's submit runs
+ * `onSubmit({alert, button})`.
+ */
+function renderStep(main, { id, heading, lead, notice, fields, submit, title, focusOn, onSubmit }) {
+  const alert = alertBox();
+  const button = h("button", { type: "submit", class: "button primary" }, submit);
+  const headingElement = h("h1", { tabindex: "-1", id }, heading);
+  const form = h(
+    "form",
+    { class: "card login", novalidate: true, "aria-labelledby": id },
+    alert,
+    fields.map((entry) => entry.wrapper),
+    button,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    showAlert(alert, "");
+    onSubmit({ alert, button });
+  });
+  replace(
+    main,
+    h(
+      "section",
+      { class: "login-page" },
+      headingElement,
+      h("p", { class: "lead" }, lead),
+      notice ? h("p", { class: "alert alert-info", role: "status" }, notice) : null,
+      form,
+    ),
+  );
+  document.title = title;
+  focus(notice ? headingElement : focusOn);
+}
+
 /**
  * Render the login into `main`. `notice` is a message shown above the form
  * (session ended, logged out). `onLoggedIn(session)` runs once tokens are saved.
  */
 export function renderLogin(main, { notice, onLoggedIn }) {
   const email = field({ label: "Email dinas", type: "email", name: "email", autocomplete: "username" });
-  const password = field({
-    label: "Kata sandi",
-    type: "password",
-    name: "password",
-    autocomplete: "current-password",
-  });
-  const alert = alertBox();
-  const button = h("button", { type: "submit", class: "button primary" }, "Masuk");
-  const heading = h("h1", { tabindex: "-1" }, "Masuk ke Konsol Petugas");
-  const form = h(
-    "form",
-    { class: "card login", novalidate: true, "aria-labelledby": "login-heading" },
-    alert,
-    email.wrapper,
-    password.wrapper,
-    button,
-  );
-  heading.id = "login-heading";
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    showAlert(alert, "");
-    showFieldError(email, email.input.value.trim() ? "" : "Wajib diisi.");
-    showFieldError(password, password.input.value ? "" : "Wajib diisi.");
-    if (!email.input.value.trim()) return focus(email.input);
-    if (!password.input.value) return focus(password.input);
-    button.disabled = true;
-    button.textContent = "Sedang masuk…";
-    try {
-      const answer = await authCall("/v1/auth/login", {
-        email: email.input.value.trim(),
-        password: password.input.value,
-      });
-      if (answer.challenge === "NEW_PASSWORD_REQUIRED") {
-        renderNewPassword(main, {
+  const password = passwordField("Kata sandi", "password", "current-password");
+  renderStep(main, {
+    id: "login-heading",
+    heading: "Masuk ke Konsol Petugas",
+    lead: "Gunakan akun yang dibuat Diskominfotik untuk Anda.",
+    notice,
+    fields: [email, password],
+    submit: "Masuk",
+    title: "Masuk — Konsol Petugas Pendopo",
+    focusOn: email.input,
+    onSubmit: async ({ alert, button }) => {
+      showFieldError(email, email.input.value.trim() ? "" : "Wajib diisi.");
+      showFieldError(password, password.input.value ? "" : "Wajib diisi.");
+      if (!email.input.value.trim()) return focus(email.input);
+      if (!password.input.value) return focus(password.input);
+      button.disabled = true;
+      button.textContent = "Sedang masuk…";
+      try {
+        const answer = await authCall("/v1/auth/login", {
           email: email.input.value.trim(),
-          session: answer.session,
-          message: answer.message,
-          onLoggedIn,
+          password: password.input.value,
         });
-        return;
+        if (answer.challenge === "NEW_PASSWORD_REQUIRED") {
+          renderNewPassword(main, {
+            email: email.input.value.trim(),
+            session: answer.session,
+            message: answer.message,
+            onLoggedIn,
+          });
+          return;
+        }
+        onLoggedIn(saveTokens(answer));
+      } catch (error) {
+        for (const problem of error.fields || []) {
+          if (problem.field === "email") showFieldError(email, problem.message);
+          if (problem.field === "password") showFieldError(password, problem.message);
+        }
+        showAlert(alert, error.message);
+        button.disabled = false;
+        button.textContent = "Masuk";
       }
-      onLoggedIn(saveTokens(answer));
-    } catch (error) {
-      for (const problem of error.fields || []) {
-        if (problem.field === "email") showFieldError(email, problem.message);
-        if (problem.field === "password") showFieldError(password, problem.message);
-      }
-      showAlert(alert, error.message);
-      button.disabled = false;
-      button.textContent = "Masuk";
-    }
+    },
   });
-
-  replace(
-    main,
-    h(
-      "section",
-      { class: "login-page" },
-      heading,
-      h("p", { class: "lead" }, "Gunakan akun yang dibuat Diskominfotik untuk Anda."),
-      notice ? h("p", { class: "alert alert-info", role: "status" }, notice) : null,
-      form,
-    ),
-  );
-  document.title = "Masuk — Konsol Petugas Pendopo";
-  focus(notice ? heading : email.input);
 }
 
 function renderNewPassword(main, { email, session, message, onLoggedIn }) {
-  const password = field({
-    label: "Kata sandi baru",
-    type: "password",
-    name: "new_password",
-    autocomplete: "new-password",
-    hint: PASSWORD_RULES,
-  });
-  const confirm = field({
-    label: "Ulangi kata sandi baru",
-    type: "password",
-    name: "confirm_password",
-    autocomplete: "new-password",
-  });
-  const alert = alertBox();
-  const button = h("button", { type: "submit", class: "button primary" }, "Simpan dan masuk");
-  const heading = h("h1", { tabindex: "-1", id: "new-password-heading" }, "Buat kata sandi baru");
-  const form = h(
-    "form",
-    { class: "card login", novalidate: true, "aria-labelledby": "new-password-heading" },
-    alert,
-    password.wrapper,
-    confirm.wrapper,
-    button,
-  );
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    showAlert(alert, "");
-    const value = password.input.value;
-    showFieldError(password, value ? "" : "Wajib diisi.");
-    showFieldError(
-      confirm,
-      confirm.input.value === value ? "" : "Kedua kata sandi tidak sama. Ketik ulang.",
-    );
-    if (!value) return focus(password.input);
-    if (confirm.input.value !== value) return focus(confirm.input);
-    button.disabled = true;
-    try {
-      const answer = await authCall("/v1/auth/new-password", {
-        email,
-        session,
-        new_password: value,
-      });
-      onLoggedIn(saveTokens(answer));
-    } catch (error) {
-      button.disabled = false;
-      if (error.kind === "unauthorized") {
-        renderLogin(main, {
-          notice: "Waktu untuk membuat kata sandi baru sudah habis. Silakan masuk lagi.",
-          onLoggedIn,
+  const password = passwordField("Kata sandi baru", "new_password", "new-password", PASSWORD_RULES);
+  const confirm = passwordField("Ulangi kata sandi baru", "confirm_password", "new-password");
+  renderStep(main, {
+    id: "new-password-heading",
+    heading: "Buat kata sandi baru",
+    lead: message || "Ini masuk pertama Anda. Buat kata sandi baru untuk melanjutkan.",
+    fields: [password, confirm],
+    submit: "Simpan dan masuk",
+    title: "Kata sandi baru — Konsol Petugas Pendopo",
+    focusOn: password.input,
+    onSubmit: async ({ alert, button }) => {
+      const value = password.input.value;
+      showFieldError(password, value ? "" : "Wajib diisi.");
+      showFieldError(
+        confirm,
+        confirm.input.value === value ? "" : "Kedua kata sandi tidak sama. Ketik ulang.",
+      );
+      if (!value) return focus(password.input);
+      if (confirm.input.value !== value) return focus(confirm.input);
+      button.disabled = true;
+      try {
+        const answer = await authCall("/v1/auth/new-password", {
+          email,
+          session,
+          new_password: value,
         });
-        return;
+        onLoggedIn(saveTokens(answer));
+      } catch (error) {
+        button.disabled = false;
+        if (error.kind === "unauthorized") {
+          renderLogin(main, {
+            notice: "Waktu untuk membuat kata sandi baru sudah habis. Silakan masuk lagi.",
+            onLoggedIn,
+          });
+          return;
+        }
+        const problem = (error.fields || []).find((item) => item.field === "new_password");
+        if (problem) {
+          showFieldError(password, problem.message);
+          focus(password.input);
+        } else {
+          showAlert(alert, error.message);
+        }
       }
-      const problem = (error.fields || []).find((item) => item.field === "new_password");
-      if (problem) {
-        showFieldError(password, problem.message);
-        focus(password.input);
-      } else {
-        showAlert(alert, error.message);
-      }
-    }
+    },
   });
-
-  replace(
-    main,
-    h(
-      "section",
-      { class: "login-page" },
-      heading,
-      h(
-        "p",
-        { class: "lead" },
-        message || "Ini masuk pertama Anda. Buat kata sandi baru untuk melanjutkan.",
-      ),
-      form,
-    ),
-  );
-  document.title = "Kata sandi baru — Konsol Petugas Pendopo";
-  focus(password.input);
 }

@@ -5,7 +5,7 @@
 // only mean something for the filters they came from).
 
 import { api } from "./api.js";
-import { focus, h, replace, uid } from "./dom.js";
+import { focus, h, replace, uid } from "../../shared/dom.js";
 import { channelLabel, formatWibTime } from "./text.js";
 
 const PAGE_SIZES = [10, 25, 50, 100];

@@ -1,5 +1,6 @@
-// Tiny DOM helpers. Every text a citizen or officer typed reaches the page through
-// textContent (never innerHTML), so complaint texts cannot inject markup.
+// Tiny DOM helpers, shared by the console, the e-kiosk and the citizen web. Every text
+// a citizen or officer typed reaches the page as a text node (never innerHTML), so
+// complaint texts cannot inject markup.
 
 /**
  * h("p", {class: "x", onclick: fn}, "text", child) -> an element.
