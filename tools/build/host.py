@@ -78,9 +78,17 @@ def build_key(source: Path, target_platform: str, python_version: str) -> str:
     return digest.hexdigest()
 
 
+def _stamp(artifact: Path, key: str) -> str:
+    """The key and the artifact's file count: a file deleted from the twin makes it stale."""
+    files = sum(1 for p in artifact.rglob("*") if p.is_file() and p.name != KEY_FILE)
+    return f"{key}\n{files}\n"
+
+
 def is_current(logical_id: str, key: str) -> bool:
     key_file = HOST_DIR / logical_id / KEY_FILE
-    return key_file.exists() and key_file.read_text(encoding="utf-8") == key
+    return key_file.exists() and key_file.read_text(encoding="utf-8") == _stamp(
+        key_file.parent, key
+    )
 
 
 def build_one(logical_id: str, source: Path, key: str, env: dict[str, str]) -> str:
@@ -108,11 +116,15 @@ def build_one(logical_id: str, source: Path, key: str, env: dict[str, str]) -> s
         )
     if done.returncode != 0:
         raise RuntimeError(f"build-host: {logical_id} failed:\n{done.stdout}{done.stderr}")
-    (partial / KEY_FILE).write_text(key, encoding="utf-8")
+    (partial / KEY_FILE).write_text(_stamp(partial, key), encoding="utf-8")
     final = HOST_DIR / logical_id
     shutil.rmtree(final, ignore_errors=True)
     partial.rename(final)
-    sizes = [line for line in done.stdout.splitlines() if line.endswith(("MB", "kB", "unzipped)")) or "WARNING" in line]
+    sizes = [
+        line
+        for line in done.stdout.splitlines()
+        if line.endswith(("MB", "kB", "unzipped)")) or "WARNING" in line
+    ]
     return "\n".join(sizes)
 
 
