@@ -36,7 +36,9 @@ HOST_BUILD = ROOT / ".aws-sam" / "host"
 SAM_BUILD = ROOT / ".aws-sam" / "build"
 SITE_ROOT = ROOT / ".runtime-site"
 LAYER = "CommonLayer"
-RUNTIME_PINS = ("boto3", "botocore")
+# What the python3.13 runtime provides besides the standard library, pinned in
+# requirements-dev.txt: the AWS SDK and the SnapStart runtime hooks.
+RUNTIME_PINS = ("boto3", "botocore", "snapshot-restore-py")
 REGION = "ap-southeast-3"
 STAGE = "artifact"
 DUMMY = "testing"
@@ -95,7 +97,7 @@ def _runtime_pins() -> list[str]:
 
 @pytest.fixture(scope="session")
 def runtime_site() -> Path:
-    """boto3 and botocore (and their dependencies) as the python3.13 runtime has them.
+    """boto3, botocore (and their dependencies) and the SnapStart hooks, as the runtime has them.
 
     Installed once per pin set into ``.runtime-site/<hash>`` and reused.
     """
@@ -232,10 +234,21 @@ def function_environment(aws: Aws, function: str, extra: dict[str, str]) -> dict
 
 
 # Runs in the artifact's interpreter: nothing here may come from the repository.
-_CHILD = """
+_PRELUDE = """
 import json, sys
 sys.path[:0] = {path!r}
-event = json.loads(open({event!r}, encoding="utf-8").read())
+"""
+_EPILOGUE = """
+allowed = tuple({allowed!r})
+foreign = sorted(
+    name for name, module in sys.modules.items()
+    if getattr(module, "__file__", None) and not module.__file__.startswith(allowed)
+)
+print({mark!r} + json.dumps({{"result": result, "foreign": foreign}}, default=str))
+"""
+# Serves the event in the file named by sys.argv[1] with the handler {module}.{handler}.
+SERVE = """
+event = json.loads(open(sys.argv[1], encoding="utf-8").read())
 
 class Context:
     function_name = {function!r}
@@ -251,12 +264,6 @@ class Context:
 import importlib
 handler = getattr(importlib.import_module({module!r}), {handler!r})
 result = handler(event, Context())
-allowed = tuple({allowed!r})
-foreign = sorted(
-    name for name, module in sys.modules.items()
-    if getattr(module, "__file__", None) and not module.__file__.startswith(allowed)
-)
-print({mark!r} + json.dumps({{"result": result, "foreign": foreign}}, default=str))
 """
 
 
@@ -283,25 +290,24 @@ class Artifacts:
     scratch: Path
 
     def serve(self, logical_id: str, event: dict[str, Any], **env: str) -> Served:
+        """The function's handler, imported from its artifact, serves ``event``."""
         module, handler = lambda_functions()[logical_id]
-        function_dir = self.build / logical_id
-        layer_dir = self.build / LAYER / "python"
-        path = [str(function_dir), str(layer_dir), str(self.site)]
         event_file = self.scratch / f"{logical_id}-{uuid.uuid4().hex[:8]}.json"
         event_file.write_text(json.dumps(event), encoding="utf-8")
+        code = SERVE.format(function=logical_id, region=REGION, module=module, handler=handler)
+        return self.run(logical_id, code, str(event_file), **env)
+
+    def run(self, logical_id: str, code: str, *argv: str, **env: str) -> Served:
+        """``code`` (which sets ``result``) in the function's artifact interpreter."""
+        path = [str(self.build / logical_id), str(self.build / LAYER / "python"), str(self.site)]
         stdlib = [sys.base_prefix, sys.base_exec_prefix]
-        code = _CHILD.format(
-            path=path,
-            event=str(event_file),
-            function=logical_id,
-            region=REGION,
-            module=module,
-            handler=handler,
-            allowed=[*path, *stdlib],
-            mark=RESULT_MARK,
+        program = (
+            _PRELUDE.format(path=path)
+            + code
+            + _EPILOGUE.format(allowed=[*path, *stdlib], mark=RESULT_MARK)
         )
         done = subprocess.run(  # noqa: S603 - Python 3.13 and our artifact
-            [sys.executable, "-I", "-S", "-B", "-c", code],
+            [sys.executable, "-I", "-S", "-B", "-c", program, *argv],
             cwd=self.scratch,
             env=function_environment(self.aws, logical_id, env),
             capture_output=True,

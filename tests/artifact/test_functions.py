@@ -11,7 +11,7 @@ verified (route), in the daily deadline check (sla_check), in last month's recap
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -145,7 +145,9 @@ def test_sla_check_sends_the_daily_digest(artifacts: Artifacts, verified: Any) -
     before = artifacts.aws.emails_sent()
     served = artifacts.serve(
         "SlaCheckFunction",
-        {"scheduled_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        # A few minutes ahead (the handler takes up to 10): the complaint, due in exactly
+        # a day, is then surely inside the check's 24-hour window.
+        {"scheduled_time": f"{datetime.now(UTC) + timedelta(minutes=5):%Y-%m-%dT%H:%M:%SZ}"},
         SLA_DAYS="1",
     )
     assert served.result["overdue"] + served.result["reminders"] >= 1, served.output
