@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -85,14 +86,11 @@ def host_build() -> Path:
 
 
 def _runtime_pins() -> list[str]:
-    lines = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
-    pins = [
-        line.split("#", 1)[0].strip()
-        for line in lines
-        if line.split("==", 1)[0].strip().lower() in RUNTIME_PINS
-    ]
-    assert len(pins) == len(RUNTIME_PINS), f"requirements-dev.txt must pin {RUNTIME_PINS}"
-    return pins
+    """``name==version`` of each of RUNTIME_PINS, as requirements-dev.txt pins it."""
+    text = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    pins = [re.search(rf"^{name}==\S+", text, re.MULTILINE) for name in RUNTIME_PINS]
+    assert all(pins), f"requirements-dev.txt must pin each of {RUNTIME_PINS}"
+    return [pin.group(0) for pin in pins if pin]
 
 
 @pytest.fixture(scope="session")
@@ -244,7 +242,8 @@ foreign = sorted(
     name for name, module in sys.modules.items()
     if getattr(module, "__file__", None) and not module.__file__.startswith(allowed)
 )
-print({mark!r} + json.dumps({{"result": result, "foreign": foreign}}, default=str))
+answer = {{"result": result, "foreign": foreign, "modules": sorted(sys.modules)}}
+print({mark!r} + json.dumps(answer, default=str))
 """
 # Serves the event in the file named by sys.argv[1] with the handler {module}.{handler}.
 SERVE = """
@@ -271,6 +270,7 @@ result = handler(event, Context())
 class Served:
     result: Any
     output: str
+    modules: list[str]  # every module the interpreter had loaded at the end
 
     @property
     def status(self) -> int:
@@ -323,7 +323,7 @@ class Artifacts:
                     f"{logical_id} imported modules from outside its artifact, the layer and "
                     f"the runtime's site: {answer['foreign']}"
                 )
-                return Served(result=answer["result"], output=output)
+                return Served(answer["result"], output, answer["modules"])
         raise AssertionError(f"{logical_id} failed to serve the event from its artifact:\n{output}")
 
 

@@ -86,6 +86,13 @@ def test_intake_takes_a_kiosk_complaint(submitted: dict[str, Any]) -> None:
     assert kinds == ["C", "E#"]
 
 
+def test_intake_tells_the_kiosk_its_sessions(artifacts: Artifacts, http_event: Any) -> None:
+    """The desks' calendar: Indonesia's holidays (the layer keeps only its module)."""
+    served = artifacts.serve("IntakeFunction", http_event("GET", "/v1/kiosk/info"))
+    assert served.status == 200, served.output
+    assert "holidays.countries.indonesia" in served.modules
+
+
 def test_notify_emails_the_unit_about_the_new_complaint(
     artifacts: Artifacts, submitted: dict[str, Any]
 ) -> None:
