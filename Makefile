@@ -44,7 +44,7 @@ venv:
 	        rm -rf $(VENV); \
 	    fi; \
 	fi; \
-	$(MAKE) --no-print-directory $(STAMP) VENV_PYTHON="$$want"
+	test -f $(STAMP) || $(MAKE) --no-print-directory $(STAMP) VENV_PYTHON="$$want"
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt
 	test -x $(PY) || $(VENV_PYTHON) -m venv $(VENV)
