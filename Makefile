@@ -1,6 +1,10 @@
 # Pendopo - the two commands: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The Python of .venv: Python 3.13, the Lambda runtime's, found by
+# tools/setup/find_python.sh (PATH, then pyenv's versions; PYTHON=... overrides),
+# else python3 >= 3.11 with a loud warning.
+PYTHON ?=
+FIND_PYTHON := tools/setup/find_python.sh
 VENV := .venv
 PY := $(VENV)/bin/python
 # Reinstall when a requirements file or pyproject.toml (packages, console scripts)
@@ -17,7 +21,7 @@ lint build: export AWS_DEFAULT_REGION := ap-southeast-3
 lint build: export AWS_REGION := ap-southeast-3
 lint build: export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: venv browser run demo test test-unit lint bench build clean
+.PHONY: venv browser run demo test test-unit lint bench build build-host clean
 .PHONY: sla-check
 
 ## The monthly recap on demand against the running local stack (make run in another
@@ -28,16 +32,25 @@ recap: venv
 	$(if $(MONTH),,$(error give the month: make recap MONTH=2025-06))
 	$(VENV)/bin/pendopo-recap --local --month $(MONTH) $(if $(RESEND),--resend)
 
-## The requirements, then the project itself, editable (pip install -e .): pendopo,
+## .venv with Python 3.13 (recreated when it holds another Python than the one found),
+## the requirements, then the project itself, editable (pip install -e .): pendopo,
 ## functions, infra and tools import from any folder without PYTHONPATH, and the
 ## console scripts (pendopo-admin, pendopo-sla-check, pendopo-recap, pendopo-publish-web)
-## are in .venv/bin.
-venv: $(STAMP)
+## are in .venv/bin. Installed again when a requirements file or pyproject.toml changes.
+venv:
+	@have=$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
+	if [ -n "$(PYTHON)" ] || [ "$$have" != 3.13 ]; then \
+	    want=$$(PYTHON='$(PYTHON)' $(FIND_PYTHON)) || exit 1; \
+	    wanted=$$("$$want" -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    if [ -n "$$have" ] && [ "$$have" != "$$wanted" ]; then \
+	        echo "$(VENV) holds Python $$have: recreating it with $$want (Python $$wanted)"; \
+	        rm -rf $(VENV); \
+	    fi; \
+	fi; \
+	test -f $(STAMP) || $(MAKE) --no-print-directory $(STAMP) VENV_PYTHON="$$want"
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	    { echo "Pendopo needs Python 3.11 or newer as $(PYTHON) (set PYTHON=...)."; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(VENV_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps -e .
@@ -55,8 +68,9 @@ run: venv
 demo: venv
 	$(PY) -m tools.local.stack --demo
 
-## Every test: unit, integration (moto), end-to-end over HTTP, browser (headless chromium).
-test: venv browser
+## Every test: unit, integration (moto), the built artifacts (tests/artifact: from
+## build-host's twin), end-to-end over HTTP, browser (headless chromium).
+test: venv browser build-host
 	$(PY) -m pytest
 
 test-unit: venv
@@ -81,10 +95,22 @@ bench: venv
 sla-check: venv
 	$(VENV)/bin/pendopo-sla-check --local $(if $(NOW),--now $(NOW))
 
-## sam build without Docker or Python 3.13: the layer and functions build with
-## their Makefiles (cross-platform pip for python3.13/arm64) using the venv's python3.
+## sam build without Docker: the layer and functions build with their Makefiles
+## (cross-platform pip for python3.13/arm64, the venv's pip) and Python 3.13 compiles
+## their bytecode (LAMBDA_PYTHON; the build fails without one). The cache folder is
+## keyed by the shared build files, which sam's own cache key (CodeUri) leaves out.
+BUILD_FILES := tools/build/artifact.mk functions/function.mk
 build: venv
-	env -u AWS_PROFILE PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/sam build --template-file template.yaml
+	@lambda_python=$$($(FIND_PYTHON) --exact) || exit 1; \
+	set -x; env -u AWS_PROFILE PATH=$(CURDIR)/$(VENV)/bin:$$PATH LAMBDA_PYTHON=$$lambda_python \
+	    $(VENV)/bin/sam build --template-file template.yaml \
+	    --cache-dir .aws-sam/cache/$$(cat $(BUILD_FILES) | cksum | cut -d' ' -f1)
+
+## The same artifacts for this machine's platform (.aws-sam/host/: manylinux x86_64
+## wheels here), so they run here: tests/artifact serves a request from each of them.
+## Rebuilds only what changed (tools/build/host.py).
+build-host: venv
+	$(PY) tools/build/host.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

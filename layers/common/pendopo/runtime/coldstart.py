@@ -16,11 +16,19 @@ for a later request). This is the pattern the Python documentation gives for
 ``gc.freeze()`` (disable early, freeze, enable). The price: the few hundred cyclic
 objects the init left unreachable stay in memory for the life of the process.
 Requests are unaffected: the collector runs as usual for every object they create.
+
+With SnapStart (template parameter), many execution environments resume from one
+snapshot of an init, each with the same state of ``random``'s generator: they would
+draw the same retry jitter (ours in the intake's back-off, botocore's), so retries
+would collide in step. The after-restore hook (Lambda's runtime hooks,
+``snapshot_restore_py``, part of the Python runtime) reseeds it from the OS. Tickets,
+tracking codes and claim tokens come from ``secrets``/``uuid4`` (the OS, per call).
 """
 
 from __future__ import annotations
 
 import gc
+import random
 
 # Whether the collector ran before the first handler module paused it (a test run
 # may import several handler modules; the first one decides).
@@ -33,3 +41,16 @@ def end_init() -> None:
     gc.freeze()
     if _was_enabled:
         gc.enable()
+
+
+def reseed_after_restore() -> None:
+    """SnapStart restored this environment: its own ``random`` sequence, from the OS."""
+    random.seed()
+
+
+try:  # Lambda's Python runtime has the SnapStart hooks; tests and the local stack may not.
+    from snapshot_restore_py import register_after_restore
+except ImportError:
+    pass
+else:
+    register_after_restore(reseed_after_restore)
