@@ -10,8 +10,9 @@ What counts as a path:
   ``functions/...``, ``tools/...``, ``tests/...``, ``web/...``, ``docs/...``,
   ``infra/...``, ``.ci/...``), starts with ``pendopo/`` (the layer's package, short for
   ``layers/common/pendopo/``), or is a root file (``template.yaml``, ``Makefile``,
-  ``samconfig.toml``, ``pyproject.toml``, ``requirements*.txt``); these are read from
-  the repository root;
+  ``samconfig.toml``, ``pyproject.toml``, ``requirements*.txt``; in inline code only,
+  since a fenced layout tree names files relative to its folders); all of these are read
+  from the repository root;
 - the module after ``python -m`` when it is one of ours (``tools.``, ``infra.``,
   ``functions.``, ``tests.``): it must be a module or a package;
 - the target of a relative markdown link ``[text](target)``, read from the folder of
@@ -39,7 +40,8 @@ INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 MODULE_RUN = re.compile(r"-m\s+([A-Za-z_][\w.]*)")
-STRIP = ".,;:!?)(\"'"
+LEAD = "(\"'"
+TRAIL = ".,;:!?)\"'"
 
 
 def doc_files() -> list[Path]:
@@ -63,24 +65,24 @@ def expand_braces(text: str) -> list[str]:
     ]
 
 
-def looks_like_path(token: str, tops: set[str]) -> bool:
+def looks_like_path(token: str, tops: set[str], *, bare: bool) -> bool:
     first, slash, _ = token.partition("/")
     if slash:
         return first in tops or first == "pendopo"
-    return bool(ROOT_FILE.match(token))
+    return bare and bool(ROOT_FILE.match(token))
 
 
 def clean(token: str) -> str:
-    token = token.strip(STRIP)
+    token = token.lstrip(LEAD).rstrip(TRAIL)
     token = re.split(r"[#?]", token, maxsplit=1)[0]
-    return token.strip(STRIP)
+    return token.rstrip(TRAIL)
 
 
-def code_paths(code: str, tops: set[str]) -> set[str]:
+def code_paths(code: str, tops: set[str], *, bare: bool = True) -> set[str]:
     found = set()
     for raw in code.split():
         token = clean(raw)
-        if token and looks_like_path(token, tops):
+        if token and looks_like_path(token, tops, bare=bare):
             if token.startswith("pendopo/"):
                 token = "layers/common/" + token
             found.add(token)
@@ -94,8 +96,11 @@ def named_paths(page: Path) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     fenced = FENCE.findall(text)
     prose = FENCE.sub("", text)
-    for code in [*fenced, *INLINE_CODE.findall(prose)]:
-        for token in sorted(code_paths(code, tops)):
+    # A bare file name in a fenced block (a layout tree) is relative to the tree's
+    # folder, so only inline code names root files by their bare name.
+    blocks = [(code, False) for code in fenced] + [(c, True) for c in INLINE_CODE.findall(prose)]
+    for code, bare in blocks:
+        for token in sorted(code_paths(code, tops, bare=bare)):
             found.append((token, ROOT))
         for module in MODULE_RUN.findall(code):
             if module.split(".")[0] in OUR_PACKAGES:
@@ -161,6 +166,8 @@ def test_the_readme_is_read_in_five_minutes() -> None:
         ("`pendopo/storage/items.py`,", {"layers/common/pendopo/storage/items.py"}),
         ("`bash tools/setup/install_chromium.sh`", {"tools/setup/install_chromium.sh"}),
         ("`template.yaml` `/v1/docs` `http://127.0.0.1:3000/`", {"template.yaml"}),
+        ("[the README](../README.md#the-two-commands).", {"../README.md"}),
+        ("```\nfunctions/intake/\n  requirements.txt\n```\n", {"functions/intake/"}),
     ],
 )
 def test_the_collector_reads_inline_code(text: str, expected: set[str], tmp_path: Path) -> None:
