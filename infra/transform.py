@@ -1,6 +1,6 @@
 """template.yaml transformed to plain CloudFormation, offline, as CloudFormation would.
 
-The infrastructure tests and ``python -m infra.template_report`` assert on what
+The infrastructure tests and ``python -m tests.infra.template_report`` assert on what
 AWS will actually create (the roles, permissions, API stage and OpenAPI body SAM
 generates), not on the SAM shorthand. Nothing here calls AWS: the managed-policy
 loader is a stub and the region is fixed.

@@ -2,7 +2,7 @@
 
 ``CHECKERS`` maps a CloudFormation type to a function that returns one ``Check``
 per asserted property of a resource of that type. The tests (tests/infra) fail on
-any check that does not hold; ``python -m infra.template_report`` lists the same
+any check that does not hold; ``python -m tests.infra.template_report`` lists the same
 checks for every resource, and "(nothing asserted yet)" where a type has no
 checker. To cover a new resource type, add a checker to ``CHECKERS``.
 """
@@ -321,6 +321,48 @@ def check_permission(t: Transformed, logical_id: str, r: dict[str, Any]) -> list
             any(_refers_to(variables.get("__ApiId__"), api) for api in apis)
             and route in t.permission_routes(),
             p.get("SourceArn"),
+        ),
+    ]
+
+
+# The API functions published as versions behind the alias API Gateway invokes (SnapStart).
+API_FUNCTIONS = ("IntakeFunction", "AuthFunction", "RouteFunction")
+
+
+def check_version(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    function = r["Properties"].get("FunctionName")
+    return [
+        check(
+            "FunctionName = an API function (intake, auth, route)",
+            any(_refers_to(function, name) for name in API_FUNCTIONS),
+            function,
+        ),
+        check(
+            "DeletionPolicy = Retain (the alias may still point at it)",
+            r.get("DeletionPolicy") == "Retain",
+        ),
+    ]
+
+
+def check_alias(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    p = r["Properties"]
+    function = p.get("FunctionName")
+    versions = [
+        v
+        for v in t.of_type("AWS::Lambda::Version")
+        if t.resources[v]["Properties"].get("FunctionName") == function
+    ]
+    return [
+        check("Name = live", p.get("Name") == "live"),
+        check(
+            "FunctionName = an API function (intake, auth, route)",
+            any(_refers_to(function, name) for name in API_FUNCTIONS),
+            function,
+        ),
+        check(
+            "FunctionVersion = a published version of the same function",
+            any(_refers_to(p.get("FunctionVersion"), v) for v in versions),
+            p.get("FunctionVersion"),
         ),
     ]
 
@@ -1113,6 +1155,8 @@ CHECKERS: dict[str, Checker] = {
     "AWS::Lambda::LayerVersion": check_layer,
     "AWS::Logs::LogGroup": check_log_group,
     "AWS::Lambda::Permission": check_permission,
+    "AWS::Lambda::Version": check_version,
+    "AWS::Lambda::Alias": check_alias,
     "AWS::Lambda::EventSourceMapping": check_event_source_mapping,
     "AWS::ApiGatewayV2::Api": check_http_api,
     "AWS::ApiGatewayV2::Stage": check_http_stage,

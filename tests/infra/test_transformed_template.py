@@ -2,7 +2,7 @@
 
 Every resource whose type has a checker in tests.infra.template_assertions.CHECKERS is
 asserted property by property; the last test prints the whole list for the issue's
-closing note (the same table as `python -m infra.template_report`).
+closing note (the same table as `python -m tests.infra.template_report`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from infra.template import http_routes, load_template
-from infra.template_report import report
+from tests.infra.template_report import report
 from infra.transform import OfflinePolicyLoader, transform, transformed_template
 from tests.infra.template_assertions import (
     CHECKERS,

@@ -1,6 +1,6 @@
 """Every resource of the transformed template and what the infrastructure tests assert on it.
 
-    python -m infra.template_report
+    python -m tests.infra.template_report
 
 Prints a Markdown table (logical id, type, asserted properties) for the closing note
 of the template issue. A property that does not hold is marked FAILS; a resource
