@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from infra.template import http_routes, load_template
-from tests.infra.template_report import report
 from infra.transform import OfflinePolicyLoader, transform, transformed_template
 from tests.infra.template_assertions import (
     CHECKERS,
@@ -22,6 +21,7 @@ from tests.infra.template_assertions import (
     Transformed,
     failures,
 )
+from tests.infra.template_report import report
 
 RESOURCES = transformed_template()["Resources"]
 ROOT = Path(__file__).resolve().parents[2]
