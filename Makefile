@@ -61,12 +61,18 @@ browser:
 	bash tools/setup/install_chromium.sh
 
 ## Start the whole system locally (moto as AWS, the HTTP gateway); Ctrl-C stops it.
-run: venv
-	$(PY) -m tools.local.stack
+## ARTIFACTS=1: serve the built artifacts (build-host's twin of sam build, built first)
+## instead of the source tree, so the local stack is the deployed code
+## (tools/local/artifacts.py).
+ARTIFACTS ?=
+SERVE := $(if $(filter 1,$(ARTIFACTS)),tools.local.artifacts,tools.local.stack)
+SERVE_BUILD := $(if $(filter 1,$(ARTIFACTS)),build-host)
+run: venv $(SERVE_BUILD)
+	$(PY) -m $(SERVE)
 
-## The same, with demo complaints loaded.
-demo: venv
-	$(PY) -m tools.local.stack --demo
+## The same, with demo complaints loaded (ARTIFACTS=1 too).
+demo: venv $(SERVE_BUILD)
+	$(PY) -m $(SERVE) --demo
 
 ## Every test: unit, integration (moto), the built artifacts (tests/artifact: from
 ## build-host's twin), end-to-end over HTTP, browser (headless chromium).

@@ -56,10 +56,16 @@ def _stack_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_stack(table_prefix: str, *options: str) -> Iterator[RunningStack]:
-    """``python -m tools.local.stack`` on free loopback ports, stopped on exit."""
+def running_stack(
+    table_prefix: str, *options: str, module: str = "tools.local.stack"
+) -> Iterator[RunningStack]:
+    """``python -m tools.local.stack`` on free loopback ports, stopped on exit.
+
+    ``module="tools.local.artifacts"``: the stack serving the built artifacts
+    (``make run ARTIFACTS=1``), which takes the same options.
+    """
     table = f"{table_prefix}-{uuid.uuid4().hex[:8]}"
-    command = [sys.executable, "-m", "tools.local.stack", "--port", "0", "--moto-port", "0"]
+    command = [sys.executable, "-m", module, "--port", "0", "--moto-port", "0"]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [*command, *options, "--table", table],
         cwd=REPO_ROOT,

@@ -3,6 +3,9 @@ table's stream delivered to the notify function (emails land in the local outbox
 
     python -m tools.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
 
+serves the source tree; ``python -m tools.local.artifacts`` (same options) serves the
+built artifacts instead (tools.local.artifacts).
+
 Handlers run in this process (imported by the gateway), so the process environment
 is what their "Lambda configuration" is: every AWS client in it talks to the moto
 server with dummy credentials, and nothing can reach real AWS.
@@ -11,6 +14,7 @@ server with dummy credentials, and nothing can reach real AWS.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -26,10 +30,12 @@ import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
-from tools.local.gateway import DEFAULT_STATIC_DIR
+from tools.local.artifacts import ServedArtifacts, code_report, describe
+from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_isolation import serialize_moto_dynamodb
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
+from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from tools.local.throttle import RouteThrottle
@@ -47,15 +53,28 @@ FILES_BUCKET = "pendopo-local-files"
 _SHADOWED_PREFIXES = ("AWS_ENDPOINT_URL_", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN")
 
 
-def _ensure_import_paths() -> None:
+def _ensure_import_paths(artifacts: ServedArtifacts | None) -> None:
     """Handlers import ``functions.*`` and ``pendopo.*`` as they do in Lambda.
 
     ``make venv`` installs the project (editable); this also covers a checkout where it
-    is not installed, and handler modules of the tests (``tests.*``).
+    is not installed, and handler modules of the tests (``tests.*``). When the stack
+    serves the built artifacts, they stay first on the path (tools.local.artifacts).
     """
+    if artifacts is not None:
+        return
     for path in (REPO_ROOT, REPO_ROOT / "layers" / "common"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
+
+
+def code_page(artifacts: ServedArtifacts | None) -> LocalPage:
+    """``GET /_local/code``: which code the stack serves, from its loaded modules."""
+
+    def page(request: GatewayRequest) -> GatewayResponse:
+        body = json.dumps(code_report(artifacts), indent=2).encode()
+        return GatewayResponse(200, [("content-type", "application/json")], body)
+
+    return page
 
 
 class PortInUseError(OSError):
@@ -118,7 +137,9 @@ class LocalStack:
 
     Ports default to 0, meaning any free port; ``api_url`` and ``moto_url`` tell
     which after ``start()``. ``env`` is what start() sets in ``os.environ`` for the
-    in-process handlers; ``stop()`` puts the previous environment back.
+    in-process handlers; ``stop()`` puts the previous environment back. ``artifacts``: the built
+    artifacts this process imports its code from (tools.local.artifacts; None: the
+    source tree).
     """
 
     def __init__(
@@ -131,8 +152,10 @@ class LocalStack:
         routes: Sequence[HttpRoute] | None = None,
         notifications: bool = True,
         throttle: bool = True,
+        artifacts: ServedArtifacts | None = None,
     ) -> None:
         self.table_name = table_name
+        self.artifacts = artifacts
         # The template's per-route rate limits, as API Gateway applies them.
         self.throttle = throttle
         self.notifications = notifications
@@ -162,7 +185,7 @@ class LocalStack:
         return f"http://{host}:{port}"
 
     def start(self) -> None:
-        _ensure_import_paths()
+        _ensure_import_paths(self.artifacts)
         try:
             self._start_moto()
             self.env = local_environment(self.moto_url, self.table_name)
@@ -182,7 +205,7 @@ class LocalStack:
                 port=self._port,
                 static_dir=self._static_dir,
                 verifier=self.jwt_verifier(),
-                local_pages=LOCAL_PAGES,
+                local_pages={**LOCAL_PAGES, "/_local/code": code_page(self.artifacts)},
                 throttle=RouteThrottle.from_template() if self.throttle else None,
             )
             self._gateway.start()
@@ -320,6 +343,8 @@ def _print_urls(stack: LocalStack) -> None:
         f"  Email outbox   {stack.outbox_url}\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
         f"  table          {stack.table_name}\n"
+        + "".join(line + "\n" for line in describe(stack.artifacts))
+        + f"    modules      {api}/_local/code\n"
         f"  user pool      {stack.user_pool_id} (client {stack.user_pool_client_id})\n"
         f"\nDemo officer accounts (password {DEMO_PASSWORD}), log in at POST {api}/v1/auth/login:\n"
         f"  {demo_email('petugas', 'BIRO_PLH')}, {demo_email('koordinator', 'BIRO_PLH')}, ...\n"
@@ -366,7 +391,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, artifacts: ServedArtifacts | None = None) -> int:
+    """``artifacts``: set by ``python -m tools.local.artifacts``, which already put them
+    on the import path."""
     args = _parse_args(argv)
     # Access lines of the gateway; libraries only when something is wrong (werkzeug,
     # moto's server, would otherwise log every AWS call the handlers make). The
@@ -379,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         moto_port=args.moto_port,
         table_name=args.table,
         throttle=not args.no_throttle,
+        artifacts=artifacts,
     )
     try:
         stack.start()
