@@ -10,7 +10,7 @@ SHELL := /bin/bash
 FUNCTION_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 FUNCTION := $(notdir $(patsubst %/,%,$(dir $(abspath $(FUNCTION_MAKEFILE)))))
 include $(dir $(lastword $(MAKEFILE_LIST)))../tools/build/artifact.mk
-# Not run on Lambda: the build's own files and the operator command lines (__main__.py).
+# Not run on Lambda: the build's own files (and any __main__.py: operator commands live in tools/ops).
 NOT_SHIPPED := "Makefile", "requirements.txt", "README.md", "__main__.py", \
     "__pycache__", "*.pyc", ".aws-sam"
 

@@ -183,7 +183,7 @@ def track_complaint(
     ] = None,
 ) -> Response[Tracking]:
     # Every guess gets the same 404, a missing or oversized code and a ticket of the
-    # wrong shape too: no other status tells a prober anything (README, The API).
+    # wrong shape too: no other status tells a prober anything (docs/api.md).
     if x_tracking_code is None or len(ticket) > MAX_TICKET_TEXT or len(x_tracking_code) > 20:
         raise ComplaintNotFound(NOT_FOUND_MESSAGE)
     # The path segment arrives as sent: "2506%204821%207734" for a ticket typed with spaces.

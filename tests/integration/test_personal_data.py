@@ -9,7 +9,7 @@ those values and their obvious transforms (digits with or without separators, +6
 prefixes, the email's local part, either word of the name in any case).
 
 What the design allows where (DESIGN.md section 3, "Personal data"; README: The API,
-Officer workflow, Notifications, Daily deadline check, Monthly recap). "-" = never.
+Officer workflow, Notifications, Daily deadline check, Monthly recap: now docs/). "-" = never.
 
 | output                                   | name | NIK    | phone  | email | title  |
 |------------------------------------------|------|--------|--------|-------|--------|

@@ -55,7 +55,7 @@ def test_the_function_refusing_is_shown_in_indonesian_too(
 
 
 def test_the_local_stack_may_recap_the_current_month(monkeypatch: pytest.MonkeyPatch) -> None:
-    # make demo creates its complaints now; the README shows make recap MONTH=<this month>.
+    # make demo creates its complaints now; docs/operations.md shows make recap MONTH=<this month>.
     ran: list[str] = []
     monkeypatch.setattr(cli, "run_local", lambda args: ran.append(args.month) or {})
     assert cli.main(["--month", "2025-07", "--local"], clock=JULY_15) == 0

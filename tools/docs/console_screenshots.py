@@ -11,6 +11,7 @@ is marked (no demo complaint is old enough otherwise), then drives headless chro
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
@@ -125,7 +126,8 @@ def log_in(page: Page, origin: str, route: str, email: str) -> None:
     page.get_by_role("button", name="Masuk", exact=True).click()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     stack = Stack()
     try:

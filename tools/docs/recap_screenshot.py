@@ -1,4 +1,4 @@
-"""The README's picture of a unit report (``make recap-screenshot``).
+"""The docs' picture of a unit report (``make screenshots``; docs/operations.md shows it).
 
 A sample month for Biro PLH (made-up complaints, built in memory with the domain's
 own types), rendered by the same template the recap stores in S3, opened in
@@ -7,6 +7,7 @@ headless chromium (``tools/browser.py``) at A4 width, and saved as a full-page P
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
 import tempfile
@@ -137,5 +138,14 @@ def screenshot(target: Path) -> None:
                 browser.close()
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "target", nargs="?", type=Path, default=Path("docs/recap-unit-report.png"), help="PNG file"
+    )
+    screenshot(parser.parse_args(argv).target)
+    return 0
+
+
 if __name__ == "__main__":
-    screenshot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/recap-unit-report.png"))
+    sys.exit(main())

@@ -21,7 +21,7 @@ run was refused or could not be invoked.
 deployed function therefore refuses an "as of" time more than 10 minutes past the
 real time (``--stage`` then prints why and exits 1); earlier times are allowed.
 ``--local`` allows any time: the local stack holds demo data (``make demo``), and
-the README's demo runs the check as of a later date to show the digests.
+docs/operations.md's demo runs the check as of a later date to show the digests.
 """
 
 from __future__ import annotations
@@ -87,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--table", default=LOCAL_TABLE, help="tabel, dengan --local")
     parser.add_argument("--console-url", default=LOCAL_CONSOLE, help="konsol, dengan --local")
+    # Defaults from the caller's environment, as before: the sender a local stack was
+    # started with, and quiet function logs unless asked for.
+    parser.add_argument(
+        "--sender",
+        default=os.environ.get("SES_SENDER") or LOCAL_SENDER,
+        help="pengirim email, dengan --local",
+    )
+    parser.add_argument(
+        "--log-level",
+        default=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        help="tingkat log fungsi, dengan --local",
+    )
     return parser
 
 
@@ -104,14 +116,14 @@ def local_environment(args: argparse.Namespace) -> dict[str, str]:
         "AWS_EC2_METADATA_DISABLED": "true",
         "TABLE_NAME": args.table,
         "STAGE": "local",
-        "SES_SENDER": os.environ.get("SES_SENDER") or LOCAL_SENDER,
+        "SES_SENDER": args.sender,
         "CONSOLE_URL": args.console_url,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Pendopo",
         # The summary is printed below; the function's JSON log line and metrics
         # (CloudWatch EMF lines on stdout) would repeat it.
         "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        "POWERTOOLS_LOG_LEVEL": args.log_level,
     }
 
 

@@ -40,7 +40,6 @@ from pendopo.domain.status import Status
 from pendopo.domain.taxonomy import Recipients, Taxonomy
 
 REMINDER_WINDOW = timedelta(hours=24)
-DEFAULT_ESCALATION_DAYS = 1
 # The claim log's "ticket" for digests (see pendopo.storage.notifications): the key is
 # NOTIFY#SLA#<YYYY-MM-DD>#<unit or Asisten code>, one record per recipient.
 DIGEST_NAMESPACE = "SLA"

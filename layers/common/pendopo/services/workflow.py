@@ -45,7 +45,6 @@ from pendopo.views.public import CodeLabel
 
 ALL_UNITS = "ALL"
 OPEN_STATUSES: tuple[Status, ...] = tuple(s for s in Status if s not in TERMINAL)
-MAX_PAGE = 100
 
 
 class InvalidQuery(InvalidField):
