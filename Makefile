@@ -116,7 +116,7 @@ build: venv
 ## wheels here), so they run here: tests/artifact serves a request from each of them.
 ## Rebuilds only what changed (tools/build/host.py).
 build-host: venv
-	$(PY) tools/build/host.py
+	$(PY) -m tools.build.host
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,7 @@ import boto3
 import pytest
 
 from infra.template import create_tables, create_user_pool, load_template
+from tools.build.host import stale_artifacts
 from tools.local.events import http_api_event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,14 +72,11 @@ def artifact_roots() -> list[Path]:
 @pytest.fixture(scope="session")
 def host_build() -> Path:
     """The twin, which must be current (``make test`` runs ``make build-host`` first)."""
-    checked = subprocess.run(  # noqa: S603 - our own build script
-        [sys.executable, str(ROOT / "tools" / "build" / "host.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if checked.returncode != 0:
-        pytest.fail(f"the host build is missing or stale: run `make build-host`\n{checked.stdout}")
+    stale = stale_artifacts()
+    if stale:
+        pytest.fail(
+            f"the host build of {', '.join(stale)} is missing or stale: run `make build-host`"
+        )
     return HOST_BUILD
 
 

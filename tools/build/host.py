@@ -11,7 +11,7 @@ manylinux2014_x86_64 here) instead of arm64's, so the artifacts run here:
 An artifact is rebuilt only when its sources, the shared build files or the platform
 changed (a key file in each artifact); ``--check`` only says whether all are current.
 
-    python tools/build/host.py [--check] [--python /path/to/python3.13]
+    python -m tools.build.host [--check] [--python /path/to/python3.13]
 """
 
 from __future__ import annotations
@@ -27,11 +27,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from infra.template import load_template
 
-from infra.template import load_template  # noqa: E402 - after the path above
+ROOT = Path(__file__).resolve().parents[2]
 
 HOST_DIR = ROOT / ".aws-sam" / "host"
 KEY_FILE = ".build-key"
@@ -142,15 +140,25 @@ def _lambda_python(given: str | None) -> str:
     return found.stdout.strip()
 
 
+def stale_artifacts() -> list[str]:
+    """The LogicalIds whose twin is missing or older than its sources (empty: all current)."""
+    target = host_platform()
+    return [
+        i
+        for i, src in makefile_builds().items()
+        if not is_current(i, build_key(src, target, "3.13"))
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tools/build/host.py", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.build.host", description=__doc__)
     parser.add_argument("--check", action="store_true", help="only say whether it is current")
     parser.add_argument("--python", help="the Python 3.13 that compiles the bytecode")
     args = parser.parse_args(argv)
     target = host_platform()
     builds = makefile_builds()
     keys = {i: build_key(src, target, "3.13") for i, src in builds.items()}
-    stale = [i for i in builds if not is_current(i, keys[i])]
+    stale = stale_artifacts()
     if args.check:
         for logical_id in stale:
             print(f"build-host: {logical_id} is missing or out of date (make build-host)")

@@ -38,7 +38,6 @@ A twin older than the source is refused: ``make run ARTIFACTS=1`` builds it firs
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.template import REPO_ROOT, load_template
+from tools.build.host import stale_artifacts
 
 HOST_BUILD = REPO_ROOT / ".aws-sam" / "host"
 # The packages whose origin tells which code runs: ours (the layer's dependencies are
@@ -106,14 +106,12 @@ def artifact_layout(build: Path = HOST_BUILD) -> ServedArtifacts:
 
 def _check_current() -> None:
     """Refuse a twin older than the source: it would not be the code a build deploys."""
-    checked = subprocess.run(  # noqa: S603 - our own build script
-        [sys.executable, str(REPO_ROOT / "tools" / "build" / "host.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if checked.returncode != 0:
-        raise ArtifactError(f"{checked.stdout.strip()}\n(make run ARTIFACTS=1 builds it first)")
+    stale = stale_artifacts()
+    if stale:
+        raise ArtifactError(
+            f"the twin of {', '.join(stale)} is missing or out of date"
+            " (make run ARTIFACTS=1 builds it first)"
+        )
 
 
 def serve_artifacts(build: Path = HOST_BUILD) -> ServedArtifacts:
