@@ -35,8 +35,9 @@ from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.status import Role
 from pendopo.domain.workflow import Forbidden
+from pendopo.runtime.bootstrap import build_intake_rules
 from pendopo.runtime.settings import get_settings
-from pendopo.services.intake import IntakeService, Submitted, build_intake_rules
+from pendopo.services.intake import IntakeService, Submitted
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.connection import bind_table
 from pendopo.views.public import Categories, Receipt, Tracking, categories

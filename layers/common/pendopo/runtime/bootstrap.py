@@ -2,9 +2,10 @@
 
 One place wires settings, storage, SES/S3 clients, recipients and the clock into the
 services of ``functions/notify``, ``functions/sla_check`` and
-``functions/monthly_recap``; each function calls its builder once at cold start, and
-tests call the same builder with their own clock or AWS clients. Every notification
-log's lease comes from settings (``*_lease_seconds``), so a lease is set one way.
+``functions/monthly_recap``, and turns settings into the intake's rules; each function
+calls its builder once at cold start, and tests call the same builder with their own
+clock or AWS clients. Every notification log's lease comes from settings
+(``*_lease_seconds``), so a lease is set one way.
 
 Each builder imports what its service needs, when it is called: a function loads its
 own collaborators, not the other functions', and importing this module loads neither
@@ -17,10 +18,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pendopo.runtime.settings import Settings
+from pendopo.runtime.settings import Settings, SlaSettings
 
 if TYPE_CHECKING:
     from pendopo.domain.clock import Clock
+    from pendopo.domain.intake import IntakeRules
     from pendopo.services.notify import NotifyService
     from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
     from pendopo.services.recap import RecapService
@@ -39,6 +41,20 @@ def connect(settings: Settings) -> None:
     from pendopo.storage.connection import bind_table
 
     bind_table(settings.table_name, settings.region, settings.endpoint_url)
+
+
+# --- the API -----------------------------------------------------------------------
+
+
+def build_intake_rules(settings: SlaSettings) -> IntakeRules:
+    """The rules of a deployment; the SLA clock and the desks share one calendar."""
+    from pendopo.domain.intake import IntakeRules
+    from pendopo.domain.sessions import SessionCalendar
+    from pendopo.domain.sla import from_settings as sla_from_settings
+    from pendopo.domain.taxonomy import load_taxonomy
+
+    sla = sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays)
+    return IntakeRules(taxonomy=load_taxonomy(), sla=sla, sessions=SessionCalendar(sla.calendar))
 
 
 # --- the stream and the schedules --------------------------------------------------
