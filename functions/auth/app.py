@@ -22,7 +22,6 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from botocore.session import get_session
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -33,14 +32,10 @@ from pendopo.api.responses import json_response
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
 from pendopo.domain.officer import NotAnOfficer
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
+from pendopo.runtime.bootstrap import accounts_service
 from pendopo.runtime.observability import logger
 from pendopo.runtime.settings import get_settings
-from pendopo.services.accounts import (
-    AccountsService,
-    NewPasswordChallenge,
-    Tokens,
-    unverified_claims,
-)
+from pendopo.services.accounts import NewPasswordChallenge, Tokens, unverified_claims
 
 NEW_PASSWORD_MESSAGE = "Ini login pertama Anda. Buat kata sandi baru untuk melanjutkan."  # noqa: S105
 
@@ -52,13 +47,9 @@ app = json_api(API_TITLE, API_VERSION, "/v1/auth/openapi.json", storage=False)
 
 settings = get_settings()
 unit_codes = frozenset(load_taxonomy().units)
-# Created at cold start. The endpoint comes from AWS_ENDPOINT_URL locally (moto).
-# A botocore client, not boto3.client: the same client without importing boto3 and
-# s3transfer (about 45 ms of every cold start), which nothing here uses.
-service = AccountsService(
-    get_session().create_client("cognito-idp", region_name=settings.region),
-    settings.user_pool_client_id,
-)
+# Created at cold start: a botocore Cognito client, without boto3 or pynamodb
+# (runtime/bootstrap.py, accounts_service).
+service = accounts_service(settings)
 
 
 # The email as a login form sends it: the address, perhaps with spaces around it

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
 # isort: split
-from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated
 from urllib.parse import unquote
@@ -35,10 +34,9 @@ from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.status import Role
 from pendopo.domain.workflow import Forbidden
+from pendopo.runtime.bootstrap import build_intake_rules, connect, intake_service
 from pendopo.runtime.settings import get_settings
-from pendopo.services.intake import IntakeService, Submitted, build_intake_rules
-from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.connection import bind_table
+from pendopo.services.intake import Submitted
 from pendopo.views.public import Categories, Receipt, Tracking, categories
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
@@ -62,13 +60,8 @@ settings = get_settings()
 clock: Clock = SystemClock()
 rules = build_intake_rules(settings)
 # Created at cold start, when Lambda gives the init phase a full CPU.
-bind_table(settings.table_name, settings.region, settings.endpoint_url)
-service = IntakeService(
-    store=ComplaintStore(),
-    rules=rules,
-    clock=clock,
-    idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
-)
+connect(settings)
+service = intake_service(settings, rules=rules, clock=clock)
 
 
 @app.get(

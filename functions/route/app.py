@@ -32,10 +32,9 @@ from pendopo.domain.officer import Officer
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS, Command
+from pendopo.runtime.bootstrap import connect, workflow_service
 from pendopo.runtime.settings import get_settings
-from pendopo.services.workflow import InvalidQuery, QueueFilters, WorkflowService
-from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.connection import bind_table
+from pendopo.services.workflow import InvalidQuery, QueueFilters
 from pendopo.views.officer import ActionResult, ComplaintDetail, QueuePage
 from pendopo.views.public import CodeLabel, UnitRef
 
@@ -47,8 +46,8 @@ app = json_api(API_TITLE, API_VERSION, "/v1/officer/openapi.json", storage=True)
 settings = get_settings()
 taxonomy = load_taxonomy()
 clock: Clock = SystemClock()
-bind_table(settings.table_name, settings.region, settings.endpoint_url)
-service = WorkflowService(ComplaintStore(), taxonomy, clock)
+connect(settings)
+service = workflow_service(taxonomy, clock)
 
 # Who may call at all: the authorizer's 401, the stage's 429, and the 403 of a token
 # whose groups do not make one officer (every route reads the officer).

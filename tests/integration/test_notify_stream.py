@@ -19,7 +19,8 @@ import pytest
 from pendopo.domain.clock import FixedClock, format_wib
 from pendopo.domain.complaint import AuditEvent, Channel, PublicSubmission
 from pendopo.domain.status import Action, Role, Status
-from pendopo.services.intake import IntakeService, build_intake_rules
+from pendopo.runtime.bootstrap import build_intake_rules
+from pendopo.services.intake import IntakeService
 from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
 from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
 from tests.conftest import TEST_TABLE

@@ -10,8 +10,9 @@ from typing import Any
 
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.complaint import Channel, PublicSubmission
+from pendopo.runtime.bootstrap import build_intake_rules
 from pendopo.runtime.settings import Settings
-from pendopo.services.intake import IntakeService, build_intake_rules
+from pendopo.services.intake import IntakeService
 from pendopo.storage.complaints import ComplaintStore
 from tests.support.citizen import complaint_body
 from tests.support.mail import CONSOLE

@@ -1,34 +1,39 @@
-"""The composition root: how each scheduled or stream function's service is built.
+"""The composition root: how each function's service is built.
 
-One place wires settings, storage, SES/S3 clients, recipients and the clock into the
-services of ``functions/notify``, ``functions/sla_check`` and
-``functions/monthly_recap``; each function calls its builder once at cold start, and
-tests call the same builder with their own clock or AWS clients. Every notification
-log's lease comes from settings (``*_lease_seconds``), so a lease is set one way.
+One place wires settings, storage, the Cognito, SES and S3 clients, recipients and the
+clock into the services of every function: the API's ``functions/intake``,
+``functions/route`` and ``functions/auth``, and the stream and scheduled
+``functions/notify``, ``functions/sla_check`` and ``functions/monthly_recap``. Each
+function calls its builder once at cold start, and tests call the same builder with
+their own clock or AWS clients. Every notification log's lease comes from settings
+(``*_lease_seconds``), so a lease is set one way.
+
+Each builder imports what its service needs, when it is called: a function loads its
+own collaborators, not the other five's. The auth function has no table, and importing
+this module loads neither pynamodb nor SES (see ``accounts_service``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.sla import from_settings as sla_from_settings
-from pendopo.domain.taxonomy import load_recipients, load_taxonomy
-from pendopo.notifications.ses import SesMailer
-from pendopo.runtime.settings import Settings
-from pendopo.services.notify import NotifyService
-from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
-from pendopo.services.recap import RecapService
-from pendopo.services.send_once import Emailing
-from pendopo.services.sla_check import SlaCheckService
-from pendopo.storage.complaints import ComplaintStore
-from pendopo.storage.connection import aws_client, bind_table
-from pendopo.storage.files import FileStore
-from pendopo.storage.notifications import NotificationLog
-from pendopo.storage.open_complaints import OpenComplaintReader
-from pendopo.storage.recap import RecapReader
+from pendopo.runtime.settings import Settings, SlaSettings
+
+if TYPE_CHECKING:
+    from pendopo.domain.clock import Clock
+    from pendopo.domain.intake import IntakeRules
+    from pendopo.domain.taxonomy import Taxonomy
+    from pendopo.services.accounts import AccountsService
+    from pendopo.services.intake import IntakeService
+    from pendopo.services.notify import NotifyService
+    from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
+    from pendopo.services.recap import RecapService
+    from pendopo.services.send_once import Emailing
+    from pendopo.services.sla_check import SlaCheckService
+    from pendopo.services.workflow import WorkflowService
+    from pendopo.storage.notifications import NotificationLog
 
 # Recap claims outlive any re-run of the month worth guarding against.
 RECAP_RETENTION_DAYS = 400
@@ -38,10 +43,70 @@ M = TypeVar("M")
 
 def connect(settings: Settings) -> None:
     """Point the item models at the deployment's table (cold start: a full CPU)."""
+    from pendopo.storage.connection import bind_table
+
     bind_table(settings.table_name, settings.region, settings.endpoint_url)
 
 
+# --- the API -----------------------------------------------------------------------
+
+
+def build_intake_rules(settings: SlaSettings) -> IntakeRules:
+    """The rules of a deployment; the SLA clock and the desks share one calendar."""
+    from pendopo.domain.intake import IntakeRules
+    from pendopo.domain.sessions import SessionCalendar
+    from pendopo.domain.sla import from_settings as sla_from_settings
+    from pendopo.domain.taxonomy import load_taxonomy
+
+    sla = sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays)
+    return IntakeRules(taxonomy=load_taxonomy(), sla=sla, sessions=SessionCalendar(sla.calendar))
+
+
+def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> IntakeService:
+    """functions/intake: submit a complaint exactly once, and track it."""
+    from pendopo.services.intake import IntakeService
+    from pendopo.storage.complaints import ComplaintStore
+
+    return IntakeService(
+        store=ComplaintStore(),
+        rules=rules,
+        clock=clock,
+        idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
+    )
+
+
+def workflow_service(taxonomy: Taxonomy, clock: Clock) -> WorkflowService:
+    """functions/route: the officers' queues, details and workflow actions."""
+    from pendopo.services.workflow import WorkflowService
+    from pendopo.storage.complaints import ComplaintStore
+
+    return WorkflowService(ComplaintStore(), taxonomy, clock)
+
+
+def accounts_service(settings: Settings) -> AccountsService:
+    """functions/auth: officer login through Cognito's public app client.
+
+    A botocore client, not boto3.client: the same client without importing boto3 and
+    s3transfer (about 45 ms of every cold start), which nothing there uses; and not
+    ``aws_client`` either, since the function has no table (no pynamodb, no table's
+    session). The endpoint comes from AWS_ENDPOINT_URL locally (moto).
+    """
+    from botocore.session import get_session
+
+    from pendopo.services.accounts import AccountsService
+
+    return AccountsService(
+        get_session().create_client("cognito-idp", region_name=settings.region),
+        settings.user_pool_client_id,
+    )
+
+
+# --- the stream and the schedules --------------------------------------------------
+
+
 def _log(lease_seconds: int, retention_days: int) -> NotificationLog:
+    from pendopo.storage.notifications import NotificationLog
+
     return NotificationLog(
         lease=timedelta(seconds=lease_seconds), retention=timedelta(days=retention_days)
     )
@@ -56,6 +121,11 @@ def _emailing(
     log: NotificationLog,
 ) -> Emailing[M]:
     """What every emailing service is given: the log, the mailer, who gets what, the clock."""
+    from pendopo.domain.clock import SystemClock
+    from pendopo.domain.taxonomy import load_recipients, load_taxonomy
+    from pendopo.services.send_once import Emailing
+    from pendopo.storage.connection import aws_client
+
     if not settings.ses_sender:
         raise RuntimeError(f"SES_SENDER is not set: {sender_of} has no sender address")
     taxonomy = load_taxonomy()
@@ -73,6 +143,10 @@ def notify_service(
     settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
 ) -> NotifyService:
     """functions/notify: emails for the audit events in the table's stream."""
+    from pendopo.notifications.ses import SesMailer
+    from pendopo.services.notify import NotifyService
+    from pendopo.storage.complaints import ComplaintStore
+
     log = _log(settings.notify_lease_seconds, settings.notification_retention_days)
     emailing = _emailing(settings, "the notify function", SesMailer, ses_client, clock, log)
     return NotifyService(complaints=ComplaintStore(), console_url=settings.console_url, **emailing)
@@ -82,6 +156,11 @@ def sla_check_service(
     settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
 ) -> SlaCheckService:
     """functions/sla_check: the daily deadline check's reminders, digests, escalations."""
+    from pendopo.domain.sla import from_settings as sla_from_settings
+    from pendopo.notifications.ses import SesMailer
+    from pendopo.services.sla_check import SlaCheckService
+    from pendopo.storage.open_complaints import OpenComplaintReader
+
     log = _log(settings.sla_check_lease_seconds, settings.notification_retention_days)
     emailing = _emailing(settings, "the deadline check", SesMailer, ses_client, clock, log)
     return SlaCheckService(
@@ -109,6 +188,11 @@ def recap_service(
     package, not the layer) and its ``mailer`` (``RawSesMailer``: raw MIME, which
     its role must allow, tests/infra checks it); ``bucket`` defaults to ``FILES_BUCKET``.
     """
+    from pendopo.services.recap import RecapService
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import FileStore
+    from pendopo.storage.recap import RecapReader
+
     log = _log(settings.recap_lease_seconds, RECAP_RETENTION_DAYS)
     emailing = _emailing(settings, "the recap", mailer, ses_client, clock, log)
     s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)

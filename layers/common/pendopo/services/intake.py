@@ -28,12 +28,8 @@ from pendopo.domain.intake import (
     register_complaint,
     with_new_ticket,
 )
-from pendopo.domain.sessions import SessionCalendar
-from pendopo.domain.sla import from_settings as sla_from_settings
 from pendopo.domain.status import Role
-from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.runtime.observability import logger, metrics
-from pendopo.runtime.settings import SlaSettings
 from pendopo.storage.complaints import (
     ComplaintStore,
     IdempotencyKeyTaken,
@@ -196,9 +192,3 @@ class IntakeService:
 def _back_off(attempt: int) -> None:
     """Jittered back-off between transaction conflicts (tens of milliseconds)."""
     time.sleep(random.uniform(0, 0.02 * (2**attempt)))  # noqa: S311 - jitter, not secrecy
-
-
-def build_intake_rules(settings: SlaSettings) -> IntakeRules:
-    """The rules of a deployment; the SLA clock and the desks share one calendar."""
-    sla = sla_from_settings(settings.sla_mode, settings.sla_days, settings.extra_holidays)
-    return IntakeRules(taxonomy=load_taxonomy(), sla=sla, sessions=SessionCalendar(sla.calendar))
