@@ -6,7 +6,7 @@ Dummy credentials and a fixed region for every test; moto (in-process under
 
 import os
 
-TEST_TABLE = "pendopo-test-complaints"
+from tests.support.constants import TEST_TABLE
 
 for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_SESSION_TOKEN"):
     os.environ.pop(_name, None)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.artifact.conftest import LAYER, ROOT, artifact_roots, lambda_functions
+from tests.support.artifacts import LAYER, ROOT, artifact_roots, lambda_functions
 
 TAG = "cpython-313"
 UNCHECKED_HASH = 0b01

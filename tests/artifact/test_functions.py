@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.artifact.conftest import (
+from tests.support.artifacts import (
     FILES_BUCKET,
     OFFICER_EMAIL,
     OFFICER_PASSWORD,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.artifact.conftest import Artifacts, lambda_functions
+from tests.support.artifacts import Artifacts, lambda_functions
 
 API_FUNCTIONS = ("IntakeFunction", "RouteFunction", "AuthFunction")
 

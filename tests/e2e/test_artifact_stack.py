@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import REPO_ROOT, RunningStack, running_stack
 from tests.support.over_http import complaint, emails_about, submitted, track
+from tests.support.stack import REPO_ROOT, RunningStack, running_stack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.e2e

@@ -56,7 +56,7 @@ from infra.template import http_routes
 from pendopo.domain.status import TRANSITIONS, Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS
-from tests.e2e.conftest import RunningStack
+from tests.support.stack import RunningStack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.e2e

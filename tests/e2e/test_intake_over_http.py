@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
-from tests.e2e.conftest import RunningStack
 from tests.support.over_http import NAME, NIK, PHONE, complaint, post, track
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack
+from tests.support.stack import RunningStack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 

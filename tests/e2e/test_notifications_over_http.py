@@ -12,8 +12,8 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack
 from tests.support.over_http import complaint, emails_about, post
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack
 from tests.support.over_http import emails_about, street_light_at_kiosk, submitted, track
+from tests.support.stack import RunningStack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.e2e

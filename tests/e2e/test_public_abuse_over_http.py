@@ -17,8 +17,8 @@ import boto3
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack, running_stack
 from tests.support.over_http import complaint, post, track
+from tests.support.stack import RunningStack, running_stack
 from tools.local.throttle import THROTTLED_MESSAGE
 
 pytestmark = pytest.mark.e2e

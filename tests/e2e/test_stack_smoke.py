@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from pendopo.domain.taxonomy import load_taxonomy
-from tests.e2e.conftest import RunningStack
+from tests.support.stack import RunningStack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.local.demo import DEMO_COMPLAINTS, load_demo
 from tools.local.demo_workflow import PLAN, advance_demo

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tests.support.public_routes import PUBLIC_ROUTES
+
 _PARAMETER = re.compile(r"\{[^}]+\}")
 
 RUNTIME = "python3.13"
@@ -31,23 +33,6 @@ OPS_TOPIC = "OpsTopic"
 # What an access log line must never hold: headers (the tracking code travels in
 # one) and the query string.
 ACCESS_LOG_FORBIDDEN = ("$context.path", "header", "querystring", "$context.identity.user")
-
-# Every route without the authorizer. A new public route must be added here on
-# purpose, so a forgotten `Auth:` on an officer-only route cannot slip through.
-PUBLIC_ROUTES = frozenset(
-    {
-        "GET /v1/categories",
-        "GET /v1/kiosk/info",
-        "POST /v1/complaints",
-        "GET /v1/complaints/{ticket}",
-        "GET /v1/openapi.json",
-        "GET /v1/docs",
-        "POST /v1/auth/login",
-        "POST /v1/auth/new-password",
-        "POST /v1/auth/refresh",
-        "GET /v1/auth/openapi.json",
-    }
-)
 
 # Actions that AWS only grants on Resource "*" (no resource-level permissions), so an
 # inline statement may name them with "*": the function roles write the X-Ray ones

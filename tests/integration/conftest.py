@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -15,12 +12,9 @@ from moto import mock_aws
 from infra.template import create_tables
 from pendopo.domain.clock import FixedClock
 from pendopo.storage.connection import bind_table
-from tests.conftest import TEST_TABLE
-from tools.local.events import http_api_event, lambda_context
+from tests.support.constants import DESK_HOURS_MORNING, TEST_TABLE
+from tests.support.officer_pool import OfficerPool
 from tools.local.moto_isolation import serialize_moto_dynamodb
-
-# Tuesday 10 June 2025, 08:00 WIB: the Pendopo desks are open.
-DESK_HOURS_MORNING = datetime(2025, 6, 10, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -36,13 +30,6 @@ def dynamodb() -> Iterator[Any]:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(DESK_HOURS_MORNING)
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: Any
 
 
 @pytest.fixture
@@ -69,49 +56,7 @@ def route(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> 
     return app
 
 
-def officer_claims(username: str, *groups: str) -> dict[str, str]:
-    """Claims as the HttpApi JWT authorizer passes them: every value a string,
-    lists flattened to "[a b]"."""
-    return {
-        "sub": f"sub-{username}",
-        "username": username,
-        "cognito:groups": "[" + " ".join(groups) + "]",
-        "token_use": "access",
-        "client_id": "local-client",
-        "exp": "4102444800",
-    }
-
-
-def call(module: Any, method: str, path: str, **kwargs: Any) -> Answer:
-    """Invoke a function's handler as API Gateway would, and decode its answer.
-
-    ``claims=`` plays the authorizer: the verified token's claims reach the handler.
-    """
-    if "claims" in kwargs:
-        kwargs["authorizer_claims"] = kwargs.pop("claims")
-    body = kwargs.pop("json", None)
-    headers = dict(kwargs.pop("headers", {}))
-    if body is not None:
-        kwargs["body"] = json.dumps(body)
-        headers.setdefault("content-type", "application/json")
-    event = http_api_event(method, path, headers=headers, **kwargs)
-    result = module.lambda_handler(event, lambda_context("IntakeFunction"))
-    text = result.get("body") or ""
-    content_type = {k.lower(): v for k, v in (result.get("headers") or {}).items()}.get(
-        "content-type", ""
-    )
-    decoded = json.loads(text) if text and "json" in content_type else text
-    return Answer(status=result["statusCode"], headers=result.get("headers") or {}, body=decoded)
-
-
 # ------------------------------------------------------------------ officer accounts
-
-
-@dataclass
-class OfficerPool:
-    cognito: Any
-    user_pool_id: str
-    client_id: str
 
 
 @pytest.fixture(scope="module")

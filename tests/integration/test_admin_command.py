@@ -9,7 +9,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.integration.conftest import OfficerPool, call
+from tests.support.handlers import call
+from tests.support.officer_pool import OfficerPool
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.ops import admin
 

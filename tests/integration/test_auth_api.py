@@ -10,7 +10,8 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from pendopo.api.identity import officer_from_claims
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.services.accounts import AccountsService, unverified_claims
-from tests.integration.conftest import Answer, OfficerPool, call
+from tests.support.handlers import Answer, call
+from tests.support.officer_pool import OfficerPool
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.ops.officers import create_officer, disable_officer, officer_spec
 

@@ -17,8 +17,8 @@ from pendopo.domain.status import Action, Role
 from pendopo.domain.workflow import DispositionCommand, FollowUpCommand, NoteCommand
 from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore
-from tests.integration.conftest import call, officer_claims
 from tests.support.citizen import complaint_body, submit
+from tests.support.handlers import call, officer_claims
 
 UNIT, OTHER = "BIRO_PLH", "BIRO_PK"
 CALLERS: dict[str, dict[str, str] | None] = {

@@ -34,10 +34,9 @@ from pendopo.domain.clock import FixedClock
 from pendopo.domain.status import Action
 from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore
-from tests.conftest import TEST_TABLE
-from tests.integration.conftest import Answer, call, officer_claims
 from tests.support import notify_stream
 from tests.support.citizen import complaint_body, submit
+from tests.support.constants import TEST_TABLE
 from tests.support.fakes import BarrierStore
 from tests.support.faults import (
     INTERNAL,
@@ -50,6 +49,7 @@ from tests.support.faults import (
     transaction_conflict,
     transaction_throttled,
 )
+from tests.support.handlers import Answer, call, officer_claims
 from tests.support.mail import SENDER, outbox
 from tests.support.officers import FOLLOW_UP, PLH_COORDINATOR, PLH_OFFICER, VERIFIER, detail
 from tools.local.streams import StreamPoller

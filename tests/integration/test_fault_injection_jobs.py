@@ -23,9 +23,9 @@ from pynamodb.exceptions import QueryError
 
 from pendopo.domain.clock import FixedClock
 from pendopo.runtime.settings import Settings
-from tests.conftest import TEST_TABLE
 from tests.support import notify_stream
 from tests.support import recap as recap_month
+from tests.support.constants import TEST_TABLE
 from tests.support.faults import (
     S3_SLOW_DOWN,
     SES_REJECTED,

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import call, officer_claims
 from tests.support.bodies import INVALID_JSON, NOT_UTF8
 from tests.support.citizen import complaint_body, submit_raw
+from tests.support.handlers import call, officer_claims
 from tools.local.events import http_api_event, lambda_context
 
 

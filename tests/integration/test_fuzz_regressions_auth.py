@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.integration.conftest import call
 from tests.support.bodies import INVALID_JSON, NOT_UTF8
+from tests.support.handlers import call
 
 
 def test_login_with_a_body_that_is_not_utf8_is_422(auth: Any):

@@ -6,7 +6,6 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.conftest import call
 from tests.support.citizen import (
     NAME,
     NIK,
@@ -16,6 +15,7 @@ from tests.support.citizen import (
     submit_raw,
     track,
 )
+from tests.support.handlers import call
 
 TICKET = re.compile(r"^\d{4}-\d{4}-\d{4}$")
 

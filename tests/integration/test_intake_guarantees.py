@@ -13,8 +13,6 @@ from botocore.client import BaseClient
 from pendopo.runtime.observability import logger
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.connection import shared_connection
-from tests.conftest import TEST_TABLE
-from tests.integration.conftest import call
 from tests.support.citizen import (
     EMAIL,
     NAME,
@@ -24,6 +22,8 @@ from tests.support.citizen import (
     submit,
     track,
 )
+from tests.support.constants import TEST_TABLE
+from tests.support.handlers import call
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from pendopo.runtime.bootstrap import build_intake_rules
 from pendopo.services.intake import IntakeService
 from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
 from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
-from tests.conftest import TEST_TABLE
+from tests.support.constants import TEST_TABLE
 from tests.support.mail import CONSOLE, REGION, SENDER, FlakySes, outbox
 from tests.support.notify_stream import (
     EMAIL,

@@ -69,7 +69,7 @@ def test_over_http_the_loser_gets_409_with_a_message_to_reload(
     intake: Any, route: Any, clock: Any, monkeypatch: Any
 ) -> None:
     """The same race through the handler: the losing request is a 409, not a 500."""
-    from tests.integration.conftest import call, officer_claims
+    from tests.support.handlers import call, officer_claims
 
     ticket = submit(intake, key="key-race-000002", category="STREET_LIGHTING").body["ticket"]
     WorkflowService(ComplaintStore(), route.taxonomy, clock).act(

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import call
 from tests.support.citizen import NIK, complaint_body, submit
+from tests.support.handlers import call
 from tests.support.officers import (
     ADMIN,
     FOLLOW_UP,
@@ -142,7 +142,7 @@ def test_the_follow_up_stops_the_clock_and_a_rejection_starts_it_again(
 
 
 def _item(dynamodb: Any, ticket: str) -> dict[str, Any]:
-    from tests.conftest import TEST_TABLE
+    from tests.support.constants import TEST_TABLE
 
     got = dynamodb.get_item(
         TableName=TEST_TABLE, Key={"pk": {"S": f"C#{ticket}"}, "sk": {"S": "C"}}

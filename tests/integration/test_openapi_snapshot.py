@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import officer_claims
+from tests.support.handlers import officer_claims
 from tools.local.events import http_api_event, lambda_context
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -65,8 +65,8 @@ from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import Settings
-from tests.conftest import TEST_TABLE
-from tests.integration.conftest import Answer, call, officer_claims
+from tests.support.constants import TEST_TABLE
+from tests.support.handlers import Answer, call, officer_claims
 from tests.support.notify_stream import invoke as invoke_notify
 from tests.support.pii_canaries import (
     EMAIL,

@@ -23,11 +23,11 @@ from infra.transform import transformed_template
 from pendopo.domain.identifiers import damm_check_digit
 from pendopo.domain.workflow import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS
 from pendopo.runtime.settings import get_settings
-from tests.conftest import TEST_TABLE
-from tests.infra.template_assertions import PUBLIC_ROUTES
-from tests.integration.conftest import Answer, call, officer_claims
 from tests.support.citizen import complaint_body, submit, submit_raw, track
+from tests.support.constants import TEST_TABLE
+from tests.support.handlers import Answer, call, officer_claims
 from tests.support.officers import take
+from tests.support.public_routes import PUBLIC_ROUTES
 from tools.local.server import LocalGateway
 from tools.local.throttle import (
     THROTTLED_MESSAGE,

@@ -26,7 +26,7 @@ from pendopo.storage.connection import shared_connection
 from pendopo.storage.items import ComplaintItem, OpenByDueIndex
 from pendopo.storage.notifications import NotificationLog
 from pendopo.storage.open_complaints import _ATTRIBUTES, OpenComplaintReader
-from tests.conftest import TEST_TABLE
+from tests.support.constants import TEST_TABLE
 from tests.support.mail import CONSOLE, REGION, SENDER, SesDownFor, outbox
 from tests.support.sla import wib
 from tools.bench.synthetic import AGENCY_OF_UNIT, Spec, raw_item, write

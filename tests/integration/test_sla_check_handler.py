@@ -10,7 +10,7 @@ import pytest
 from infra.template import load_template
 from pendopo.domain.clock import WIB
 from pendopo.runtime.settings import Settings
-from tests.conftest import TEST_TABLE
+from tests.support.constants import TEST_TABLE
 from tests.support.mail import SesDownFor, outbox
 from tests.support.sla import sla_check_app, wib
 from tools.bench.synthetic import Spec, raw_item, write

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.integration.conftest import Answer, call
+from tests.support.handlers import Answer, call
 
 NIK, PHONE, NAME = "3171014501900042", "0813-9876-5432", "Rahmat Hidayatullah"
 EMAIL = "rahmat.hidayatullah77@contoh.id"

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack
+from tests.support.stack import RunningStack
 
 # web/kiosk/kiosk.js
 IDLE_MS = 60_000

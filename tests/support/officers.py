@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.integration.conftest import call, officer_claims
 from tests.support.citizen import submit
+from tests.support.handlers import call, officer_claims
 
 VERIFIER = officer_claims("verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM")
 PLH_COORDINATOR = officer_claims("koordinator.biro-plh@pendopo.example", "koordinator", "BIRO_PLH")

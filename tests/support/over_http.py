@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from tests.e2e.conftest import RunningStack
+from tests.support.stack import RunningStack
 
 NAME, NIK, PHONE = "Wulan Sekar Kinasih", "3175064711880007", "0857-1122-3344"
 WAIT_SECONDS = 10.0

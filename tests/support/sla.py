@@ -10,7 +10,7 @@ import pytest
 
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.settings import Settings
-from tests.conftest import TEST_TABLE
+from tests.support.constants import TEST_TABLE
 from tests.support.mail import SENDER
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.e2e.conftest import RunningStack
+from tests.support.stack import RunningStack
 from tools.browser import launch_chromium
 
 KIOSK_VIEWPORT = {"width": 1080, "height": 1920}

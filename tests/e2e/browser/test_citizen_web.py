@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.e2e.conftest import RunningStack
 from tests.support.over_http import complaint, submitted
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.browser
 

@@ -20,8 +20,8 @@ import requests
 from playwright.sync_api import Page, Route, expect
 
 from pendopo.domain.clock import format_wib
-from tests.e2e.conftest import RunningStack
 from tests.support.over_http import street_light_at_kiosk, submitted
+from tests.support.stack import RunningStack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.ops.officers import create_officer, officer_spec
 

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
 
-from tests.e2e.conftest import RunningStack
 from tests.support.kiosk import (
     IDLE_MS,
     PENDING_KEY,
@@ -25,6 +24,7 @@ from tests.support.kiosk import (
     fill_form,
     open_form,
 )
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.browser
 
