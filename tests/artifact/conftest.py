@@ -13,11 +13,8 @@ imported here and nowhere else in tests/artifact.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 import uuid
@@ -30,16 +27,14 @@ import boto3
 import pytest
 
 from infra.template import create_tables, create_user_pool, load_template
+from tools.build import runtime
 from tools.local.events import http_api_event
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST_BUILD = ROOT / ".aws-sam" / "host"
-SAM_BUILD = ROOT / ".aws-sam" / "build"
-SITE_ROOT = ROOT / ".runtime-site"
-LAYER = "CommonLayer"
-# What the python3.13 runtime provides besides the standard library, pinned in
-# requirements-dev.txt: the AWS SDK and the SnapStart runtime hooks.
-RUNTIME_PINS = ("boto3", "botocore", "snapshot-restore-py")
+ROOT = runtime.ROOT
+HOST_BUILD = runtime.HOST_BUILD
+SAM_BUILD = runtime.SAM_BUILD
+LAYER = runtime.LAYER
+lambda_functions = runtime.lambda_functions
 REGION = "ap-southeast-3"
 STAGE = "artifact"
 DUMMY = "testing"
@@ -50,19 +45,6 @@ OFFICER_PASSWORD = "Rahasia-Artefak-1234!"
 RESULT_MARK = "ARTIFACT_RESULT "
 
 
-def lambda_functions() -> dict[str, tuple[str, str]]:
-    """LogicalId -> (handler module, handler name) of every function template.yaml builds."""
-    found: dict[str, tuple[str, str]] = {}
-    for logical_id, resource in load_template()["Resources"].items():
-        if resource.get("Type") != "AWS::Serverless::Function":
-            continue
-        if (resource.get("Metadata") or {}).get("BuildMethod") != "makefile":
-            continue
-        module, _, name = resource["Properties"]["Handler"].rpartition(".")
-        found[logical_id] = (module, name)
-    return found
-
-
 def artifact_roots() -> list[Path]:
     """The builds to inspect: the twin always (make test builds it), sam's when present."""
     return [HOST_BUILD] + ([SAM_BUILD] if (SAM_BUILD / LAYER).is_dir() else [])
@@ -71,62 +53,20 @@ def artifact_roots() -> list[Path]:
 @pytest.fixture(scope="session")
 def host_build() -> Path:
     """The twin, which must be current (``make test`` runs ``make build-host`` first)."""
-    checked = subprocess.run(  # noqa: S603 - our own build script
-        [sys.executable, str(ROOT / "tools" / "build" / "host.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if checked.returncode != 0:
-        pytest.fail(f"the host build is missing or stale: run `make build-host`\n{checked.stdout}")
+    current, said = runtime.host_build_is_current()
+    if not current:
+        pytest.fail(f"the host build is missing or stale: run `make build-host`\n{said}")
     return HOST_BUILD
 
 
 # ------------------------------------------------------------------ the runtime's site
 
 
-def _runtime_pins() -> list[str]:
-    """``name==version`` of each of RUNTIME_PINS, as requirements-dev.txt pins it."""
-    text = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
-    pins = [re.search(rf"^{name}==\S+", text, re.MULTILINE) for name in RUNTIME_PINS]
-    assert all(pins), f"requirements-dev.txt must pin each of {RUNTIME_PINS}"
-    return [pin.group(0) for pin in pins if pin]
-
-
 @pytest.fixture(scope="session")
 def runtime_site() -> Path:
-    """boto3, botocore (and their dependencies) and the SnapStart hooks, as the runtime has them.
-
-    Installed once per pin set into ``.runtime-site/<hash>`` and reused.
-    """
-    pins = _runtime_pins()
-    key = hashlib.sha256("\0".join([*pins, sys.version]).encode()).hexdigest()[:16]
-    site = SITE_ROOT / key
-    if (site / ".complete").exists():
-        return site
-    partial = SITE_ROOT / f"{key}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    installed = subprocess.run(  # noqa: S603 - pip, our pins
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-            str(partial),
-            *pins,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert installed.returncode == 0, f"installing {pins} failed:\n{installed.stderr}"
-    (partial / ".complete").write_text("\n".join(pins) + "\n", encoding="utf-8")
-    shutil.rmtree(site, ignore_errors=True)
-    partial.rename(site)
-    return site
+    """boto3, botocore (and their dependencies) and the SnapStart hooks, as the runtime has
+    them, compiled (``tools/build/runtime.py``; installed once into ``.runtime-site/``)."""
+    return runtime.runtime_site()
 
 
 # ------------------------------------------------------------------ moto, provisioned
@@ -299,7 +239,7 @@ class Artifacts:
 
     def run(self, logical_id: str, code: str, *argv: str, **env: str) -> Served:
         """``code`` (which sets ``result``) in the function's artifact interpreter."""
-        path = [str(self.build / logical_id), str(self.build / LAYER / "python"), str(self.site)]
+        path = runtime.function_path(self.build, logical_id, self.site)
         stdlib = [sys.base_prefix, sys.base_exec_prefix]
         program = (
             _PRELUDE.format(path=path)
