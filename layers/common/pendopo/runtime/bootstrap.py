@@ -5,13 +5,17 @@ services of ``functions/notify``, ``functions/sla_check`` and
 ``functions/monthly_recap``; each function calls its builder once at cold start, and
 tests call the same builder with their own clock or AWS clients. Every notification
 log's lease comes from settings (``*_lease_seconds``), so a lease is set one way.
+
+A builder imports the service it builds (and that service's readers and stores) when
+called: each function imports this module, and notify has no use for the deadline
+check's or the recap's modules at its cold start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.sla import from_settings as sla_from_settings
@@ -19,16 +23,15 @@ from pendopo.domain.taxonomy import load_recipients, load_taxonomy
 from pendopo.notifications.ses import SesMailer
 from pendopo.runtime.settings import Settings
 from pendopo.services.notify import NotifyService
-from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
-from pendopo.services.recap import RecapService
 from pendopo.services.send_once import Emailing
-from pendopo.services.sla_check import SlaCheckService
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.connection import aws_client, bind_table
-from pendopo.storage.files import FileStore
 from pendopo.storage.notifications import NotificationLog
-from pendopo.storage.open_complaints import OpenComplaintReader
-from pendopo.storage.recap import RecapReader
+
+if TYPE_CHECKING:
+    from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
+    from pendopo.services.recap import RecapService
+    from pendopo.services.sla_check import SlaCheckService
 
 # Recap claims outlive any re-run of the month worth guarding against.
 RECAP_RETENTION_DAYS = 400
@@ -82,6 +85,9 @@ def sla_check_service(
     settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
 ) -> SlaCheckService:
     """functions/sla_check: the daily deadline check's reminders, digests, escalations."""
+    from pendopo.services.sla_check import SlaCheckService
+    from pendopo.storage.open_complaints import OpenComplaintReader
+
     log = _log(settings.sla_check_lease_seconds, settings.notification_retention_days)
     emailing = _emailing(settings, "the deadline check", SesMailer, ses_client, clock, log)
     return SlaCheckService(
@@ -109,6 +115,10 @@ def recap_service(
     package, not the layer) and its ``mailer`` (``RawSesMailer``: raw MIME, which
     its role must allow, tests/infra checks it); ``bucket`` defaults to ``FILES_BUCKET``.
     """
+    from pendopo.services.recap import RecapService
+    from pendopo.storage.files import FileStore
+    from pendopo.storage.recap import RecapReader
+
     log = _log(settings.recap_lease_seconds, RECAP_RETENTION_DAYS)
     emailing = _emailing(settings, "the recap", mailer, ses_client, clock, log)
     s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
