@@ -168,6 +168,7 @@ def compared_build(revision: str, into: Path) -> Path:
     """``revision``'s twin, built by its own ``tools/build/host.py`` in a ``git archive``."""
     import subprocess
 
+    into.mkdir(parents=True, exist_ok=True)
     root = _checkout(revision, into)
     host = root / "tools" / "build" / "host.py"
     if not host.exists():
