@@ -93,7 +93,9 @@ lint: venv
 	$(PY) -m infra.lint_template template.yaml
 	$(VENV)/bin/cfn-lint template.yaml --regions $(AWS_DEFAULT_REGION) -a cfn_lint_serverless.rules
 
-bench: venv
+## Every benchmark, written to docs/benchmarks.md (its hand-written end is kept); the
+## cold start runs the functions from build-host's twin, on Python 3.13.
+bench: venv build-host
 	$(PY) -m tools.bench
 
 ## The daily deadline check "as of" a time, against the running `make run`:

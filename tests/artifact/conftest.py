@@ -15,10 +15,6 @@ modules and nowhere else in tests/artifact.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import shutil
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -30,23 +26,18 @@ import pytest
 from infra.template import create_tables, create_user_pool
 from tests.support.artifacts import (
     FILES_BUCKET,
-    HOST_BUILD,
     OFFICER_EMAIL,
     OFFICER_PASSWORD,
     REGION,
-    ROOT,
     SES_SENDER,
     STAGE,
     Artifacts,
     Aws,
 )
+from tools.build import runtime
 from tools.build.host import stale_artifacts
+from tools.build.runtime import HOST_BUILD
 from tools.local.events import http_api_event
-
-SITE_ROOT = ROOT / ".runtime-site"
-# What the python3.13 runtime provides besides the standard library, pinned in
-# requirements-dev.txt: the AWS SDK and the SnapStart runtime hooks.
-RUNTIME_PINS = ("boto3", "botocore", "snapshot-restore-py")
 
 
 @pytest.fixture(scope="session")
@@ -63,51 +54,11 @@ def host_build() -> Path:
 # ------------------------------------------------------------------ the runtime's site
 
 
-def _runtime_pins() -> list[str]:
-    """``name==version`` of each of RUNTIME_PINS, as requirements-dev.txt pins it."""
-    text = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
-    pins = [re.search(rf"^{name}==\S+", text, re.MULTILINE) for name in RUNTIME_PINS]
-    assert all(pins), f"requirements-dev.txt must pin each of {RUNTIME_PINS}"
-    return [pin.group(0) for pin in pins if pin]
-
-
 @pytest.fixture(scope="session")
 def runtime_site() -> Path:
-    """boto3, botocore (and their dependencies) and the SnapStart hooks, as the runtime has them.
-
-    Installed once per pin set into ``.runtime-site/<hash>`` and reused.
-    """
-    pins = _runtime_pins()
-    key = hashlib.sha256("\0".join([*pins, sys.version]).encode()).hexdigest()[:16]
-    site = SITE_ROOT / key
-    if (site / ".complete").exists():
-        return site
-    partial = SITE_ROOT / f"{key}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    installed = subprocess.run(  # noqa: S603 - pip, our pins
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-            str(partial),
-            *pins,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert installed.returncode == 0, f"installing {pins} failed:\n{installed.stderr}"
-    (partial / ".complete").write_text("\n".join(pins) + "\n", encoding="utf-8")
-    shutil.rmtree(site, ignore_errors=True)
-    partial.rename(site)
-    return site
-
-
-# ------------------------------------------------------------------ moto, provisioned
+    """boto3, botocore (and their dependencies) and the SnapStart hooks, as the runtime has
+    them, compiled (``tools/build/runtime.py``; installed once into ``.runtime-site/``)."""
+    return runtime.runtime_site()
 
 
 # ------------------------------------------------------------------ moto, provisioned

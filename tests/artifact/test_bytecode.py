@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.artifacts import LAYER, ROOT, artifact_roots, lambda_functions
+from tests.support.artifacts import artifact_roots
+from tools.build.runtime import LAYER, ROOT, lambda_functions
 
 TAG = "cpython-313"
 UNCHECKED_HASH = 0b01

@@ -22,8 +22,8 @@ from tests.support.artifacts import (
     OFFICER_PASSWORD,
     REGION,
     Artifacts,
-    lambda_functions,
 )
+from tools.build.runtime import lambda_functions
 
 SUBMISSION = {
     "channel": "kiosk",

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.artifacts import Artifacts, lambda_functions
+from tests.support.artifacts import Artifacts
+from tools.build.runtime import lambda_functions
 
 API_FUNCTIONS = ("IntakeFunction", "RouteFunction", "AuthFunction")
 

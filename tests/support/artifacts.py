@@ -18,11 +18,8 @@ from typing import Any
 import boto3
 
 from infra.template import load_template
+from tools.build.runtime import HOST_BUILD, LAYER, SAM_BUILD, function_path, lambda_functions
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST_BUILD = ROOT / ".aws-sam" / "host"
-SAM_BUILD = ROOT / ".aws-sam" / "build"
-LAYER = "CommonLayer"
 REGION = "ap-southeast-3"
 STAGE = "artifact"
 DUMMY = "testing"
@@ -31,19 +28,6 @@ FILES_BUCKET = "pendopo-artifact-files"
 OFFICER_EMAIL = "koordinator.biro-plh@pendopo.example"
 OFFICER_PASSWORD = "Rahasia-Artefak-1234!"
 RESULT_MARK = "ARTIFACT_RESULT "
-
-
-def lambda_functions() -> dict[str, tuple[str, str]]:
-    """LogicalId -> (handler module, handler name) of every function template.yaml builds."""
-    found: dict[str, tuple[str, str]] = {}
-    for logical_id, resource in load_template()["Resources"].items():
-        if resource.get("Type") != "AWS::Serverless::Function":
-            continue
-        if (resource.get("Metadata") or {}).get("BuildMethod") != "makefile":
-            continue
-        module, _, name = resource["Properties"]["Handler"].rpartition(".")
-        found[logical_id] = (module, name)
-    return found
 
 
 def artifact_roots() -> list[Path]:
@@ -178,7 +162,7 @@ class Artifacts:
 
     def run(self, logical_id: str, code: str, *argv: str, **env: str) -> Served:
         """``code`` (which sets ``result``) in the function's artifact interpreter."""
-        path = [str(self.build / logical_id), str(self.build / LAYER / "python"), str(self.site)]
+        path = function_path(self.build, logical_id, self.site)
         stdlib = [sys.base_prefix, sys.base_exec_prefix]
         program = (
             _PRELUDE.format(path=path)

@@ -56,6 +56,41 @@ def test_the_report_has_ratios_against_the_baseline() -> None:
     assert "| intake | 390.0 | 1.30 | 1.30 |" in text
     assert "| route | 420.0 | 1.40 (misses) |" in text
     assert report.total_ratio(report.functions[0]) == pytest.approx(400 / 303)
+    assert "Without bytecode" not in text  # measured only when asked
+
+
+def test_the_report_puts_the_artifact_without_bytecode_on_record() -> None:
+    def entry(name: str, init: float) -> FunctionColdStart:
+        return FunctionColdStart(name, init, init, 10.0, init + 10.0, 201, {})
+
+    report = ColdStartReport(
+        rounds=3,
+        baseline=entry(BASELINE, 200.0),
+        functions=[entry("intake", 260.0)],
+        without_bytecode=[entry("intake", 600.0)],
+    )
+    text = report.markdown()
+    assert "### With the artifact's bytecode (as deployed)" in text
+    assert "| intake | 260.0 | 1.30 |" in text
+    # init ms, ratio, CPU ratio, init + first ms, its ratio, what the bytecode saves
+    assert "| intake | 600.0 | 3.00 | 3.00 | 610.0 | 2.90 | 340.0 |" in text
+
+
+def test_every_function_runs_from_its_artifact_folder_then_the_layer_then_the_site(
+    tmp_path: Any,
+) -> None:
+    from tools.bench.cold import FUNCTIONS, WITHOUT_BYTECODE, variants
+
+    build, bare, site = tmp_path / "host", tmp_path / "bare", tmp_path / "site"
+    found = {v.label: v.path for v in variants(list(FUNCTIONS), build, site, tmp_path, bare=bare)}
+    assert found[BASELINE] == [str(tmp_path / "baseline-task"), str(site)]
+    assert found["intake"] == [
+        str(build / "IntakeFunction"),
+        str(build / "CommonLayer" / "python"),
+        str(site),
+    ]
+    assert found[f"sla_check@{WITHOUT_BYTECODE}"][0] == str(bare / "SlaCheckFunction")
+    assert len(found) == 1 + 2 * len(FUNCTIONS)
 
 
 def test_canned_answers_reach_clients_the_init_froze() -> None:
@@ -99,3 +134,20 @@ def test_import_time_is_charged_to_the_package_that_caused_it() -> None:
         "handler module body": 1007.0,  # with the json it imported itself
         "other": 5.0,
     }
+
+
+def test_a_new_run_keeps_the_hand_written_end_of_the_document(tmp_path: Any) -> None:
+    from datetime import UTC, datetime
+
+    from tools.bench.__main__ import HAND_WRITTEN, main
+
+    output = tmp_path / "benchmarks.md"
+    narrative = f"{HAND_WRITTEN}, not generated -->\n\n# How it works\n\nBy hand.\n"
+    output.write_text(f"# Benchmarks\n\nan old run\n\n{narrative}", encoding="utf-8")
+    main(["--only", "cost", "--output", str(output)])
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks")
+    assert "an old run" not in text
+    assert text.endswith(narrative)
+    assert text.count(HAND_WRITTEN) == 1
+    assert datetime.now(UTC).strftime("%Y-%m-%d") in text

@@ -3,11 +3,14 @@
 ``make bench`` runs every producer in ``SECTIONS`` in order; each prints its progress
 and returns a Markdown section (title, body). The document starts with the machine,
 the date and the command. One more benchmark is one more line in ``SECTIONS``.
+Everything from the ``HAND_WRITTEN`` comment on (the narrative written by hand) is
+kept from the document being replaced.
 
 Cold start (``tools/bench/cold.py``): the import-and-init time and the first
-request of every function's handler module, against the baseline every Python
-Lambda that talks to DynamoDB pays (``import boto3`` plus one DynamoDB client),
-in fresh interpreters, round-robin, so machine noise hits both sides alike.
+request of every function's handler module, from ``make build-host``'s twin of the
+artifact on Python 3.13 (with its bytecode, and a copy without), against the baseline
+every Python Lambda that talks to DynamoDB pays (``import boto3`` plus one DynamoDB
+client), in fresh interpreters, round-robin, so machine noise hits both sides alike.
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ from tools.bench import warm as bench_warm
 
 def cold_start_section(args: argparse.Namespace) -> tuple[str, str]:
     """Every function's cold start against the baseline (``tools/bench/cold.py``)."""
-    print(f"Cold start: every function, {args.rounds} fresh interpreters each", flush=True)
+    print(
+        f"Cold start: every function from its artifact, with and without bytecode, "
+        f"{args.rounds} fresh interpreters each",
+        flush=True,
+    )
     text = bench_cold.run(args.rounds).markdown()
     print(text, flush=True)
     # bench_cold renders its own "## Cold start" heading; the document adds it.
@@ -50,6 +57,17 @@ SECTIONS: list[tuple[str, Section]] = [
     ("cost", bench_cost.section),
     ("layer", bench_layer.section),
 ]
+
+
+# Where the hand-written part of docs/benchmarks.md starts: kept as it is by every run.
+HAND_WRITTEN = "<!-- Everything below is hand-written"
+
+
+def hand_written(path: Path) -> str:
+    """The hand-written end of the document at ``path`` (from ``HAND_WRITTEN``), or ""."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = text.find(HAND_WRITTEN)
+    return text[start:] if start >= 0 else ""
 
 
 def machine() -> list[tuple[str, str]]:
@@ -122,10 +140,13 @@ def main(argv: list[str] | None = None) -> None:
         else shlex.join(["python", "-m", "tools.bench", *(sys.argv[1:] if argv is None else argv)])
     )
     text = document(command, started, time.perf_counter() - clock, sections, info)
+    kept = hand_written(args.output)
+    if kept:
+        text = f"{text.rstrip()}\n\n{kept}"
     if args.no_write:
         print(text)
     else:
-        args.output.write_text(text)
+        args.output.write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}")
 
 

@@ -10,14 +10,10 @@ Lambda that talks to DynamoDB pays: ``import boto3`` plus one DynamoDB client
 (init), and one ``GetItem`` on that client (first request).
 
 How:
-- Every measurement is a fresh interpreter (``python -c``). One unmeasured run of
-  each variant first writes the bytecode of every module to a private cache
-  (``PYTHONPYCACHEPREFIX``) and warms the OS file cache; the measured runs load
-  everything from that bytecode and write none. The variants run round-robin
-  (baseline, then each function) ``rounds`` times, so machine noise hits all of
-  them alike; medians are reported, in wall time and in process CPU time.
-- ``--compare REVISION`` also measures that revision's functions (``git archive``
-  into a temporary directory, never a worktree) in the same round-robin.
+- Every measurement is a fresh interpreter (``python -c``). The variants run
+  round-robin (baseline, then each function with bytecode, then each without)
+  ``rounds`` times, so machine noise hits all of them alike; medians are reported,
+  in wall time and in process CPU time.
 - The first request is one representative invocation per function (below). No
   network: a botocore ``before-send`` hook on every client the init created answers
   each AWS call with canned bytes, so botocore still signs, serialises and parses
@@ -25,16 +21,22 @@ How:
   submits a complaint through the intake handler and records the items it wrote.
 - Nothing from the harness is imported before the init is timed; it is loaded (by
   file path) after, and the canned answers are built in a separate process.
-- **A Lambda-like site** (the default): both sides run in ``python -I -S`` with an
-  explicit ``sys.path`` (the code, ``layers/common``, then a site of its own holding
-  the layer's requirements, the recap's, and the pinned boto3/botocore of
-  requirements-dev.txt standing in for the runtime's), installed once with ``pip
-  install --target`` under ``.bench-site/`` (keyed by a hash of the requirements, so a
-  rerun reuses it). The development venv also holds ``awscrt`` and pyOpenSSL (for
-  aws-sam-cli), which botocore imports when present (~65 ms) and the Lambda runtime
-  does not have: they inflate the baseline and flatter the ratio. Every measured run
-  reports whether either was imported, and the bench refuses a run where one was.
-  ``--site dev`` measures in the development venv instead (round 1's figures).
+- **From the artifact, as Lambda runs it**: each function runs from ``make
+  build-host``'s twin of ``sam build`` (``.aws-sam/host/``) on Python 3.13, in ``python
+  -I -S -B`` (no site-packages, no ``PYTHON*`` variables, nothing written) with
+  ``sys.path`` set, before the clock starts, to the function's artifact folder, the
+  layer's ``python/`` folder and the runtime's site (boto3/botocore at the pinned
+  versions, compiled as the runtime ships them): ``tools/build/runtime.py``, which the
+  artifact tests use too. The baseline runs with an empty task folder and that site.
+  The modules load from the bytecode the build compiled (unchecked-hash, beside every
+  .py); **without bytecode** measures a copy of the same artifacts with every
+  ``__pycache__`` removed (what every cold start compiled before issue #14), the
+  runtime's site and the standard library still compiled. One unmeasured run of each
+  variant first warms the OS file cache. The development venv also holds ``awscrt``
+  and pyOpenSSL, which botocore imports when present and the runtime does not have:
+  every measured run reports whether either was imported, and the bench refuses it.
+- ``--compare REVISION`` builds that revision's twin (its own ``tools/build/host.py``,
+  in a ``git archive`` of it) and measures its functions in the same round-robin.
 """
 
 from __future__ import annotations
@@ -58,11 +60,8 @@ TABLE = "pendopo-bench-complaints"
 
 # Modules botocore/urllib3 import when installed, which the Lambda runtime does not have.
 NOT_ON_LAMBDA = ("awscrt", "OpenSSL")
-SITE_ROOT = REPO_ROOT / ".bench-site"
-# The runtime's boto3 and botocore, as pinned for development (requirements-dev.txt).
-RUNTIME_PINS = ("boto3", "botocore")
-# The requirement files installed into the Lambda-like site (the layer's, the recap's).
-SITE_REQUIREMENTS = ("layers/common/requirements.txt", "functions/monthly_recap/requirements.txt")
+WITH_BYTECODE = "bytecode"
+WITHOUT_BYTECODE = "source"
 
 BASELINE = "baseline"
 # Function name -> handler module (template.yaml ``Handler:``).
@@ -94,26 +93,17 @@ VERIFIER_CLAIMS = {
 }
 
 
-def bench_env(
-    pycache: Path, *, write_bytecode: bool = False, code_root: Path = REPO_ROOT
-) -> dict[str, str]:
-    """The environment of every measured interpreter: as a deployed function's, no endpoint.
+def bench_env(code_root: Path = REPO_ROOT) -> dict[str, str]:
+    """The environment of every interpreter: as a deployed function's, no endpoint.
 
-    Bytecode lives in ``pycache`` (PYTHONPYCACHEPREFIX), written by the unmeasured
-    warm-up run of each variant, so every module (stdlib, site-packages, ours) is
-    loaded from bytecode in the measured runs, whatever the checkout has cached.
+    ``PYTHONPATH`` (the source tree, for the preparation run) is ignored by the measured
+    interpreters, which run isolated (``-I``) with ``sys.path`` set in their code.
     """
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AWS_ENDPOINT_URL") and k != "PYTHONDONTWRITEBYTECODE"
-    }
-    if not write_bytecode:
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     env.update(
         {
+            "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONPATH": f"{code_root}{os.pathsep}{code_root / 'layers' / 'common'}",
-            "PYTHONPYCACHEPREFIX": str(pycache),
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": REGION,
@@ -131,60 +121,66 @@ def bench_env(
     return env
 
 
-# ------------------------------------------------------------------ the Lambda-like site
+# ------------------------------------------------------------------ the artifacts
 
 
-def _runtime_pins() -> list[str]:
-    """``boto3==...`` and ``botocore==...`` from requirements-dev.txt."""
-    lines = (REPO_ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
-    pins = [
-        line.split("#", 1)[0].strip()
-        for line in lines
-        if line.split("==", 1)[0].strip().lower() in RUNTIME_PINS
-    ]
-    if len(pins) != len(RUNTIME_PINS):
-        raise RuntimeError(f"requirements-dev.txt must pin {RUNTIME_PINS}, found {pins}")
-    return pins
+@dataclass
+class Variant:
+    """One measured thing: ``name``'s init from ``path`` (the ``sys.path`` before the stdlib)."""
+
+    label: str  # unique in a run: "intake", "intake@source", "intake@compared"
+    name: str  # BASELINE or a key of FUNCTIONS
+    path: list[str]
 
 
-def lambda_site() -> Path:
-    """A site-packages as on Lambda: the layer's and the recap's requirements plus the
-    runtime's boto3/botocore, nothing else (no awscrt, no pyOpenSSL, no test tools).
+def logical_ids() -> dict[str, str]:
+    """Function name (FUNCTIONS) -> its LogicalId in template.yaml."""
+    from tools.build.runtime import lambda_functions
 
-    Installed once with ``pip install --target`` (host-platform wheels) into
-    ``.bench-site/<hash>``, the hash of the requirement files, the pins and the Python
-    version, so a rerun reuses it and a changed requirement makes a new one.
-    """
-    import hashlib
-    import platform
+    by_module = {module: logical_id for logical_id, (module, _) in lambda_functions().items()}
+    return {name: by_module[module] for name, module in FUNCTIONS.items()}
+
+
+def current_host_build() -> Path:
+    """``make build-host``'s twin, which must be current."""
+    from tools.build.host import HOST_DIR, stale_artifacts
+
+    stale = stale_artifacts()
+    if stale:
+        raise RuntimeError(
+            f"the host build of {', '.join(stale)} is missing or stale: run `make build-host`"
+        )
+    return HOST_DIR
+
+
+def without_bytecode(build: Path, logical_ids: list[str], into: Path) -> Path:
+    """A copy of the layer and of ``logical_ids``'s artifacts with no ``__pycache__``."""
     import shutil
+
+    from tools.build.runtime import LAYER
+
+    for logical_id in [LAYER, *logical_ids]:
+        shutil.copytree(
+            build / logical_id, into / logical_id, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return into
+
+
+def compared_build(revision: str, into: Path) -> Path:
+    """``revision``'s twin, built by its own ``tools/build/host.py`` in a ``git archive``."""
     import subprocess
 
-    texts = [(REPO_ROOT / name).read_text(encoding="utf-8") for name in SITE_REQUIREMENTS]
-    pins = _runtime_pins()
-    key = hashlib.sha256(
-        "\0".join([*texts, *pins, platform.python_version(), platform.machine()]).encode()
-    ).hexdigest()[:16]
-    site = SITE_ROOT / key
-    if (site / ".complete").exists():
-        return site
-    SITE_ROOT.mkdir(exist_ok=True)
-    partial = SITE_ROOT / f"{key}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
-    command += ["--disable-pip-version-check", "--target", str(partial)]
-    for name in SITE_REQUIREMENTS:
-        command += ["-r", str(REPO_ROOT / name)]
-    print(f"Cold start: installing the Lambda-like site into {site}", flush=True)
-    installed = subprocess.run(  # noqa: S603 - pip, our requirements
-        [*command, *pins], capture_output=True, text=True, check=False
-    )
-    if installed.returncode != 0:
-        raise RuntimeError(f"installing the Lambda-like site failed:\n{installed.stderr}")
-    (partial / ".complete").write_text("\n".join(pins) + "\n", encoding="utf-8")
-    shutil.rmtree(site, ignore_errors=True)
-    partial.rename(site)
-    return site
+    into.mkdir(parents=True, exist_ok=True)
+    root = _checkout(revision, into)
+    host = root / "tools" / "build" / "host.py"
+    if not host.exists():
+        raise RuntimeError(f"{revision} has no tools/build/host.py: no twin to compare with")
+    print(f"Cold start: building the twin of {revision} in {root}", flush=True)
+    # A package since tools/build/__init__.py (python -m); earlier revisions ran it as a script.
+    packaged = (root / "tools" / "build" / "__init__.py").exists()
+    command = ["-m", "tools.build.host"] if packaged else [str(host)]
+    subprocess.run([sys.executable, *command], cwd=root, check=True)  # noqa: S603
+    return root / ".aws-sam" / "host"
 
 
 # ------------------------------------------------------------------ in the child
@@ -318,47 +314,31 @@ _INIT = {
 
 
 def _run_child(
-    name: str,
-    scenarios_path: Path,
-    *,
-    write_bytecode: bool = False,
-    code_root: Path = REPO_ROOT,
-    site: Path | None = None,
-    importtime: bool = False,
+    variant: Variant, scenarios_path: Path, *, importtime: bool = False
 ) -> dict[str, Any]:
-    """One fresh interpreter: init and first request of ``name``, from ``code_root``'s code.
+    """One fresh interpreter: init and first request of ``variant``.
 
-    With ``site`` (the Lambda-like site), the interpreter runs isolated (``-I -S``: no
-    environment variables of Python's, no site-packages) with ``sys.path`` set to the
-    code, the layer and ``site`` before the clock starts; without it, in the
-    development venv. The harness is loaded by file path, after the init, so
-    ``code_root`` may be an earlier revision that has no ``tools/bench/cold.py``.
-    With ``importtime``, ``-X importtime``'s report is returned under "importtime".
+    Isolated (``-I -S``: no environment variables of Python's, no site-packages) with
+    ``sys.path`` set to the variant's path before the clock starts, and ``-B``: the
+    bytecode is the artifact's (or absent), never written. The harness is loaded by file
+    path, after the init. With ``importtime``, ``-X importtime``'s report is returned
+    under "importtime".
     """
     import subprocess
 
-    pycache = scenarios_path.parent / ("pycache" if code_root == REPO_ROOT else "pycache-compared")
-    env = bench_env(pycache, write_bytecode=write_bytecode, code_root=code_root)
+    name = variant.name
+    env = bench_env()
     env[SCENARIOS_ENV] = str(scenarios_path)
-    flags: list[str] = []
-    path: list[str] = []
-    if site is not None:
-        # -I ignores PYTHONPATH, PYTHONPYCACHEPREFIX and PYTHONDONTWRITEBYTECODE: the same
-        # through the command line. Lambda's order: /var/task, the layer, the runtime's.
-        flags = ["-I", "-S", "-X", f"pycache_prefix={pycache}"]
-        flags += [] if write_bytecode else ["-B"]
-        path = [str(code_root), str(code_root / "layers" / "common"), str(site)]
-    if importtime:
-        flags += ["-X", "importtime"]
+    flags = ["-I", "-S", "-B", *(["-X", "importtime"] if importtime else [])]
     code = _CHILD.format(
-        init=_INIT[name], name=name, harness=str(Path(__file__).resolve()), path=path
+        init=_INIT[name], name=name, harness=str(Path(__file__).resolve()), path=variant.path
     )
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, *flags, "-c", code],
         capture_output=True,
         text=True,
         env=env,
-        cwd=code_root,
+        cwd=variant.path[0],  # Lambda's working directory is the task folder
         check=False,
     )
     for line in reversed(result.stdout.splitlines()):
@@ -366,13 +346,15 @@ def _run_child(
             parsed: dict[str, Any] = json.loads(line[len(RESULT_MARK) :])
             if importtime:
                 parsed["importtime"] = result.stderr
-            if site is not None and parsed["not_on_lambda"]:
+            if parsed["not_on_lambda"]:
                 raise RuntimeError(
-                    f"cold-start run of {name} imported {parsed['not_on_lambda']}, which the "
-                    f"Lambda runtime does not have: the site {site} is not Lambda-like"
+                    f"cold-start run of {variant.label} imported {parsed['not_on_lambda']}, "
+                    "which the Lambda runtime does not have: its site is not the runtime's"
                 )
             return parsed
-    raise RuntimeError(f"cold-start run of {name} failed:\n{result.stdout}\n{result.stderr}")
+    raise RuntimeError(
+        f"cold-start run of {variant.label} failed:\n{result.stdout}\n{result.stderr}"
+    )
 
 
 # ------------------------------------------------------------------ canned answers
@@ -565,7 +547,7 @@ def _prepare(path: Path) -> None:
         [sys.executable, "-c", "from tools.bench.cold import _prepare_main; _prepare_main()"],
         capture_output=True,
         text=True,
-        env=bench_env(path.parent / "pycache", write_bytecode=True),
+        env=bench_env(),
         cwd=REPO_ROOT,
         check=False,
     )
@@ -597,7 +579,8 @@ class ColdStartReport:
     functions: list[FunctionColdStart] = field(default_factory=list)
     python: str = field(default_factory=lambda: sys.version.split()[0])
     compared: list[FunctionColdStart] = field(default_factory=list)
-    site: str = "lambda"  # "lambda": the Lambda-like site; "dev": the development venv
+    # The same functions from a copy of the artifacts without __pycache__ (empty: not run).
+    without_bytecode: list[FunctionColdStart] = field(default_factory=list)
 
     def ratio(self, entry: FunctionColdStart) -> float:
         return entry.init_ms / self.baseline.init_ms
@@ -614,9 +597,9 @@ class ColdStartReport:
             "## Cold start",
             "",
             f"Median of {self.rounds} fresh interpreters per variant (Python {self.python}), "
-            "run round-robin after one unmeasured warm-up run each (which writes the "
-            "bytecode of every module to a private cache, so all of them load from "
-            "bytecode). **Init** is importing the handler module (resolver, settings, "
+            "run round-robin (baseline, each function with bytecode, each without) after one "
+            "unmeasured warm-up run each; other work may share the machine, hence medians. "
+            "**Init** is importing the handler module (resolver, settings, "
             "services, AWS clients); **first request** is one representative invocation in "
             "the same interpreter right after, with every AWS call answered by canned bytes "
             "through a botocore `before-send` hook (signing, serialising and parsing still "
@@ -624,7 +607,17 @@ class ColdStartReport:
             f"then one `GetItem` on it. Goal: init ratio <= {GOAL}. The CPU ratio is the "
             "same init in process CPU time, steadier than wall time on a loaded machine.",
             "",
-            self._site_paragraph(),
+            "Measured **from the artifact, as Lambda runs it**: each function from `make "
+            "build-host`'s twin of `sam build` (`.aws-sam/host/`), in `python3.13 -I -S -B` "
+            "(no site-packages, no `PYTHON*` variables, nothing written) with `sys.path` set "
+            "to the function's artifact folder, the layer's `python/` folder and the "
+            "runtime's site: boto3/botocore at the versions `requirements-dev.txt` pins, "
+            "compiled to bytecode as the runtime ships them (`tools/build/runtime.py`, "
+            "shared with the artifact tests). The baseline runs from that site with an "
+            "empty task folder. Every measured run checked that none of "
+            f"{', '.join(NOT_ON_LAMBDA)} (in the development venv, not on Lambda) was imported.",
+            "",
+            "### With the artifact's bytecode (as deployed)",
             "",
             "| function | init ms | ratio | CPU ratio | first request ms | init + first ms "
             "| ratio | first request (AWS calls) |",
@@ -642,33 +635,35 @@ class ColdStartReport:
                 f"{self.total_ratio(entry):.2f} | "
                 f"{FIRST_REQUESTS[entry.name]}, answered {entry.status} ({calls}) |"
             )
+        lines.append("")
+        if self.without_bytecode:
+            lines += self._without_bytecode_table()
         lines += [
-            "",
             "Command: `python -m tools.bench.cold` (also part of `make bench`). "
             "Timing on a shared machine is noisy; compare ratios, not milliseconds.",
             "",
         ]
         return "\n".join(lines)
 
-    def _site_paragraph(self) -> str:
-        if self.site == "dev":
-            return (
-                "Measured in the development venv (`--site dev`), where botocore also "
-                "imports `awscrt` and urllib3 imports pyOpenSSL (both there for aws-sam-cli, "
-                "absent on Lambda): they inflate the baseline and flatter every ratio."
+    def _without_bytecode_table(self) -> list[str]:
+        lines = [
+            "### Without bytecode (a copy of the artifacts with no `__pycache__`)",
+            "",
+            "What every cold start paid before the build compiled the artifacts: the layer "
+            "and the function compiled from source at import (the runtime's site and the "
+            "standard library still compiled). Same baseline, same round-robin.",
+            "",
+            "| function | init ms | ratio | CPU ratio | init + first ms | ratio "
+            "| bytecode saves (init ms) |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for now, bare in zip(self.functions, self.without_bytecode, strict=True):
+            lines.append(
+                f"| {bare.name} | {bare.init_ms:.1f} | {self.ratio(bare):.2f} | "
+                f"{self.cpu_ratio(bare):.2f} | {bare.total_ms:.1f} | "
+                f"{self.total_ratio(bare):.2f} | {bare.init_ms - now.init_ms:.1f} |"
             )
-        return (
-            "Measured in a **Lambda-like site**: every interpreter runs isolated "
-            "(`python -I -S`: no site-packages, no `PYTHON*` variables) with `sys.path` set "
-            "to the code, `layers/common` and a site of its own holding only the layer's "
-            "requirements, the recap's and the pinned boto3/botocore of "
-            "`requirements-dev.txt` (standing in for the runtime's), installed once with "
-            "`pip install --target` under `.bench-site/`. The development venv also holds "
-            "`awscrt` and pyOpenSSL (for aws-sam-cli), which botocore and urllib3 import "
-            "when present (~65 ms) and the Lambda runtime does not have; they inflate the "
-            "baseline and flatter the ratio, so these figures are the honest ones. Every "
-            f"measured run checked that none of {', '.join(NOT_ON_LAMBDA)} was imported."
-        )
+        return [*lines, ""]
 
     def comparison_markdown(self, revision: str) -> str:
         """Each function now and at ``revision``, measured in the same round-robin."""
@@ -709,46 +704,77 @@ def _entry(name: str, measured: list[dict[str, Any]]) -> FunctionColdStart:
     )
 
 
+def variants(
+    names: list[str], build: Path, site: Path, scratch: Path, *, bare: Path | None = None
+) -> list[Variant]:
+    """The baseline (an empty task folder and the site), then each of ``names`` from
+    ``build``, then (with ``bare``, the copy without bytecode) each from ``bare``."""
+    from tools.build.runtime import function_path
+
+    task = scratch / "baseline-task"
+    task.mkdir(exist_ok=True)
+    ids = logical_ids()
+    found = [Variant(BASELINE, BASELINE, [str(task), str(site)])]
+    found += [Variant(n, n, function_path(build, ids[n], site)) for n in names]
+    if bare is not None:
+        found += [
+            Variant(f"{n}@{WITHOUT_BYTECODE}", n, function_path(bare, ids[n], site)) for n in names
+        ]
+    return found
+
+
 def run(
     rounds: int = 9,
     names: list[str] | None = None,
     *,
-    compare_root: Path | None = None,
-    lambda_like: bool = True,
+    compare: str | None = None,
+    bytecode_only: bool = False,
 ) -> ColdStartReport:
-    """Measure the baseline and every function (or ``names``) ``rounds`` times each.
+    """Measure the baseline and every function (or ``names``) ``rounds`` times each, from
+    the twin with its bytecode and (unless ``bytecode_only``) from a copy without it.
 
-    With ``compare_root`` (a checkout of an earlier revision), each function is also
-    measured from that code in the same round-robin, so both face the same machine
-    load; the report's ``compared`` holds those entries. ``lambda_like`` (the default)
-    runs every interpreter in the Lambda-like site (``lambda_site``), else in the
-    development venv.
+    With ``compare`` (a git revision), that revision's twin is built and its functions
+    measured (with bytecode) in the same round-robin, so both face the same machine load;
+    the report's ``compared`` holds those entries.
     """
     import tempfile
 
-    site = lambda_site() if lambda_like else None
+    from tools.build.runtime import function_path, runtime_site
+
+    build = current_host_build()
+    site = runtime_site()
     names = list(names or FUNCTIONS)
-    variants: list[tuple[str, str, Path]] = [(BASELINE, BASELINE, REPO_ROOT)]
-    for name in names:
-        variants.append((name, name, REPO_ROOT))
-        if compare_root is not None:
-            variants.append((f"{name}@compared", name, compare_root))
     with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-") as tmp:
-        scenarios = Path(tmp) / "scenarios.json"
+        scratch = Path(tmp)
+        bare = None
+        if not bytecode_only:
+            ids = logical_ids()
+            bare = without_bytecode(build, [ids[n] for n in names], scratch / WITHOUT_BYTECODE)
+        measured = variants(names, build, site, scratch, bare=bare)
+        if compare is not None:
+            then = compared_build(compare, scratch / "compared")
+            ids = logical_ids()
+            measured += [
+                Variant(f"{n}@compared", n, function_path(then, ids[n], site)) for n in names
+            ]
+        scenarios = scratch / "scenarios.json"
         _prepare(scenarios)
-        runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in variants}
-        for _, name, root in variants:  # write the bytecode, warm the OS file cache
-            _run_child(name, scenarios, write_bytecode=True, code_root=root, site=site)
+        runs: dict[str, list[dict[str, Any]]] = {v.label: [] for v in measured}
+        for variant in measured:  # warm the OS file cache
+            _run_child(variant, scenarios)
         for _ in range(rounds):
-            for label, name, root in variants:
-                runs[label].append(_run_child(name, scenarios, code_root=root, site=site))
+            for variant in measured:
+                runs[variant.label].append(_run_child(variant, scenarios))
     report = ColdStartReport(
         rounds=rounds,
-        site="lambda" if lambda_like else "dev",
         baseline=_entry(BASELINE, runs[BASELINE]),
         functions=[_entry(name, runs[name]) for name in names],
     )
-    if compare_root is not None:
+    if not bytecode_only:
+        report.without_bytecode = [
+            _entry(name, runs[f"{name}@{WITHOUT_BYTECODE}"]) for name in names
+        ]
+    if compare is not None:
         report.compared = [_entry(name, runs[f"{name}@compared"]) for name in names]
     return report
 
@@ -804,28 +830,31 @@ def charge_imports(report: str) -> dict[str, float]:
     return charged
 
 
-def importtime_profile(
-    names: list[str], *, lambda_like: bool = True, rounds: int = 5, top: int = 25
-) -> str:
-    """``-X importtime`` of the baseline and each of ``names`` (after a bytecode warm-up),
-    ``rounds`` runs each, medians: the init, and the heaviest modules by self time (the
-    module's own body, imports excluded), for finding what to cut."""
+def importtime_profile(names: list[str], *, rounds: int = 5, top: int = 25) -> str:
+    """``-X importtime`` of the baseline and each of ``names`` from the twin with its
+    bytecode (after a warm-up run), ``rounds`` runs each, medians: the init, charged to
+    packages, and the heaviest modules by self time (the module's own body, imports
+    excluded), for finding what to cut."""
     import tempfile
 
-    site = lambda_site() if lambda_like else None
+    from tools.build.runtime import runtime_site
+
+    build = current_host_build()
+    site = runtime_site()
     out: list[str] = []
     with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-") as tmp:
         scenarios = Path(tmp) / "scenarios.json"
         _prepare(scenarios)
-        for name in [BASELINE, *names]:
-            _run_child(name, scenarios, write_bytecode=True, site=site)
+        for variant in variants(names, build, site, Path(tmp)):
+            name = variant.name
+            _run_child(variant, scenarios)
             own: dict[str, list[float]] = {}
             cumulative: dict[str, list[float]] = {}
             groups: dict[str, list[float]] = {}
             inits: list[float] = []
             foreign: set[str] = set()
             for _ in range(rounds):
-                measured = _run_child(name, scenarios, site=site, importtime=True)
+                measured = _run_child(variant, scenarios, importtime=True)
                 inits.append(measured["init"])
                 foreign.update(measured["not_on_lambda"])
                 charged = charge_imports(measured["importtime"])
@@ -878,25 +907,23 @@ def _checkout(revision: str, into: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     import argparse
-    import tempfile
 
     parser = argparse.ArgumentParser(description="Cold start of every function")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument(
         "--compare",
         metavar="REVISION",
-        help="also measure the functions of this git revision, in the same round-robin",
+        help="also build this git revision's twin and measure its functions, same round-robin",
     )
     parser.add_argument(
-        "--site",
-        choices=["lambda", "dev"],
-        default="lambda",
-        help="lambda: an isolated site as on Lambda (default); dev: the development venv",
+        "--bytecode-only",
+        action="store_true",
+        help="leave out the copy of the artifacts without bytecode",
     )
     parser.add_argument(
         "--importtime",
         action="store_true",
-        help="print -X importtime's heaviest modules (self time) of each function instead",
+        help="print -X importtime's profile (per package, heaviest modules) of each instead",
     )
     parser.add_argument("functions", nargs="*", help=f"some of {', '.join(FUNCTIONS)}")
     args = parser.parse_args(argv)
@@ -904,22 +931,14 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown functions: {', '.join(sorted(unknown))}")
     if args.importtime:
-        print(
-            importtime_profile(
-                args.functions or list(FUNCTIONS),
-                lambda_like=args.site == "lambda",
-                rounds=args.rounds,
-            )
-        )
+        print(importtime_profile(args.functions or list(FUNCTIONS), rounds=args.rounds))
         return
-    with tempfile.TemporaryDirectory(prefix="pendopo-bench-cold-rev-") as tmp:
-        compare_root = _checkout(args.compare, Path(tmp)) if args.compare else None
-        report = run(
-            args.rounds,
-            args.functions or None,
-            compare_root=compare_root,
-            lambda_like=args.site == "lambda",
-        )
+    report = run(
+        args.rounds,
+        args.functions or None,
+        compare=args.compare,
+        bytecode_only=args.bytecode_only,
+    )
     print(report.markdown())
     if args.compare:
         print(report.comparison_markdown(args.compare))

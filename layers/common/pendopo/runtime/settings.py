@@ -32,9 +32,14 @@ class Env:
 
 
 class _Concern(BaseModel):
-    """A group of settings read from the environment (the fields' ``Env`` names)."""
+    """A group of settings read from the environment (the fields' ``Env`` names).
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    Each concern's validator is built when it first validates (``defer_build``): a
+    function validates ``Settings`` (every concern) once at cold start, so building the
+    schema of each concern on its own at import was work no function used.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:

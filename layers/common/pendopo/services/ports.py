@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pendopo.domain.recap import MonthRecap
-from pendopo.domain.sla_digest import OpenComplaint
-from pendopo.domain.taxonomy import Taxonomy
 from pendopo.notifications.raw import Attachment
 from pendopo.notifications.render import RenderedEmail
+
+if TYPE_CHECKING:  # annotations only: notify imports this without the recap's modules
+    from pendopo.domain.recap import MonthRecap
+    from pendopo.domain.sla_digest import OpenComplaint
+    from pendopo.domain.taxonomy import Taxonomy
 
 
 class Mailer(Protocol):
@@ -50,4 +52,4 @@ class Tally(Protocol):
 
 
 # The recap's XLSX workbook: the function's own renderer (XlsxWriter is not in the layer).
-XlsxRenderer = Callable[[MonthRecap, Taxonomy], bytes]
+XlsxRenderer = Callable[["MonthRecap", "Taxonomy"], bytes]
