@@ -18,8 +18,9 @@ import sys
 from pathlib import Path
 
 from infra.template import load_template
-from tools.build.host import ROOT
+from tools.build.host import HOST_DIR, ROOT
 
+HOST_BUILD = HOST_DIR  # make build-host's twin of sam build's output
 SAM_BUILD = ROOT / ".aws-sam" / "build"
 SITE_ROOT = ROOT / ".runtime-site"
 LAYER = "CommonLayer"
