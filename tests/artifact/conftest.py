@@ -7,10 +7,10 @@ library: no repository source, no development venv. The AWS it talks to is a mot
 server on 127.0.0.1 started here, with the table, the sender identity, the files
 bucket and the officer pool created from template.yaml.
 
-The fixtures are here; the builds' paths, the functions' list, the moto account and
-serving an event from an artifact are in tests/support/artifacts.py. Repository helpers
-this package uses (the template reader, the event builder) are imported by those two
-modules and nowhere else in tests/artifact.
+The fixtures are here; the moto account and serving an event from an artifact are in
+tests/support/artifacts.py; the builds' paths, the functions' list, the runtime's site
+and a function's ``sys.path`` are in tools/build/runtime.py, which the cold-start bench
+uses too.
 """
 
 from __future__ import annotations

@@ -24,15 +24,8 @@ from tests.support.artifacts import (
     Artifacts,
 )
 from tools.build.runtime import lambda_functions
+from tools.local.sample import SAMPLE_COMPLAINT
 
-SUBMISSION = {
-    "channel": "kiosk",
-    "category": "ROAD",
-    "title": "Jalan berlubang di depan sekolah",
-    "description": "Lubang besar di Jl. Kramat Raya membahayakan pengendara motor.",
-    "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890"},
-    "location": {"text": "Jl. Kramat Raya 98", "lat": -6.1862, "lon": 106.8441},
-}
 VERIFIER_CLAIMS = {
     "sub": "sub-verifikator",
     "username": "verifikator.biro-pem@pendopo.example",
@@ -66,7 +59,7 @@ def submitted(artifacts: Artifacts, http_event: Any) -> dict[str, Any]:
             "POST",
             "/v1/complaints",
             headers={"content-type": "application/json", "idempotency-key": "artifact-0001"},
-            body=json.dumps(SUBMISSION),
+            body=json.dumps(SAMPLE_COMPLAINT),
         ),
         SLA_DAYS="1",
     )

@@ -1,7 +1,7 @@
-"""The built artifacts, run as Lambda runs them: the builds' paths, the functions
-template.yaml builds, the moto account they talk to, and serving one event from one
-function's artifact in its own ``python3.13 -I -S -B`` (see tests/artifact/conftest.py
-for the fixtures that build and provision them).
+"""The built artifacts, run as Lambda runs them: the moto account they talk to, and
+serving one event from one function's artifact in its own ``python3.13 -I -S -B``
+(see tests/artifact/conftest.py for the fixtures that build and provision them, and
+tools/build/runtime.py for the builds' paths and a function's ``sys.path``).
 """
 
 from __future__ import annotations

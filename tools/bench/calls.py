@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tools.local.sample import SAMPLE_COMPLAINT
+
 REGION = "ap-southeast-3"
 TABLE = "pendopo-bench-calls"
 
@@ -455,7 +457,7 @@ def _login(auth: Any, http_api_event: Any, lambda_context: Any, email: str) -> A
 
 
 def _claims(username: str, group: str, unit: str) -> dict[str, str]:
-    """Claims as the HttpApi JWT authorizer passes them (tests.integration.conftest)."""
+    """Claims as the HttpApi JWT authorizer passes them (tests/support/handlers.py)."""
     groups = f"[{group} {unit}]"
     return {
         "sub": f"sub-{username}",
@@ -469,14 +471,7 @@ def _claims(username: str, group: str, unit: str) -> dict[str, str]:
 
 _TEMPORARY = "Sementara-2025!x"
 _NEW_PASSWORD = "Kata-Sandi-Baru-2025"  # noqa: S105 - idem
-_COMPLAINT: dict[str, Any] = {
-    "channel": "web",
-    "category": "ROAD",
-    "title": "Jalan berlubang di depan sekolah",
-    "description": "Lubang besar di Jl. Kramat Raya membahayakan pengendara motor setiap pagi.",
-    "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890"},
-    "location": {"text": "Jl. Kramat Raya 98", "lat": -6.1862, "lon": 106.8441},
-}
+_COMPLAINT: dict[str, Any] = {**SAMPLE_COMPLAINT, "channel": "web"}
 _FOLLOW_UP = {"result": "Lubang sudah ditambal oleh Dinas Bina Marga pada 11 Juni 2025."}
 
 

@@ -388,6 +388,7 @@ def prepare_scenarios() -> dict[str, Any]:
     import functions.intake.app as intake
     from pendopo.domain.clock import FixedClock
     from tools.local.events import http_api_event, lambda_context
+    from tools.local.sample import SAMPLE_COMPLAINT
 
     received = datetime.now(UTC) - timedelta(days=40)
     intake.service._clock = FixedClock(received)
@@ -403,21 +404,13 @@ def prepare_scenarios() -> dict[str, Any]:
     for client in live_clients(BaseClient):
         client.meta.events.register_first("before-send", record)
     recorder.install()
-    submission = {
-        "channel": "kiosk",
-        "category": "ROAD",
-        "title": "Jalan berlubang di depan sekolah",
-        "description": "Lubang besar di Jl. Kramat Raya membahayakan pengendara motor.",
-        "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890"},
-        "location": {"text": "Jl. Kramat Raya 98", "lat": -6.1862, "lon": 106.8441},
-    }
 
     def submit_event(key: str) -> dict[str, Any]:
         return http_api_event(
             "POST",
             "/v1/complaints",
             headers={"content-type": "application/json", "idempotency-key": key},
-            body=json.dumps(submission),
+            body=json.dumps(SAMPLE_COMPLAINT),
         )
 
     answer = intake.lambda_handler(submit_event("bench-prepare-0001"), lambda_context("bench"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pendopo.domain.complaint import Channel, Complaint, Reporter
@@ -111,7 +111,3 @@ def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
             chunk = []
     if chunk:
         yield chunk
-
-
-def three_days(received_at: datetime) -> datetime:
-    return received_at + timedelta(days=3)
