@@ -8,15 +8,18 @@ shows the public timeline. Only HTTP, as the console and the kiosk use it.
 from __future__ import annotations
 
 import uuid
-from functools import cache
-from typing import Any
 
 import pytest
 import requests
 
-from tests.support.over_http import emails_about, street_light_at_kiosk, submitted, track
+from tests.support.over_http import (
+    act,
+    as_officer,
+    emails_about,
+    submit_at_kiosk,
+    track,
+)
 from tests.support.stack import RunningStack
-from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.e2e
 
@@ -29,39 +32,6 @@ OFFICER_ROUTES = [
     ("POST", "/v1/officer/complaints/2506-0000-0001/disposition"),
     ("GET", "/v1/officer/openapi.json"),
 ]
-
-
-@cache
-def token(api_url: str, role: str, unit: str | None = None) -> str:
-    answer = requests.post(
-        f"{api_url}/v1/auth/login",
-        json={"email": demo_email(role, unit), "password": DEMO_PASSWORD},
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["access_token"])
-
-
-def as_officer(api_url: str, role: str, unit: str | None = None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(api_url, role, unit)}"}
-
-
-def submit_at_kiosk(api_url: str, category: str = "STREET_LIGHTING") -> dict[str, Any]:
-    key = f"e2e-officer-{uuid.uuid4().hex}"
-    return submitted(api_url, key, street_light_at_kiosk("Warga Uji Alur", category))
-
-
-def act(
-    api_url: str, ticket: str, segment: str, headers: dict[str, str], body: dict[str, Any]
-) -> requests.Response:
-    current = requests.get(f"{api_url}/v1/officer/complaints/{ticket}", headers=headers, timeout=30)
-    assert current.status_code == 200, current.text
-    return requests.post(
-        f"{api_url}/v1/officer/complaints/{ticket}/{segment}",
-        headers={**headers, "If-Match": current.headers["ETag"]},
-        json=body,
-        timeout=30,
-    )
 
 
 @pytest.mark.parametrize(("method", "path"), OFFICER_ROUTES)

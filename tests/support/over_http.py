@@ -4,11 +4,14 @@ complaint bodies, submitting and tracking, and the emails the local outbox holds
 from __future__ import annotations
 
 import time
+import uuid
+from functools import cache
 from typing import Any
 
 import requests
 
 from tests.support.stack import RunningStack
+from tools.local.accounts import DEMO_PASSWORD, demo_email
 
 NAME, NIK, PHONE = "Wulan Sekar Kinasih", "3175064711880007", "0857-1122-3344"
 WAIT_SECONDS = 10.0
@@ -70,3 +73,38 @@ def emails_about(stack: RunningStack, ticket: str, expected: int) -> list[dict[s
         if len(found) >= expected or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
+
+
+# Officers over HTTP: the demo accounts' tokens (one login per account and stack) and
+# a workflow action with the If-Match the console sends.
+@cache
+def token(api_url: str, role: str, unit: str | None = None) -> str:
+    answer = requests.post(
+        f"{api_url}/v1/auth/login",
+        json={"email": demo_email(role, unit), "password": DEMO_PASSWORD},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+def as_officer(api_url: str, role: str, unit: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(api_url, role, unit)}"}
+
+
+def submit_at_kiosk(api_url: str, category: str = "STREET_LIGHTING") -> dict[str, Any]:
+    key = f"e2e-officer-{uuid.uuid4().hex}"
+    return submitted(api_url, key, street_light_at_kiosk("Warga Uji Alur", category))
+
+
+def act(
+    api_url: str, ticket: str, segment: str, headers: dict[str, str], body: dict[str, Any]
+) -> requests.Response:
+    current = requests.get(f"{api_url}/v1/officer/complaints/{ticket}", headers=headers, timeout=30)
+    assert current.status_code == 200, current.text
+    return requests.post(
+        f"{api_url}/v1/officer/complaints/{ticket}/{segment}",
+        headers={**headers, "If-Match": current.headers["ETag"]},
+        json=body,
+        timeout=30,
+    )
