@@ -23,7 +23,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
-from pendopo.api.errors import STORAGE_BUSY_MESSAGE
+from pendopo.api.errors import STORAGE_BUSY_MESSAGE, THROTTLED
 from pendopo.api.open311_format import Format, open311_response, split_format
 from pendopo.services.open311 import (
     MAX_RESULTS,
@@ -77,15 +77,13 @@ def _responses(
     documented: dict[int, OpenAPIResponse] = {
         200: {"description": description, "content": _content(fmt, model)}
     }
-    for status, text in {
-        **errors,
-        429: "Terlalu banyak permintaan; coba lagi sebentar lagi",
-    }.items():
-        content = _content(fmt, list[Open311ErrorItem])
-        if status == 429:  # API Gateway's own answer: {"message": ...}
-            content = {JSON_CONTENT: {"schema": {"type": "object"}}}
-        documented[status] = {"description": text, "content": content}
-    return documented
+    for status, text in errors.items():
+        documented[status] = {
+            "description": text,
+            "content": _content(fmt, list[Open311ErrorItem]),
+        }
+    # API Gateway's own throttling answer, before any handler: {"message": ...} in JSON.
+    return {**documented, **THROTTLED}
 
 
 INVALID_PARAMETERS = "Parameter tidak valid (satu galat per parameter)"
