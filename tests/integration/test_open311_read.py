@@ -7,9 +7,9 @@ answer parsed; each route is asked in both formats and must carry the same data.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -102,9 +102,7 @@ def test_a_confidential_complaint_is_neither_listed_nor_readable(intake: Any) ->
     assert [r["service_request_id"] for r in listed] == [public]
     status, errors = both(intake, f"requests/{secret}", ERRORS)
     assert status == 404 and len(errors) == 1
-    _, by_ids = both(
-        intake, "requests", SERVICE_REQUESTS, service_request_id=f"{secret},{public}"
-    )
+    _, by_ids = both(intake, "requests", SERVICE_REQUESTS, service_request_id=f"{secret},{public}")
     assert [r["service_request_id"] for r in by_ids] == [public]
 
 

@@ -10,8 +10,8 @@ headers), request validation (422), a body that is not JSON (415), an unknown pa
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any, Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -117,7 +117,11 @@ class ErrorAnswer(Protocol):
     """How the map answers: in the error body, or in the dialect of the path."""
 
     def __call__(
-        self, status: HTTPStatus, message: str, headers: Mapping[str, str] | None = None, **extra: Any
+        self,
+        status: HTTPStatus,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
     ) -> Response[Any]: ...
 
 

@@ -14,8 +14,8 @@ path variables span whole segments.
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -266,4 +266,3 @@ def _register_by_id(app: APIGatewayHttpResolver, service_of: ServiceOf) -> None:
         raise NotFound(
             "Token tidak dikenal: layanan ini realtime, service_request_id langsung diberikan."
         )
-

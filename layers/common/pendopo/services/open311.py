@@ -69,7 +69,7 @@ class NotFound(PendopoError):
 class PublicRequests(Protocol):
     """What the list and the reads need of storage (``storage.public_requests``)."""
 
-    def list(self, query: PublicQuery) -> list[Complaint]: ...
+    def page(self, query: PublicQuery) -> list[Complaint]: ...
 
     def get(self, ticket: str) -> Complaint | None: ...
 
@@ -140,7 +140,7 @@ class Open311ReadService:
         if wanted.service_request_id is not None:
             complaints = self._by_ids(wanted.service_request_id)
         else:
-            complaints = self._reader.list(self.plan(wanted))
+            complaints = self._reader.page(self.plan(wanted))
         return [service_request(complaint, self._taxonomy) for complaint in complaints]
 
     def _by_ids(self, text: str) -> list[Complaint]:

@@ -56,7 +56,7 @@ def months_back(start: datetime, end: datetime) -> Iterator[str]:
 class PublicRequestReader:
     """Public complaints in the table ``bind_table`` pointed the item models at."""
 
-    def list(self, query: PublicQuery) -> list[Complaint]:
+    def page(self, query: PublicQuery) -> list[Complaint]:
         """The page ``query`` asks for: open complaints first, each status newest first."""
         wanted = query.offset + query.limit
         found: list[ComplaintItem] = []

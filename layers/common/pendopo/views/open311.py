@@ -70,7 +70,7 @@ class Open311Attribute(ViewModel):
     datatype_description: str | None = None
     order: int
     description: str
-    values: list[Open311AttributeValue] = []
+    values: list[Open311AttributeValue] = Field(default_factory=list)
 
 
 class Open311ServiceDefinition(ViewModel):
