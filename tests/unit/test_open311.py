@@ -214,3 +214,15 @@ def test_status_notes_and_agency_carry_only_public_outcomes() -> None:
     assert shown["status"] == "closed"
     assert shown["requested_datetime"] == "2025-06-10T08:00:00+07:00"
     assert "petugas@x" not in json.dumps(shown) and "Warga Contoh" not in json.dumps(shown)
+
+
+def test_every_open311_route_has_its_own_throttle_in_the_template_and_the_local_gateway() -> None:
+    from tests.support.public_routes import PUBLIC_ROUTES
+    from tools.local.throttle import RouteThrottle, ThrottleLimits
+
+    throttle = RouteThrottle.from_template()
+    routes = sorted(route for route in PUBLIC_ROUTES if "/open311/" in route)
+    assert len(routes) == 9
+    limits = {route: throttle.limits_for(route) for route in routes}
+    assert all(limit is not None and limit != throttle.default for limit in limits.values())
+    assert limits["GET /open311/v2/requests.json"] == ThrottleLimits(rate=5.0, burst=10)
