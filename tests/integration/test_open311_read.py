@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.citizen import EMAIL, NAME, NIK, complaint_body
 from tests.support.handlers import call
-from tests.support.officers import FOLLOW_UP, PLH_COORDINATOR, VERIFIER, new_complaint, take
+from tests.support.officers import FOLLOW_UP, new_complaint, work_to_done
 from tests.support.open311 import (
     DISCOVERY,
     ERRORS,
@@ -108,14 +108,7 @@ def test_a_confidential_complaint_is_neither_listed_nor_readable(intake: Any) ->
 
 def test_a_closed_request_carries_the_validated_result(intake: Any, route: Any, clock: Any) -> None:
     ticket = new_complaint(intake, key="key-open311-done")
-    for segment, claims, body in [
-        ("verify", VERIFIER, {}),
-        ("disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"}),
-        ("follow-up", PLH_COORDINATOR, FOLLOW_UP),
-        ("accept", VERIFIER, {}),
-    ]:
-        clock.advance(timedelta(minutes=5))
-        assert take(route, ticket, segment, claims, body).status == 200
+    work_to_done(route, ticket, clock)
     _, [request] = both(intake, f"requests/{ticket}", SERVICE_REQUESTS)
     assert request["status"] == "closed"
     assert request["status_notes"] == f"Selesai. Hasil tindak lanjut: {FOLLOW_UP['result']}"

@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 import pytest
 
+from pendopo.api.errors import ErrorReply
 from pendopo.api.open311_errors import OPEN311_ERRORS, open311_error_response
 from pendopo.api.open311_format import Format, format_of, render, split_format, to_xml
 from pendopo.domain.clock import WIB, FixedClock
@@ -99,7 +100,8 @@ def test_errors_are_a_list_of_code_and_description_in_either_format() -> None:
         {"code": 400, "description": "a"},
         {"code": 400, "description": "b"},
     ]
-    raw = OPEN311_ERRORS.raw("/open311/v2/services.xml", HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "x")
+    too_large = ErrorReply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "x")
+    raw = OPEN311_ERRORS.raw("/open311/v2/services.xml", too_large)
     assert raw["statusCode"] == 413
     assert xml_data(raw["body"], "errors") == [{"code": "413", "description": "x"}]
     assert OPEN311_ERRORS.claims("/prod/open311/v2/requests.json")

@@ -11,6 +11,7 @@ headers), request validation (422), a body that is not JSON (415), an unknown pa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Protocol
 
@@ -94,21 +95,26 @@ STORAGE_BUSY: dict[int, OpenAPIResponse] = {
 # --- the map ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ErrorReply:
+    """What the map answers: status, message, field errors (``{field, message}``), headers."""
+
+    status: HTTPStatus
+    message: str
+    field_errors: Sequence[Mapping[str, Any]] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
 class ErrorDialect(Protocol):
     """Another shape of error answer for some paths (Open311's ``{code, description}``)."""
 
     def claims(self, path: str) -> bool: ...
 
-    def answer(
-        self,
-        path: str,
-        status: HTTPStatus,
-        message: str,
-        field_errors: Sequence[Mapping[str, Any]] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Response[str]: ...
+    def answer(self, path: str, reply: ErrorReply) -> Response[str]:
+        """The answer inside the resolver."""
+        ...
 
-    def raw(self, path: str, status: HTTPStatus, message: str) -> dict[str, Any]:
+    def raw(self, path: str, reply: ErrorReply) -> dict[str, Any]:
         """The same answer as an HTTP API response, before the resolver runs."""
         ...
 
@@ -141,7 +147,8 @@ def register_error_map(
     ) -> Response[Any]:
         path = app.current_event.path
         if dialect is not None and dialect.claims(path):
-            return dialect.answer(path, status, message, extra.get("errors"), headers)
+            reply = ErrorReply(status, message, extra.get("errors"), dict(headers or {}))
+            return dialect.answer(path, reply)
         response = error_response(status, message, **extra)
         response.headers.update(headers or {})
         return response

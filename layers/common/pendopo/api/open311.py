@@ -47,9 +47,15 @@ JURISDICTION_ID = "jakarta.go.id"
 XML_CONTENT = "text/xml"
 JSON_CONTENT = "application/json"
 
+
+def _query(max_length: int, description: str) -> Any:
+    """A query parameter as text (the service checks its meaning, every error at once)."""
+    return Query(max_length=max_length, description=description)
+
+
+PAGE_SIZE = f"Laporan per halaman, 1 sampai {MAX_RESULTS}"
 Jurisdiction = Annotated[
-    str | None,
-    Query(max_length=100, description=f"Opsional; satu-satunya yurisdiksi: {JURISDICTION_ID}"),
+    str | None, _query(100, f"Opsional; satu-satunya yurisdiksi: {JURISDICTION_ID}")
 ]
 
 ServiceFile = Annotated[
@@ -106,11 +112,12 @@ def _answer(fmt: Format, root: str, value: BaseModel | list[Any]) -> Response[st
     return open311_response(HTTPStatus.OK, fmt, root, _dumped(value))
 
 
-def _file(name: str, what: str) -> tuple[str, Format]:
-    """``ROAD.json`` -> (``ROAD``, JSON); 404 for any other extension."""
+def _file(name: str, what: str, jurisdiction_id: str | None) -> tuple[str, Format]:
+    """``ROAD.json`` -> (``ROAD``, JSON); 404 for any other extension or jurisdiction."""
     split = split_format(name)
     if split is None or not split[0]:
         raise NotFound(f"{what} tidak ditemukan: pakai akhiran .json atau .xml.")
+    _check_jurisdiction(jurisdiction_id)
     return split
 
 
@@ -179,40 +186,21 @@ def _register_static(app: APIGatewayHttpResolver, service_of: ServiceOf, fmt: Fo
     def open311_requests(
         jurisdiction_id: Jurisdiction = None,
         service_request_id: Annotated[
-            str | None,
-            Query(max_length=2000, description="Nomor tiket, dipisah koma; mengabaikan yang lain"),
+            str | None, _query(2000, "Nomor tiket, dipisah koma; mengabaikan yang lain")
         ] = None,
-        service_code: Annotated[
-            str | None, Query(max_length=2000, description="Kode layanan, dipisah koma")
-        ] = None,
+        service_code: Annotated[str | None, _query(2000, "Kode layanan, dipisah koma")] = None,
         start_date: Annotated[
-            str | None,
-            Query(max_length=40, description="Awal (w3), mis. 2025-06-01T00:00:00+07:00"),
+            str | None, _query(40, "Awal (w3), mis. 2025-06-01T00:00:00+07:00")
         ] = None,
-        end_date: Annotated[
-            str | None, Query(max_length=40, description="Akhir (w3); paling lama 90 hari")
-        ] = None,
-        status: Annotated[
-            str | None, Query(max_length=40, description="open, closed, atau keduanya (koma)")
-        ] = None,
-        page: Annotated[
-            str | None, Query(max_length=10, description="Halaman, bilangan bulat mulai 1")
-        ] = None,
-        page_size: Annotated[
-            str | None,
-            Query(max_length=10, description=f"Laporan per halaman, 1 sampai {MAX_RESULTS}"),
-        ] = None,
+        end_date: Annotated[str | None, _query(40, "Akhir (w3); paling lama 90 hari")] = None,
+        status: Annotated[str | None, _query(40, "open, closed, atau keduanya (koma)")] = None,
+        page: Annotated[str | None, _query(10, "Halaman, bilangan bulat mulai 1")] = None,
+        page_size: Annotated[str | None, _query(10, PAGE_SIZE)] = None,
     ) -> Response[str]:
         _check_jurisdiction(jurisdiction_id)
         found = service_of().requests(
             RequestFilter(
-                service_request_id=service_request_id,
-                service_code=service_code,
-                start_date=start_date,
-                end_date=end_date,
-                status=status,
-                page=page,
-                page_size=page_size,
+                service_request_id, service_code, start_date, end_date, status, page, page_size
             )
         )
         return _answer(fmt, "service_requests", found)
@@ -231,8 +219,7 @@ def _register_by_id(app: APIGatewayHttpResolver, service_of: ServiceOf) -> None:
         service_file: ServiceFile,
         jurisdiction_id: Jurisdiction = None,
     ) -> Response[str]:
-        code, fmt = _file(service_file, "Layanan")
-        _check_jurisdiction(jurisdiction_id)
+        code, fmt = _file(service_file, "Layanan", jurisdiction_id)
         return _answer(fmt, "service_definition", service_of().service_definition(code))
 
     @app.get(
@@ -248,8 +235,7 @@ def _register_by_id(app: APIGatewayHttpResolver, service_of: ServiceOf) -> None:
         request_file: RequestFile,
         jurisdiction_id: Jurisdiction = None,
     ) -> Response[str]:
-        ticket, fmt = _file(request_file, "Laporan")
-        _check_jurisdiction(jurisdiction_id)
+        ticket, fmt = _file(request_file, "Laporan", jurisdiction_id)
         return _answer(fmt, "service_requests", [service_of().request(ticket)])
 
     @app.get(
@@ -262,7 +248,7 @@ def _register_by_id(app: APIGatewayHttpResolver, service_of: ServiceOf) -> None:
         token_file: TokenFile,
         jurisdiction_id: Jurisdiction = None,
     ) -> Response[str]:
-        _file(token_file, "Token")
+        _file(token_file, "Token", jurisdiction_id)
         raise NotFound(
             "Token tidak dikenal: layanan ini realtime, service_request_id langsung diberikan."
         )

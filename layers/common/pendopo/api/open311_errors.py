@@ -21,7 +21,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from pendopo.api.open311_format import Format, format_of, open311_response, render
+from pendopo.api.errors import ErrorReply
+from pendopo.api.open311_format import CONTENT_TYPES, Format, format_of, open311_response, render
 
 OPEN311_PREFIX = "/open311/"
 ERRORS_ROOT = "errors"
@@ -66,26 +67,20 @@ class Open311Errors:
         # A named stage prefixes the raw path ("/prod/open311/v2/..."); routes are "/open311/...".
         return path.startswith(OPEN311_PREFIX) or OPEN311_PREFIX in path
 
-    def answer(
-        self,
-        path: str,
-        status: HTTPStatus,
-        message: str,
-        field_errors: Sequence[Mapping[str, Any]] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Response[str]:
+    def answer(self, path: str, reply: ErrorReply) -> Response[str]:
         """The error answer inside the resolver."""
         fmt = format_of(path) or Format.JSON
-        return open311_error_response(status, fmt, descriptions_of(message, field_errors), headers)
+        descriptions = descriptions_of(reply.message, reply.field_errors)
+        return open311_error_response(reply.status, fmt, descriptions, reply.headers)
 
-    def raw(self, path: str, status: HTTPStatus, message: str) -> dict[str, Any]:
+    def raw(self, path: str, reply: ErrorReply) -> dict[str, Any]:
         """The same answer as an HTTP API response, for guards that run before the resolver."""
         fmt = format_of(path) or Format.JSON
-        answered = spec_status(status)
+        answered = spec_status(reply.status)
         return {
             "statusCode": answered.value,
-            "headers": {"Content-Type": fmt.content_type},
-            "body": render(fmt, ERRORS_ROOT, spec_errors(answered, [message])),
+            "headers": {"Content-Type": CONTENT_TYPES[fmt], **reply.headers},
+            "body": render(fmt, ERRORS_ROOT, spec_errors(answered, [reply.message])),
         }
 
 

@@ -34,10 +34,6 @@ class Format(StrEnum):
     JSON = "json"
     XML = "xml"
 
-    @property
-    def content_type(self) -> str:
-        return CONTENT_TYPES[self]
-
 
 # text/xml is the media type the specification's discovery lists for XML.
 CONTENT_TYPES = {
@@ -115,7 +111,7 @@ def open311_response(
     """An Open311 answer in ``fmt``: ``data`` rendered, with its content type."""
     return Response(
         status_code=status.value,
-        content_type=fmt.content_type,
+        content_type=CONTENT_TYPES[fmt],
         body=render(fmt, root, data),
         headers=dict(headers or {}),
     )

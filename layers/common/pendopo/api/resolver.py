@@ -17,7 +17,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pendopo.api.body import body_size, guard_json_request, parse_json_body, too_large_message
-from pendopo.api.errors import ErrorDialect, register_error_map
+from pendopo.api.errors import ErrorDialect, ErrorReply, register_error_map
 from pendopo.api.openapi import (
     serve_openapi,
     serve_swagger,
@@ -76,8 +76,10 @@ def resolve_json_api(
     path = str(event.get("rawPath") or "")
     if dialect is not None and dialect.claims(path):
         if body_size(event) > max_body_bytes:
-            message = too_large_message(max_body_bytes)
-            return dialect.raw(path, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, message)
+            reply = ErrorReply(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, too_large_message(max_body_bytes)
+            )
+            return dialect.raw(path, reply)
         return app.resolve(event, context)
     event, refused = guard_json_request(event, max_body_bytes)
     if refused is not None:

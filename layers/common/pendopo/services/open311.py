@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from pendopo.domain.clock import WIB, Clock
 from pendopo.domain.complaint import Complaint
-from pendopo.domain.errors import PendopoError
+from pendopo.domain.errors import ComplaintNotFound, PendopoError
 from pendopo.domain.identifiers import normalize_ticket
 from pendopo.domain.taxonomy import Taxonomy
 from pendopo.storage.public_requests import PublicQuery
@@ -56,14 +56,8 @@ class InvalidQuery(PendopoError):
         return {"errors": [{"field": field, "message": text} for field, text in self.errors]}
 
 
-class NotFound(PendopoError):
-    """An unknown service, service request or token (HTTP 404)."""
-
-    status = HTTPStatus.NOT_FOUND
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+class NotFound(ComplaintNotFound):
+    """An unknown service, service request or token (HTTP 404), with what was asked."""
 
 
 class PublicRequests(Protocol):
