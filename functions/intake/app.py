@@ -29,7 +29,8 @@ from pendopo.api.identity import current_officer
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
+from pendopo.domain.citizen import FeedbackBody, UpdateBody
+from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission, Resolved
 from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.status import Role
@@ -37,7 +38,7 @@ from pendopo.domain.workflow import Forbidden
 from pendopo.runtime.bootstrap import build_intake_rules, connect, intake_service
 from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import Submitted
-from pendopo.views.public import Categories, Receipt, Tracking, categories
+from pendopo.views.public import Categories, Receipt, ReporterStepAnswer, Tracking, categories
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
@@ -158,6 +159,18 @@ def submit_walk_in(
     return receipt_response(submitted)
 
 
+TrackingCode = Annotated[
+    str | None, Header(description="Kode pelacakan (wajib; tidak pernah di URL)")
+]
+
+
+def checked_pair(ticket: str, code: str | None) -> str:
+    """The code when the pair is worth checking; the one 404 otherwise (as tracking)."""
+    if code is None or len(ticket) > MAX_TICKET_TEXT or len(code) > 20:
+        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+    return code
+
+
 @app.get(
     "/v1/complaints/<ticket>",
     summary="Lacak pengaduan dengan nomor tiket dan kode pelacakan",
@@ -171,19 +184,74 @@ def submit_walk_in(
 )
 def track_complaint(
     ticket: Annotated[str, Path()],
-    x_tracking_code: Annotated[
-        str | None, Header(description="Kode pelacakan (wajib; tidak pernah di URL)")
-    ] = None,
+    x_tracking_code: TrackingCode = None,
 ) -> Response[Tracking]:
     # Every guess gets the same 404, a missing or oversized code and a ticket of the
     # wrong shape too: no other status tells a prober anything (docs/api.md).
-    if x_tracking_code is None or len(ticket) > MAX_TICKET_TEXT or len(x_tracking_code) > 20:
-        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+    code = checked_pair(ticket, x_tracking_code)
     # The path segment arrives as sent: "2506%204821%207734" for a ticket typed with spaces.
-    view = service.track(unquote(ticket), x_tracking_code)
+    view = service.track(unquote(ticket), code)
     if view is None:
         raise ComplaintNotFound(NOT_FOUND_MESSAGE)
     return json_response(HTTPStatus.OK, view, {"Cache-Control": "no-store"})
+
+
+# --- the reporter's own steps: tracking code in a header, the same 404 for any wrong pair
+
+
+REPORTER_STEP_RESPONSES: dict[int, OpenAPIResponse] = {
+    404: error_doc("Tidak ditemukan (nomor tiket atau kode pelacakan salah)"),
+    409: error_doc("Status pengaduan tidak memungkinkan langkah ini; pesannya menjelaskan"),
+    **ERROR_RESPONSES,
+}
+
+
+def _step_answer(view: Tracking | None, message: str) -> Response[ReporterStepAnswer]:
+    if view is None:
+        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+    answer = ReporterStepAnswer(
+        ticket=view.ticket,
+        status=view.status,
+        message=message,
+        updates_left=view.updates_left,
+        can_rate=view.can_rate,
+    )
+    return json_response(HTTPStatus.CREATED, answer, {"Cache-Control": "no-store"})
+
+
+@app.post(
+    "/v1/complaints/<ticket>/updates",
+    summary="Tambahkan informasi pada pengaduan yang masih berjalan (pelapor)",
+    responses={201: {"description": "Tambahan informasi diterima"}, **REPORTER_STEP_RESPONSES},
+)
+def add_reporter_update(
+    ticket: Annotated[str, Path()],
+    update: Annotated[UpdateBody, Body()],
+    x_tracking_code: TrackingCode = None,
+) -> Response[ReporterStepAnswer]:
+    code = checked_pair(ticket, x_tracking_code)
+    view = service.add_update(unquote(ticket), code, update)
+    return _step_answer(
+        view, "Tambahan informasi Anda sudah diterima dan diteruskan ke unit yang menangani."
+    )
+
+
+@app.post(
+    "/v1/complaints/<ticket>/feedback",
+    summary="Beri penilaian atas pengaduan yang sudah selesai (pelapor)",
+    responses={201: {"description": "Penilaian diterima"}, **REPORTER_STEP_RESPONSES},
+)
+def give_feedback(
+    ticket: Annotated[str, Path()],
+    feedback: Annotated[FeedbackBody, Body()],
+    x_tracking_code: TrackingCode = None,
+) -> Response[ReporterStepAnswer]:
+    code = checked_pair(ticket, x_tracking_code)
+    view = service.give_feedback(unquote(ticket), code, feedback)
+    message = "Terima kasih atas penilaian Anda."
+    if feedback.resolved is Resolved.NO:
+        message += " Verifikator Biro Pemerintahan akan memeriksa kembali pengaduan Anda."
+    return _step_answer(view, message)
 
 
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)

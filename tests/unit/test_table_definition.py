@@ -47,6 +47,7 @@ def test_the_local_stack_creates_the_template_table():
         "unit_month",
         "unit_status",
         "status_due",
+        "disputed_by_due",
     ]
 
 

@@ -32,6 +32,7 @@ class NotificationRule:
     subject: str  # what happened, after the ticket in the subject line
     headline: str  # the first sentence of the email
     note_label: str = "Catatan"
+    only_disputed: bool = False  # only for an event that flags the complaint disputed
 
 
 NOTIFICATION_RULES: Mapping[Action, NotificationRule | None] = MappingProxyType(
@@ -91,6 +92,39 @@ NOTIFICATION_RULES: Mapping[Action, NotificationRule | None] = MappingProxyType(
             subject="selesai",
             headline="Hasil tindak lanjut telah divalidasi. Pengaduan dinyatakan selesai.",
         ),
+        Action.REPORTER_UPDATE: NotificationRule(
+            unit_coordinators=True,
+            verifiers=False,
+            subject="tambahan informasi dari pelapor",
+            headline=(
+                "Pelapor menambahkan informasi pada pengaduan ini. Mohon diperhatikan dalam "
+                "tindak lanjutnya."
+            ),
+            note_label="Tambahan dari pelapor",
+        ),
+        # A rating is emailed only when the reporter says the problem is not resolved.
+        Action.FEEDBACK: NotificationRule(
+            unit_coordinators=False,
+            verifiers=True,
+            subject="pelapor menyatakan belum selesai",
+            headline=(
+                "Pelapor menyatakan masalahnya belum selesai. Mohon periksa kembali: buka "
+                "kembali pengaduan ini, atau tetapkan selesai dengan catatan untuk pelapor."
+            ),
+            note_label="Penilaian pelapor",
+            only_disputed=True,
+        ),
+        Action.REOPEN: NotificationRule(
+            unit_coordinators=True,
+            verifiers=False,
+            subject="dibuka kembali, perlu tindak lanjut ulang",
+            headline=(
+                "Pengaduan dibuka kembali oleh verifikator karena pelapor menyatakan masalahnya "
+                "belum selesai. Mohon koordinasikan tindak lanjut ulang."
+            ),
+            note_label="Alasan dibuka kembali",
+        ),
+        Action.KEEP_CLOSED: None,
     }
 )
 
@@ -99,10 +133,15 @@ def rule_for(action: Action) -> NotificationRule | None:
     return NOTIFICATION_RULES.get(action)
 
 
-def recipients_for(action: Action, unit: str, recipients: Recipients) -> tuple[str, ...]:
-    """The addresses to email about ``action`` on a complaint now at ``unit``, each once."""
+def recipients_for(
+    action: Action, unit: str, recipients: Recipients, *, disputed: bool = False
+) -> tuple[str, ...]:
+    """The addresses to email about ``action`` on a complaint now at ``unit``, each once.
+
+    ``disputed``: the event flagged the complaint disputed (``AuditEvent.disputed``).
+    """
     rule = rule_for(action)
-    if rule is None:
+    if rule is None or (rule.only_disputed and not disputed):
         return ()
     addresses: list[str] = []
     if rule.unit_coordinators:

@@ -76,6 +76,13 @@ class Action(StrEnum):
     SUBMIT_FOLLOW_UP = "submit_follow_up"
     ACCEPT_FOLLOW_UP = "accept_follow_up"
     REJECT_FOLLOW_UP = "reject_follow_up"
+    # The reporter's own steps (public routes with the tracking code; not in TRANSITIONS:
+    # no officer takes them, and the status stays as it is; pendopo.domain.citizen).
+    REPORTER_UPDATE = "reporter_update"
+    FEEDBACK = "feedback"
+    # A verifier's answer to a complaint its reporter says is not resolved (disputed).
+    REOPEN = "reopen"
+    KEEP_CLOSED = "keep_closed"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -88,6 +95,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUBMIT_FOLLOW_UP: "Hasil tindak lanjut disampaikan",
     Action.ACCEPT_FOLLOW_UP: "Hasil tindak lanjut diterima",
     Action.REJECT_FOLLOW_UP: "Hasil tindak lanjut ditolak",
+    Action.REPORTER_UPDATE: "Tambahan informasi dari pelapor",
+    Action.FEEDBACK: "Penilaian pelapor diterima",
+    Action.REOPEN: "Pengaduan dibuka kembali",
+    Action.KEEP_CLOSED: "Pengaduan tetap dinyatakan selesai",
 }
 
 
@@ -151,6 +162,21 @@ TRANSITIONS: tuple[Transition, ...] = (
         Action.REJECT_FOLLOW_UP,
         frozenset({Status.AWAITING_VALIDATION}),
         Status.FOLLOW_UP_REJECTED,
+        frozenset({Role.VERIFIER}),
+    ),
+    # Only while the reporter disputes the result (pendopo.domain.workflow checks the
+    # flag): reopened, it goes back to the agency with the clock running, as a result
+    # sent back at validation does; kept closed, the verifier's note tells the reporter why.
+    Transition(
+        Action.REOPEN,
+        frozenset({Status.DONE}),
+        Status.FOLLOW_UP_REJECTED,
+        frozenset({Role.VERIFIER}),
+    ),
+    Transition(
+        Action.KEEP_CLOSED,
+        frozenset({Status.DONE}),
+        Status.DONE,
         frozenset({Role.VERIFIER}),
     ),
 )

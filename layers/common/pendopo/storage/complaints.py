@@ -21,9 +21,11 @@ from pendopo.domain.complaint import (
     AuditEvent,
     Channel,
     Complaint,
+    Feedback,
     FollowUp,
     Location,
     Reporter,
+    Resolved,
     TimelineEntry,
 )
 from pendopo.domain.errors import PendopoError
@@ -35,6 +37,7 @@ from pendopo.storage.items import (
     IDEMPOTENCY_SK,
     AuditEventItem,
     ComplaintItem,
+    FeedbackAttribute,
     FollowUpAttribute,
     IdempotencyItem,
     TableItem,
@@ -93,6 +96,7 @@ class IndexKeys:
     open_unit: str | None  # sparse: only while the 3-day clock runs
     unit_month: str
     unit_status: str
+    disputed_unit: str | None  # sparse: only while the reporter disputes the result
 
     @classmethod
     def of(cls, complaint: Complaint) -> IndexKeys:
@@ -101,6 +105,7 @@ class IndexKeys:
             open_unit=complaint.unit if complaint.status.clock_running else None,
             unit_month=f"{complaint.unit}#{month}",
             unit_status=f"{complaint.unit}#{complaint.status.value}",
+            disputed_unit=complaint.unit if complaint.disputed else None,
         )
 
 
@@ -248,9 +253,12 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         else None,
         validation_rejections=complaint.validation_rejections,
         decision_reason=complaint.decision_reason,
+        feedback=_feedback_item(complaint.feedback) if complaint.feedback else None,
+        disputed=True if complaint.disputed else None,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
+        disputed_unit=keys.disputed_unit,
     )
 
 
@@ -261,6 +269,8 @@ def _timeline_entry(entry: TimelineEntry) -> dict[str, str]:
         item["unit"] = entry.unit
     if entry.agency is not None:
         item["agency"] = entry.agency
+    if entry.text is not None:
+        item["text"] = entry.text
     return item
 
 
@@ -288,6 +298,26 @@ def complaint_from_item(item: ComplaintItem) -> Complaint:
         first_follow_up_at=from_iso(item.first_follow_up_at) if item.first_follow_up_at else None,
         validation_rejections=int(item.validation_rejections or 0),
         decision_reason=item.decision_reason,
+        feedback=_feedback_from_item(item.feedback) if item.feedback else None,
+        disputed=bool(item.disputed),
+    )
+
+
+def _feedback_item(feedback: Feedback) -> FeedbackAttribute:
+    return FeedbackAttribute(
+        rating=feedback.rating,
+        resolved=feedback.resolved.value,
+        comment=feedback.comment,
+        at=to_utc_iso(feedback.at),
+    )
+
+
+def _feedback_from_item(item: FeedbackAttribute) -> Feedback:
+    return Feedback(
+        rating=int(item.rating),
+        resolved=Resolved(item.resolved),
+        comment=item.comment,
+        at=from_iso(item.at),
     )
 
 
@@ -332,6 +362,7 @@ def _event_item(event: AuditEvent) -> AuditEventItem:
         note=event.note,
         version=event.version,
         previous_unit=event.previous_unit,
+        disputed=True if event.disputed else None,
     )
 
 
@@ -349,6 +380,7 @@ def _event_from_item(item: AuditEventItem) -> AuditEvent:
             "note": item.note,
             "version": int(item.version or 1),
             "previous_unit": item.previous_unit,
+            "disputed": bool(item.disputed),
         }
     )
 
@@ -377,6 +409,7 @@ def audit_event_from_image(image: Mapping[str, Any]) -> tuple[AuditEvent, str] |
             "note": image.get("note"),
             "version": int(image.get("version") or 1),
             "previous_unit": image.get("previous_unit"),
+            "disputed": bool(image.get("disputed")),
         }
     )
     return event, str(image["sk"])

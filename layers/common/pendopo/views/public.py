@@ -9,6 +9,13 @@ from datetime import datetime
 
 from pydantic import Field
 
+from pendopo.domain.citizen import (
+    MAX_UPDATES,
+    feedback_deadline,
+    may_rate,
+    may_update,
+    updates_made,
+)
 from pendopo.domain.clock import format_wib, wib_to_the_second
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.model import ViewModel
@@ -32,6 +39,26 @@ class PublicStep(ViewModel):
     at_text: str
     status: CodeLabel
     description: str
+    text: str | None = Field(
+        default=None,
+        description="Tambahan dari pelapor, atau alasan/catatan verifikator untuk pelapor",
+    )
+
+
+class FeedbackView(ViewModel):
+    rating: int
+    resolved: CodeLabel
+    at_text: str
+
+
+class ReporterStepAnswer(ViewModel):
+    """The answer to the reporter's addition or rating: nothing they sent is echoed."""
+
+    ticket: str
+    status: CodeLabel
+    message: str
+    updates_left: int = Field(description="Sisa tambahan informasi yang boleh dikirim")
+    can_rate: bool = Field(description="Pelapor masih dapat memberi penilaian")
 
 
 class Receipt(ViewModel):
@@ -67,6 +94,11 @@ class Tracking(ViewModel):
         default=None, description="Hasil tindak lanjut, setelah divalidasi (status Selesai)"
     )
     reason: str | None = Field(default=None, description="Alasan, bila pengaduan ditolak")
+    can_update: bool = Field(description="Pelapor masih dapat menambah informasi")
+    updates_left: int = Field(description="Sisa tambahan informasi yang boleh dikirim")
+    can_rate: bool = Field(description="Pelapor dapat memberi penilaian sekarang")
+    rate_until_text: str | None = Field(description="Batas waktu penilaian (WIB), bila ada")
+    feedback: FeedbackView | None = Field(description="Penilaian yang sudah diberikan pelapor")
 
 
 def _status(status: Status) -> CodeLabel:
@@ -107,6 +139,8 @@ def receipt(complaint: Complaint, tracking_code: str, taxonomy: Taxonomy) -> Rec
 
 
 def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Tracking:
+    feedback = complaint.feedback
+    rate_until = feedback_deadline(complaint) if feedback is None else None
     return Tracking(
         ticket=complaint.ticket,
         status=_status(complaint.status),
@@ -123,6 +157,7 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
                 at_text=format_wib(step.at),
                 status=_status(step.status),
                 description=ACTION_LABELS[step.action],
+                text=step.text,
             )
             for step in complaint.timeline
         ],
@@ -131,6 +166,19 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
         if complaint.status is Status.DONE and complaint.follow_up
         else None,
         reason=complaint.decision_reason if complaint.status is Status.REJECTED else None,
+        can_update=may_update(complaint),
+        updates_left=max(0, MAX_UPDATES - updates_made(complaint))
+        if not complaint.status.is_terminal
+        else 0,
+        can_rate=may_rate(complaint, now),
+        rate_until_text=format_wib(rate_until) if rate_until and rate_until >= now else None,
+        feedback=FeedbackView(
+            rating=feedback.rating,
+            resolved=CodeLabel(code=feedback.resolved.value, label=feedback.resolved.label),
+            at_text=format_wib(feedback.at),
+        )
+        if feedback
+        else None,
     )
 
 
