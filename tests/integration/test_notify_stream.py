@@ -30,10 +30,13 @@ from tests.support.notify_stream import (
     NAME,
     NIK,
     PHONE,
+    attached_stream,
+    fresh_notify_app,
     invoke,
     notify_settings,
     read_records,
     submit,
+    verified_ses,
 )
 from tools.local.streams import StreamPoller
 
@@ -44,30 +47,20 @@ KESOS = "koordinator.biro-kesos@pendopo.example"
 
 @pytest.fixture
 def ses(dynamodb: Any) -> Any:
-    client = boto3.client("ses", region_name=REGION)
-    client.verify_email_identity(EmailAddress=SENDER)
-    return client
+    return verified_ses()
 
 
 @pytest.fixture
 def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The notify function's module with a fresh service (real SES v2 on moto)."""
-    from functions.notify import app
-
-    monkeypatch.setattr(app, "service", app.build_service(notify_settings(), clock=clock))
+    app, service = fresh_notify_app(clock)
+    monkeypatch.setattr(app, "service", service)
     return app
 
 
 @pytest.fixture
 def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,  # tests read records, they do not deliver here
-    )
-    poller.attach("TRIM_HORIZON")
-    yield poller
+    yield attached_stream(dynamodb)
 
 
 def officer_event(

@@ -59,3 +59,18 @@ def take(
 
 
 FOLLOW_UP = {"result": "Lampu sudah diganti oleh Dinas Bina Marga pada 11 Juni 2025."}
+
+
+def finished(intake: Any, route: Any, clock: Any, key: str = "key-finished-0001") -> tuple[str, str]:
+    """A citizen's street-lighting complaint taken to Selesai: its ticket and tracking code."""
+    answer = submit(intake, key=key, category="STREET_LIGHTING")
+    ticket, code = str(answer.body["ticket"]), str(answer.body["tracking_code"])
+    for segment, claims, body in [
+        ("verify", VERIFIER, {}),
+        ("disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"}),
+        ("follow-up", PLH_COORDINATOR, FOLLOW_UP),
+        ("accept", VERIFIER, {}),
+    ]:
+        clock.advance(timedelta(minutes=5))
+        assert take(route, ticket, segment, claims, body).status == 200
+    return ticket, code
