@@ -61,7 +61,9 @@ def take(
 FOLLOW_UP = {"result": "Lampu sudah diganti oleh Dinas Bina Marga pada 11 Juni 2025."}
 
 
-def finished(intake: Any, route: Any, clock: Any, key: str = "key-finished-0001") -> tuple[str, str]:
+def finished(
+    intake: Any, route: Any, clock: Any, key: str = "key-finished-0001"
+) -> tuple[str, str]:
     """A citizen's street-lighting complaint taken to Selesai: its ticket and tracking code."""
     answer = submit(intake, key=key, category="STREET_LIGHTING")
     ticket, code = str(answer.body["ticket"]), str(answer.body["tracking_code"])
