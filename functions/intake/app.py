@@ -28,8 +28,8 @@ from pendopo.api.errors import (
 from pendopo.api.identity import current_officer
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
-from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.citizen import FeedbackBody, UpdateBody
+from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission, Resolved
 from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content

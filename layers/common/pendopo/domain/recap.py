@@ -244,7 +244,7 @@ def unit_at(complaint: Complaint, steps: Sequence[TimelineEntry]) -> str:
 
 
 def _standing_result(steps: Sequence[TimelineEntry]) -> datetime | None:
-    """The last result submitted in ``steps`` that no follow-up rejection (or reopening) followed."""
+    """The last result submitted in ``steps`` that no rejection or reopening followed."""
     delivered = None
     for step in steps:
         if step.action is Action.SUBMIT_FOLLOW_UP:

@@ -139,8 +139,7 @@ class NotDisputed(PendopoError):
 
     status = HTTPStatus.CONFLICT
     message = (
-        "Tindakan ini hanya untuk pengaduan yang dinyatakan belum selesai oleh pelapor "
-        "(disanggah)."
+        "Tindakan ini hanya untuk pengaduan yang dinyatakan belum selesai oleh pelapor (disanggah)."
     )
 
 
