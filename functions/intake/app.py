@@ -2,9 +2,11 @@
 
 Thin by design: parse and validate the request, call one use case, shape the
 answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
-"""
 
-from __future__ import annotations
+This module deliberately does not use ``from __future__ import annotations``: the
+reporter's routes are registered by a factory, and Powertools reads the parameter
+types of those closures at registration time (as in ``functions/route/app.py``).
+"""
 
 import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
@@ -16,6 +18,7 @@ from urllib.parse import unquote
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 from pendopo.api.errors import (
     BODY_REFUSED,
@@ -30,7 +33,7 @@ from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.citizen import FeedbackBody, UpdateBody
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission, Resolved
+from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
 from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.status import Role
@@ -206,52 +209,41 @@ REPORTER_STEP_RESPONSES: dict[int, OpenAPIResponse] = {
 }
 
 
-def _step_answer(view: Tracking | None, message: str) -> Response[ReporterStepAnswer]:
-    if view is None:
-        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
-    answer = ReporterStepAnswer(
-        ticket=view.ticket,
-        status=view.status,
-        message=message,
-        updates_left=view.updates_left,
-        can_rate=view.can_rate,
-    )
-    return json_response(HTTPStatus.CREATED, answer, {"Cache-Control": "no-store"})
+def _register_step(segment: str, body_type: type[BaseModel], summary: str, created: str) -> None:
+    """POST /v1/complaints/<ticket>/<segment>: the service's method of that name, once the
+    pair is worth checking; one 404 for any wrong pair, 201 with what to tell the reporter."""
+
+    def reporter_step(
+        ticket: Annotated[str, Path()],
+        body: Annotated[body_type, Body()],  # type: ignore[valid-type]
+        x_tracking_code: TrackingCode = None,
+    ) -> Response[ReporterStepAnswer]:
+        code = checked_pair(ticket, x_tracking_code)
+        answer = getattr(service, segment)(unquote(ticket), code, body)
+        if answer is None:
+            raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+        return json_response(HTTPStatus.CREATED, answer, {"Cache-Control": "no-store"})
+
+    reporter_step.__name__ = f"reporter_{segment}"
+    app.post(
+        f"/v1/complaints/<ticket>/{segment}",
+        summary=summary,
+        responses={201: {"description": created}, **REPORTER_STEP_RESPONSES},
+    )(reporter_step)
 
 
-@app.post(
-    "/v1/complaints/<ticket>/updates",
-    summary="Tambahkan informasi pada pengaduan yang masih berjalan (pelapor)",
-    responses={201: {"description": "Tambahan informasi diterima"}, **REPORTER_STEP_RESPONSES},
+_register_step(
+    "updates",
+    UpdateBody,
+    "Tambahkan informasi pada pengaduan yang masih berjalan (pelapor)",
+    "Tambahan informasi diterima",
 )
-def add_reporter_update(
-    ticket: Annotated[str, Path()],
-    update: Annotated[UpdateBody, Body()],
-    x_tracking_code: TrackingCode = None,
-) -> Response[ReporterStepAnswer]:
-    code = checked_pair(ticket, x_tracking_code)
-    view = service.add_update(unquote(ticket), code, update)
-    return _step_answer(
-        view, "Tambahan informasi Anda sudah diterima dan diteruskan ke unit yang menangani."
-    )
-
-
-@app.post(
-    "/v1/complaints/<ticket>/feedback",
-    summary="Beri penilaian atas pengaduan yang sudah selesai (pelapor)",
-    responses={201: {"description": "Penilaian diterima"}, **REPORTER_STEP_RESPONSES},
+_register_step(
+    "feedback",
+    FeedbackBody,
+    "Beri penilaian atas pengaduan yang sudah selesai (pelapor)",
+    "Penilaian diterima",
 )
-def give_feedback(
-    ticket: Annotated[str, Path()],
-    feedback: Annotated[FeedbackBody, Body()],
-    x_tracking_code: TrackingCode = None,
-) -> Response[ReporterStepAnswer]:
-    code = checked_pair(ticket, x_tracking_code)
-    view = service.give_feedback(unquote(ticket), code, feedback)
-    message = "Terima kasih atas penilaian Anda."
-    if feedback.resolved is Resolved.NO:
-        message += " Verifikator Biro Pemerintahan akan memeriksa kembali pengaduan Anda."
-    return _step_answer(view, message)
 
 
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)

@@ -9,7 +9,6 @@ event by the same code the local stack's poller uses.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -30,37 +29,16 @@ from tests.support.notify_stream import (
     NAME,
     NIK,
     PHONE,
-    attached_stream,
-    fresh_notify_app,
     invoke,
     notify_settings,
     read_records,
     submit,
-    verified_ses,
 )
 from tools.local.streams import StreamPoller
 
 PLH = "koordinator.biro-plh@pendopo.example"
 VERIFIER = "verifikator.biro-pem@pendopo.example"
 KESOS = "koordinator.biro-kesos@pendopo.example"
-
-
-@pytest.fixture
-def ses(dynamodb: Any) -> Any:
-    return verified_ses()
-
-
-@pytest.fixture
-def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The notify function's module with a fresh service (real SES v2 on moto)."""
-    app, service = fresh_notify_app(clock)
-    monkeypatch.setattr(app, "service", service)
-    return app
-
-
-@pytest.fixture
-def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    yield attached_stream(dynamodb)
 
 
 def officer_event(

@@ -7,7 +7,6 @@ emailed from real stream records; the disputed queue reads its sparse index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,11 +19,8 @@ from tests.support.constants import TEST_TABLE
 from tests.support.handlers import call
 from tests.support.mail import outbox
 from tests.support.notify_stream import (
-    attached_stream,
-    fresh_notify_app,
     invoke,
     read_records,
-    verified_ses,
 )
 from tests.support.officers import (
     PK_COORDINATOR,
@@ -42,19 +38,6 @@ ADDITION = "Lampunya kini juga berkedip dan mengeluarkan percikan api saat hujan
 PLH = "koordinator.biro-plh@pendopo.example"
 VERIFIER_EMAIL = "verifikator.biro-pem@pendopo.example"
 NOT_FOUND = "Pengaduan tidak ditemukan. Periksa nomor tiket dan kode pelacakan."
-
-
-@pytest.fixture
-def notify(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
-    verified_ses()
-    app, service = fresh_notify_app(clock)
-    monkeypatch.setattr(app, "service", service)
-    return app
-
-
-@pytest.fixture
-def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    yield attached_stream(dynamodb)
 
 
 def _raw(dynamodb: Any, ticket: str) -> dict[str, Any]:

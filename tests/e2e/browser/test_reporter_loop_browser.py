@@ -16,10 +16,12 @@ pytestmark = pytest.mark.browser
 VERIFIER = demo_email("verifikator", "BIRO_PEM")
 
 
-def open_tracking(page: Page, web_origin: str, receipt: dict[str, str]) -> None:
+def open_tracking(page: Page, web_origin: str, receipt: dict[str, str], status: str) -> None:
+    """The tracking link of a receipt (as its QR code gives it), open at ``status``."""
     page.goto(
         f"{web_origin}/warga/lacak.html#tiket={receipt['ticket']}&kode={receipt['tracking_code']}"
     )
+    expect(page.locator("#r-status")).to_have_text(status)
 
 
 def disputed(api_url: str) -> dict[str, str]:
@@ -42,9 +44,7 @@ def test_the_reporter_rates_a_finished_complaint_on_a_360px_phone(
 ) -> None:
     page = phone_page
     # Given a finished complaint, opened from its tracking link on a phone
-    receipt = finished_at_kiosk(local_stack.api_url)
-    open_tracking(page, web_origin, receipt)
-    expect(page.locator("#r-status")).to_have_text("Selesai")
+    open_tracking(page, web_origin, finished_at_kiosk(local_stack.api_url), "Selesai")
     # Then the rating form is offered, with its deadline, and no addition form
     expect(page.get_by_role("heading", name="Beri penilaian")).to_be_visible()
     expect(page.locator("#rate-until")).to_contain_text("Paling lambat")
@@ -76,10 +76,8 @@ def test_the_reporter_rates_a_finished_complaint_on_a_360px_phone(
 def test_the_reporter_adds_information_to_an_open_complaint_on_the_desktop(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
+    open_tracking(desktop_page, web_origin, submit_at_kiosk(local_stack.api_url), "Menunggu")
     page = desktop_page
-    receipt = submit_at_kiosk(local_stack.api_url)
-    open_tracking(page, web_origin, receipt)
-    expect(page.locator("#r-status")).to_have_text("Menunggu")
     expect(page.locator("#rate-form")).to_be_hidden()
     expect(page.locator("#u-left")).to_have_text("Sisa 10 kali.")
     page.get_by_label("Informasi tambahan untuk petugas").fill("abc")

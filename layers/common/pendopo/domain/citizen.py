@@ -18,6 +18,7 @@ from pydantic import Field
 
 from pendopo.domain.clock import format_wib
 from pendopo.domain.complaint import (
+    RESOLVED_LABELS,
     AuditEvent,
     Complaint,
     Feedback,
@@ -35,6 +36,17 @@ MAX_UPDATES = 10
 MAX_UPDATE_CHARS = 2000
 MAX_COMMENT_CHARS = 1000
 FEEDBACK_WINDOW = timedelta(days=30)
+
+
+# What the reporter is told once a step is taken.
+UPDATE_TAKEN = "Tambahan informasi Anda sudah diterima dan diteruskan ke unit yang menangani."
+
+
+def feedback_thanks(body: FeedbackBody) -> str:
+    thanks = "Terima kasih atas penilaian Anda."
+    if body.resolved is Resolved.NO:
+        thanks += " Verifikator Biro Pemerintahan akan memeriksa kembali pengaduan Anda."
+    return thanks
 
 
 class UpdateBody(StrictModel):
@@ -128,7 +140,7 @@ def give_feedback(complaint: Complaint, body: FeedbackBody, *, now: datetime) ->
     at = to_the_millisecond(now)
     feedback = Feedback(rating=body.rating, resolved=body.resolved, comment=body.comment, at=at)
     disputed = body.resolved is Resolved.NO
-    note = f"Nilai {body.rating} dari 5; masalah selesai: {body.resolved.label}."
+    note = f"Nilai {body.rating} dari 5; masalah selesai: {RESOLVED_LABELS[body.resolved]}."
     if body.comment:
         note = f"{note}\n{body.comment}"
     return _change(

@@ -213,17 +213,6 @@ class Resolved(StrEnum):
     PARTLY = "sebagian"
     NO = "tidak"
 
-    @property
-    def label(self) -> str:
-        return RESOLVED_LABELS[self]
-
-
-RESOLVED_LABELS = {
-    Resolved.YES: "Ya, selesai",
-    Resolved.PARTLY: "Sebagian",
-    Resolved.NO: "Tidak, belum selesai",
-}
-
 
 class Feedback(StrictModel):
     """The reporter's rating of a finished complaint (once per complaint)."""
@@ -232,6 +221,14 @@ class Feedback(StrictModel):
     resolved: Resolved
     comment: str | None = None
     at: datetime
+
+
+# How the reporter's answer reads on the tracking page, in the console and in emails.
+RESOLVED_LABELS: dict[Resolved, str] = {
+    Resolved.YES: "Ya, selesai",
+    Resolved.PARTLY: "Sebagian",
+    Resolved.NO: "Tidak, belum selesai",
+}
 
 
 class FollowUp(StrictModel):

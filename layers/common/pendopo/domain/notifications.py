@@ -35,6 +35,11 @@ class NotificationRule:
     only_disputed: bool = False  # only for an event that flags the complaint disputed
 
 
+def _to_coordinators(subject: str, headline: str, note_label: str) -> NotificationRule:
+    """A rule that emails the coordinators of the complaint's unit only."""
+    return NotificationRule(True, False, subject, headline, note_label)
+
+
 NOTIFICATION_RULES: Mapping[Action, NotificationRule | None] = MappingProxyType(
     {
         Action.SUBMIT: NotificationRule(
@@ -92,37 +97,28 @@ NOTIFICATION_RULES: Mapping[Action, NotificationRule | None] = MappingProxyType(
             subject="selesai",
             headline="Hasil tindak lanjut telah divalidasi. Pengaduan dinyatakan selesai.",
         ),
-        Action.REPORTER_UPDATE: NotificationRule(
-            unit_coordinators=True,
-            verifiers=False,
-            subject="tambahan informasi dari pelapor",
-            headline=(
-                "Pelapor menambahkan informasi pada pengaduan ini. Mohon diperhatikan dalam "
-                "tindak lanjutnya."
-            ),
-            note_label="Tambahan dari pelapor",
+        # The reporter's own steps, and a verifier's answer to their dispute.
+        Action.REPORTER_UPDATE: _to_coordinators(
+            "tambahan informasi dari pelapor",
+            "Pelapor menambahkan informasi pada pengaduan ini. Mohon diperhatikan dalam "
+            "tindak lanjutnya.",
+            "Tambahan dari pelapor",
         ),
         # A rating is emailed only when the reporter says the problem is not resolved.
         Action.FEEDBACK: NotificationRule(
-            unit_coordinators=False,
-            verifiers=True,
-            subject="pelapor menyatakan belum selesai",
-            headline=(
-                "Pelapor menyatakan masalahnya belum selesai. Mohon periksa kembali: buka "
-                "kembali pengaduan ini, atau tetapkan selesai dengan catatan untuk pelapor."
-            ),
-            note_label="Penilaian pelapor",
+            False,
+            True,
+            "pelapor menyatakan belum selesai",
+            "Pelapor menyatakan masalahnya belum selesai. Mohon periksa kembali: buka "
+            "kembali pengaduan ini, atau tetapkan selesai dengan catatan untuk pelapor.",
+            "Penilaian pelapor",
             only_disputed=True,
         ),
-        Action.REOPEN: NotificationRule(
-            unit_coordinators=True,
-            verifiers=False,
-            subject="dibuka kembali, perlu tindak lanjut ulang",
-            headline=(
-                "Pengaduan dibuka kembali oleh verifikator karena pelapor menyatakan masalahnya "
-                "belum selesai. Mohon koordinasikan tindak lanjut ulang."
-            ),
-            note_label="Alasan dibuka kembali",
+        Action.REOPEN: _to_coordinators(
+            "dibuka kembali, perlu tindak lanjut ulang",
+            "Pengaduan dibuka kembali oleh verifikator karena pelapor menyatakan masalahnya "
+            "belum selesai. Mohon koordinasikan tindak lanjut ulang.",
+            "Alasan dibuka kembali",
         ),
         Action.KEEP_CLOSED: None,
     }

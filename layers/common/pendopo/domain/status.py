@@ -114,6 +114,13 @@ _OPEN_BEFORE_RESULT = frozenset(
     {Status.COORDINATION, Status.DISPOSITION, Status.IN_PROGRESS, Status.FOLLOW_UP_REJECTED}
 )
 
+# Reopened, a complaint goes back to the agency with its clock running, as a result sent
+# back at validation does; kept closed, the verifier's note tells the reporter why.
+_DISPUTE_ANSWERS = (
+    (Action.REOPEN, Status.FOLLOW_UP_REJECTED),
+    (Action.KEEP_CLOSED, Status.DONE),
+)
+
 TRANSITIONS: tuple[Transition, ...] = (
     # Citizens at the kiosk or on the web; any unit officer at the Pendopo desk.
     Transition(
@@ -164,20 +171,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.FOLLOW_UP_REJECTED,
         frozenset({Role.VERIFIER}),
     ),
-    # Only while the reporter disputes the result (pendopo.domain.workflow checks the
-    # flag): reopened, it goes back to the agency with the clock running, as a result
-    # sent back at validation does; kept closed, the verifier's note tells the reporter why.
-    Transition(
-        Action.REOPEN,
-        frozenset({Status.DONE}),
-        Status.FOLLOW_UP_REJECTED,
-        frozenset({Role.VERIFIER}),
-    ),
-    Transition(
-        Action.KEEP_CLOSED,
-        frozenset({Status.DONE}),
-        Status.DONE,
-        frozenset({Role.VERIFIER}),
+    # A verifier's answer to a reporter who says the result did not resolve it (only
+    # while the complaint is disputed: pendopo.domain.workflow checks the flag).
+    *(
+        Transition(action, frozenset({Status.DONE}), target, frozenset({Role.VERIFIER}))
+        for action, target in _DISPUTE_ANSWERS
     ),
 )
 

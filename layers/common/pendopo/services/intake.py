@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http import HTTPStatus
 
-from pendopo.domain.citizen import FeedbackBody, UpdateBody, add_update, give_feedback
+from pendopo.domain.citizen import (
+    UPDATE_TAKEN,
+    FeedbackBody,
+    UpdateBody,
+    add_update,
+    feedback_thanks,
+    give_feedback,
+)
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Channel, Complaint, ComplaintDetails
 from pendopo.domain.errors import Busy, PendopoError
@@ -41,7 +48,14 @@ from pendopo.storage.complaints import (
     VersionConflict,
     WriteConflict,
 )
-from pendopo.views.public import Receipt, Tracking, receipt, tracking
+from pendopo.views.public import (
+    Receipt,
+    ReporterStepAnswer,
+    Tracking,
+    receipt,
+    reporter_answer,
+    tracking,
+)
 
 MAX_ATTEMPTS = 6
 _UNKNOWN_TICKET_HASH = "0" * 64  # matches no code
@@ -202,19 +216,24 @@ class IntakeService:
 
     # --- the reporter's own steps (tracking code in a header) ------------------
 
-    def add_update(self, ticket_text: str, code_text: str, body: UpdateBody) -> Tracking | None:
+    # Named as the routes' last path segment (functions/intake/app.py registers them so).
+    def updates(
+        self, ticket_text: str, code_text: str, body: UpdateBody
+    ) -> ReporterStepAnswer | None:
         """Add the reporter's text to their open complaint; None for any wrong pair."""
-        return self._reporter_step(
+        step = self._reporter_step(
             ticket_text, code_text, lambda c, now: add_update(c, body, now=now)
         )
+        return reporter_answer(step, UPDATE_TAKEN) if step else None
 
-    def give_feedback(
+    def feedback(
         self, ticket_text: str, code_text: str, body: FeedbackBody
-    ) -> Tracking | None:
+    ) -> ReporterStepAnswer | None:
         """Record the reporter's rating of a Selesai complaint; None for any wrong pair."""
-        return self._reporter_step(
+        step = self._reporter_step(
             ticket_text, code_text, lambda c, now: give_feedback(c, body, now=now)
         )
+        return reporter_answer(step, feedback_thanks(body)) if step else None
 
     def _reporter_step(
         self,

@@ -20,7 +20,7 @@ from pendopo.domain.sla import is_overdue, overdue_by
 from pendopo.domain.status import ACTION_LABELS, Action, Role, Status
 from pendopo.domain.taxonomy import Taxonomy
 from pendopo.domain.workflow import available_actions
-from pendopo.views.public import CodeLabel, UnitRef
+from pendopo.views.public import CodeLabel, UnitRef, resolved_view
 
 ANONYMOUS_NAME = "Pelapor anonim"
 _NIK_VISIBLE_DIGITS = 4
@@ -260,7 +260,7 @@ def complaint_detail(
 def _feedback(feedback: Feedback) -> FeedbackDetail:
     return FeedbackDetail(
         rating=feedback.rating,
-        resolved=CodeLabel(code=feedback.resolved.value, label=feedback.resolved.label),
+        resolved=resolved_view(feedback.resolved),
         comment=feedback.comment,
         at=wib_to_the_second(feedback.at),
         at_text=format_wib(feedback.at),

@@ -17,7 +17,7 @@ from pendopo.domain.citizen import (
     updates_made,
 )
 from pendopo.domain.clock import format_wib, wib_to_the_second
-from pendopo.domain.complaint import Complaint
+from pendopo.domain.complaint import RESOLVED_LABELS, Complaint, Resolved
 from pendopo.domain.model import ViewModel
 from pendopo.domain.sla import is_overdue
 from pendopo.domain.status import ACTION_LABELS, Status
@@ -61,6 +61,16 @@ class ReporterStepAnswer(ViewModel):
     can_rate: bool = Field(description="Pelapor masih dapat memberi penilaian")
 
 
+def reporter_answer(view: Tracking, message: str) -> ReporterStepAnswer:
+    return ReporterStepAnswer(
+        ticket=view.ticket,
+        status=view.status,
+        message=message,
+        updates_left=view.updates_left,
+        can_rate=view.can_rate,
+    )
+
+
 class Receipt(ViewModel):
     """The answer to a new complaint: what the reporter keeps."""
 
@@ -99,6 +109,10 @@ class Tracking(ViewModel):
     can_rate: bool = Field(description="Pelapor dapat memberi penilaian sekarang")
     rate_until_text: str | None = Field(description="Batas waktu penilaian (WIB), bila ada")
     feedback: FeedbackView | None = Field(description="Penilaian yang sudah diberikan pelapor")
+
+
+def resolved_view(resolved: Resolved) -> CodeLabel:
+    return CodeLabel(code=resolved.value, label=RESOLVED_LABELS[resolved])
 
 
 def _status(status: Status) -> CodeLabel:
@@ -174,7 +188,7 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
         rate_until_text=format_wib(rate_until) if rate_until and rate_until >= now else None,
         feedback=FeedbackView(
             rating=feedback.rating,
-            resolved=CodeLabel(code=feedback.resolved.value, label=feedback.resolved.label),
+            resolved=resolved_view(feedback.resolved),
             at_text=format_wib(feedback.at),
         )
         if feedback
