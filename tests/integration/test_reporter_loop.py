@@ -295,3 +295,33 @@ def test_an_addition_emails_the_coordinators_and_a_tidak_the_verifiers_once_each
     assert invoke(notify, records, stream) == {"batchItemFailures": []}
     assert len(outbox()) == before + 3
     assert ComplaintStore().get_complaint(ticket) is not None
+
+
+def test_an_officer_acting_between_the_read_and_the_write_is_retried_not_refused(
+    intake: Any, route: Any, clock: FixedClock
+) -> None:
+    from pendopo.domain.citizen import UpdateBody
+    from pendopo.domain.complaint import AuditEvent, Complaint
+    from pendopo.services.intake import IntakeService
+
+    answer = submit(intake, key="key-addition-between", category="STREET_LIGHTING")
+    ticket, code = answer.body["ticket"], answer.body["tracking_code"]
+
+    class OfficerFirst(ComplaintStore):
+        """The verifier's action commits between the reporter's read and write, once."""
+
+        raced = False
+
+        def apply(self, complaint: Complaint, event: AuditEvent, read_version: int) -> None:
+            if not self.raced:
+                self.raced = True
+                assert take(route, ticket, "verify", VERIFIER).status == 200
+            super().apply(complaint, event, read_version)
+
+    store = OfficerFirst()
+    service = IntakeService(store, intake.rules, clock)
+    added = service.updates(ticket, code, UpdateBody(text=ADDITION))
+    assert store.raced and added is not None
+    assert added.status.code == "coordination"  # checked and written on the fresh complaint
+    events = [e["action"]["code"] for e in detail(route, ticket).body["events"]]
+    assert events == ["submit", "verify", "reporter_update"]
