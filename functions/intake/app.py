@@ -4,9 +4,11 @@ It serves Open311 GeoReport v2 for partner apps too (``pendopo.api.open311``).
 
 Thin by design: parse and validate the request, call one use case, shape the
 answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
-"""
 
-from __future__ import annotations
+This module deliberately does not use ``from __future__ import annotations``: the
+reporter's routes are registered by a factory, and Powertools reads the parameter
+types of those closures at registration time (as in ``functions/route/app.py``).
+"""
 
 import pendopo.runtime.coldstart  # first: the init runs without GC passes (see there)
 
@@ -18,6 +20,7 @@ from urllib.parse import unquote
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 from pendopo.api.errors import (
     BODY_REFUSED,
@@ -32,6 +35,7 @@ from pendopo.api.open311 import register_open311_reads
 from pendopo.api.open311_errors import OPEN311_ERRORS
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
+from pendopo.domain.citizen import FeedbackBody, UpdateBody
 from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
 from pendopo.domain.errors import ComplaintNotFound
@@ -46,7 +50,7 @@ from pendopo.runtime.bootstrap import (
 )
 from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import Submitted
-from pendopo.views.public import Categories, Receipt, Tracking, categories
+from pendopo.views.public import Categories, Receipt, ReporterStepAnswer, Tracking, categories
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
@@ -177,6 +181,18 @@ def submit_walk_in(
     return receipt_response(submitted)
 
 
+TrackingCode = Annotated[
+    str | None, Header(description="Kode pelacakan (wajib; tidak pernah di URL)")
+]
+
+
+def checked_pair(ticket: str, code: str | None) -> str:
+    """The code when the pair is worth checking; the one 404 otherwise (as tracking)."""
+    if code is None or len(ticket) > MAX_TICKET_TEXT or len(code) > 20:
+        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+    return code
+
+
 @app.get(
     "/v1/complaints/<ticket>",
     summary="Lacak pengaduan dengan nomor tiket dan kode pelacakan",
@@ -190,19 +206,63 @@ def submit_walk_in(
 )
 def track_complaint(
     ticket: Annotated[str, Path()],
-    x_tracking_code: Annotated[
-        str | None, Header(description="Kode pelacakan (wajib; tidak pernah di URL)")
-    ] = None,
+    x_tracking_code: TrackingCode = None,
 ) -> Response[Tracking]:
     # Every guess gets the same 404, a missing or oversized code and a ticket of the
     # wrong shape too: no other status tells a prober anything (docs/api.md).
-    if x_tracking_code is None or len(ticket) > MAX_TICKET_TEXT or len(x_tracking_code) > 20:
-        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+    code = checked_pair(ticket, x_tracking_code)
     # The path segment arrives as sent: "2506%204821%207734" for a ticket typed with spaces.
-    view = service.track(unquote(ticket), x_tracking_code)
+    view = service.track(unquote(ticket), code)
     if view is None:
         raise ComplaintNotFound(NOT_FOUND_MESSAGE)
     return json_response(HTTPStatus.OK, view, {"Cache-Control": "no-store"})
+
+
+# --- the reporter's own steps: tracking code in a header, the same 404 for any wrong pair
+
+
+REPORTER_STEP_RESPONSES: dict[int, OpenAPIResponse] = {
+    404: error_doc("Tidak ditemukan (nomor tiket atau kode pelacakan salah)"),
+    409: error_doc("Status pengaduan tidak memungkinkan langkah ini; pesannya menjelaskan"),
+    **ERROR_RESPONSES,
+}
+
+
+def _register_step(segment: str, body_type: type[BaseModel], summary: str, created: str) -> None:
+    """POST /v1/complaints/<ticket>/<segment>: the service's method of that name, once the
+    pair is worth checking; one 404 for any wrong pair, 201 with what to tell the reporter."""
+
+    def reporter_step(
+        ticket: Annotated[str, Path()],
+        body: Annotated[body_type, Body()],  # type: ignore[valid-type]
+        x_tracking_code: TrackingCode = None,
+    ) -> Response[ReporterStepAnswer]:
+        code = checked_pair(ticket, x_tracking_code)
+        answer = getattr(service, segment)(unquote(ticket), code, body)
+        if answer is None:
+            raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+        return json_response(HTTPStatus.CREATED, answer, {"Cache-Control": "no-store"})
+
+    reporter_step.__name__ = f"reporter_{segment}"
+    app.post(
+        f"/v1/complaints/<ticket>/{segment}",
+        summary=summary,
+        responses={201: {"description": created}, **REPORTER_STEP_RESPONSES},
+    )(reporter_step)
+
+
+_register_step(
+    "updates",
+    UpdateBody,
+    "Tambahkan informasi pada pengaduan yang masih berjalan (pelapor)",
+    "Tambahan informasi diterima",
+)
+_register_step(
+    "feedback",
+    FeedbackBody,
+    "Beri penilaian atas pengaduan yang sudah selesai (pelapor)",
+    "Penilaian diterima",
+)
 
 
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes, OPEN311_ERRORS)

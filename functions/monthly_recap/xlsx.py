@@ -1,6 +1,7 @@
 """The recap as an XLSX workbook (XlsxWriter), with the same tables as the HTML reports.
 
-Sheets: Ringkasan (one row per unit and the total), Per kategori, Per kanal,
+Sheets: Ringkasan (one row per unit and the total), Kepuasan (the reporters' ratings,
+one row per unit and the total), Per kategori, Per kanal,
 Per perangkat daerah, Status akhir bulan (one row per unit and code), Terbuka (the
 complaints still open at the month end) and Pengaduan (every complaint, the CSV's
 rows). XlsxWriter is write-only and pure Python: enough here, and small.
@@ -17,9 +18,11 @@ from pendopo.domain.recap import Count, MonthRecap, UnitRecap
 from pendopo.domain.taxonomy import Taxonomy
 from pendopo.reports.rows import (
     LIST_COLUMNS,
+    SATISFACTION_COLUMNS,
     SUMMARY_COLUMNS,
     describe_duration,
     list_row,
+    satisfaction_row,
     summary_row,
 )
 
@@ -61,6 +64,15 @@ def render_xlsx(recap: MonthRecap, taxonomy: Taxonomy) -> bytes:
     summary.set_column(0, 0, 42)
     summary.set_column(1, len(SUMMARY_COLUMNS) - 1, 14)
     summary.freeze_panes(3, 1)
+
+    sheet(
+        "Kepuasan",
+        SATISFACTION_COLUMNS,
+        [
+            *(satisfaction_row(unit.unit_name, unit.figures) for unit in recap.units),
+            satisfaction_row("Jumlah", recap.figures),
+        ],
+    )
 
     breakdown = ("Unit", "Kode", "Uraian", "Jumlah")
     sheet("Per kategori", breakdown, _breakdown(recap.units, lambda u: u.figures.by_category))

@@ -153,6 +153,9 @@ def list_queue(
         str | None, Query(max_length=200, description="Kode status, dipisah koma")
     ] = None,
     overdue: Annotated[bool, Query(description="Hanya yang melewati batas waktu")] = False,
+    disputed: Annotated[
+        bool, Query(description="Hanya yang disanggah pelapor (menurutnya belum selesai)")
+    ] = False,
     due_before: Annotated[datetime | None, Query(description="Batas waktu sebelum")] = None,
     unit: Annotated[
         str | None, Query(max_length=41, description="Kode unit; ALL untuk semua unit")
@@ -170,6 +173,7 @@ def list_queue(
         unit=unit,
         statuses=_statuses(status),
         overdue=overdue,
+        disputed=disputed,
         due_before=due_before,
         limit=limit,
         cursor=cursor,
@@ -206,6 +210,12 @@ ACTION_ROUTES: tuple[tuple[str, Action, str], ...] = (
     ("follow-up", Action.SUBMIT_FOLLOW_UP, "Sampaikan hasil tindak lanjut (koordinator)"),
     ("accept", Action.ACCEPT_FOLLOW_UP, "Terima hasil tindak lanjut: selesai (verifikator)"),
     ("return", Action.REJECT_FOLLOW_UP, "Tolak hasil tindak lanjut dengan alasan (verifikator)"),
+    ("reopen", Action.REOPEN, "Buka kembali pengaduan yang disanggah pelapor (verifikator)"),
+    (
+        "keep-closed",
+        Action.KEEP_CLOSED,
+        "Tetapkan selesai pengaduan yang disanggah, dengan catatan untuk pelapor (verifikator)",
+    ),
 )
 
 

@@ -86,3 +86,31 @@ def auth(officer_pool: OfficerPool, monkeypatch: pytest.MonkeyPatch) -> Any:
         app, "service", AccountsService(officer_pool.cognito, officer_pool.client_id)
     )
     return app
+
+
+# ------------------------------------------------------------------ the notify stream
+
+
+@pytest.fixture
+def ses(dynamodb: Any) -> Any:
+    from tests.support.notify_stream import verified_ses
+
+    return verified_ses()
+
+
+@pytest.fixture
+def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The notify function's module with a fresh service (real SES v2 on moto)."""
+    from tests.support.notify_stream import fresh_notify_app
+
+    app, service = fresh_notify_app(clock)
+    monkeypatch.setattr(app, "service", service)
+    return app
+
+
+@pytest.fixture
+def stream(dynamodb: Any) -> Iterator[Any]:
+    """A poller on the test table's stream; tests read its records and deliver them."""
+    from tests.support.notify_stream import attached_stream
+
+    yield attached_stream(dynamodb)

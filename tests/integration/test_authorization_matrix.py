@@ -17,7 +17,7 @@ from pendopo.domain.status import Action, Role
 from pendopo.domain.workflow import DispositionCommand, FollowUpCommand, NoteCommand
 from pendopo.services.workflow import WorkflowService
 from pendopo.storage.complaints import ComplaintStore
-from tests.support.citizen import complaint_body, submit
+from tests.support.citizen import complaint_body, rate, submit
 from tests.support.handlers import call, officer_claims
 
 UNIT, OTHER = "BIRO_PLH", "BIRO_PK"
@@ -42,6 +42,13 @@ SETUP: dict[str, list[Action]] = {
     "disposition": [Action.VERIFY, Action.DISPOSITION],
     "in_progress": [Action.VERIFY, Action.DISPOSITION, Action.ACKNOWLEDGE],
     "awaiting_validation": [Action.VERIFY, Action.DISPOSITION, Action.SUBMIT_FOLLOW_UP],
+    # Selesai, then rated "tidak" by its reporter (see _prepare).
+    "disputed": [
+        Action.VERIFY,
+        Action.DISPOSITION,
+        Action.SUBMIT_FOLLOW_UP,
+        Action.ACCEPT_FOLLOW_UP,
+    ],
 }
 
 # route name: (method, path template, body, starting status)
@@ -83,6 +90,18 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None, str]] = {
         {"reason": "Bukti belum ada"},
         "awaiting_validation",
     ),
+    "reopen": (
+        "POST",
+        "/v1/officer/complaints/{t}/reopen",
+        {"reason": "Pelapor menyatakan belum selesai"},
+        "disputed",
+    ),
+    "keep-closed": (
+        "POST",
+        "/v1/officer/complaints/{t}/keep-closed",
+        {"note": "Hasilnya sudah sesuai."},
+        "disputed",
+    ),
 }
 
 # The expected answer of every route for every caller. Columns follow CALLERS.
@@ -101,6 +120,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "follow-up": (403, 403, 200, 403, 403, 403, 401),
     "accept": (403, 403, 403, 403, 200, 403, 401),
     "return": (403, 403, 403, 403, 200, 403, 401),
+    "reopen": (403, 403, 403, 403, 200, 403, 401),
+    "keep-closed": (403, 403, 403, 403, 200, 403, 401),
 }
 
 _ACTORS = {
@@ -108,21 +129,28 @@ _ACTORS = {
     Action.DISPOSITION: Officer("k", "k", Role.COORDINATOR, UNIT),
     Action.ACKNOWLEDGE: Officer("k", "k", Role.COORDINATOR, UNIT),
     Action.SUBMIT_FOLLOW_UP: Officer("k", "k", Role.COORDINATOR, UNIT),
+    Action.ACCEPT_FOLLOW_UP: Officer("v", "v", Role.VERIFIER, "BIRO_PEM"),
 }
 _COMMANDS = {
     Action.VERIFY: NoteCommand(),
     Action.DISPOSITION: DispositionCommand(agency="BINA_MARGA"),
     Action.ACKNOWLEDGE: NoteCommand(),
     Action.SUBMIT_FOLLOW_UP: FollowUpCommand(result="Sudah diperbaiki oleh Bina Marga."),
+    Action.ACCEPT_FOLLOW_UP: NoteCommand(),
 }
 
 
 def _prepare(intake: Any, route: Any, clock: Any, status: str) -> tuple[str, int]:
-    ticket = submit(intake, key="key-matrix-00001", category="STREET_LIGHTING").body["ticket"]
+    receipt = submit(intake, key="key-matrix-00001", category="STREET_LIGHTING").body
+    ticket = receipt["ticket"]
     service = WorkflowService(ComplaintStore(), route.taxonomy, clock)
     version = 1
     for action in SETUP[status]:
         version = service.act(_ACTORS[action], ticket, action, _COMMANDS[action], version).version
+    if status == "disputed":
+        rated = rate(intake, ticket, receipt["tracking_code"], rating=1, resolved="tidak")
+        assert rated.status == 201, rated.body
+        version += 1
     return ticket, version
 
 

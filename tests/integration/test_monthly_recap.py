@@ -26,6 +26,7 @@ from pendopo.domain.clock import WIB, FixedClock
 from pendopo.domain.recap import RecapMonth
 from tests.support.citizen import NAME, NIK
 from tests.support.mail import SENDER
+from tests.support.officers import PK_COORDINATOR as PK
 from tests.support.officers import PLH_COORDINATOR as PLH
 from tests.support.officers import VERIFIER
 from tests.support.recap import BUCKET, Desk, recipients_of, run, sent_messages, wib
@@ -182,6 +183,18 @@ def test_every_figure_of_a_known_month(
         "complaints_with_rejected_follow_up": "2",
         "outside_hours": "4",  # P1 (Sunday), P3 (10:00), P4 (23:59), P5 (12:00)
         "rerouted_in": "1",  # P3
+        # Satisfaction: P1 was Selesai and could be rated; nobody rated (see the test below).
+        "finished": "1",
+        "rated": "0",
+        "response_percent": "0,0%",
+        "rating_average": "-",
+        "satisfied": "0",
+        "satisfied_percent": "-",
+        "resolved_yes": "0",
+        "resolved_partly": "0",
+        "resolved_no": "0",
+        "disputed": "0",
+        "reopened": "0",
     }
     assert breakdown_in(html, "by_channel") == {"kiosk": 4, "web": 2}
     assert breakdown_in(html, "by_category") == {"ROAD": 4, "STREET_LIGHTING": 2}
@@ -509,3 +522,133 @@ def test_a_re_route_after_the_month_end_leaves_the_month_with_the_unit_that_held
         )
     )
     assert {r["Tiket"]: r["Unit"] for r in rows} == {r1: "BIRO_PLH", r2: "BIRO_PLH"}
+
+
+def build_ratings(desk: Desk) -> dict[str, str]:
+    """A June of finished complaints and their reporters' ratings; comments give each part."""
+    t: dict[str, str] = {}
+
+    def finished(name: str, day: int, category: str = "ROAD") -> str:
+        claims, agency = (PK, "DISHUB") if category == "PARKING" else (PLH, "BINA_MARGA")
+        t[name] = ticket = desk.submit(wib(f"06-{day:02d}", "08:00"), category)
+        desk.act(wib(f"06-{day:02d}", "09:00"), ticket, "verify", VERIFIER)
+        desk.act(wib(f"06-{day:02d}", "10:00"), ticket, "disposition", claims, {"agency": agency})
+        desk.act(wib(f"06-{day:02d}", "11:00"), ticket, "follow-up", claims, RESULT)
+        desk.act(wib(f"06-{day:02d}", "12:00"), ticket, "accept", VERIFIER)
+        return ticket
+
+    # Biro PLH: S1 5 "ya"; S2 4 "sebagian"; S3 2 "tidak", reopened; S4 1 "tidak", not yet
+    # answered at the month end (disputed); S5 never rated; S6 rated only in July.
+    desk.rate(wib("06-04", "08:00"), finished("s1", 2), 5, "ya")
+    desk.rate(wib("06-05", "08:00"), finished("s2", 3), 4, "sebagian")
+    desk.rate(wib("06-06", "08:00"), finished("s3", 4), 2, "tidak")
+    desk.act(wib("06-07", "08:00"), t["s3"], "reopen", VERIFIER, {"reason": "Belum beres."})
+    desk.rate(wib("06-09", "08:00"), finished("s4", 8), 1, "tidak")
+    finished("s5", 10)
+    desk.rate(wib("07-02", "08:00"), finished("s6", 28), 5, "ya")
+    # Biro PK: S7 3 "tidak", kept closed with a note before the month end.
+    desk.rate(wib("06-11", "08:00"), finished("s7", 9, "PARKING"), 3, "tidak")
+    desk.act(wib("06-12", "08:00"), t["s7"], "keep-closed", VERIFIER, {"note": "Sudah sesuai."})
+    return t
+
+
+def test_the_satisfaction_figures_of_a_known_month(
+    intake: Any, route: Any, recap: Any, aws: dict[str, Any], clock: FixedClock
+) -> None:
+    t = build_ratings(Desk(intake, route, clock))
+    body = run(recap, clock)
+    assert body["items_read"] == 7  # the ratings are on the complaints: no other read
+
+    satisfaction = (
+        "finished",
+        "rated",
+        "response_percent",
+        "rating_average",
+        "satisfied",
+        "satisfied_percent",
+        "resolved_yes",
+        "resolved_partly",
+        "resolved_no",
+        "disputed",
+        "reopened",
+    )
+
+    def shown(key: str) -> dict[str, str]:
+        found = figures_in(get(aws, f"recaps/2025-06/{key}").decode())
+        return {name: found[name] for name in satisfaction}
+
+    # Biro PLH: S1..S6 finished in June (S3's result was accepted before its reopening);
+    # rated S1..S4 (S6 only in July): 12 / 4 = 3.0; satisfied S1, S2.
+    assert shown("rekap-2025-06-BIRO_PLH.html") == {
+        "finished": "6",
+        "rated": "4",
+        "response_percent": "66,7%",
+        "rating_average": "3,0",
+        "satisfied": "2",
+        "satisfied_percent": "50,0%",
+        "resolved_yes": "1",
+        "resolved_partly": "1",
+        "resolved_no": "2",
+        "disputed": "1",  # S4 (S3 was reopened)
+        "reopened": "1",  # S3
+    }
+    assert shown("rekap-2025-06-BIRO_PK.html") == {
+        "finished": "1",
+        "rated": "1",
+        "response_percent": "100,0%",
+        "rating_average": "3,0",
+        "satisfied": "0",
+        "satisfied_percent": "0,0%",
+        "resolved_yes": "0",
+        "resolved_partly": "0",
+        "resolved_no": "1",
+        "disputed": "0",  # kept closed before the month end
+        "reopened": "0",
+    }
+    total = {
+        "finished": "7",
+        "rated": "5",
+        "response_percent": "71,4%",
+        "rating_average": "3,0",
+        "satisfied": "2",
+        "satisfied_percent": "40,0%",
+        "resolved_yes": "1",
+        "resolved_partly": "1",
+        "resolved_no": "3",
+        "disputed": "1",
+        "reopened": "1",
+    }
+    assert shown("rekap-2025-06-konsolidasi.html") == total
+    # An Asisten's summary: Biro PLH's figures (its only unit with complaints).
+    assert shown("rekap-2025-06-ASISTEN_PLH.html")["rated"] == "4"
+
+    # The CSV: one row per complaint; its ratings add up to the HTML's.
+    text = get(aws, "recaps/2025-06/pengaduan-2025-06.csv").decode("utf-8-sig")
+    rows = {r["Tiket"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert [rows[t[n]]["Penilaian pelapor (1-5)"] for n in sorted(t)] == [
+        "5",
+        "4",
+        "2",
+        "1",
+        "",
+        "",  # S6: rated after the month end
+        "3",
+    ]
+    assert [rows[t[n]]["Selesai menurut pelapor"] for n in ("s1", "s2", "s3", "s7")] == [
+        "ya",
+        "sebagian",
+        "tidak",
+        "tidak",
+    ]
+    assert [n for n in sorted(t) if rows[t[n]]["Disanggah di akhir bulan"] == "Ya"] == ["s4"]
+    assert [n for n in sorted(t) if rows[t[n]]["Dibuka kembali"] == "Ya"] == ["s3"]
+
+    # The XLSX: the Kepuasan sheet's rows equal the HTML's.
+    book = openpyxl.load_workbook(io.BytesIO(get(aws, "recaps/2025-06/rekap-2025-06.xlsx")))
+    sheet = {r[0]: list(r[1:]) for r in book["Kepuasan"].iter_rows(min_row=2, values_only=True)}
+    assert sheet["Jumlah"] == [7, 5, 71.4, 3.0, 2, 40.0, 1, 1, 3, 1, 1]
+    plh_name = next(n for n in sheet if "Pembangunan" in str(n))
+    assert sheet[plh_name] == [6, 4, 66.7, 3.0, 2, 50.0, 1, 1, 2, 1, 1]
+    assert sheet["Biro Perekonomian dan Keuangan"] == [1, 1, 100.0, 3.0, 0, 0.0, 0, 0, 1, 0, 0]
+    nobody = next(n for n in sheet if "Kesejahteraan" in str(n))
+    assert sheet[nobody] == [0, 0, None, None, 0, None, 0, 0, 0, 0, 0]

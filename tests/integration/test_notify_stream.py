@@ -9,7 +9,6 @@ event by the same code the local stack's poller uses.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -40,34 +39,6 @@ from tools.local.streams import StreamPoller
 PLH = "koordinator.biro-plh@pendopo.example"
 VERIFIER = "verifikator.biro-pem@pendopo.example"
 KESOS = "koordinator.biro-kesos@pendopo.example"
-
-
-@pytest.fixture
-def ses(dynamodb: Any) -> Any:
-    client = boto3.client("ses", region_name=REGION)
-    client.verify_email_identity(EmailAddress=SENDER)
-    return client
-
-
-@pytest.fixture
-def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The notify function's module with a fresh service (real SES v2 on moto)."""
-    from functions.notify import app
-
-    monkeypatch.setattr(app, "service", app.build_service(notify_settings(), clock=clock))
-    return app
-
-
-@pytest.fixture
-def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,  # tests read records, they do not deliver here
-    )
-    poller.attach("TRIM_HORIZON")
-    yield poller
 
 
 def officer_event(

@@ -23,9 +23,9 @@ from tests.support.officers import (
     VERIFIER,
     complaints_a_minute_apart,
     detail,
+    finished,
     new_complaint,
     take,
-    work_to_done,
 )
 
 
@@ -70,9 +70,7 @@ def test_the_whole_workflow_from_verification_to_done(intake: Any, route: Any, c
 def test_the_citizen_sees_the_public_timeline_and_the_validated_result(
     intake: Any, route: Any, clock: Any
 ) -> None:
-    answer = submit(intake, key="key-public-timeline", category="STREET_LIGHTING")
-    ticket, code = answer.body["ticket"], answer.body["tracking_code"]
-    work_to_done(route, ticket, clock)
+    ticket, code = finished(intake, route, clock, key="key-public-timeline")
     tracked = call(intake, "GET", f"/v1/complaints/{ticket}", headers={"X-Tracking-Code": code})
     assert tracked.status == 200
     assert [step["status"]["label"] for step in tracked.body["timeline"]] == [
@@ -113,7 +111,9 @@ def test_the_public_timeline_shows_no_unit_or_agency_of_its_steps(
     steps = tracked.body["timeline"]
     assert len(steps) == 4
     for step in steps:
-        assert set(step) == {"at", "at_text", "status", "description"}
+        # ``text`` is only ever a verifier's reason or note for the reporter (a dispute).
+        assert set(step) == {"at", "at_text", "status", "description", "text"}
+        assert step["text"] is None
     assert "BINA_MARGA" not in str(steps) and "BIRO_PLH" not in str(steps)
 
 

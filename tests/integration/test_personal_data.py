@@ -18,7 +18,8 @@ Officer workflow, Notifications, Daily deadline check, Monthly recap: now docs/)
 | public answers, bodies and headers:      | -    | -      | -      | -     | -      |
 |   categories, kiosk info, OpenAPI, docs, |      |        |        |       |        |
 |   submit 201/replay/409/413/415/422,     |      |        |        |       |        |
-|   tracking 200/404                       |      |        |        |       |        |
+|   tracking 200/404, the reporter's       |      |        |        |       |        |
+|   updates and feedback 201/404/409/422   |      |        |        |       |        |
 | auth answers: login, new-password,       | -    | -      | -      | -     | -      |
 |   refresh (200, 401, 422)                |      |        |        |       |        |
 | officer: me, queues, action answers,     | -    | -      | -      | -     | yes    |
@@ -65,8 +66,8 @@ from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import Settings
-from tests.support.constants import TEST_TABLE
 from tests.support.handlers import Answer, call, officer_claims
+from tests.support.notify_stream import attached_stream
 from tests.support.notify_stream import invoke as invoke_notify
 from tests.support.pii_canaries import (
     EMAIL,
@@ -370,6 +371,31 @@ def run_the_public_routes(desk: Desk, tickets: dict[str, dict[str, str]]) -> Non
         assert listed.status == 200
         for name, t in tickets.items():
             desk.public(f"open311 {name} {ext}", "GET", f"/open311/v2/requests/{t['ticket']}.{ext}")
+    # The reporter's own steps: an addition to C (open), a rating of A (Selesai, "tidak":
+    # the verifiers' email), a body with the canaries refused, and canaries as the pair.
+    c = tickets["C"]
+    step_headers = {"X-Tracking-Code": c["code"]}
+    addition = {"text": "Limbahnya kini juga mengalir ke selokan depan sekolah."}
+    path = f"/v1/complaints/{c['ticket']}/updates"
+    assert desk.public("update", "POST", path, headers=step_headers, json=addition).status == 201
+    canary_body = {"text": f"{NAME} {NIK}", "reporter": {"email": EMAIL, "phone": PHONE}}
+    refused = desk.public("update 422", "POST", path, headers=step_headers, json=canary_body)
+    assert refused.status == 422
+    rating = {"rating": 2, "resolved": "tidak", "comment": "Jalannya masih berlubang."}
+    path = f"/v1/complaints/{a['ticket']}/feedback"
+    rated = desk.public(
+        "feedback", "POST", path, headers={"X-Tracking-Code": a["code"]}, json=rating
+    )
+    assert rated.status == 201, rated.body
+    for step in ("updates", "feedback"):
+        guess = desk.public(
+            f"{step} canary",
+            "POST",
+            f"/v1/complaints/{NIK}/{step}",
+            headers={"X-Tracking-Code": PHONE},
+            json=rating if step == "feedback" else addition,
+        )
+        assert guess.status == 404
 
 
 def run_the_auth_routes(desk: Desk) -> None:
@@ -484,13 +510,7 @@ def expected_reporter(role: str, anonymous: bool) -> dict[str, Any]:
 
 
 def stream_records(dynamodb: Any) -> tuple[StreamPoller, list[dict[str, Any]]]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,
-    )
-    poller.attach("TRIM_HORIZON")
+    poller = attached_stream(dynamodb)
     records: list[dict[str, Any]] = []
     while batch := [r for shard in list(poller._positions) for r in poller._read(shard)]:
         records += batch

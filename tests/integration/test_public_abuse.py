@@ -505,17 +505,28 @@ def _wrong_check_digit(ticket: str) -> str:
     return ticket[:-1] + str((int(ticket[-1]) + 1) % 10)
 
 
-def _guess(intake: Any, ticket: str, code: str | None) -> dict[str, Any]:
-    """The handler's whole answer for a tracking request (the Lambda result)."""
+def _guess(
+    intake: Any, ticket: str, code: str | None, step: tuple[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The handler's whole answer for a tracking request, or for a reporter's ``step``
+    (path suffix, body) with the same pair (the Lambda result)."""
     from tools.local.events import http_api_event, lambda_context
 
     headers = {} if code is None else {"X-Tracking-Code": code}
-    event = http_api_event("GET", f"/v1/complaints/{ticket}", headers=headers)
+    if step is None:
+        event = http_api_event("GET", f"/v1/complaints/{ticket}", headers=headers)
+    else:
+        headers["content-type"] = "application/json"
+        path, body = step
+        event = http_api_event(
+            "POST", f"/v1/complaints/{ticket}/{path}", headers=headers, body=json.dumps(body)
+        )
     result: dict[str, Any] = intake.lambda_handler(event, lambda_context("IntakeFunction"))
     return result
 
 
-def test_every_kind_of_tracking_guess_gets_the_same_404(intake, dynamodb):
+def _guesses(intake: Any) -> tuple[dict[str, Any], dict[str, tuple[str, str | None]]]:
+    """Two complaints, and every kind of wrong ticket and code pair for the first."""
     first = submit(intake, key="abuse-guess-0001").body
     second = submit(intake, key="abuse-guess-0002", title="Trotoar rusak parah").body
     rng = random.Random(8)
@@ -537,6 +548,11 @@ def test_every_kind_of_tracking_guess_gets_the_same_404(intake, dynamodb):
         "oversized ticket": ("1" * 500, first["tracking_code"]),
         "month 13": ("2513-0000-0000", first["tracking_code"]),
     }
+    return first, guesses
+
+
+def test_every_kind_of_tracking_guess_gets_the_same_404(intake, dynamodb):
+    first, guesses = _guesses(intake)
     answers = {name: _guess(intake, ticket, code) for name, (ticket, code) in guesses.items()}
     reference = answers["valid ticket, wrong code"]
     assert reference["statusCode"] == 404
@@ -547,6 +563,52 @@ def test_every_kind_of_tracking_guess_gets_the_same_404(intake, dynamodb):
     # The right code still works, and nothing was written by any guess.
     assert track(intake, first["ticket"], first["tracking_code"]).status == 200
     assert item_count(dynamodb) == 6
+
+
+REPORTER_STEPS = [
+    ("updates", {"text": "Tambahan informasi untuk pengaduan ini."}),
+    ("feedback", {"rating": 1, "resolved": "tidak"}),
+]
+
+
+@pytest.mark.parametrize("step", REPORTER_STEPS, ids=[path for path, _ in REPORTER_STEPS])
+def test_every_wrong_pair_on_the_reporters_routes_gets_the_tracking_404_and_writes_nothing(
+    intake, dynamodb, step
+):
+    first, guesses = _guesses(intake)
+    reference = _guess(intake, first["ticket"], "AAAA-AAAA")
+    for name, (ticket, code) in guesses.items():
+        assert _guess(intake, ticket, code, step) == reference, name
+    assert item_count(dynamodb) == 6
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("updates", {"text": "t" * 2001}, "text"),
+        ("updates", {"text": "Tambahan \u202eterbalik"}, "text"),
+        ("updates", {"text": "Tambahan informasi", "name": "Budi Santoso"}, "name"),
+        ("updates", {"text": {"nested": "x"}}, "text"),
+        ("feedback", {"rating": 5, "resolved": "ya", "phone": "0812-9999-8888"}, "phone"),
+        ("feedback", {"rating": 5, "resolved": "ya", "comment": "c" * 1001}, "comment"),
+        ("feedback", {"rating": 5, "resolved": "ya", "comment": "a\u0000b"}, "comment"),
+        ("feedback", {"rating": 9, "resolved": "ya"}, "rating"),
+    ],
+)
+def test_the_reporters_bodies_are_validated_and_not_echoed(intake, dynamodb, path, body, field):
+    receipt = submit(intake, key="abuse-step-0001").body
+    answer = call(
+        intake,
+        "POST",
+        f"/v1/complaints/{receipt['ticket']}/{path}",
+        headers={"X-Tracking-Code": receipt["tracking_code"]},
+        json=body,
+    )
+    assert answer.status == 422
+    assert field in {e["field"].split(".")[-1] for e in answer.body["errors"]}
+    shown = json.dumps(answer.body)
+    assert "Budi" not in shown and "9999" not in shown and "c" * 50 not in shown
+    assert item_count(dynamodb) == 3  # the complaint, its event, its idempotency record
 
 
 OFFICER_READS = ["/v1/officer/me", "/v1/officer/complaints", "/v1/officer/complaints/{ticket}"]
@@ -604,6 +666,14 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
     assert own == {
         "POST /v1/complaints": {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10},
         "GET /v1/complaints/{ticket}": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
+        "POST /v1/complaints/{ticket}/updates": {
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 5,
+        },
+        "POST /v1/complaints/{ticket}/feedback": {
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 5,
+        },
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
         # Open311: the lists read up to 1,000 complaints; a service or one request, one item.
         **{f"GET /open311/v2/{route}": limits for route, limits in OPEN311_LIMITS.items()},
@@ -658,6 +728,9 @@ def test_a_route_admits_its_burst_then_refuses():
     assert _admitted(throttle, "POST /v1/auth/login", 25) == 10
     assert _admitted(throttle, "GET /v1/officer/complaints", 60) == 50
     assert _admitted(throttle, "GET /v1/categories", 60) == 50
+    # The reporter's addition and rating: the tracking route's limits, each its own bucket.
+    assert _admitted(throttle, "POST /v1/complaints/{ticket}/updates", 25) == 10
+    assert _admitted(throttle, "POST /v1/complaints/{ticket}/feedback", 25) == 10
 
 
 def test_tokens_come_back_at_the_route_rate_and_never_beyond_the_burst():

@@ -59,3 +59,25 @@ def track(intake: Any, ticket: str, code: str) -> Answer:
 def complaint_items(dynamodb: Any) -> list[dict[str, Any]]:
     items = dynamodb.scan(TableName="pendopo-test-complaints")["Items"]  # test-only check
     return [item for item in items if item["kind"]["S"] == "complaint"]
+
+
+def add_update(intake: Any, ticket: str, code: str, text: str) -> Answer:
+    """The reporter's addition to their complaint, the code in its header."""
+    return call(
+        intake,
+        "POST",
+        f"/v1/complaints/{ticket}/updates",
+        headers={"X-Tracking-Code": code},
+        json={"text": text},
+    )
+
+
+def rate(intake: Any, ticket: str, code: str, **body: Any) -> Answer:
+    """The reporter's rating (``rating``, ``resolved``, ``comment``), the code in its header."""
+    return call(
+        intake,
+        "POST",
+        f"/v1/complaints/{ticket}/feedback",
+        headers={"X-Tracking-Code": code},
+        json=body,
+    )

@@ -74,3 +74,13 @@ def work_to_done(route: Any, ticket: str, clock: Any, minutes: int = 5) -> None:
     for segment, claims, body in TO_DONE:
         clock.advance(timedelta(minutes=minutes))
         assert take(route, ticket, segment, claims, body).status == 200, segment
+
+
+def finished(
+    intake: Any, route: Any, clock: Any, key: str = "key-finished-0001"
+) -> tuple[str, str]:
+    """A citizen's street-lighting complaint taken to Selesai: its ticket and tracking code."""
+    answer = submit(intake, key=key, category="STREET_LIGHTING")
+    ticket, code = str(answer.body["ticket"]), str(answer.body["tracking_code"])
+    work_to_done(route, ticket, clock)
+    return ticket, code

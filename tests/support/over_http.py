@@ -108,3 +108,46 @@ def act(
         json=body,
         timeout=30,
     )
+
+
+FOLLOW_UP_RESULT = "Lampu sudah diganti oleh Dinas Bina Marga; menyala kembali sejak kemarin."
+
+
+def finished_at_kiosk(api_url: str) -> dict[str, Any]:
+    """A kiosk complaint (Biro PLH) taken to Selesai by the demo officers: its receipt."""
+    receipt = submit_at_kiosk(api_url)
+    verifier = as_officer(api_url, "verifikator", "BIRO_PEM")
+    coordinator = as_officer(api_url, "koordinator", "BIRO_PLH")
+    for segment, headers, body in [
+        ("verify", verifier, {}),
+        ("disposition", coordinator, {"agency": "BINA_MARGA"}),
+        ("follow-up", coordinator, {"result": FOLLOW_UP_RESULT}),
+        ("accept", verifier, {}),
+    ]:
+        answer = act(api_url, receipt["ticket"], segment, headers, body)
+        assert answer.status_code == 200, answer.text
+    return receipt
+
+
+def reporter_step(
+    api_url: str, receipt: dict[str, Any], step: str, body: dict[str, Any]
+) -> requests.Response:
+    """The reporter's addition (``updates``) or rating (``feedback``), code in its header."""
+    return requests.post(
+        f"{api_url}/v1/complaints/{receipt['ticket']}/{step}",
+        headers={"X-Tracking-Code": receipt["tracking_code"]},
+        json=body,
+        timeout=30,
+    )
+
+
+def email_titled(stack: RunningStack, subject: str) -> list[dict[str, Any]]:
+    """The outbox's emails with exactly this subject, once one has arrived (or 10 s)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
+        assert answer.status_code == 200
+        found = [e for e in answer.json() if e["subject"] == subject]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)

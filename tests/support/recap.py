@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pendopo.domain.clock import WIB, FixedClock
-from tests.support.citizen import submit
+from tests.support.citizen import rate, submit
 from tests.support.officers import take
 
 BUCKET = "pendopo-test-files"
@@ -26,6 +26,7 @@ class Desk:
     def __init__(self, intake: Any, route: Any, clock: FixedClock) -> None:
         self.intake, self.route, self.clock = intake, route, clock
         self.count = 0
+        self.codes: dict[str, str] = {}  # ticket -> tracking code
 
     def submit(self, at: datetime, category: str, channel: str = "kiosk") -> str:
         self.clock.set(at)
@@ -34,7 +35,14 @@ class Desk:
             self.intake, key=f"recap-key-{self.count:04d}", category=category, channel=channel
         )
         assert answer.status == 201, answer.body
+        self.codes[str(answer.body["ticket"])] = str(answer.body["tracking_code"])
         return str(answer.body["ticket"])
+
+    def rate(self, at: datetime, ticket: str, rating: int, resolved: str) -> None:
+        """The reporter's rating at ``at``, with the code their receipt gave."""
+        self.clock.set(at)
+        answer = rate(self.intake, ticket, self.codes[ticket], rating=rating, resolved=resolved)
+        assert answer.status == 201, answer.body
 
     def act(self, at: datetime, ticket: str, segment: str, claims: Any, body: Any = None) -> None:
         self.clock.set(at)

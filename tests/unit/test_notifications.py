@@ -43,10 +43,21 @@ def test_every_action_has_a_rule_or_says_nobody() -> None:
         (Action.ACCEPT_FOLLOW_UP, "BIRO_PLH", PLH),
         (Action.REJECT, "BIRO_PLH", ()),
         (Action.ACKNOWLEDGE, "BIRO_PLH", ()),
+        (Action.REPORTER_UPDATE, "BIRO_PLH", PLH),  # the reporter's addition: the unit
+        (Action.FEEDBACK, "BIRO_PLH", ()),  # a rating that disputes nothing: nobody
+        (Action.REOPEN, "BIRO_PLH", PLH),
+        (Action.KEEP_CLOSED, "BIRO_PLH", ()),
     ],
 )
 def test_the_audience_of_each_action(action: Action, unit: str, expected: tuple[str, ...]) -> None:
     assert recipients_for(action, unit, load_recipients()) == expected
+
+
+def test_a_disputing_rating_goes_to_the_verifiers_only() -> None:
+    recipients = load_recipients()
+    assert recipients_for(Action.FEEDBACK, "BIRO_PLH", recipients, disputed=True) == VERIFIERS
+    # The flag means nothing to the other rules.
+    assert recipients_for(Action.VERIFY, "BIRO_PLH", recipients, disputed=True) == PLH
 
 
 def test_a_person_listed_twice_gets_one_email() -> None:

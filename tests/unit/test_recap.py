@@ -280,3 +280,51 @@ def test_the_month_recap_groups_by_the_month_end_unit_not_the_partition() -> Non
     received = {u.unit: u.figures.received for u in recap.units}
     assert received["BIRO_PLH"] == 1 and received["BIRO_PK"] == 0
     assert recap.figures.received == 1
+
+
+def test_a_rating_counts_by_the_month_end_and_a_reopening_takes_the_result_away() -> None:
+    from pendopo.domain.complaint import Feedback, Resolved
+
+    received = datetime(2025, 6, 20, 8, 0, tzinfo=WIB)
+    done = received + timedelta(days=1)
+    rated = received + timedelta(days=2)
+    steps = (
+        (received + timedelta(hours=20), Action.SUBMIT_FOLLOW_UP, Status.AWAITING_VALIDATION),
+        (done, Action.ACCEPT_FOLLOW_UP, Status.DONE),
+        (rated, Action.FEEDBACK, Status.DONE),
+    )
+    feedback = Feedback(rating=2, resolved=Resolved.NO, at=rated)
+    # Rated "tidak" in June; reopened on 2 July: disputed at the June month end.
+    reopened_later = complaint(
+        received,
+        *steps,
+        (datetime(2025, 7, 2, 9, 0, tzinfo=WIB), Action.REOPEN, Status.FOLLOW_UP_REJECTED),
+        feedback=feedback,
+    )
+    state = at_month_end(reopened_later, JUNE)
+    assert (state.finished, state.disputed, state.reopened) == (True, True, False)
+    assert state.status is Status.DONE and state.delivered_at is not None
+    # Reopened in June: no longer disputed, reopened, and its result no longer stands.
+    reopened = complaint(
+        received,
+        *steps,
+        (rated + timedelta(hours=1), Action.REOPEN, Status.FOLLOW_UP_REJECTED),
+        feedback=feedback,
+    )
+    state = at_month_end(reopened, JUNE)
+    assert (state.disputed, state.reopened, state.delivered_at) == (False, True, None)
+    # Rated only in July: not in June's figures at all.
+    july = Feedback(rating=5, resolved=Resolved.YES, at=datetime(2025, 7, 1, 0, 0, tzinfo=WIB))
+    late = at_month_end(complaint(received, *steps[:2], feedback=july), JUNE)
+    assert late.feedback is None and late.finished
+    figures = recap_unit("BIRO_PLH", [reopened_later], JUNE, load_taxonomy()).figures
+    s = figures.satisfaction
+    assert (s.finished, s.rated, s.average, s.satisfied, s.resolved_no, s.disputed) == (
+        1,
+        1,
+        2.0,
+        0,
+        1,
+        1,
+    )
+    assert (s.response_percent, s.satisfied_percent) == (100.0, 0.0)

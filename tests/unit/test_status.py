@@ -81,10 +81,20 @@ def test_a_transition_from_the_wrong_status_names_the_current_status():
     assert "Proses" in str(raised.value)
 
 
-def test_terminal_statuses_allow_nothing():
-    for status in (Status.DONE, Status.REJECTED):
-        for role in Role:
-            assert allowed_actions(status, role) == []
+def test_terminal_statuses_allow_nothing_but_a_verifiers_answer_to_a_dispute():
+    for role in Role:
+        assert allowed_actions(Status.REJECTED, role) == []
+        expected = [Action.REOPEN, Action.KEEP_CLOSED] if role is Role.VERIFIER else []
+        assert allowed_actions(Status.DONE, role) == expected
+
+
+def test_a_reopened_complaint_goes_back_to_the_agency_with_its_clock_running():
+    reopened = next_status(Action.REOPEN, Status.DONE, Role.VERIFIER)
+    assert reopened is Status.FOLLOW_UP_REJECTED
+    assert reopened.clock_running
+    assert next_status(Action.KEEP_CLOSED, Status.DONE, Role.VERIFIER) is Status.DONE
+    with pytest.raises(RoleNotAllowed):
+        next_status(Action.REOPEN, Status.DONE, Role.COORDINATOR)
 
 
 def test_the_clock_stops_while_a_result_awaits_validation_and_runs_again_after_rejection():

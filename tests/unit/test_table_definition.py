@@ -48,6 +48,7 @@ def test_the_local_stack_creates_the_template_table():
         "unit_status",
         "status_due",
         "public_month",
+        "disputed_by_due",
     ]
 
 

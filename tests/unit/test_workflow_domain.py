@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from pendopo.domain.complaint import Channel, Complaint
-from pendopo.domain.intake import register_complaint
 from pendopo.domain.officer import Officer
 from pendopo.domain.status import Action, Role, Status, TransitionNotAllowed
 from pendopo.domain.workflow import (
@@ -23,34 +21,20 @@ from pendopo.domain.workflow import (
     available_actions,
 )
 from pendopo.views.officer import complaint_detail, describe_delay, mask_nik
-from tests.support.intake_domain import RULES, details
+from tests.support.intake_domain import RULES
+from tests.support.workflow_domain import (
+    ADMIN,
+    CLERK,
+    COORDINATOR,
+    OTHER_COORDINATOR,
+    T0,
+    VERIFIER,
+    in_progress,
+    step,
+    waiting,
+)
 
-T0 = datetime(2025, 6, 10, 1, 15, tzinfo=UTC)  # Tuesday 08:15 WIB
 TAXONOMY = RULES.taxonomy
-VERIFIER = Officer("verifikator@pendopo.example", "v", Role.VERIFIER, "BIRO_PEM")
-COORDINATOR = Officer("koordinator.plh@pendopo.example", "k", Role.COORDINATOR, "BIRO_PLH")
-OTHER_COORDINATOR = Officer("koordinator.pk@pendopo.example", "o", Role.COORDINATOR, "BIRO_PK")
-CLERK = Officer("petugas.plh@pendopo.example", "p", Role.OFFICER, "BIRO_PLH")
-ADMIN = Officer("admin@pendopo.example", "a", Role.ADMIN, None)
-
-
-def waiting() -> Complaint:
-    return register_complaint(details("WASTE"), Channel.KIOSK, now=T0, rules=RULES).complaint
-
-
-def step(
-    complaint: Complaint, officer: Officer, action: Action, command: object, minutes: int = 10
-) -> Complaint:
-    now = complaint.timeline[-1].at + timedelta(minutes=minutes)
-    return act(complaint, officer, action, command, now=now, taxonomy=TAXONOMY).complaint  # type: ignore[arg-type]
-
-
-def in_progress() -> Complaint:
-    complaint = step(waiting(), VERIFIER, Action.VERIFY, NoteCommand())
-    complaint = step(
-        complaint, COORDINATOR, Action.DISPOSITION, DispositionCommand(agency="DINAS_LH")
-    )
-    return step(complaint, COORDINATOR, Action.ACKNOWLEDGE, NoteCommand())
 
 
 def test_an_action_bumps_the_version_appends_the_timeline_and_records_who_and_when() -> None:

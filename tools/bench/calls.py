@@ -4,8 +4,9 @@ Every HTTP route is called once, in process, through its function's real
 ``lambda_handler`` with the API Gateway (payload 2.0) event the local gateway
 builds, on moto's DynamoDB (and moto's Cognito for the auth routes): one realistic
 life of a complaint (submitted on the web, tracked, verified, dispositioned,
-acknowledged, a result returned once, then accepted), a walk-in, a rejection and a
-re-route. A botocore ``before-call`` hook on the storage's client counts DynamoDB
+acknowledged, a result returned once, then accepted, rated "not resolved" by its
+reporter and reopened), a walk-in, a rejection, a re-route and a reporter's addition.
+A botocore ``before-call`` hook on the storage's client counts DynamoDB
 calls by operation (and one on the auth service's client counts Cognito calls).
 
 The same run records each request's AWS answers, so ``tools.bench.warm`` can replay
@@ -223,13 +224,16 @@ def _requests(
         body: Any = None,
         headers: dict[str, str] | None = None,
         claims: dict[str, str] | None = None,
+        query: str = "",
     ) -> Any:
         sent = dict(headers or {})
         text = None
         if body is not None:
             text = json.dumps(body)
             sent.setdefault("content-type", "application/json")
-        event = http_api_event(method, path, headers=sent, body=text, authorizer_claims=claims)
+        event = http_api_event(
+            method, path, headers=sent, body=text, authorizer_claims=claims, query=query
+        )
         call = RouteCall(route, label, function, event, 0, minimum, goal, why)
         dynamo.target = cognito.target = call
         try:
@@ -394,6 +398,57 @@ def _requests(
         ACTION_GOAL,
         body={"category": "PARKING", "reason": "Masalah parkir liar, bukan jalan."},
         headers={"If-Match": '"1"'},
+        claims=verifier,
+    )
+    # The reporter's own steps: the tracking code checked on a GetItem, then one write.
+    step_why = "one GetItem (the code's hash, the rules) + one TransactWriteItems"
+    request(
+        "intake",
+        "POST",
+        f"/v1/complaints/{other['ticket']}/updates",
+        "POST /v1/complaints/{ticket}/updates",
+        "the reporter adds information",
+        2,
+        step_why,
+        2,
+        body={"text": "Parkir liar kini juga menutup jalur sepeda di depan toko."},
+        headers={"X-Tracking-Code": other["tracking_code"]},
+    )
+    request(
+        "intake",
+        "POST",
+        f"/v1/complaints/{ticket}/feedback",
+        "POST /v1/complaints/{ticket}/feedback",
+        "the reporter rates it: not resolved",
+        2,
+        step_why,
+        2,
+        body={"rating": 2, "resolved": "tidak"},
+        headers={"X-Tracking-Code": code},
+    )
+    units = 7
+    request(
+        "route",
+        "GET",
+        "/v1/officer/complaints",
+        "GET /v1/officer/complaints",
+        "the disputed queue, every unit",
+        units,
+        f"one Query per unit's partition of the sparse `disputed_by_due` index ({units})",
+        query="disputed=true",
+        claims=verifier,
+    )
+    request(
+        "route",
+        "POST",
+        f"/v1/officer/complaints/{ticket}/reopen",
+        "POST /v1/officer/complaints/{ticket}/reopen",
+        "reopen the disputed complaint",
+        2,
+        action_why,
+        ACTION_GOAL,
+        body={"reason": "Pelapor menyatakan masalahnya belum selesai."},
+        headers={"If-Match": f'"{version + 1}"'},
         claims=verifier,
     )
     request(

@@ -6,7 +6,11 @@ is marked (no demo complaint is old enough otherwise), then drives headless chro
 
 - ``docs/screenshots/console-queue.png``: the verifier's queue across every unit;
 - ``docs/screenshots/console-detail.png``: a complaint whose follow-up result awaits
-  validation, as the verifier sees it: result, audit trail, the form to send it back.
+  validation, as the verifier sees it: result, audit trail, the form to send it back;
+- ``docs/screenshots/tracking-rating-phone.png``: a finished complaint's tracking page on a
+  360 px phone, its rating filled in (2, not resolved);
+- ``docs/screenshots/console-disputed.png``: that complaint once rated, as the verifier
+  opens it from the disputed queue: the flag, the rating, the form to reopen it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import requests
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from infra.template import REPO_ROOT
 from tools.browser import launch_chromium
@@ -35,6 +39,12 @@ _TABLE = re.compile(r"^\s+table\s+(\S+)\s*$")
 _DEMO_ROW = re.compile(r"^(\d{4}-\d{4}-\d{4})\s+\S+\s+\S+\s+(\S+)\s")
 STARTUP_SECONDS = 120
 STACK_ARGS = ("--port", "0", "--moto-port", "0", "--table", "pendopo-screenshots")
+SHOTS = (
+    "console-queue.png",
+    "console-detail.png",
+    "tracking-rating-phone.png",
+    "console-disputed.png",
+)
 
 
 class Stack:
@@ -105,18 +115,83 @@ def backdate(moto_url: str, table: str, ticket: str, due: datetime) -> None:
     )
 
 
-def richest_complaint(api_url: str, email: str, status: str) -> str:
-    """The ticket in this officer's queue (of a status) with the longest trail."""
+def bearer(api_url: str, email: str) -> dict[str, str]:
     token = requests.post(
         f"{api_url}/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=30
     ).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def richest_complaint(api_url: str, email: str, status: str) -> str:
+    """The ticket in this officer's queue (of a status) with the longest trail."""
     page = requests.get(
         f"{api_url}/v1/officer/complaints",
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(api_url, email),
         params={"status": status},
         timeout=30,
     ).json()
     return str(max(page["items"], key=lambda item: item["version"])["ticket"])
+
+
+def finished_complaint(api_url: str) -> dict[str, str]:
+    """A web complaint about a dark street, taken to Selesai by the demo officers: its receipt."""
+    receipt: dict[str, str] = requests.post(
+        f"{api_url}/v1/complaints",
+        headers={"Idempotency-Key": "screenshot-rating-0001"},
+        json={
+            "channel": "web",
+            "category": "STREET_LIGHTING",
+            "title": "Lampu jalan mati di Jl. Cikini Raya",
+            "description": "Tiga lampu jalan mati sejak seminggu; trotoar gelap di malam hari.",
+            "reporter": {"name": "Rina Wulandari", "phone": "0813 2222 3333"},
+        },
+        timeout=30,
+    ).json()
+    verifier = bearer(api_url, demo_email("verifikator", "BIRO_PEM"))
+    coordinator = bearer(api_url, demo_email("koordinator", "BIRO_PLH"))
+    result = {"result": "Dinas Bina Marga mengganti tiga lampu pada 4 Desember; menyala kembali."}
+    url = f"{api_url}/v1/officer/complaints/{receipt['ticket']}"
+    for segment, headers, body in (
+        ("verify", verifier, {}),
+        ("disposition", coordinator, {"agency": "BINA_MARGA"}),
+        ("follow-up", coordinator, result),
+        ("accept", verifier, {}),
+    ):
+        version = requests.get(url, headers=headers, timeout=30).headers["ETag"]
+        answer = requests.post(
+            f"{url}/{segment}", headers={**headers, "If-Match": version}, json=body, timeout=30
+        )
+        answer.raise_for_status()
+    return receipt
+
+
+def rating_and_dispute(browser: Browser, origin: str, receipt: dict[str, str]) -> None:
+    """The reporter rates the finished complaint on a phone; the verifier opens the dispute."""
+    phone = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="id-ID", timezone_id="UTC"
+    ).new_page()
+    phone.goto(
+        f"{origin}/warga/lacak.html#tiket={receipt['ticket']}&kode={receipt['tracking_code']}"
+    )
+    phone.get_by_label("2 — tidak puas").check()
+    phone.get_by_label("Tidak, belum selesai").check()
+    phone.get_by_label("Komentar (boleh dikosongkan)").fill("Dua dari tiga lampu masih mati.")
+    phone.screenshot(path=OUT / "tracking-rating-phone.png", full_page=True)
+    phone.get_by_role("button", name="Kirim penilaian").click()
+    phone.locator("#r-feedback").wait_for()
+
+    page = browser.new_context(
+        viewport=VIEWPORT,  # type: ignore[arg-type]
+        locale="id-ID",
+        timezone_id="UTC",
+    ).new_page()
+    log_in(page, origin, "#/antrean?disputed=1", demo_email("verifikator", "BIRO_PEM"))
+    page.get_by_role("link", name=receipt["ticket"]).click()
+    page.get_by_role("button", name="Buka kembali").click()
+    page.get_by_label("Alasan dibuka kembali").fill(
+        "Pelapor menyatakan dua lampu masih mati; mohon Dinas Bina Marga memeriksa ulang."
+    )
+    page.screenshot(path=OUT / "console-disputed.png", full_page=True)
 
 
 def log_in(page: Page, origin: str, route: str, email: str) -> None:
@@ -163,10 +238,11 @@ def main(argv: list[str] | None = None) -> int:
                 "Lampirkan bukti pencairan dari Dinas Pendidikan, bukan hanya keterangan lisan."
             )
             page.screenshot(path=OUT / "console-detail.png", full_page=True)
+            rating_and_dispute(browser, api_url, finished_complaint(api_url))
             browser.close()
     finally:
         stack.stop()
-    for name in ("console-queue.png", "console-detail.png"):
+    for name in SHOTS:
         print(f"wrote {(OUT / name).relative_to(REPO_ROOT)}")
     return 0
 

@@ -37,6 +37,19 @@ export async function getJson(path, headers = {}) {
   return body;
 }
 
+export async function postJson(path, body, headers = {}) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const answer = await readJson(response);
+  if (!response.ok) {
+    throw new ApiError(response.status, messageFor(response.status, answer), answer.errors || []);
+  }
+  return answer;
+}
+
 export function loadCategories() {
   return getJson("/v1/categories");
 }
@@ -49,6 +62,20 @@ export function loadKioskInfo() {
 export function trackComplaint(ticket, code) {
   const path = "/v1/complaints/" + encodeURIComponent(ticket.trim());
   return getJson(path, { "X-Tracking-Code": code.trim() });
+}
+
+// The reporter's own steps, with the code in the same header as tracking.
+function reporterStep(ticket, code, step, body) {
+  const path = "/v1/complaints/" + encodeURIComponent(ticket.trim()) + "/" + step;
+  return postJson(path, body, { "X-Tracking-Code": code.trim() });
+}
+
+export function addUpdate(ticket, code, text) {
+  return reporterStep(ticket, code, "updates", { text });
+}
+
+export function giveFeedback(ticket, code, feedback) {
+  return reporterStep(ticket, code, "feedback", feedback);
 }
 
 // The taxonomy as the citizen sees it: topics, each with its categories (label, hint).

@@ -3,13 +3,16 @@
 // The code is sent in the X-Tracking-Code header only: never in a URL, so it never
 // reaches a server's or a proxy's access log.
 
-import { ApiError, trackComplaint } from "../shared/api.js";
+import { ApiError, addUpdate, giveFeedback, trackComplaint } from "../shared/api.js";
 import { showErrors } from "../shared/complaint-form.js";
 import { h, replace } from "../shared/dom.js";
 import { renderGroups } from "../shared/receipt.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("track-form");
+// The pair that last opened a complaint: the forms below act on it.
+let current = null;
+const OFFLINE = "Tidak dapat terhubung. Periksa koneksi internet Anda lalu coba lagi.";
 
 function fromFragment() {
   const params = new URLSearchParams(window.location.hash.slice(1));
@@ -32,15 +35,82 @@ function render(tracking) {
   text("r-result", tracking.result ? `Hasil tindak lanjut: ${tracking.result}` : "");
   $("r-reason").hidden = !tracking.reason;
   text("r-reason", tracking.reason ? `Alasan penolakan: ${tracking.reason}` : "");
+  const feedback = tracking.feedback;
+  $("r-feedback").hidden = !feedback;
+  text("r-feedback", feedback ? `Penilaian Anda: ${feedback.rating} dari 5 — ${feedback.resolved.label}.` : "");
   replace(
     $("r-timeline"),
     tracking.timeline.map((step) =>
-      h("li", {}, h("strong", {}, step.at_text), h("p", {}, `${step.description} — ${step.status.label}`)),
+      h(
+        "li",
+        {},
+        h("strong", {}, step.at_text),
+        h("p", {}, `${step.description} — ${step.status.label}`),
+        step.text ? h("p", { class: "step-text" }, `Catatan verifikator: ${step.text}`) : null,
+      ),
     ),
   );
+  $("update-form").hidden = !tracking.can_update;
+  text("u-left", `Sisa ${tracking.updates_left} kali.`);
+  $("rate-form").hidden = !tracking.can_rate;
+  text("rate-until", tracking.rate_until_text ? `Paling lambat ${tracking.rate_until_text}.` : "");
   $("result").hidden = false;
-  $("result-title").focus();
 }
+
+function showDone(message) {
+  text("step-done", message);
+  $("step-done").hidden = false;
+  $("step-done").focus();
+}
+
+// Send one of the reporter's steps; on success show its message and the page again.
+async function sendStep(stepForm, summary, button, send) {
+  showErrors(stepForm, summary, []);
+  button.disabled = true;
+  try {
+    const answer = await send();
+    stepForm.reset();
+    render(await trackComplaint(current.ticket, current.code));
+    showDone(answer.message);
+  } catch (error) {
+    const message = error instanceof ApiError ? error.message : OFFLINE;
+    const errors = error instanceof ApiError && error.errors.length ? error.errors : [{ field: "", message }];
+    showErrors(stepForm, summary, errors, "Belum terkirim");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$("update-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const value = $("u-text").value.trim();
+  if (value.length < 5) {
+    showErrors($("update-form"), $("update-summary"), [
+      { field: "text", message: "Tulis tambahan informasi, paling sedikit 5 huruf." },
+    ]);
+    return;
+  }
+  sendStep($("update-form"), $("update-summary"), $("u-send"), () =>
+    addUpdate(current.ticket, current.code, value),
+  );
+});
+
+$("rate-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const rateForm = $("rate-form");
+  const rating = rateForm.querySelector('input[name="rating"]:checked');
+  const resolved = rateForm.querySelector('input[name="resolved"]:checked');
+  const errors = [];
+  if (!rating) errors.push({ field: "rating", message: "Pilih nilai 1 sampai 5." });
+  if (!resolved) errors.push({ field: "resolved", message: "Pilih apakah masalahnya sudah selesai." });
+  if (errors.length) {
+    showErrors(rateForm, $("rate-summary"), errors);
+    return;
+  }
+  const comment = $("f-comment").value.trim();
+  const body = { rating: Number(rating.value), resolved: resolved.value, ...(comment ? { comment } : {}) };
+  sendStep(rateForm, $("rate-summary"), $("f-send"), () => giveFeedback(current.ticket, current.code, body));
+});
 
 async function lookUp(ticket, code) {
   const errors = [];
@@ -57,10 +127,13 @@ async function lookUp(ticket, code) {
   $("track").disabled = true;
   try {
     render(await trackComplaint(ticket, code));
+    current = { ticket, code };
+    $("step-done").hidden = true;
+    $("result-title").focus();
   } catch (error) {
     $("result").hidden = true;
-    const message =
-      error instanceof ApiError ? error.message : "Tidak dapat terhubung. Periksa koneksi internet Anda lalu coba lagi.";
+    current = null;
+    const message = error instanceof ApiError ? error.message : OFFLINE;
     showErrors(form, $("track-summary"), [{ field: "", message }], "Pengaduan belum dapat ditampilkan");
   } finally {
     $("track").disabled = false;

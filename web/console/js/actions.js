@@ -1,7 +1,7 @@
 // The workflow actions the console offers: for each action code the API lists in
 // `allowed_actions`, the URL segment it posts to and the form of its command
 // (layers/common/pendopo/domain/workflow.py: NoteCommand, ReasonCommand,
-// RerouteCommand, DispositionCommand, FollowUpCommand). Limits repeat the
+// RerouteCommand, DispositionCommand, FollowUpCommand, KeepClosedCommand). Limits repeat the
 // command models', so most mistakes are caught before a round trip; the API
 // checks them again and its 422 field messages land on the same fields.
 
@@ -93,6 +93,33 @@ export const ACTIONS = {
     title: "Kembalikan hasil tindak lanjut",
     explain: "Hasil belum memadai; koordinator unit harus menindaklanjuti ulang.",
     fields: [reason("Alasan pengembalian", "Minimal 5 karakter.")],
+  },
+  // A reporter said the problem is not resolved: the verifier reopens it or keeps it
+  // closed. Both texts are shown to the reporter on the tracking page.
+  reopen: {
+    segment: "reopen",
+    button: "Buka kembali",
+    title: "Buka kembali pengaduan",
+    explain:
+      "Pelapor menyatakan masalahnya belum selesai. Pengaduan kembali ke unit (TL Ditolak) dengan batas waktu semula.",
+    fields: [reason("Alasan dibuka kembali", "Minimal 5 karakter. Dibaca pelapor.")],
+  },
+  keep_closed: {
+    segment: "keep-closed",
+    button: "Tetap selesai",
+    title: "Tetapkan pengaduan tetap selesai",
+    explain: "Hasil tindak lanjut sudah memadai. Catatan ini dibaca pelapor di halaman pelacakan.",
+    fields: [
+      {
+        name: "note",
+        label: "Catatan untuk pelapor",
+        hint: "Jelaskan mengapa pengaduan tetap dinyatakan selesai.",
+        kind: "textarea",
+        required: true,
+        minLength: 1,
+        maxLength: 1000,
+      },
+    ],
   },
 };
 

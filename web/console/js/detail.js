@@ -50,6 +50,27 @@ function reporterSection(reporter) {
   );
 }
 
+// The reporter's rating; when they said "tidak", what the verifier is asked to decide.
+function feedbackSection(feedback, disputed) {
+  return section(
+    "Penilaian pelapor",
+    facts([
+      ["Nilai", `${feedback.rating} dari 5`],
+      ["Masalah selesai", feedback.resolved.label],
+      ["Dinilai", feedback.at_text],
+    ]),
+    feedback.comment ? h("p", { class: "prose" }, feedback.comment) : null,
+    disputed
+      ? h(
+          "p",
+          { class: "dispute-note" },
+          "Pelapor menyatakan masalahnya belum selesai. Verifikator memutuskan: buka kembali, " +
+            "atau tetapkan selesai dengan catatan untuk pelapor.",
+        )
+      : null,
+  );
+}
+
 function locationText(location) {
   if (!location) return null;
   const parts = [];
@@ -255,6 +276,9 @@ export async function renderDetail(main, { me, ticket, showError, isCurrent = ()
         h("span", { class: `badge status-${detail.status.code}`, "data-testid": "status" }, `Status: ${detail.status.label}`),
         detail.overdue ? h("span", { class: "badge badge-overdue" }, `Terlambat ${detail.overdue_text || ""}`.trim()) : null,
         detail.outside_hours ? h("span", { class: "badge" }, "Di luar jam layanan") : null,
+        detail.disputed
+          ? h("span", { class: "badge badge-disputed", "data-testid": "disputed" }, "Disanggah pelapor")
+          : null,
       ),
     );
 
@@ -303,6 +327,7 @@ export async function renderDetail(main, { me, ticket, showError, isCurrent = ()
                 ]),
               )
             : null,
+          detail.feedback ? feedbackSection(detail.feedback, detail.disputed) : null,
           reporterSection(detail.reporter),
         ),
         h("div", { class: "detail-trail" }, section("Jejak audit", trail(me, detail.events))),

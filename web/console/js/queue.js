@@ -1,5 +1,5 @@
-// The queue: my unit's complaints, most urgent first, with status, overdue and
-// (for verifiers and administrators) unit filters, paged with the API's cursor.
+// The queue: my unit's complaints, most urgent first, with status, overdue, disputed
+// and (for verifiers and administrators) unit filters, paged with the API's cursor.
 // Filters live in the URL fragment (#/antrean?status=waiting&overdue=1), so a
 // filtered queue can be bookmarked; cursors stay in memory (they are long and
 // only mean something for the filters they came from).
@@ -10,12 +10,13 @@ import { channelLabel, formatWibTime } from "./text.js";
 
 const PAGE_SIZES = [10, 25, 50, 100];
 
-/** Filters from the fragment's query: {status, overdue, unit, limit}. */
+/** Filters from the fragment's query: {status, overdue, disputed, unit, limit}. */
 export function queueFilters(params) {
   const limit = Number.parseInt(params.get("limit") || "", 10);
   return {
     status: params.get("status") || "",
     overdue: params.get("overdue") === "1",
+    disputed: params.get("disputed") === "1",
     unit: params.get("unit") || "",
     limit: limit >= 1 && limit <= 100 ? limit : 25,
   };
@@ -25,6 +26,7 @@ function queueHash(filters) {
   const params = new URLSearchParams();
   if (filters.status) params.set("status", filters.status);
   if (filters.overdue) params.set("overdue", "1");
+  if (filters.disputed) params.set("disputed", "1");
   if (filters.unit) params.set("unit", filters.unit);
   if (filters.limit !== 25) params.set("limit", String(filters.limit));
   const query = params.toString();
@@ -65,6 +67,10 @@ function filterForm(me, filters) {
   );
   const overdueId = uid("overdue");
   const overdue = h("input", { type: "checkbox", id: overdueId, name: "overdue", checked: filters.overdue });
+  // Complaints whose reporter says the problem is not resolved (a sparse index: the
+  // status and overdue choices do not apply to them).
+  const disputedId = uid("disputed");
+  const disputed = h("input", { type: "checkbox", id: disputedId, name: "disputed", checked: filters.disputed });
   const form = h(
     "form",
     { class: "filters", "aria-label": "Saring antrean" },
@@ -72,6 +78,12 @@ function filterForm(me, filters) {
     unit ? unit.wrapper : null,
     limit.wrapper,
     h("div", { class: "field check" }, overdue, h("label", { for: overdueId }, "Hanya yang terlambat")),
+    h(
+      "div",
+      { class: "field check" },
+      disputed,
+      h("label", { for: disputedId }, "Hanya yang disanggah pelapor"),
+    ),
     h("button", { type: "submit", class: "button" }, "Terapkan"),
   );
   form.addEventListener("submit", (event) => {
@@ -79,6 +91,7 @@ function filterForm(me, filters) {
     const next = {
       status: status.element.value,
       overdue: overdue.checked,
+      disputed: disputed.checked,
       unit: unit ? unit.element.value : "",
       limit: Number(limit.element.value),
     };
@@ -114,6 +127,7 @@ function row(item) {
       "td",
       { "data-label": "Status" },
       h("span", { class: `badge status-${item.status.code}` }, item.status.label),
+      item.disputed ? h("span", { class: "badge badge-disputed" }, "Disanggah pelapor") : null,
     ),
     h(
       "td",
@@ -182,6 +196,7 @@ export async function renderQueue(main, { me, params, showError, isCurrent = () 
     const query = new URLSearchParams({ limit: String(filters.limit) });
     if (filters.status) query.set("status", filters.status);
     if (filters.overdue) query.set("overdue", "true");
+    if (filters.disputed) query.set("disputed", "true");
     if (filters.unit) query.set("unit", filters.unit);
     if (cursor) query.set("cursor", cursor);
     let page;

@@ -184,6 +184,9 @@ class TimelineEntry(StrictModel):
     status: Status
     unit: str | None = None
     agency: str | None = None
+    # Text the reporter sees on their tracking page, written for them by a verifier:
+    # why the complaint was reopened, or why it stays closed.
+    text: str | None = None
 
 
 class AuditEvent(StrictModel):
@@ -200,6 +203,32 @@ class AuditEvent(StrictModel):
     note: str | None = None
     version: int = Field(default=1, ge=1)  # the complaint's version this change produced
     previous_unit: str | None = None  # set by a re-route
+    disputed: bool = False  # feedback saying the problem is not resolved (verifiers emailed)
+
+
+class Resolved(StrEnum):
+    """The reporter's answer to "is the problem resolved?" (Indonesian codes, as sent)."""
+
+    YES = "ya"
+    PARTLY = "sebagian"
+    NO = "tidak"
+
+
+class Feedback(StrictModel):
+    """The reporter's rating of a finished complaint (once per complaint)."""
+
+    rating: int = Field(ge=1, le=5)
+    resolved: Resolved
+    comment: str | None = None
+    at: datetime
+
+
+# How the reporter's answer reads on the tracking page, in the console and in emails.
+RESOLVED_LABELS: dict[Resolved, str] = {
+    Resolved.YES: "Ya, selesai",
+    Resolved.PARTLY: "Sebagian",
+    Resolved.NO: "Tidak, belum selesai",
+}
 
 
 class FollowUp(StrictModel):
@@ -234,3 +263,5 @@ class Complaint(StrictModel):
     first_follow_up_at: datetime | None = None  # when the first result was delivered
     validation_rejections: int = Field(default=0, ge=0)  # results sent back (TL Ditolak)
     decision_reason: str | None = None  # why it was rejected, or its result sent back
+    feedback: Feedback | None = None  # the reporter's rating, once Selesai
+    disputed: bool = False  # the reporter says it is not resolved; a verifier decides

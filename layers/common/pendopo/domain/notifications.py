@@ -32,6 +32,12 @@ class NotificationRule:
     subject: str  # what happened, after the ticket in the subject line
     headline: str  # the first sentence of the email
     note_label: str = "Catatan"
+    only_disputed: bool = False  # only for an event that flags the complaint disputed
+
+
+def _to_coordinators(subject: str, headline: str, note_label: str) -> NotificationRule:
+    """A rule that emails the coordinators of the complaint's unit only."""
+    return NotificationRule(True, False, subject, headline, note_label)
 
 
 NOTIFICATION_RULES: Mapping[Action, NotificationRule | None] = MappingProxyType(
@@ -91,6 +97,30 @@ NOTIFICATION_RULES: Mapping[Action, NotificationRule | None] = MappingProxyType(
             subject="selesai",
             headline="Hasil tindak lanjut telah divalidasi. Pengaduan dinyatakan selesai.",
         ),
+        # The reporter's own steps, and a verifier's answer to their dispute.
+        Action.REPORTER_UPDATE: _to_coordinators(
+            "tambahan informasi dari pelapor",
+            "Pelapor menambahkan informasi pada pengaduan ini. Mohon diperhatikan dalam "
+            "tindak lanjutnya.",
+            "Tambahan dari pelapor",
+        ),
+        # A rating is emailed only when the reporter says the problem is not resolved.
+        Action.FEEDBACK: NotificationRule(
+            False,
+            True,
+            "pelapor menyatakan belum selesai",
+            "Pelapor menyatakan masalahnya belum selesai. Mohon periksa kembali: buka "
+            "kembali pengaduan ini, atau tetapkan selesai dengan catatan untuk pelapor.",
+            "Penilaian pelapor",
+            only_disputed=True,
+        ),
+        Action.REOPEN: _to_coordinators(
+            "dibuka kembali, perlu tindak lanjut ulang",
+            "Pengaduan dibuka kembali oleh verifikator karena pelapor menyatakan masalahnya "
+            "belum selesai. Mohon koordinasikan tindak lanjut ulang.",
+            "Alasan dibuka kembali",
+        ),
+        Action.KEEP_CLOSED: None,
     }
 )
 
@@ -99,10 +129,15 @@ def rule_for(action: Action) -> NotificationRule | None:
     return NOTIFICATION_RULES.get(action)
 
 
-def recipients_for(action: Action, unit: str, recipients: Recipients) -> tuple[str, ...]:
-    """The addresses to email about ``action`` on a complaint now at ``unit``, each once."""
+def recipients_for(
+    action: Action, unit: str, recipients: Recipients, *, disputed: bool = False
+) -> tuple[str, ...]:
+    """The addresses to email about ``action`` on a complaint now at ``unit``, each once.
+
+    ``disputed``: the event flagged the complaint disputed (``AuditEvent.disputed``).
+    """
     rule = rule_for(action)
-    if rule is None:
+    if rule is None or (rule.only_disputed and not disputed):
         return ()
     addresses: list[str] = []
     if rule.unit_coordinators:

@@ -40,6 +40,12 @@ Rules, each in one place below:
 - **Time to follow-up**: receipt to the delivered result, over the results delivered
   before the month ended; median (``statistics.median``) and the 90th percentile by
   the nearest-rank method (the smallest value with at least 90% of values at or below).
+- **Satisfaction**: the reporter's rating (kept on the complaint, so the same reads
+  find it) counts if it was given before the month end; its response rate is of the
+  complaints that were Selesai (a result accepted) before the month end. A complaint
+  reopened (its result no longer stands, as after a follow-up rejection) counts as
+  reopened; one whose reporter said "tidak" and that no verifier had reopened or kept
+  closed by the month end counts as disputed.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from pendopo.domain.clock import WIB, require_aware, to_wib
-from pendopo.domain.complaint import Channel, Complaint, TimelineEntry
+from pendopo.domain.complaint import Channel, Complaint, Feedback, Resolved, TimelineEntry
 from pendopo.domain.sla import within_deadline
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import Taxonomy
@@ -165,6 +171,10 @@ class ComplaintAtMonthEnd:
     overdue_by: timedelta | None  # open with the clock running and past due at month end
     due_in_month: bool = False  # its deadline fell before the month end
     unit: str = ""  # the unit that held it at the month end ("" only if built by hand)
+    finished: bool = False  # a result accepted (Selesai) before the month end: ratable
+    feedback: Feedback | None = None  # the reporter's rating, if given before the month end
+    disputed: bool = False  # rated "tidak", and no verifier answered before the month end
+    reopened: bool = False  # reopened by a verifier before the month end
 
     @property
     def assessed(self) -> bool:
@@ -189,6 +199,8 @@ def at_month_end(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd
     steps = [entry for entry in complaint.timeline if entry.at < end]
     status = steps[-1].status if steps else complaint.status
     delivered = _standing_result(steps)
+    rated = complaint.feedback
+    feedback = rated if rated is not None and rated.at < end else None
     overdue = None
     if status.clock_running and complaint.due_at < end:
         overdue = end - complaint.due_at
@@ -204,7 +216,19 @@ def at_month_end(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd
         overdue_by=overdue,
         due_in_month=complaint.due_at < end,
         unit=unit_at(complaint, steps),
+        finished=any(s.action is Action.ACCEPT_FOLLOW_UP for s in steps),
+        feedback=feedback,
+        disputed=_disputed_at(feedback, steps),
+        reopened=any(s.action is Action.REOPEN for s in steps),
     )
+
+
+def _disputed_at(feedback: Feedback | None, steps: Sequence[TimelineEntry]) -> bool:
+    """Rated "tidak" in ``steps``' time, and not yet reopened or kept closed after it."""
+    if feedback is None or feedback.resolved is not Resolved.NO:
+        return False
+    answers = (Action.REOPEN, Action.KEEP_CLOSED)
+    return not any(s.action in answers and s.at >= feedback.at for s in steps)
 
 
 def unit_at(complaint: Complaint, steps: Sequence[TimelineEntry]) -> str:
@@ -220,12 +244,12 @@ def unit_at(complaint: Complaint, steps: Sequence[TimelineEntry]) -> str:
 
 
 def _standing_result(steps: Sequence[TimelineEntry]) -> datetime | None:
-    """The last result submitted in ``steps`` that no follow-up rejection followed."""
+    """The last result submitted in ``steps`` that no rejection or reopening followed."""
     delivered = None
     for step in steps:
         if step.action is Action.SUBMIT_FOLLOW_UP:
             delivered = step.at
-        elif step.action is Action.REJECT_FOLLOW_UP:
+        elif step.action in (Action.REJECT_FOLLOW_UP, Action.REOPEN):
             delivered = None
     return delivered
 
@@ -291,6 +315,7 @@ class Figures:
     outside_hours: int
     rerouted_in: int
     open_list: tuple[ComplaintAtMonthEnd, ...] = field(default=())
+    satisfaction: Satisfaction = field(default_factory=lambda: satisfaction_of(()))
 
     @property
     def on_time_percent(self) -> float | None:
@@ -301,6 +326,53 @@ class Figures:
     @property
     def delivered(self) -> int:
         return self.on_time + self.late
+
+
+@dataclass(frozen=True, slots=True)
+class Satisfaction:
+    """The reporters' ratings of one unit's (or several units') complaints."""
+
+    finished: int  # Selesai before the month end: could be rated
+    rated: int
+    rating_total: int  # the sum of the ratings (1-5)
+    satisfied: int  # rated 4 or 5
+    resolved_yes: int
+    resolved_partly: int
+    resolved_no: int
+    disputed: int  # "tidak", not yet reopened or kept closed at the month end
+    reopened: int
+
+    @property
+    def average(self) -> float | None:
+        return self.rating_total / self.rated if self.rated else None
+
+    @property
+    def response_percent(self) -> float | None:
+        return 100.0 * self.rated / self.finished if self.finished else None
+
+    @property
+    def satisfied_percent(self) -> float | None:
+        return 100.0 * self.satisfied / self.rated if self.rated else None
+
+
+def satisfaction_of(states: Iterable[ComplaintAtMonthEnd]) -> Satisfaction:
+    states = tuple(states)
+    ratings = [s.feedback for s in states if s.feedback is not None]
+    answers = Counter(f.resolved for f in ratings)
+    return Satisfaction(
+        finished=sum(1 for s in states if s.finished),
+        rated=len(ratings),
+        rating_total=sum(f.rating for f in ratings),
+        satisfied=sum(1 for f in ratings if f.rating >= SATISFIED_FROM),
+        resolved_yes=answers[Resolved.YES],
+        resolved_partly=answers[Resolved.PARTLY],
+        resolved_no=answers[Resolved.NO],
+        disputed=sum(1 for s in states if s.disputed),
+        reopened=sum(1 for s in states if s.reopened),
+    )
+
+
+SATISFIED_FROM = 4  # a rating of 4 or 5 counts as satisfied
 
 
 def nearest_rank(values: Sequence[timedelta], fraction: float) -> timedelta | None:
@@ -379,6 +451,7 @@ def compute_figures(states: Sequence[ComplaintAtMonthEnd], taxonomy: Taxonomy) -
         outside_hours=sum(1 for s in states if s.complaint.outside_hours),
         rerouted_in=sum(1 for s in states if s.rerouted),
         open_list=tuple(open_list),
+        satisfaction=satisfaction_of(states),
     )
 
 

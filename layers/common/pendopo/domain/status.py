@@ -81,6 +81,13 @@ class Action(StrEnum):
     SUBMIT_FOLLOW_UP = "submit_follow_up"
     ACCEPT_FOLLOW_UP = "accept_follow_up"
     REJECT_FOLLOW_UP = "reject_follow_up"
+    # The reporter's own steps (public routes with the tracking code; not in TRANSITIONS:
+    # no officer takes them, and the status stays as it is; pendopo.domain.citizen).
+    REPORTER_UPDATE = "reporter_update"
+    FEEDBACK = "feedback"
+    # A verifier's answer to a complaint its reporter says is not resolved (disputed).
+    REOPEN = "reopen"
+    KEEP_CLOSED = "keep_closed"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -93,6 +100,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUBMIT_FOLLOW_UP: "Hasil tindak lanjut disampaikan",
     Action.ACCEPT_FOLLOW_UP: "Hasil tindak lanjut diterima",
     Action.REJECT_FOLLOW_UP: "Hasil tindak lanjut ditolak",
+    Action.REPORTER_UPDATE: "Tambahan informasi dari pelapor",
+    Action.FEEDBACK: "Penilaian pelapor diterima",
+    Action.REOPEN: "Pengaduan dibuka kembali",
+    Action.KEEP_CLOSED: "Pengaduan tetap dinyatakan selesai",
 }
 
 
@@ -106,6 +117,13 @@ class Transition:
 
 _OPEN_BEFORE_RESULT = frozenset(
     {Status.COORDINATION, Status.DISPOSITION, Status.IN_PROGRESS, Status.FOLLOW_UP_REJECTED}
+)
+
+# Reopened, a complaint goes back to the agency with its clock running, as a result sent
+# back at validation does; kept closed, the verifier's note tells the reporter why.
+_DISPUTE_ANSWERS = (
+    (Action.REOPEN, Status.FOLLOW_UP_REJECTED),
+    (Action.KEEP_CLOSED, Status.DONE),
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -157,6 +175,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({Status.AWAITING_VALIDATION}),
         Status.FOLLOW_UP_REJECTED,
         frozenset({Role.VERIFIER}),
+    ),
+    # A verifier's answer to a reporter who says the result did not resolve it (only
+    # while the complaint is disputed: pendopo.domain.workflow checks the flag).
+    *(
+        Transition(action, frozenset({Status.DONE}), target, frozenset({Role.VERIFIER}))
+        for action, target in _DISPUTE_ANSWERS
     ),
 )
 

@@ -101,6 +101,10 @@ class RerouteCommand(StrictModel):
     reason: Reason = Field(description="Alasan pengalihan")
 
 
+class KeepClosedCommand(StrictModel):
+    note: Note = Field(description="Catatan untuk pelapor: mengapa pengaduan tetap selesai")
+
+
 class DispositionCommand(StrictModel):
     agency: AgencyCode = Field(description="Kode perangkat daerah atau BUMD tujuan")
     note: Note | None = None
@@ -117,7 +121,26 @@ class FollowUpCommand(StrictModel):
     )
 
 
-Command = NoteCommand | ReasonCommand | RerouteCommand | DispositionCommand | FollowUpCommand
+Command = (
+    NoteCommand
+    | ReasonCommand
+    | RerouteCommand
+    | DispositionCommand
+    | FollowUpCommand
+    | KeepClosedCommand
+)
+# Actions that answer a reporter's dispute: only on a disputed complaint; each clears
+# the flag, and its reason or note is shown to the reporter on the tracking page.
+_DISPUTE_ACTIONS = frozenset({Action.REOPEN, Action.KEEP_CLOSED})
+
+
+class NotDisputed(PendopoError):
+    """Reopen or keep closed asked of a complaint its reporter did not dispute (HTTP 409)."""
+
+    status = HTTPStatus.CONFLICT
+    message = (
+        "Tindakan ini hanya untuk pengaduan yang dinyatakan belum selesai oleh pelapor (disanggah)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +176,8 @@ def available_actions(officer: Officer, complaint: Complaint) -> list[Action]:
     for transition in TRANSITIONS:
         if complaint.status not in transition.sources:
             continue
+        if transition.action in _DISPUTE_ACTIONS and not complaint.disputed:
+            continue
         try:
             ensure_may_act(officer, transition.action, complaint.unit)
         except Forbidden:
@@ -176,7 +201,9 @@ def act(
     """Apply one officer action; raises Forbidden, TransitionNotAllowed or InvalidCommand."""
     ensure_may_act(officer, action, complaint.unit)
     target = next_status(action, complaint.status, officer.role)
-    at = _to_the_millisecond(now)
+    if action in _DISPUTE_ACTIONS and not complaint.disputed:
+        raise NotDisputed
+    at = to_the_millisecond(now)
     changes, note, previous_unit = _effects(complaint, officer, action, command, at, taxonomy)
     version = complaint.version + 1
     step = TimelineEntry(
@@ -186,6 +213,7 @@ def act(
         # What the monthly recap needs to place the complaint at a month end.
         unit=str(changes["unit"]) if action is Action.REROUTE else None,
         agency=str(changes["agency"]) if action is Action.DISPOSITION else None,
+        text=note if action in _DISPUTE_ACTIONS else None,
     )
     changed = complaint.model_copy(
         update={
@@ -240,6 +268,10 @@ def _effects(
         rejections = complaint.validation_rejections + 1
         fields = {"decision_reason": command.reason, "validation_rejections": rejections}
         return fields, command.reason, None
+    if isinstance(command, ReasonCommand) and action is Action.REOPEN:
+        return {"decision_reason": command.reason, "disputed": False}, command.reason, None
+    if isinstance(command, KeepClosedCommand) and action is Action.KEEP_CLOSED:
+        return {"disputed": False}, command.note, None
     if isinstance(command, NoteCommand) and action in _NOTE_ONLY_ACTIONS:
         return {}, command.note, None
     raise TypeError(f"{type(command).__name__} is not the command of {action.value}")
@@ -282,7 +314,7 @@ def _disposition(complaint: Complaint, command: DispositionCommand, taxonomy: Ta
     return {"agency": command.agency}, command.note, None
 
 
-def _to_the_millisecond(now: datetime) -> datetime:
+def to_the_millisecond(now: datetime) -> datetime:
     """What storage keeps, so a complaint reads back exactly as written."""
     moment = now.astimezone(UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
@@ -298,4 +330,6 @@ COMMANDS: dict[Action, type[Command]] = {
     Action.SUBMIT_FOLLOW_UP: FollowUpCommand,
     Action.ACCEPT_FOLLOW_UP: NoteCommand,
     Action.REJECT_FOLLOW_UP: ReasonCommand,
+    Action.REOPEN: ReasonCommand,
+    Action.KEEP_CLOSED: KeepClosedCommand,
 }

@@ -38,12 +38,17 @@ def _environment() -> Environment:
     environment.filters["duration"] = describe_duration
     environment.filters["wib"] = format_wib
     environment.filters["percent"] = _percent
+    environment.filters["average"] = _average
     environment.globals["bar_width"] = _bar_width
     return environment
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+
+
+def _average(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}".replace(".", ",")
 
 
 def _bar_width(count: int, largest: int) -> str:

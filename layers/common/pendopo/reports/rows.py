@@ -39,6 +39,10 @@ LIST_COLUMNS = (
     "Di luar jam layanan",
     "Terlambat pada akhir bulan (jam)",
     "Telepon pelapor (disamarkan)",
+    "Penilaian pelapor (1-5)",
+    "Selesai menurut pelapor",
+    "Disanggah di akhir bulan",
+    "Dibuka kembali",
 )
 
 
@@ -81,6 +85,10 @@ def list_row(state: ComplaintAtMonthEnd, taxonomy: Taxonomy) -> list[str | int |
         _yes_no(c.outside_hours),
         overdue_hours,
         "" if c.reporter.anonymous else mask_phone(c.reporter.phone),
+        state.feedback.rating if state.feedback else "",
+        state.feedback.resolved.value if state.feedback else "",
+        _yes_no(state.disputed),
+        _yes_no(state.reopened),
     ]
 
 
@@ -113,6 +121,45 @@ SUMMARY_COLUMNS = (
     "TL ditolak saat validasi",
     "Di luar jam layanan",
 )
+
+
+SATISFACTION_COLUMNS = (
+    "Unit",
+    "Selesai (dapat dinilai)",
+    "Dinilai pelapor",
+    "Tingkat tanggapan (%)",
+    "Rata-rata nilai (1-5)",
+    "Puas (nilai 4-5)",
+    "Puas (%)",
+    "Selesai menurut pelapor: ya",
+    "sebagian",
+    "tidak",
+    "Disanggah di akhir bulan",
+    "Dibuka kembali",
+)
+
+
+def satisfaction_row(name: str, figures: Figures) -> list[str | int | float]:
+    """One row of the reporters' ratings (XLSX 'Kepuasan'); "" where nothing was rated."""
+    s = figures.satisfaction
+
+    def rounded(value: float | None) -> str | float:
+        return "" if value is None else round(value, 1)
+
+    return [
+        name,
+        s.finished,
+        s.rated,
+        rounded(s.response_percent),
+        rounded(s.average),
+        s.satisfied,
+        rounded(s.satisfied_percent),
+        s.resolved_yes,
+        s.resolved_partly,
+        s.resolved_no,
+        s.disputed,
+        s.reopened,
+    ]
 
 
 def describe_duration(delay: timedelta | None) -> str:

@@ -9,12 +9,21 @@ import hashlib
 import json
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http import HTTPStatus
 
+from pendopo.domain.citizen import (
+    UPDATE_TAKEN,
+    FeedbackBody,
+    UpdateBody,
+    add_update,
+    feedback_thanks,
+    give_feedback,
+)
 from pendopo.domain.clock import Clock
-from pendopo.domain.complaint import Channel, ComplaintDetails
+from pendopo.domain.complaint import Channel, Complaint, ComplaintDetails
 from pendopo.domain.errors import Busy, PendopoError
 from pendopo.domain.identifiers import (
     normalize_ticket,
@@ -29,18 +38,28 @@ from pendopo.domain.intake import (
     with_new_ticket,
 )
 from pendopo.domain.status import Role
+from pendopo.domain.workflow import Change
 from pendopo.runtime.observability import logger, metrics
 from pendopo.storage.complaints import (
     ComplaintStore,
     IdempotencyKeyTaken,
     IdempotencyRecord,
     TicketTaken,
+    VersionConflict,
     WriteConflict,
 )
-from pendopo.views.public import Receipt, Tracking, receipt, tracking
+from pendopo.views.public import (
+    Receipt,
+    ReporterStepAnswer,
+    Tracking,
+    receipt,
+    reporter_answer,
+    tracking,
+)
 
 MAX_ATTEMPTS = 6
 _UNKNOWN_TICKET_HASH = "0" * 64  # matches no code
+_REPORTER_ATTEMPTS = 3
 
 
 class IdempotencyKeyReused(PendopoError):
@@ -176,6 +195,13 @@ class IntakeService:
 
     def track(self, ticket_text: str, code_text: str) -> Tracking | None:
         """The public view, or None for an unknown ticket and a wrong code alike."""
+        complaint = self._authenticated(ticket_text, code_text)
+        if complaint is None:
+            return None
+        return tracking(complaint, self._rules.taxonomy, self._clock.now())
+
+    def _authenticated(self, ticket_text: str, code_text: str) -> Complaint | None:
+        """The complaint if the code is its tracking code; None for any wrong pair."""
         ticket = normalize_ticket(ticket_text)
         code = normalize_tracking_code(code_text)
         if ticket is None or code is None:
@@ -186,7 +212,64 @@ class IntakeService:
         stored_hash = complaint.tracking_hash if complaint else _UNKNOWN_TICKET_HASH
         if not tracking_code_matches(ticket, code, stored_hash) or complaint is None:
             return None
-        return tracking(complaint, self._rules.taxonomy, self._clock.now())
+        return complaint
+
+    # --- the reporter's own steps (tracking code in a header) ------------------
+
+    # Named as the routes' last path segment (functions/intake/app.py registers them so).
+    def updates(
+        self, ticket_text: str, code_text: str, body: UpdateBody
+    ) -> ReporterStepAnswer | None:
+        """Add the reporter's text to their open complaint; None for any wrong pair."""
+        step = self._reporter_step(
+            ticket_text, code_text, lambda c, now: add_update(c, body, now=now)
+        )
+        return reporter_answer(step, UPDATE_TAKEN) if step else None
+
+    def feedback(
+        self, ticket_text: str, code_text: str, body: FeedbackBody
+    ) -> ReporterStepAnswer | None:
+        """Record the reporter's rating of a Selesai complaint; None for any wrong pair."""
+        step = self._reporter_step(
+            ticket_text, code_text, lambda c, now: give_feedback(c, body, now=now)
+        )
+        return reporter_answer(step, feedback_thanks(body)) if step else None
+
+    def _reporter_step(
+        self,
+        ticket_text: str,
+        code_text: str,
+        step: Callable[[Complaint, datetime], Change],
+    ) -> Tracking | None:
+        complaint = self._authenticated(ticket_text, code_text)
+        if complaint is None:
+            return None
+        for attempt in range(_REPORTER_ATTEMPTS):
+            change = step(complaint, self._clock.now())
+            try:
+                self._store.apply(change.complaint, change.event, read_version=complaint.version)
+            except VersionConflict:
+                # An officer acted meanwhile: the reporter's step applies to the complaint
+                # as it is now (its rules are checked again), without asking them to resend.
+                if attempt + 1 == _REPORTER_ATTEMPTS:
+                    raise
+                fresh = self._store.get_complaint(complaint.ticket)
+                if fresh is None:
+                    return None
+                complaint = fresh
+                continue
+            logger.info(
+                "Reporter step",
+                extra={
+                    "ticket": complaint.ticket,
+                    "action": change.event.action.value,
+                    "disputed": change.event.disputed,
+                    "version": change.complaint.version,
+                },
+            )
+            metrics.add_metric(name="ReporterStep", unit="Count", value=1)
+            return tracking(change.complaint, self._rules.taxonomy, self._clock.now())
+        return None  # not reached: the last attempt returns or raises
 
 
 def _back_off(attempt: int) -> None:

@@ -59,7 +59,9 @@ class NotifyService(EmailingService[Mailer]):
     def notify(self, event: AuditEvent, event_sk: str) -> Delivery:
         """Send what is due for this event; never sends an email twice once marked sent."""
         delivery = Delivery(ticket=event.ticket, action=event.action.value)
-        audience = recipients_for(event.action, event.unit, self._recipients)
+        audience = recipients_for(
+            event.action, event.unit, self._recipients, disputed=event.disputed
+        )
         delivery.recipients = len(audience)
         if not audience:
             return delivery

@@ -89,6 +89,7 @@ class QueueFilters:
     unit: str | None = None  # None: my unit (verifiers and admins: every unit)
     statuses: tuple[Status, ...] = ()  # empty: every open status
     overdue: bool = False
+    disputed: bool = False  # only complaints whose reporter disputes the result
     due_before: datetime | None = None
     limit: int = 25
     cursor: str | None = None
@@ -137,6 +138,10 @@ class WorkflowService:
             raise Forbidden("Anda hanya dapat melihat antrean unit Anda sendiri.")
         if unit != ALL_UNITS:
             ensure_may_read(officer, unit)
+        if filters.disputed:
+            # The sparse index holds disputed complaints only, one partition per unit.
+            units = list(self._taxonomy.units) if unit == ALL_UNITS else [unit]
+            return [QueuePartition("disputed_by_due", code) for code in units]
         statuses = filters.statuses or OPEN_STATUSES
         if filters.overdue:
             # Only a running clock can be late; a result awaiting validation is not.
@@ -221,7 +226,13 @@ def _fingerprint(partitions: list[QueuePartition], filters: QueueFilters) -> str
     """What the client asked for (not when it asked): the same query, page after page."""
     bound = filters.due_before.isoformat() if filters.due_before else ""
     return fingerprint(
-        [*(p.name for p in partitions), bound, str(filters.overdue), str(filters.limit)]
+        [
+            *(p.name for p in partitions),
+            bound,
+            str(filters.overdue),
+            str(filters.disputed),
+            str(filters.limit),
+        ]
     )
 
 

@@ -21,9 +21,11 @@ from pendopo.domain.complaint import (
     AuditEvent,
     Channel,
     Complaint,
+    Feedback,
     FollowUp,
     Location,
     Reporter,
+    Resolved,
     TimelineEntry,
 )
 from pendopo.domain.errors import PendopoError
@@ -35,6 +37,7 @@ from pendopo.storage.items import (
     IDEMPOTENCY_SK,
     AuditEventItem,
     ComplaintItem,
+    FeedbackAttribute,
     FollowUpAttribute,
     IdempotencyItem,
     TableItem,
@@ -95,6 +98,7 @@ class IndexKeys:
     unit_status: str
     # sparse: only a public complaint (not confidential), for the Open311 list
     public_month: str | None
+    disputed_unit: str | None  # sparse: only while the reporter disputes the result
 
     @classmethod
     def of(cls, complaint: Complaint) -> IndexKeys:
@@ -106,6 +110,7 @@ class IndexKeys:
             public_month=None
             if complaint.reporter.confidential
             else public_month_key(month, complaint.status.open311),
+            disputed_unit=complaint.unit if complaint.disputed else None,
         )
 
 
@@ -258,10 +263,13 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         else None,
         validation_rejections=complaint.validation_rejections,
         decision_reason=complaint.decision_reason,
+        feedback=_feedback_item(complaint.feedback) if complaint.feedback else None,
+        disputed=True if complaint.disputed else None,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
         public_month=keys.public_month,
+        disputed_unit=keys.disputed_unit,
     )
 
 
@@ -272,6 +280,8 @@ def _timeline_entry(entry: TimelineEntry) -> dict[str, str]:
         item["unit"] = entry.unit
     if entry.agency is not None:
         item["agency"] = entry.agency
+    if entry.text is not None:
+        item["text"] = entry.text
     return item
 
 
@@ -299,6 +309,26 @@ def complaint_from_item(item: ComplaintItem) -> Complaint:
         first_follow_up_at=from_iso(item.first_follow_up_at) if item.first_follow_up_at else None,
         validation_rejections=int(item.validation_rejections or 0),
         decision_reason=item.decision_reason,
+        feedback=_feedback_from_item(item.feedback) if item.feedback else None,
+        disputed=bool(item.disputed),
+    )
+
+
+def _feedback_item(feedback: Feedback) -> FeedbackAttribute:
+    return FeedbackAttribute(
+        rating=feedback.rating,
+        resolved=feedback.resolved.value,
+        comment=feedback.comment,
+        at=to_utc_iso(feedback.at),
+    )
+
+
+def _feedback_from_item(item: FeedbackAttribute) -> Feedback:
+    return Feedback(
+        rating=int(item.rating),
+        resolved=Resolved(item.resolved),
+        comment=item.comment,
+        at=from_iso(item.at),
     )
 
 
@@ -343,6 +373,7 @@ def _event_item(event: AuditEvent) -> AuditEventItem:
         note=event.note,
         version=event.version,
         previous_unit=event.previous_unit,
+        disputed=True if event.disputed else None,
     )
 
 
@@ -360,6 +391,7 @@ def _event_from_item(item: AuditEventItem) -> AuditEvent:
             "note": item.note,
             "version": int(item.version or 1),
             "previous_unit": item.previous_unit,
+            "disputed": bool(item.disputed),
         }
     )
 
@@ -388,6 +420,7 @@ def audit_event_from_image(image: Mapping[str, Any]) -> tuple[AuditEvent, str] |
             "note": image.get("note"),
             "version": int(image.get("version") or 1),
             "previous_unit": image.get("previous_unit"),
+            "disputed": bool(image.get("disputed")),
         }
     )
     return event, str(image["sk"])

@@ -12,7 +12,8 @@ One table holds four kinds of item, told apart by ``kind``:
 A complaint and its audit trail share a partition, so one Query returns both.
 The index attributes are derived from the complaint (``storage.complaints.IndexKeys``):
 the sparse ``open_unit`` is present only while the 3-day clock runs, the sparse
-``public_month`` only on a complaint that is not confidential.
+``public_month`` only on a complaint that is not confidential, the sparse
+``disputed_unit`` only while the reporter disputes the result.
 
 Every model shares one ``Meta`` (``TableMeta``): ``storage.connection.bind_table``
 points it at the deployment's table at cold start and gives the models one
@@ -101,6 +102,20 @@ class StatusDueIndex(_ByDue):
     status = UnicodeAttribute(hash_key=True)
 
 
+class DisputedByDueIndex(_ByDue):
+    """Sparse: only a complaint its reporter disputes carries ``disputed_unit``."""
+
+    Meta = _all_projected("disputed_by_due")
+    disputed_unit = UnicodeAttribute(hash_key=True)
+
+
+class FeedbackAttribute(MapAttribute[str, Any]):
+    rating = NumberAttribute()
+    resolved = UnicodeAttribute()
+    comment = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+
+
 class FollowUpAttribute(MapAttribute[str, Any]):
     result = UnicodeAttribute()
     attachments = ListAttribute[str](default=list)
@@ -140,17 +155,21 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     first_follow_up_at = UnicodeAttribute(null=True)
     validation_rejections = NumberAttribute(default=0)
     decision_reason = UnicodeAttribute(null=True)
+    feedback = FeedbackAttribute(null=True)
+    disputed = BooleanAttribute(null=True)
     # Index keys, derived from the fields above.
     open_unit = UnicodeAttribute(null=True)
     unit_month = UnicodeAttribute()
     unit_status = UnicodeAttribute()
     public_month = UnicodeAttribute(null=True)  # sparse: never on a confidential complaint
+    disputed_unit = UnicodeAttribute(null=True)
 
     open_by_due = OpenByDueIndex()
     by_unit_month = UnitMonthIndex()
     by_unit_status = UnitStatusIndex()
     by_status_due = StatusDueIndex()
     by_public_month = PublicMonthIndex()
+    disputed_by_due = DisputedByDueIndex()
 
 
 class AuditEventItem(TableItem, discriminator="event"):
@@ -165,6 +184,7 @@ class AuditEventItem(TableItem, discriminator="event"):
     note = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
     previous_unit = UnicodeAttribute(null=True)
+    disputed = BooleanAttribute(null=True)
 
 
 class IdempotencyItem(TableItem, discriminator="idempotency"):

@@ -17,16 +17,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import Literal
+from typing import Any, Literal
 
 from pendopo.domain.clock import to_utc_iso
 from pendopo.domain.complaint import Complaint
 from pendopo.storage.complaints import complaint_from_item
 from pendopo.storage.items import ComplaintItem
 
-IndexName = Literal["unit_status", "status_due"]
+IndexName = Literal["unit_status", "status_due", "disputed_by_due"]
 # The attribute that is each index's partition key.
-_HASH_ATTRIBUTE: Mapping[str, str] = {"unit_status": "unit_status", "status_due": "status"}
+_HASH_ATTRIBUTE: Mapping[str, str] = {
+    "unit_status": "unit_status",
+    "status_due": "status",
+    "disputed_by_due": "disputed_unit",
+}
 _KEY_ATTRIBUTES = ("pk", "sk", "due_at")
 
 # An index position as DynamoDB takes it in ExclusiveStartKey; {} means "from the top".
@@ -114,14 +118,17 @@ def read_queue(
     return QueueSlice(complaints=[complaint_from_item(c.item) for c in taken], positions=positions)
 
 
+_INDEXES: Mapping[str, Any] = {
+    "unit_status": ComplaintItem.by_unit_status,
+    "status_due": ComplaintItem.by_status_due,
+    "disputed_by_due": ComplaintItem.disputed_by_due,
+}
+
+
 def _fetch(
     partition: QueuePartition, limit: int, due_before: datetime | None, position: Position | None
 ) -> list[_Candidate]:
-    index = (
-        ComplaintItem.by_unit_status
-        if partition.index == "unit_status"
-        else ComplaintItem.by_status_due
-    )
+    index = _INDEXES[partition.index]
     condition = ComplaintItem.due_at < to_utc_iso(due_before) if due_before else None
     results = index.query(
         partition.key,

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from pendopo.domain.clock import format_wib, wib_to_the_second
-from pendopo.domain.complaint import AuditEvent, Complaint, Reporter
+from pendopo.domain.complaint import AuditEvent, Complaint, Feedback, Reporter
 from pendopo.domain.model import ViewModel
 from pendopo.domain.officer import Officer
 from pendopo.domain.sla import is_overdue, overdue_by
 from pendopo.domain.status import ACTION_LABELS, Action, Role, Status
 from pendopo.domain.taxonomy import Taxonomy
 from pendopo.domain.workflow import available_actions
-from pendopo.views.public import CodeLabel, UnitRef
+from pendopo.views.public import CodeLabel, UnitRef, resolved_view
 
 ANONYMOUS_NAME = "Pelapor anonim"
 _NIK_VISIBLE_DIGITS = 4
@@ -47,6 +47,14 @@ class FollowUpView(ViewModel):
     at: datetime
     at_text: str
     by: str
+
+
+class FeedbackDetail(ViewModel):
+    rating: int
+    resolved: CodeLabel
+    comment: str | None
+    at: datetime
+    at_text: str
 
 
 class EventView(ViewModel):
@@ -78,6 +86,7 @@ class QueueItem(ViewModel):
     overdue: bool
     overdue_text: str | None = Field(description="Berapa lama terlambat, bila terlambat")
     outside_hours: bool
+    disputed: bool = Field(description="Pelapor menyatakan masalahnya belum selesai")
     version: int
 
 
@@ -96,6 +105,7 @@ class ComplaintDetail(QueueItem):
     first_follow_up_at: datetime | None
     decision_reason: str | None
     validation_rejections: int
+    feedback: FeedbackDetail | None = Field(description="Penilaian pelapor, bila sudah ada")
     allowed_actions: list[CodeLabel] = Field(
         description="Tindakan yang boleh Anda lakukan sekarang"
     )
@@ -178,6 +188,7 @@ def _summary(complaint: Complaint, taxonomy: Taxonomy, late: bool, now: datetime
         overdue=late,
         overdue_text=describe_delay(overdue_by(complaint.due_at, now)) if late else None,
         outside_hours=complaint.outside_hours,
+        disputed=complaint.disputed,
         version=complaint.version,
     )
 
@@ -237,11 +248,22 @@ def complaint_detail(
         else None,
         decision_reason=complaint.decision_reason,
         validation_rejections=complaint.validation_rejections,
+        feedback=_feedback(complaint.feedback) if complaint.feedback else None,
         allowed_actions=[_action(a) for a in available_actions(officer, complaint)],
         agencies=[AgencyRef(code=a.code, name=a.name) for a in taxonomy.agencies_of(complaint.unit)]
         if complaint.unit in taxonomy.units
         else [],
         events=[event_view(event) for event in events],
+    )
+
+
+def _feedback(feedback: Feedback) -> FeedbackDetail:
+    return FeedbackDetail(
+        rating=feedback.rating,
+        resolved=resolved_view(feedback.resolved),
+        comment=feedback.comment,
+        at=wib_to_the_second(feedback.at),
+        at_text=format_wib(feedback.at),
     )
 
 

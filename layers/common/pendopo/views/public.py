@@ -9,8 +9,15 @@ from datetime import datetime
 
 from pydantic import Field
 
+from pendopo.domain.citizen import (
+    MAX_UPDATES,
+    feedback_deadline,
+    may_rate,
+    may_update,
+    updates_made,
+)
 from pendopo.domain.clock import format_wib, wib_to_the_second
-from pendopo.domain.complaint import Complaint
+from pendopo.domain.complaint import RESOLVED_LABELS, Complaint, Resolved
 from pendopo.domain.model import ViewModel
 from pendopo.domain.sla import is_overdue
 from pendopo.domain.status import ACTION_LABELS, Status
@@ -32,6 +39,36 @@ class PublicStep(ViewModel):
     at_text: str
     status: CodeLabel
     description: str
+    text: str | None = Field(
+        default=None,
+        description="Tambahan dari pelapor, atau alasan/catatan verifikator untuk pelapor",
+    )
+
+
+class FeedbackView(ViewModel):
+    rating: int
+    resolved: CodeLabel
+    at_text: str
+
+
+class ReporterStepAnswer(ViewModel):
+    """The answer to the reporter's addition or rating: nothing they sent is echoed."""
+
+    ticket: str
+    status: CodeLabel
+    message: str
+    updates_left: int = Field(description="Sisa tambahan informasi yang boleh dikirim")
+    can_rate: bool = Field(description="Pelapor masih dapat memberi penilaian")
+
+
+def reporter_answer(view: Tracking, message: str) -> ReporterStepAnswer:
+    return ReporterStepAnswer(
+        ticket=view.ticket,
+        status=view.status,
+        message=message,
+        updates_left=view.updates_left,
+        can_rate=view.can_rate,
+    )
 
 
 class Receipt(ViewModel):
@@ -67,6 +104,15 @@ class Tracking(ViewModel):
         default=None, description="Hasil tindak lanjut, setelah divalidasi (status Selesai)"
     )
     reason: str | None = Field(default=None, description="Alasan, bila pengaduan ditolak")
+    can_update: bool = Field(description="Pelapor masih dapat menambah informasi")
+    updates_left: int = Field(description="Sisa tambahan informasi yang boleh dikirim")
+    can_rate: bool = Field(description="Pelapor dapat memberi penilaian sekarang")
+    rate_until_text: str | None = Field(description="Batas waktu penilaian (WIB), bila ada")
+    feedback: FeedbackView | None = Field(description="Penilaian yang sudah diberikan pelapor")
+
+
+def resolved_view(resolved: Resolved) -> CodeLabel:
+    return CodeLabel(code=resolved.value, label=RESOLVED_LABELS[resolved])
 
 
 def _status(status: Status) -> CodeLabel:
@@ -107,6 +153,8 @@ def receipt(complaint: Complaint, tracking_code: str, taxonomy: Taxonomy) -> Rec
 
 
 def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Tracking:
+    feedback = complaint.feedback
+    rate_until = feedback_deadline(complaint) if feedback is None else None
     return Tracking(
         ticket=complaint.ticket,
         status=_status(complaint.status),
@@ -123,6 +171,7 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
                 at_text=format_wib(step.at),
                 status=_status(step.status),
                 description=ACTION_LABELS[step.action],
+                text=step.text,
             )
             for step in complaint.timeline
         ],
@@ -131,6 +180,19 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
         if complaint.status is Status.DONE and complaint.follow_up
         else None,
         reason=complaint.decision_reason if complaint.status is Status.REJECTED else None,
+        can_update=may_update(complaint),
+        updates_left=max(0, MAX_UPDATES - updates_made(complaint))
+        if not complaint.status.is_terminal
+        else 0,
+        can_rate=may_rate(complaint, now),
+        rate_until_text=format_wib(rate_until) if rate_until and rate_until >= now else None,
+        feedback=FeedbackView(
+            rating=feedback.rating,
+            resolved=resolved_view(feedback.resolved),
+            at_text=format_wib(feedback.at),
+        )
+        if feedback
+        else None,
     )
 
 
