@@ -12,7 +12,13 @@ import pytest
 from moto import mock_aws
 
 from tools.ops import publish_web
-from tools.ops.publish_web import PublishError, publish, stack_outputs, web_files
+from tools.ops.publish_web import (
+    PublishError,
+    config_file,
+    publish,
+    stack_outputs,
+    web_files,
+)
 
 REGION = "ap-southeast-3"
 BUCKET = "pendopo-dev-web-123456789012"
@@ -104,7 +110,7 @@ def test_bucket_and_distribution_come_from_the_stack_outputs(aws: dict[str, Any]
         },
     }
     cloudformation.create_stack(StackName="pendopo-dev", TemplateBody=json.dumps(template))
-    assert stack_outputs(cloudformation, "pendopo-dev") == (BUCKET, aws["distribution"])
+    assert stack_outputs(cloudformation, "pendopo-dev") == (BUCKET, aws["distribution"], False)
     with pytest.raises(PublishError, match="pendopo-prod tidak ditemukan"):
         stack_outputs(cloudformation, "pendopo-prod")
 
@@ -121,3 +127,59 @@ def test_dry_run_lists_files_without_aws(capsys: pytest.CaptureFixture[str]) -> 
     assert publish_web.main(["--stage", "dev", "--dry-run"]) == 0
     printed = capsys.readouterr().out
     assert "kiosk/index.html\ttext/html; charset=utf-8\tno-cache" in printed
+
+
+def _stack_with_training(cloudformation: Any, stack: str, distribution: str, mode: str) -> None:
+    outputs = {
+        "WebBucketName": {"Value": BUCKET},
+        "WebDistributionId": {"Value": distribution},
+        "TrainingMode": {"Value": mode},
+    }
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": outputs}
+    cloudformation.create_stack(StackName=stack, TemplateBody=json.dumps(template))
+
+
+def test_the_training_stage_publishes_a_config_that_shows_the_banner(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the training stack, whose output TrainingMode is "on"
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    _stack_with_training(cloudformation, "pendopo-training", aws["distribution"], "on")
+    monkeypatch.setattr(publish_web.boto3.session.Session, "client", _us_east_cloudfront)
+    # When web/ is published to it
+    assert publish_web.main(["--stage", "training", "--region", REGION]) == 0
+    # Then its config.json says training, revalidated on every visit
+    config = aws["s3"].get_object(Bucket=BUCKET, Key="config.json")
+    assert json.loads(config["Body"].read()) == {"stage": "training", "training": True}
+    assert config["CacheControl"] == "no-cache"
+    assert config["ContentType"] == "application/json"
+
+
+def test_prod_publishes_a_config_without_the_banner_and_refuses_training(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    _stack_with_training(cloudformation, "pendopo-prod", aws["distribution"], "off")
+    monkeypatch.setattr(publish_web.boto3.session.Session, "client", _us_east_cloudfront)
+    assert publish_web.main(["--stage", "prod", "--region", REGION]) == 0
+    config = aws["s3"].get_object(Bucket=BUCKET, Key="config.json")
+    assert json.loads(config["Body"].read()) == {"stage": "prod", "training": False}
+    # A prod stack that somehow says "on" (the template's rule refuses it) publishes nothing
+    with pytest.raises(PublishError, match="prod tidak boleh"):
+        config_file("prod", training=True)
+
+
+def test_the_generated_config_replaces_a_config_json_in_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text('{"training": true}', encoding="utf-8")
+    files = web_files(tmp_path, config=config_file("dev", training=False))
+    assert [f.key for f in files] == ["config.json"]
+    assert json.loads(files[0].body()) == {"stage": "dev", "training": False}
+
+
+_SESSION_CLIENT = boto3.session.Session.client
+
+
+def _us_east_cloudfront(session: Any, service: str, **kwargs: Any) -> Any:
+    """The command's clients, on moto (CloudFront is global: moto keeps it in us-east-1)."""
+    region = "us-east-1" if service == "cloudfront" else REGION
+    return _SESSION_CLIENT(session, service, region_name=region)  # type: ignore[call-overload]
