@@ -141,4 +141,5 @@ publish-web: venv
 screenshots: venv browser
 	$(PY) -m tools.docs.screenshots
 	$(PY) -m tools.docs.console_screenshots
+	$(PY) -m tools.docs.guide_screenshots
 	$(PY) -m tools.docs.recap_screenshot docs/recap-unit-report.png

@@ -34,17 +34,23 @@ _MOTO = re.compile(r"^\s+moto \(AWS\)\s+(http://127\.0\.0\.1:\d+)/moto-api/\s*$"
 _TABLE = re.compile(r"^\s+table\s+(\S+)\s*$")
 _DEMO_ROW = re.compile(r"^(\d{4}-\d{4}-\d{4})\s+\S+\s+\S+\s+(\S+)\s")
 STARTUP_SECONDS = 120
-STACK_ARGS = ("--port", "0", "--moto-port", "0", "--table", "pendopo-screenshots")
+STACK_ARGS = ("--port", "0", "--moto-port", "0")
 
 
 class Stack:
-    """`python -m tools.local.stack --demo` in its own process, until the demo is loaded."""
+    """`python -m tools.local.stack --demo` in its own process, until the demo is loaded.
 
-    def __init__(self) -> None:
+    ``options`` replace ``--demo`` (the officer's guide: ``--training``, no demo); the
+    stack is then ready once it has printed its accounts.
+    """
+
+    def __init__(self, *options: str, table: str = "pendopo-screenshots") -> None:
+        self.demo = not options
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "layers" / "common")])
+        args = (*STACK_ARGS, "--table", table, *(options or ("--demo",)))
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "tools.local.stack", *STACK_ARGS, "--demo"],
+            [sys.executable, "-m", "tools.local.stack", *args],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -59,7 +65,8 @@ class Stack:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line)
-            if line.startswith(("Demo data loaded", "Demo data NOT loaded")):
+            ready = ("Demo data loaded", "Demo data NOT loaded") if self.demo else ("  verifikator.",)
+            if line.startswith(ready):
                 # The table of tickets follows the first line; give it a moment.
                 threading.Timer(1.0, self.loaded.set).start()
         self.loaded.set()
@@ -67,7 +74,7 @@ class Stack:
     def wait(self) -> None:
         if not self.loaded.wait(STARTUP_SECONDS) or self.process.poll() is not None:
             raise RuntimeError("the local stack did not load the demo:\n" + "".join(self.lines))
-        if not any(line.startswith("Demo data loaded") for line in self.lines):
+        if self.demo and not any(line.startswith("Demo data loaded") for line in self.lines):
             raise RuntimeError("the demo data did not load:\n" + "".join(self.lines))
 
     def find(self, pattern: re.Pattern[str]) -> str:
