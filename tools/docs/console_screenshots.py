@@ -46,6 +46,10 @@ class Stack:
 
     def __init__(self, *options: str, table: str = "pendopo-screenshots") -> None:
         self.demo = not options
+        # The demo's last lines, or (no demo) the last line of the accounts.
+        self._ready = (
+            ("Demo data loaded", "Demo data NOT loaded") if self.demo else ("  verifikator.",)
+        )
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "layers" / "common")])
         args = (*STACK_ARGS, "--table", table, *(options or ("--demo",)))
@@ -65,8 +69,7 @@ class Stack:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line)
-            ready = ("Demo data loaded", "Demo data NOT loaded") if self.demo else ("  verifikator.",)
-            if line.startswith(ready):
+            if line.startswith(self._ready):
                 # The table of tickets follows the first line; give it a moment.
                 threading.Timer(1.0, self.loaded.set).start()
         self.loaded.set()
