@@ -30,6 +30,7 @@ from tests.support.notify_stream import (
     NAME,
     NIK,
     PHONE,
+    attached_poller,
     invoke,
     notify_settings,
     read_records,
@@ -60,14 +61,8 @@ def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 @pytest.fixture
 def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,  # tests read records, they do not deliver here
-    )
-    poller.attach("TRIM_HORIZON")
-    yield poller
+    # The tests read the records; they do not deliver here.
+    yield attached_poller(dynamodb)
 
 
 def officer_event(

@@ -65,8 +65,8 @@ from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import Settings
-from tests.support.constants import TEST_TABLE
 from tests.support.handlers import Answer, call, officer_claims
+from tests.support.notify_stream import attached_poller
 from tests.support.notify_stream import invoke as invoke_notify
 from tests.support.pii_canaries import (
     EMAIL,
@@ -478,13 +478,7 @@ def expected_reporter(role: str, anonymous: bool) -> dict[str, Any]:
 
 
 def stream_records(dynamodb: Any) -> tuple[StreamPoller, list[dict[str, Any]]]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,
-    )
-    poller.attach("TRIM_HORIZON")
+    poller = attached_poller(dynamodb)
     records: list[dict[str, Any]] = []
     while batch := [r for shard in list(poller._positions) for r in poller._read(shard)]:
         records += batch

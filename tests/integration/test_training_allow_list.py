@@ -17,24 +17,24 @@ import pytest
 from pendopo.domain.clock import FixedClock
 from tests.support.constants import TEST_TABLE
 from tests.support.mail import REGION, SENDER, outbox
-from tests.support.notify_stream import invoke, notify_settings, read_records, submit
+from tests.support.notify_stream import (
+    attached_poller,
+    invoke,
+    notify_settings,
+    read_records,
+    submit,
+)
+from tools.local.accounts import demo_email
 from tools.local.streams import StreamPoller
 
-PLH = "koordinator.biro-plh@pendopo.example"
-VERIFIER = "verifikator.biro-pem@pendopo.example"
+# recipients.json's addresses for a road complaint (Biro PLH): its coordinator, the verifier.
+PLH, VERIFIER = demo_email("koordinator", "BIRO_PLH"), demo_email("verifikator", "BIRO_PEM")
 
 
 @pytest.fixture
 def stream(dynamodb: Any) -> Iterator[StreamPoller]:
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,
-    )
-    poller.attach("TRIM_HORIZON")
-    yield poller
+    yield attached_poller(dynamodb)
 
 
 def notify_app(monkeypatch: pytest.MonkeyPatch, clock: FixedClock, **settings: Any) -> Any:

@@ -8,6 +8,8 @@ import json
 import uuid
 from typing import Any
 
+import boto3
+
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.complaint import Channel, PublicSubmission
 from pendopo.runtime.bootstrap import build_intake_rules
@@ -15,7 +17,8 @@ from pendopo.runtime.settings import Settings
 from pendopo.services.intake import IntakeService
 from pendopo.storage.complaints import ComplaintStore
 from tests.support.citizen import complaint_body
-from tests.support.mail import CONSOLE
+from tests.support.constants import TEST_TABLE
+from tests.support.mail import CONSOLE, REGION
 from tools.local.events import lambda_context
 from tools.local.streams import StreamPoller, lambda_stream_event
 
@@ -24,6 +27,19 @@ NAME, NIK, PHONE, EMAIL = "Rahmat Hidayat", "3171012501900003", "0813-9988-7766"
 
 def notify_settings() -> Settings:
     return Settings.from_env().model_copy(update={"console_url": CONSOLE})
+
+
+def attached_poller(dynamodb: Any) -> StreamPoller:
+    """A poller of the test table's stream from its start (TRIM_HORIZON); the tests read
+    its records themselves (``read_records``) and deliver them as they need."""
+    poller = StreamPoller(
+        dynamodb_client=dynamodb,
+        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
+        table_name=TEST_TABLE,
+        handler=lambda event, context: None,
+    )
+    poller.attach("TRIM_HORIZON")
+    return poller
 
 
 def read_records(stream: StreamPoller) -> list[dict[str, Any]]:

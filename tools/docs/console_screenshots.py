@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import requests
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from infra.template import REPO_ROOT
 from tools.browser import launch_chromium
@@ -129,6 +129,16 @@ def richest_complaint(api_url: str, email: str, status: str) -> str:
     return str(max(page["items"], key=lambda item: item["version"])["ticket"])
 
 
+def desktop_page(browser: Browser) -> Page:
+    """A page at the desktop size, in a context of its own (a session lives per tab)."""
+    context = browser.new_context(
+        viewport=VIEWPORT,  # type: ignore[arg-type]
+        locale="id-ID",
+        timezone_id="UTC",  # the page shows WIB whatever the browser's zone
+    )
+    return context.new_page()
+
+
 def log_in(page: Page, origin: str, route: str, email: str) -> None:
     page.goto(f"{origin}/console/{route}")
     page.get_by_label("Email dinas").fill(email)
@@ -155,12 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         detail_ticket = richest_complaint(api_url, verifier, "awaiting_validation")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            context = browser.new_context(
-                viewport=VIEWPORT,  # type: ignore[arg-type]
-                locale="id-ID",
-                timezone_id="UTC",  # the page shows WIB whatever the browser's zone
-            )
-            page = context.new_page()
+            page = desktop_page(browser)
             log_in(page, api_url, "#/antrean", verifier)
             page.locator("table.queue tbody tr").first.wait_for()
             page.screenshot(path=OUT / "console-queue.png", full_page=True)

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from infra.template import REPO_ROOT
 from tools.browser import launch_chromium
-from tools.docs.console_screenshots import _API, _MOTO, _TABLE, OUT, VIEWPORT, Stack, log_in
+from tools.docs.console_screenshots import (
+    _API,
+    _MOTO,
+    _TABLE,
+    OUT,
+    Stack,
+    desktop_page,
+    log_in,
+)
 from tools.local.accounts import demo_email
 from tools.local.stack import LOCAL_REGION
 from tools.ops import seed_training
@@ -49,10 +56,23 @@ def shoot(page: Page, name: str) -> None:
     print(f"wrote {(GUIDE_OUT / name).relative_to(REPO_ROOT)}")
 
 
-def as_officer(new_page: Callable[[], Page], origin: str, email: str, route: str) -> Page:
-    page = new_page()
-    log_in(page, origin, route, email)
-    return page
+class Console:
+    """The training console at ``origin``, one officer per browser context."""
+
+    def __init__(self, browser: Browser, origin: str, tickets: dict[str, str]) -> None:
+        self.browser, self.origin, self.tickets = browser, origin, tickets
+
+    def queue(self, role: str, unit: str | None, route: str, name: str) -> Page:
+        """Log in as the role's demo account, open the queue at ``route``, shoot it."""
+        page = desktop_page(self.browser)
+        log_in(page, self.origin, route, demo_email(role, unit))
+        page.locator(ROWS).first.wait_for()
+        shoot(page, name)
+        return page
+
+    def complaint(self, page: Page, practice_id: str) -> None:
+        page.goto(f"{self.origin}/console/#/complaints/{self.tickets[practice_id]}")
+        page.locator(".trail li").first.wait_for()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,52 +85,32 @@ def main(argv: list[str] | None = None) -> int:
         tickets = seed(stack.find(_MOTO), stack.find(_TABLE))
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            context = browser.new_context(
-                viewport=VIEWPORT,  # type: ignore[arg-type]
-                locale="id-ID",
-                timezone_id="UTC",  # the page shows WIB whatever the browser's zone
-            )
-            login = context.new_page()
+            login = desktop_page(browser)
             login.goto(f"{origin}/console/")
             login.get_by_label("Email dinas").wait_for()
             shoot(login, "masuk.png")
-            login.close()
+            console = Console(browser, origin, tickets)
 
-            def fresh() -> Page:
-                # Each officer in a context of their own: sessions live per tab.
-                return browser.new_context(
-                    viewport=VIEWPORT,  # type: ignore[arg-type]
-                    locale="id-ID",
-                    timezone_id="UTC",
-                ).new_page()
-
-            clerk = as_officer(fresh, origin, demo_email("petugas", "BIRO_PLH"), "#/antrean")
-            clerk.locator(ROWS).first.wait_for()
-            shoot(clerk, "petugas-antrean.png")
-            clerk.get_by_role("link", name=tickets["plh-2"]).click()
-            clerk.locator(".trail li").first.wait_for()
+            clerk = console.queue("petugas", "BIRO_PLH", "#/antrean", "petugas-antrean.png")
+            console.complaint(clerk, "plh-2")
             shoot(clerk, "petugas-detail.png")
 
-            coordinator = demo_email("koordinator", "BIRO_PLH")
-            lead = as_officer(fresh, origin, coordinator, "#/antrean?overdue=1")
-            lead.locator(ROWS).first.wait_for()
-            shoot(lead, "koordinator-terlambat.png")
-            lead.goto(f"{origin}/console/#/complaints/{tickets['pem-3']}")
+            lead = console.queue(
+                "koordinator", "BIRO_PLH", "#/antrean?overdue=1", "koordinator-terlambat.png"
+            )
+            console.complaint(lead, "pem-3")
             lead.get_by_role("button", name="Disposisi").click()
             lead.locator("form[data-action=disposition]").wait_for()
             shoot(lead, "koordinator-disposisi.png")
 
-            verifier = demo_email("verifikator", "BIRO_PEM")
-            check = as_officer(fresh, origin, verifier, "#/antrean?status=waiting")
-            check.locator(ROWS).first.wait_for()
-            shoot(check, "verifikator-menunggu.png")
-            check.goto(f"{origin}/console/#/complaints/{tickets['kesos-1']}")
+            check = console.queue(
+                "verifikator", "BIRO_PEM", "#/antrean?status=waiting", "verifikator-menunggu.png"
+            )
+            console.complaint(check, "kesos-1")
             check.get_by_role("button", name="Terima hasil (selesai)").wait_for()
             shoot(check, "verifikator-validasi.png")
 
-            admin = as_officer(fresh, origin, demo_email("admin"), "#/antrean")
-            admin.locator(ROWS).first.wait_for()
-            shoot(admin, "admin-antrean.png")
+            console.queue("admin", None, "#/antrean", "admin-antrean.png")
             browser.close()
     finally:
         stack.stop()

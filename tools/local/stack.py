@@ -23,6 +23,7 @@ import socket
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -107,11 +108,19 @@ def config_page(training: bool) -> LocalPage:
     return page
 
 
-def training_environment(training: bool, email_allow_list: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class TrainingStage:
+    """``--training``: the training stage's settings, as template.yaml's TrainingMode=on
+    and TrainingEmailAllowList give them to a deployed stage."""
+
+    email_allow_list: str = ""
+
+
+def training_environment(training: TrainingStage | None) -> dict[str, str]:
     """The template's TRAINING_MODE and EMAIL_ALLOW_LIST for the local functions."""
     return {
         "TRAINING_MODE": "on" if training else "off",
-        "EMAIL_ALLOW_LIST": email_allow_list if training else "",
+        "EMAIL_ALLOW_LIST": training.email_allow_list if training else "",
     }
 
 
@@ -175,18 +184,16 @@ class LocalStack:
         notifications: bool = True,
         throttle: bool = True,
         artifacts: ServedArtifacts | None = None,
-        training: bool = False,
-        email_allow_list: str = "",
+        training: TrainingStage | None = None,
     ) -> None:
         self.table_name = table_name
-        # The training stage's settings: the banner on every page, the email allow-list.
-        self.training = training
-        self.email_allow_list = email_allow_list
         self.artifacts = artifacts
         # The template's per-route rate limits, as API Gateway applies them.
         self.throttle = throttle
         self.notifications = notifications
         self.env: dict[str, str] = {}
+        # The training stage's settings (None: as production): banner, email allow-list.
+        self.training = training
         self._port = port
         self._moto_port = moto_port
         self._static_dir = static_dir
@@ -216,7 +223,7 @@ class LocalStack:
         try:
             self._start_moto()
             self.env = local_environment(self.moto_url, self.table_name)
-            self.env.update(training_environment(self.training, self.email_allow_list))
+            self.env.update(training_environment(self.training))
             self.apply_environment()
             self._provision()
             # The function environment now names the pool (template Globals: !Refs).
@@ -236,7 +243,7 @@ class LocalStack:
                 local_pages={
                     **LOCAL_PAGES,
                     "/_local/code": code_page(self.artifacts),
-                    f"/{CONFIG_KEY}": config_page(self.training),
+                    f"/{CONFIG_KEY}": config_page(self.training is not None),
                 },
                 throttle=RouteThrottle.from_template() if self.throttle else None,
             )
@@ -375,7 +382,7 @@ def _print_urls(stack: LocalStack) -> None:
         f"  Email outbox   {stack.outbox_url}\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
         f"  table          {stack.table_name}\n"
-        + (_training_line(stack) if stack.training else "")
+        + _training_line(stack.training)
         + "".join(line + "\n" for line in describe(stack.artifacts))
         + f"    modules      {api}/_local/code\n"
         f"  user pool      {stack.user_pool_id} (client {stack.user_pool_client_id})\n"
@@ -388,8 +395,10 @@ def _print_urls(stack: LocalStack) -> None:
     )
 
 
-def _training_line(stack: LocalStack) -> str:
-    allowed = stack.email_allow_list or "(none: no email goes out)"
+def _training_line(training: TrainingStage | None) -> str:
+    if training is None:
+        return ""
+    allowed = training.email_allow_list or "(none: no email goes out)"
     return f"  training mode  on: MODE PELATIHAN banner; emails only to {allowed}\n"
 
 
@@ -456,8 +465,7 @@ def main(argv: Sequence[str] | None = None, artifacts: ServedArtifacts | None = 
         table_name=args.table,
         throttle=not args.no_throttle,
         artifacts=artifacts,
-        training=args.training,
-        email_allow_list=args.email_allow_list,
+        training=TrainingStage(args.email_allow_list) if args.training else None,
     )
     try:
         stack.start()

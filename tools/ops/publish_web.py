@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from infra.template import REPO_ROOT
 from tools.ops import targets
@@ -188,25 +188,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default=targets.DEFAULT_REGION)
     parser.add_argument("--dry-run", action="store_true", help="list the files, upload nothing")
     args = parser.parse_args(argv)
-    try:
-        if args.dry_run:
-            for f in web_files(config=config_file(args.stage, training=False)):
-                print(f"{f.key}\t{f.content_type}\t{f.cache_control}")
-            return 0
-        session = boto3.session.Session(region_name=args.region)
-        bucket, distribution, training = stack_outputs(
-            session.client("cloudformation"), targets.stack_name(args.stage)
-        )
-        files = web_files(config=config_file(args.stage, training))
-        done = publish(
-            session.client("s3"), session.client("cloudfront"), bucket, distribution, files
-        )
-    except PublishError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except (ClientError, BotoCoreError) as error:
-        print(f"Gagal menghubungi AWS: {error}", file=sys.stderr)
-        return 1
+    return targets.exit_status(lambda: _run(args), refused=PublishError)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        for f in web_files(config=config_file(args.stage, training=False)):
+            print(f"{f.key}\t{f.content_type}\t{f.cache_control}")
+        return 0
+    session = boto3.session.Session(region_name=args.region)
+    bucket, distribution, training = stack_outputs(
+        session.client("cloudformation"), targets.stack_name(args.stage)
+    )
+    files = web_files(config=config_file(args.stage, training))
+    done = publish(session.client("s3"), session.client("cloudfront"), bucket, distribution, files)
     print(
         f"{len(done.uploaded)} berkas diunggah ke s3://{bucket}, {len(done.deleted)} dihapus; "
         f"invalidasi CloudFront {done.invalidation_id} untuk distribusi {distribution}."

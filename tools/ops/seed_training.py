@@ -52,7 +52,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from tools.ops import targets
 
@@ -480,12 +480,11 @@ def create_trainees(
 # --- the command ---------------------------------------------------------------------
 
 
+DESCRIPTION = "Data latihan dan akun peserta untuk stage pelatihan."
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = targets.command_parser(
-        "pendopo-seed-training",
-        "Data latihan dan akun peserta untuk stage pelatihan.",
-        __doc__,
-    )
+    parser = targets.command_parser("pendopo-seed-training", DESCRIPTION, __doc__)
     targets.add_target(
         parser,
         local_help="stack lokal (make run)",
@@ -586,14 +585,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     from pendopo.domain.clock import SystemClock
 
     args = build_parser().parse_args(argv)
-    try:
-        return run(args, clock or SystemClock())
-    except SeedError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except (ClientError, BotoCoreError) as error:
-        print(f"Gagal menghubungi AWS: {error}", file=sys.stderr)
-        return 1
+    return targets.exit_status(lambda: run(args, clock or SystemClock()), refused=SeedError)
 
 
 if __name__ == "__main__":

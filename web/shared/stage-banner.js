@@ -1,6 +1,7 @@
 // The stage's banner: "MODE PELATIHAN" on every page of the training stage.
 //
-// Every page (landing, kiosk, citizen web, officer console) loads this module. It reads
+// Every page loads this module: the landing page with a script tag, the kiosk, the
+// citizen web and the officer console by importing it from their own module. It reads
 // the stage's settings from /config.json: written by pendopo-publish-web from the
 // stack's TrainingMode output when a stage is published, served by the local gateway
 // from `make run TRAINING=1` (python -m tools.local.stack --training). Production's
