@@ -8,6 +8,7 @@ accepted.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -189,3 +190,22 @@ def test_any_stage_but_training_is_refused(stage: str, capsys: pytest.CaptureFix
     with mock.patch.object(boto3.session, "Session", side_effect=AssertionError("no AWS")):
         assert seed_training.main(["--stage", stage], clock=FixedClock(NOW)) == 2
     assert f"bukan {stage}" in capsys.readouterr().err
+
+
+def test_a_training_stack_not_in_training_mode_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto import mock_aws
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        # Given stack pendopo-training deployed without TrainingMode=on
+        outputs = {"TableName": {"Value": TABLE}, "TrainingMode": {"Value": "off"}}
+        template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": outputs}
+        boto3.client("cloudformation", region_name=REGION).create_stack(
+            StackName="pendopo-training", TemplateBody=json.dumps(template)
+        )
+        # When the command is pointed at it, Then it refuses, seeding nothing
+        assert seed_training.main(["--stage", "training"], clock=FixedClock(NOW)) == 2
+    assert "tidak dalam mode pelatihan" in capsys.readouterr().err
