@@ -67,12 +67,17 @@ browser:
 ARTIFACTS ?=
 SERVE := $(if $(filter 1,$(ARTIFACTS)),tools.local.artifacts,tools.local.stack)
 SERVE_BUILD := $(if $(filter 1,$(ARTIFACTS)),build-host)
+## TRAINING=1: the training stage's settings (the MODE PELATIHAN banner on every page;
+## emails only to ALLOW_LIST, comma-separated addresses or @domains).
+TRAINING ?=
+ALLOW_LIST ?=
+TRAINING_OPTIONS := $(if $(filter 1,$(TRAINING)),--training --email-allow-list '$(ALLOW_LIST)')
 run: venv $(SERVE_BUILD)
-	$(PY) -m $(SERVE)
+	$(PY) -m $(SERVE) $(TRAINING_OPTIONS)
 
 ## The same, with demo complaints loaded (ARTIFACTS=1 too).
 demo: venv $(SERVE_BUILD)
-	$(PY) -m $(SERVE) --demo
+	$(PY) -m $(SERVE) --demo $(TRAINING_OPTIONS)
 
 ## Every test: unit, integration (moto), the built artifacts (tests/artifact: from
 ## build-host's twin), end-to-end over HTTP, browser (headless chromium).
@@ -136,4 +141,5 @@ publish-web: venv
 screenshots: venv browser
 	$(PY) -m tools.docs.screenshots
 	$(PY) -m tools.docs.console_screenshots
+	$(PY) -m tools.docs.guide_screenshots
 	$(PY) -m tools.docs.recap_screenshot docs/recap-unit-report.png

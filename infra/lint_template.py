@@ -11,7 +11,10 @@ The checks read the template as written (SAM resources, before the transform):
   they run in UTC only and the desks keep Jakarta time;
 - every function has an explicit log group named after it, with a retention;
 - no Allow statement of an inline IAM policy uses a wildcard action (or NotAction);
-- every HttpApi route under /v1/officer/ names an authorizer.
+- every HttpApi route under /v1/officer/ names an authorizer;
+- a template with a ``TrainingMode`` parameter has the rule that refuses it on prod
+  (``Stage`` prod asserts ``TrainingMode`` "off"), so CloudFormation itself stops a
+  production deploy that would show the training banner or drop emails.
 """
 
 from __future__ import annotations
@@ -369,7 +372,37 @@ def check_officer_routes(template: dict[str, Any], summary: Summary) -> list[str
     return problems
 
 
-CHECKS = (check_schedules, check_log_groups, check_iam, check_officer_routes)
+TRAINING_PARAMETER = "TrainingMode"
+
+
+def _refuses_training_on_prod(rule: Any) -> bool:
+    if not isinstance(rule, dict):
+        return False
+    if rule.get("RuleCondition") != {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}:
+        return False
+    off = {"Fn::Equals": [{"Ref": TRAINING_PARAMETER}, "off"]}
+    return any(isinstance(a, dict) and a.get("Assert") == off for a in rule.get("Assertions", []))
+
+
+def check_training_mode(template: dict[str, Any], summary: Summary) -> list[str]:
+    if TRAINING_PARAMETER not in template.get("Parameters", {}):
+        return []
+    rules = (template.get("Rules") or {}).values()
+    if any(_refuses_training_on_prod(rule) for rule in rules):
+        return []
+    return [
+        f"parameter {TRAINING_PARAMETER} has no rule refusing it on prod "
+        f'(RuleCondition Stage = prod, Assert {TRAINING_PARAMETER} = "off")'
+    ]
+
+
+CHECKS = (
+    check_schedules,
+    check_log_groups,
+    check_iam,
+    check_officer_routes,
+    check_training_mode,
+)
 
 
 def check_template(template: dict[str, Any]) -> tuple[list[str], Summary]:

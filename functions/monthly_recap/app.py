@@ -74,6 +74,7 @@ def result_body(result: RecapResult) -> dict[str, Any]:
         "objects": len(result.keys),
         "sent": result.sent,
         "already_sent": result.already_sent,
+        "dropped_not_allowed": result.dropped,
         "attached": result.attached,
         "linked": result.linked,
     }

@@ -103,6 +103,7 @@ def _report(batch: _Batch, failed_records: int) -> None:
             "skipped_duplicate": duplicates,
             "failed": failed,
             "in_progress_elsewhere": batch.total("in_progress"),
+            "dropped_not_allowed": batch.total("dropped"),
             "failed_records": failed_records,
             "errors": sorted({*batch.errors, *(e for d in batch.deliveries for e in d.errors)}),
             "events": [

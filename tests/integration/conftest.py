@@ -111,6 +111,6 @@ def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
 @pytest.fixture
 def stream(dynamodb: Any) -> Iterator[Any]:
     """A poller on the test table's stream; tests read its records and deliver them."""
-    from tests.support.notify_stream import attached_stream
+    from tests.support.notify_stream import attached_poller
 
-    yield attached_stream(dynamodb)
+    yield attached_poller(dynamodb)

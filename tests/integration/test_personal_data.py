@@ -67,7 +67,7 @@ from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import Settings
 from tests.support.handlers import Answer, call, officer_claims
-from tests.support.notify_stream import attached_stream
+from tests.support.notify_stream import attached_poller
 from tests.support.notify_stream import invoke as invoke_notify
 from tests.support.pii_canaries import (
     EMAIL,
@@ -510,7 +510,7 @@ def expected_reporter(role: str, anonymous: bool) -> dict[str, Any]:
 
 
 def stream_records(dynamodb: Any) -> tuple[StreamPoller, list[dict[str, Any]]]:
-    poller = attached_stream(dynamodb)
+    poller = attached_poller(dynamodb)
     records: list[dict[str, Any]] = []
     while batch := [r for shard in list(poller._positions) for r in poller._read(shard)]:
         records += batch

@@ -12,7 +12,13 @@ import pytest
 from moto import mock_aws
 
 from tools.ops import publish_web
-from tools.ops.publish_web import PublishError, publish, stack_outputs, web_files
+from tools.ops.publish_web import (
+    PublishError,
+    config_file,
+    publish,
+    stack_outputs,
+    web_files,
+)
 
 REGION = "ap-southeast-3"
 BUCKET = "pendopo-dev-web-123456789012"
@@ -104,7 +110,7 @@ def test_bucket_and_distribution_come_from_the_stack_outputs(aws: dict[str, Any]
         },
     }
     cloudformation.create_stack(StackName="pendopo-dev", TemplateBody=json.dumps(template))
-    assert stack_outputs(cloudformation, "pendopo-dev") == (BUCKET, aws["distribution"])
+    assert stack_outputs(cloudformation, "pendopo-dev") == (BUCKET, aws["distribution"], False)
     with pytest.raises(PublishError, match="pendopo-prod tidak ditemukan"):
         stack_outputs(cloudformation, "pendopo-prod")
 
@@ -121,3 +127,62 @@ def test_dry_run_lists_files_without_aws(capsys: pytest.CaptureFixture[str]) -> 
     assert publish_web.main(["--stage", "dev", "--dry-run"]) == 0
     printed = capsys.readouterr().out
     assert "kiosk/index.html\ttext/html; charset=utf-8\tno-cache" in printed
+
+
+def publish_to_stage(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch, stage: str, training_mode: str
+) -> int:
+    """``pendopo-publish-web --stage <stage>`` against a stack whose output TrainingMode
+    is ``training_mode``; the command's exit status."""
+    outputs = {
+        "WebBucketName": {"Value": BUCKET},
+        "WebDistributionId": {"Value": aws["distribution"]},
+        "TrainingMode": {"Value": training_mode},
+    }
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": outputs}
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    cloudformation.create_stack(StackName=f"pendopo-{stage}", TemplateBody=json.dumps(template))
+    monkeypatch.setattr(publish_web.boto3.session.Session, "client", _us_east_cloudfront)
+    return publish_web.main(["--stage", stage, "--region", REGION])
+
+
+@pytest.mark.parametrize(
+    ("stage", "mode", "training"), [("training", "on", True), ("prod", "off", False)]
+)
+def test_each_stage_publishes_its_config_the_banner_reads(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch, stage: str, mode: str, training: bool
+) -> None:
+    # Given a stack whose output TrainingMode is "on" (training) or "off" (prod),
+    # When web/ is published to it
+    assert publish_to_stage(aws, monkeypatch, stage, mode) == 0
+    # Then its config.json says so (the banner shows on training only), revalidated on
+    # every visit
+    config = aws["s3"].get_object(Bucket=BUCKET, Key="config.json")
+    assert json.loads(config["Body"].read()) == {"stage": stage, "training": training}
+    assert config["CacheControl"] == "no-cache"
+    assert config["ContentType"] == "application/json"
+
+
+def test_a_prod_stack_in_training_mode_publishes_nothing(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The template's rule refuses such a stack; the command refuses it as well
+    assert publish_to_stage(aws, monkeypatch, "prod", "on") == 2
+    assert "prod tidak boleh" in capsys.readouterr().err
+    assert "Contents" not in aws["s3"].list_objects_v2(Bucket=BUCKET)
+
+
+def test_the_generated_config_replaces_a_config_json_in_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text('{"training": true}', encoding="utf-8")
+    files = web_files(tmp_path, config=config_file("dev", training=False))
+    assert [f.key for f in files] == ["config.json"]
+    assert json.loads(files[0].body()) == {"stage": "dev", "training": False}
+
+
+_SESSION_CLIENT = boto3.session.Session.client
+
+
+def _us_east_cloudfront(session: Any, service: str, **kwargs: Any) -> Any:
+    """The command's clients, on moto (CloudFront is global: moto keeps it in us-east-1)."""
+    region = "us-east-1" if service == "cloudfront" else REGION
+    return _SESSION_CLIENT(session, service, region_name=region)  # type: ignore[call-overload]

@@ -46,8 +46,9 @@ def fresh_notify_app(clock: FixedClock) -> Any:
     return app, app.build_service(notify_settings(), clock=clock)
 
 
-def attached_stream(dynamodb: Any) -> StreamPoller:
-    """A poller on the test table's stream from its start; tests read, it delivers nothing."""
+def attached_poller(dynamodb: Any) -> StreamPoller:
+    """A poller of the test table's stream from its start (TRIM_HORIZON); the tests read
+    its records themselves (``read_records``) and deliver them as they need."""
     poller = StreamPoller(
         dynamodb_client=dynamodb,
         streams_client=boto3.client("dynamodbstreams", region_name=REGION),

@@ -23,6 +23,7 @@ def test_every_operator_command_is_a_console_script() -> None:
         "pendopo-sla-check",
         "pendopo-recap",
         "pendopo-publish-web",
+        "pendopo-seed-training",
     }
     assert all(target.startswith("tools.ops.") for target in SCRIPTS.values())
 

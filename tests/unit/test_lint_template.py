@@ -381,3 +381,70 @@ def test_checks_do_not_change_the_template() -> None:
     before = copy.deepcopy(load_template())
     check_template(load_template())
     assert load_template() == before
+
+
+# --- training mode is refused on prod -------------------------------------------------
+
+PROD_REFUSES_TRAINING = {
+    "RuleCondition": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
+    "Assertions": [{"Assert": {"Fn::Equals": [{"Ref": "TrainingMode"}, "off"]}}],
+}
+
+
+def with_training(rules: dict[str, Any] | None) -> dict[str, Any]:
+    tpl = template()
+    tpl["Parameters"] = {"TrainingMode": {"Type": "String", "AllowedValues": ["on", "off"]}}
+    if rules is not None:
+        tpl["Rules"] = rules
+    return tpl
+
+
+def test_a_training_parameter_with_the_prod_rule_passes() -> None:
+    assert problems_of(with_training({"ProdIsNeverTraining": PROD_REFUSES_TRAINING})) == []
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        None,
+        {"Other": {"Assertions": PROD_REFUSES_TRAINING["Assertions"]}},
+        {
+            "Dev": {
+                **PROD_REFUSES_TRAINING,
+                "RuleCondition": {"Fn::Equals": [{"Ref": "Stage"}, "dev"]},
+            }
+        },
+        {
+            "On": {
+                **PROD_REFUSES_TRAINING,
+                "Assertions": [{"Assert": {"Fn::Equals": [{"Ref": "TrainingMode"}, "on"]}}],
+            }
+        },
+    ],
+)
+def test_a_training_parameter_without_the_prod_rule_fails(rules: dict[str, Any] | None) -> None:
+    assert any("TrainingMode" in p for p in problems_of(with_training(rules)))
+
+
+def test_the_real_template_refuses_training_on_prod() -> None:
+    from infra.template import load_template
+
+    assert "ProdIsNeverTraining" in load_template()["Rules"]
+    assert problems_of(load_template()) == []
+
+
+def test_samconfig_turns_training_on_for_the_training_stage_only() -> None:
+    import tomllib
+
+    config = tomllib.loads((TEMPLATE_PATH.parent / "samconfig.toml").read_text(encoding="utf-8"))
+    overrides = {
+        stage: config[stage]["deploy"]["parameters"]["parameter_overrides"].split()
+        for stage in ("dev", "training", "prod")
+    }
+    assert "TrainingMode=on" in overrides["training"]
+    assert not any(
+        o.startswith("TrainingMode=") and o != "TrainingMode=off" for o in overrides["prod"]
+    )
+    assert not any(
+        o.startswith("TrainingMode=") and o != "TrainingMode=off" for o in overrides["dev"]
+    )

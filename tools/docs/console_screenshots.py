@@ -38,7 +38,7 @@ _MOTO = re.compile(r"^\s+moto \(AWS\)\s+(http://127\.0\.0\.1:\d+)/moto-api/\s*$"
 _TABLE = re.compile(r"^\s+table\s+(\S+)\s*$")
 _DEMO_ROW = re.compile(r"^(\d{4}-\d{4}-\d{4})\s+\S+\s+\S+\s+(\S+)\s")
 STARTUP_SECONDS = 120
-STACK_ARGS = ("--port", "0", "--moto-port", "0", "--table", "pendopo-screenshots")
+STACK_ARGS = ("--port", "0", "--moto-port", "0")
 SHOTS = (
     "console-queue.png",
     "console-detail.png",
@@ -48,13 +48,23 @@ SHOTS = (
 
 
 class Stack:
-    """`python -m tools.local.stack --demo` in its own process, until the demo is loaded."""
+    """`python -m tools.local.stack --demo` in its own process, until the demo is loaded.
 
-    def __init__(self) -> None:
+    ``options`` replace ``--demo`` (the officer's guide: ``--training``, no demo); the
+    stack is then ready once it has printed its accounts.
+    """
+
+    def __init__(self, *options: str, table: str = "pendopo-screenshots") -> None:
+        self.demo = not options
+        # The demo's last lines, or (no demo) the last line of the accounts.
+        self._ready = (
+            ("Demo data loaded", "Demo data NOT loaded") if self.demo else ("  verifikator.",)
+        )
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "layers" / "common")])
+        args = (*STACK_ARGS, "--table", table, *(options or ("--demo",)))
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "tools.local.stack", *STACK_ARGS, "--demo"],
+            [sys.executable, "-m", "tools.local.stack", *args],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -69,7 +79,7 @@ class Stack:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line)
-            if line.startswith(("Demo data loaded", "Demo data NOT loaded")):
+            if line.startswith(self._ready):
                 # The table of tickets follows the first line; give it a moment.
                 threading.Timer(1.0, self.loaded.set).start()
         self.loaded.set()
@@ -77,7 +87,7 @@ class Stack:
     def wait(self) -> None:
         if not self.loaded.wait(STARTUP_SECONDS) or self.process.poll() is not None:
             raise RuntimeError("the local stack did not load the demo:\n" + "".join(self.lines))
-        if not any(line.startswith("Demo data loaded") for line in self.lines):
+        if self.demo and not any(line.startswith("Demo data loaded") for line in self.lines):
             raise RuntimeError("the demo data did not load:\n" + "".join(self.lines))
 
     def find(self, pattern: re.Pattern[str]) -> str:
@@ -180,11 +190,7 @@ def rating_and_dispute(browser: Browser, origin: str, receipt: dict[str, str]) -
     phone.get_by_role("button", name="Kirim penilaian").click()
     phone.locator("#r-feedback").wait_for()
 
-    page = browser.new_context(
-        viewport=VIEWPORT,  # type: ignore[arg-type]
-        locale="id-ID",
-        timezone_id="UTC",
-    ).new_page()
+    page = desktop_page(browser)
     log_in(page, origin, "#/antrean?disputed=1", demo_email("verifikator", "BIRO_PEM"))
     page.get_by_role("link", name=receipt["ticket"]).click()
     page.get_by_role("button", name="Buka kembali").click()
@@ -192,6 +198,16 @@ def rating_and_dispute(browser: Browser, origin: str, receipt: dict[str, str]) -
         "Pelapor menyatakan dua lampu masih mati; mohon Dinas Bina Marga memeriksa ulang."
     )
     page.screenshot(path=OUT / "console-disputed.png", full_page=True)
+
+
+def desktop_page(browser: Browser) -> Page:
+    """A page at the desktop size, in a context of its own (a session lives per tab)."""
+    context = browser.new_context(
+        viewport=VIEWPORT,  # type: ignore[arg-type]
+        locale="id-ID",
+        timezone_id="UTC",  # the page shows WIB whatever the browser's zone
+    )
+    return context.new_page()
 
 
 def log_in(page: Page, origin: str, route: str, email: str) -> None:
@@ -220,12 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         detail_ticket = richest_complaint(api_url, verifier, "awaiting_validation")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            context = browser.new_context(
-                viewport=VIEWPORT,  # type: ignore[arg-type]
-                locale="id-ID",
-                timezone_id="UTC",  # the page shows WIB whatever the browser's zone
-            )
-            page = context.new_page()
+            page = desktop_page(browser)
             log_in(page, api_url, "#/antrean", verifier)
             page.locator("table.queue tbody tr").first.wait_for()
             page.screenshot(path=OUT / "console-queue.png", full_page=True)

@@ -2,6 +2,7 @@
 table's stream delivered to the notify function (emails land in the local outbox).
 
     python -m tools.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
+                                [--training [--email-allow-list LIST]]
 
 serves the source tree; ``python -m tools.local.artifacts`` (same options) serves the
 built artifacts instead (tools.local.artifacts).
@@ -22,6 +23,7 @@ import socket
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -40,6 +42,7 @@ from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from tools.local.throttle import RouteThrottle
 from tools.ops.officers import unit_codes
+from tools.ops.publish_web import CONFIG_KEY, web_config
 from tools.ops.targets import DUMMY_CREDENTIAL, LOCAL_STAGE, local_session
 
 LOCAL_HOST = "127.0.0.1"
@@ -91,6 +94,34 @@ def template_environment() -> dict[str, str]:
         .get("Variables", {})
     )
     return {name: str(value) for name, value in variables.items() if isinstance(value, str | int)}
+
+
+def config_page(training: bool) -> LocalPage:
+    """``GET /config.json``: the stage's settings for the pages, as pendopo-publish-web
+    writes them for a deployed stage (the training banner)."""
+    body = json.dumps(web_config(LOCAL_STAGE, training)).encode()
+
+    def page(request: GatewayRequest) -> GatewayResponse:
+        headers = [("content-type", "application/json"), ("cache-control", "no-cache")]
+        return GatewayResponse(200, headers, body)
+
+    return page
+
+
+@dataclass(frozen=True)
+class TrainingStage:
+    """``--training``: the training stage's settings, as template.yaml's TrainingMode=on
+    and TrainingEmailAllowList give them to a deployed stage."""
+
+    email_allow_list: str = ""
+
+
+def training_environment(training: TrainingStage | None) -> dict[str, str]:
+    """The template's TRAINING_MODE and EMAIL_ALLOW_LIST for the local functions."""
+    return {
+        "TRAINING_MODE": "on" if training else "off",
+        "EMAIL_ALLOW_LIST": training.email_allow_list if training else "",
+    }
 
 
 def local_environment(moto_url: str, table_name: str) -> dict[str, str]:
@@ -153,6 +184,7 @@ class LocalStack:
         notifications: bool = True,
         throttle: bool = True,
         artifacts: ServedArtifacts | None = None,
+        training: TrainingStage | None = None,
     ) -> None:
         self.table_name = table_name
         self.artifacts = artifacts
@@ -160,6 +192,8 @@ class LocalStack:
         self.throttle = throttle
         self.notifications = notifications
         self.env: dict[str, str] = {}
+        # The training stage's settings (None: as production): banner, email allow-list.
+        self.training = training
         self._port = port
         self._moto_port = moto_port
         self._static_dir = static_dir
@@ -189,6 +223,7 @@ class LocalStack:
         try:
             self._start_moto()
             self.env = local_environment(self.moto_url, self.table_name)
+            self.env.update(training_environment(self.training))
             self.apply_environment()
             self._provision()
             # The function environment now names the pool (template Globals: !Refs).
@@ -205,7 +240,11 @@ class LocalStack:
                 port=self._port,
                 static_dir=self._static_dir,
                 verifier=self.jwt_verifier(),
-                local_pages={**LOCAL_PAGES, "/_local/code": code_page(self.artifacts)},
+                local_pages={
+                    **LOCAL_PAGES,
+                    "/_local/code": code_page(self.artifacts),
+                    f"/{CONFIG_KEY}": config_page(self.training is not None),
+                },
                 throttle=RouteThrottle.from_template() if self.throttle else None,
             )
             self._gateway.start()
@@ -343,6 +382,7 @@ def _print_urls(stack: LocalStack) -> None:
         f"  Email outbox   {stack.outbox_url}\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
         f"  table          {stack.table_name}\n"
+        + _training_line(stack.training)
         + "".join(line + "\n" for line in describe(stack.artifacts))
         + f"    modules      {api}/_local/code\n"
         f"  user pool      {stack.user_pool_id} (client {stack.user_pool_client_id})\n"
@@ -353,6 +393,13 @@ def _print_urls(stack: LocalStack) -> None:
         f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}\n",
         flush=True,
     )
+
+
+def _training_line(training: TrainingStage | None) -> str:
+    if training is None:
+        return ""
+    allowed = training.email_allow_list or "(none: no email goes out)"
+    return f"  training mode  on: MODE PELATIHAN banner; emails only to {allowed}\n"
 
 
 def _unit_slugs() -> str:
@@ -388,6 +435,17 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="do not apply the template's per-route rate limits (tests that send bursts)",
     )
+    parser.add_argument(
+        "--training",
+        action="store_true",
+        help="the training stage's settings: the MODE PELATIHAN banner on every page, "
+        "emails only to --email-allow-list",
+    )
+    parser.add_argument(
+        "--email-allow-list",
+        default="",
+        help="with --training: addresses or @domains emails may go to, comma-separated",
+    )
     return parser.parse_args(argv)
 
 
@@ -407,6 +465,7 @@ def main(argv: Sequence[str] | None = None, artifacts: ServedArtifacts | None = 
         table_name=args.table,
         throttle=not args.no_throttle,
         artifacts=artifacts,
+        training=TrainingStage(args.email_allow_list) if args.training else None,
     )
     try:
         stack.start()

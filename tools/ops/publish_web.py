@@ -15,20 +15,27 @@ since there is no build step to fingerprint their names. Assets go up before the
 HTML that references them; objects no longer under web/ are deleted afterwards
 (the bucket keeps old versions 30 days); then one invalidation of ``/*`` makes
 CloudFront fetch the new files at once.
+
+One file is not under web/: ``config.json``, the stage's settings for the pages (is
+this the training stage?), written from the stack's output ``TrainingMode``. Every
+page loads it (web/shared/stage-banner.js) and shows the banner "MODE PELATIHAN" when
+``training`` is true; the command refuses to publish a training config to prod. The
+local stack serves the same file from its own settings (tools/local/stack.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from infra.template import REPO_ROOT
 from tools.ops import targets
@@ -52,6 +59,9 @@ CONTENT_TYPES = {
 }
 HTML_CACHE = "no-cache"
 ASSET_CACHE = "public, max-age=300"
+# The stage's settings for the pages; revalidated on every visit, as HTML is.
+CONFIG_KEY = "config.json"
+PRODUCTION_STAGE = "prod"
 
 
 class PublishError(Exception):
@@ -61,17 +71,42 @@ class PublishError(Exception):
 @dataclass(frozen=True)
 class WebFile:
     key: str
-    path: Path
+    path: Path | None  # None: generated (``content``)
     content_type: str
     cache_control: str
+    content: bytes = b""
+
+    def body(self) -> bytes:
+        return self.path.read_bytes() if self.path is not None else self.content
 
 
-def web_files(root: Path = WEB_DIR) -> list[WebFile]:
-    """Every file to publish, assets before HTML; hidden files are left out."""
-    files: list[WebFile] = []
+def web_config(stage: str, training: bool) -> dict[str, object]:
+    """What ``/config.json`` holds for a stage (the pages read ``training``)."""
+    if training and stage == PRODUCTION_STAGE:
+        raise PublishError(
+            "Stage prod tidak boleh dalam mode pelatihan (TrainingMode=on): "
+            "spanduk MODE PELATIHAN tidak boleh tampil di produksi."
+        )
+    return {"stage": stage, "training": training}
+
+
+def config_file(stage: str, training: bool) -> WebFile:
+    content = json.dumps(web_config(stage, training)).encode()
+    return WebFile(CONFIG_KEY, None, CONTENT_TYPES[".json"], HTML_CACHE, content)
+
+
+def web_files(root: Path = WEB_DIR, config: WebFile | None = None) -> list[WebFile]:
+    """Every file to publish, assets before HTML; hidden files are left out.
+
+    ``config``: the stage's generated ``config.json``, which replaces any file of that
+    name under ``root``.
+    """
+    files: list[WebFile] = [config] if config is not None else []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts):
+            continue
+        if config is not None and relative.as_posix() == CONFIG_KEY:
             continue
         suffix = path.suffix.lower()
         if suffix not in CONTENT_TYPES:
@@ -83,8 +118,14 @@ def web_files(root: Path = WEB_DIR) -> list[WebFile]:
     return sorted(files, key=lambda f: (f.key.endswith(".html"), f.key))
 
 
-def stack_outputs(cloudformation: Any, stack: str) -> tuple[str, str]:
-    """(bucket, distribution id) from the stack's outputs."""
+class StackOutputs(NamedTuple):
+    bucket: str
+    distribution_id: str
+    training: bool  # the output TrainingMode is "on"
+
+
+def stack_outputs(cloudformation: Any, stack: str) -> StackOutputs:
+    """The bucket, the distribution and the training mode, from the stack's outputs."""
     try:
         described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
     except ClientError as error:
@@ -93,7 +134,11 @@ def stack_outputs(cloudformation: Any, stack: str) -> tuple[str, str]:
     missing = [k for k in ("WebBucketName", "WebDistributionId") if k not in outputs]
     if missing:
         raise PublishError(f"Stack {stack} tidak punya output {', '.join(missing)}.")
-    return outputs["WebBucketName"], outputs["WebDistributionId"]
+    return StackOutputs(
+        outputs["WebBucketName"],
+        outputs["WebDistributionId"],
+        outputs.get("TrainingMode", "off") == "on",
+    )
 
 
 def _existing_keys(s3: Any, bucket: str) -> Iterator[str]:
@@ -116,7 +161,7 @@ def publish(
         s3.put_object(
             Bucket=bucket,
             Key=web_file.key,
-            Body=web_file.path.read_bytes(),
+            Body=web_file.body(),
             ContentType=web_file.content_type,
             CacheControl=web_file.cache_control,
         )
@@ -143,25 +188,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default=targets.DEFAULT_REGION)
     parser.add_argument("--dry-run", action="store_true", help="list the files, upload nothing")
     args = parser.parse_args(argv)
-    try:
-        files = web_files()
-        if args.dry_run:
-            for f in files:
-                print(f"{f.key}\t{f.content_type}\t{f.cache_control}")
-            return 0
-        session = boto3.session.Session(region_name=args.region)
-        bucket, distribution = stack_outputs(
-            session.client("cloudformation"), targets.stack_name(args.stage)
-        )
-        done = publish(
-            session.client("s3"), session.client("cloudfront"), bucket, distribution, files
-        )
-    except PublishError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except (ClientError, BotoCoreError) as error:
-        print(f"Gagal menghubungi AWS: {error}", file=sys.stderr)
-        return 1
+    return targets.exit_status(lambda: _run(args), refused=PublishError)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        for f in web_files(config=config_file(args.stage, training=False)):
+            print(f"{f.key}\t{f.content_type}\t{f.cache_control}")
+        return 0
+    session = boto3.session.Session(region_name=args.region)
+    bucket, distribution, training = stack_outputs(
+        session.client("cloudformation"), targets.stack_name(args.stage)
+    )
+    files = web_files(config=config_file(args.stage, training))
+    done = publish(session.client("s3"), session.client("cloudfront"), bucket, distribution, files)
     print(
         f"{len(done.uploaded)} berkas diunggah ke s3://{bucket}, {len(done.deleted)} dihapus; "
         f"invalidasi CloudFront {done.invalidation_id} untuk distribusi {distribution}."

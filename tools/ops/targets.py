@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -99,3 +101,18 @@ def invoke(client: Any, name: str, event: dict[str, Any]) -> tuple[Any, bool]:
     )
     payload = json.loads(response["Payload"].read() or b"{}")
     return payload, bool(response.get("FunctionError"))
+
+
+def exit_status(command: Callable[[], int], *, refused: type[Exception]) -> int:
+    """Run a command: its own refusal (``refused``, an Indonesian message) exits 2, a
+    failure to reach AWS exits 1, each printed in one line without a traceback."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return command()
+    except refused as error:
+        print(error, file=sys.stderr)
+        return 2
+    except (ClientError, BotoCoreError) as error:
+        print(f"Gagal menghubungi AWS: {error}", file=sys.stderr)
+        return 1

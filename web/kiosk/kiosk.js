@@ -12,6 +12,7 @@
 // load, a receipt becomes a neutral screen (ticket only, no tracking code, no QR) and
 // a refusal goes home, so nobody sees a stranger's form or receipt.
 
+import "../shared/stage-banner.js";
 import { loadCategories, loadKioskInfo, topicsWithCategories } from "../shared/api.js";
 import { apiErrors, clearErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { h, replace } from "../shared/dom.js";

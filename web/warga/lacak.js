@@ -3,6 +3,7 @@
 // The code is sent in the X-Tracking-Code header only: never in a URL, so it never
 // reaches a server's or a proxy's access log.
 
+import "../shared/stage-banner.js";
 import { ApiError, addUpdate, giveFeedback, trackComplaint } from "../shared/api.js";
 import { showErrors } from "../shared/complaint-form.js";
 import { h, replace } from "../shared/dom.js";

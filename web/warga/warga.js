@@ -1,6 +1,7 @@
 // The citizen web: submit a complaint from a phone or a desktop browser.
 // The same form, checks and retrying outbox as the e-kiosk (web/shared/).
 
+import "../shared/stage-banner.js";
 import { loadCategories, topicsWithCategories } from "../shared/api.js";
 import { apiErrors, fillForm, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { Outbox } from "../shared/outbox.js";

@@ -5,6 +5,7 @@
 // Without a session every route shows the login first and then opens itself, so a
 // link from an email lands on its complaint after logging in.
 
+import "../../shared/stage-banner.js";
 import { api, MESSAGES, setUnauthorizedHandler } from "./api.js";
 import { renderDetail } from "./detail.js";
 import { focus, h, replace } from "../../shared/dom.js";

@@ -122,6 +122,7 @@ def _emailing(
     log: NotificationLog,
 ) -> Emailing[M]:
     """What every emailing service is given: the log, the mailer, who gets what, the clock."""
+    from pendopo.domain.allow_list import RecipientAllowList
     from pendopo.domain.clock import SystemClock
     from pendopo.domain.taxonomy import load_recipients, load_taxonomy
     from pendopo.services.send_once import Emailing
@@ -137,6 +138,10 @@ def _emailing(
         recipients=load_recipients(override_json=settings.recipients_json, taxonomy=taxonomy),
         taxonomy=taxonomy,
         clock=clock or SystemClock(),
+        # The training stage: only the trainees' addresses (never set in prod).
+        allow_list=(
+            RecipientAllowList.parse(settings.email_allow_list) if settings.training_mode else None
+        ),
     )
 
 

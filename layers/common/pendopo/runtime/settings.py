@@ -115,6 +115,18 @@ class EmailSettings(_Concern):
     console_url: Annotated[str, Env("CONSOLE_URL")] = ""
     # Replaces pendopo/data/recipients.json when set.
     recipients_json: Annotated[str | None, Env("RECIPIENTS_JSON")] = None
+    # The training stage (template: TrainingMode, "on"/"off"; never on in prod): email
+    # goes only to the allow-list's addresses and @domains (pendopo/domain/allow_list.py).
+    training_mode: Annotated[bool, Env("TRAINING_MODE")] = False
+    email_allow_list: Annotated[str, Env("EMAIL_ALLOW_LIST")] = ""
+
+    @field_validator("email_allow_list")
+    @classmethod
+    def _valid_allow_list(cls, value: str) -> str:
+        from pendopo.domain.allow_list import RecipientAllowList
+
+        RecipientAllowList.parse(value)  # raises on an entry that is not an address
+        return value
 
 
 class NotificationSettings(_Concern):

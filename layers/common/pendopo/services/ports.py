@@ -48,6 +48,7 @@ class Tally(Protocol):
     duplicates: int
     failed: int
     in_progress: int
+    dropped: int  # not on the training stage's allow-list: not sent, on purpose
     errors: list[str]
 
 

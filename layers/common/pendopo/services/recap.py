@@ -89,6 +89,7 @@ class RecapResult:
     already_sent: int = 0
     in_progress: int = 0
     failed: int = 0
+    dropped: int = 0  # not on the training stage's allow-list
     attached: int = 0  # emails that carried their reports as attachments
     linked: int = 0  # emails that carried links instead
     errors: list[str] = field(default_factory=list)  # error codes, never messages

@@ -19,10 +19,12 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypedDict, TypeVar, Unpack
+from typing import Generic, NotRequired, TypedDict, TypeVar, Unpack
 
+from pendopo.domain.allow_list import RecipientAllowList
 from pendopo.domain.clock import Clock
 from pendopo.domain.taxonomy import Recipients, Taxonomy
+from pendopo.runtime.observability import logger
 from pendopo.services.ports import Tally
 from pendopo.storage.notifications import (
     AlreadySent,
@@ -40,6 +42,7 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # sent before: nothing to do
     IN_PROGRESS = "in_progress"  # another invocation holds the claim within its lease
     FAILED = "failed"  # not sent; a retry will send it
+    DROPPED = "dropped"  # not on the training allow-list: never sent, never claimed
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ class SendCounts:
     duplicates: int = 0
     failed: int = 0
     in_progress: int = 0
+    dropped: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -110,6 +114,8 @@ def count(tally: Tally, result: SendResult) -> None:
         tally.duplicates += 1
     elif result.outcome is Outcome.IN_PROGRESS:
         tally.in_progress += 1
+    elif result.outcome is Outcome.DROPPED:
+        tally.dropped += 1
     else:
         tally.failed += 1
     if result.error:
@@ -144,10 +150,18 @@ class Emailing(TypedDict, Generic[M]):
     taxonomy: Taxonomy
     # The real time, for the claims' leases (a run "as of" another time included).
     clock: Clock
+    # The training stage's allow-list (None: every recipient, as in production).
+    allow_list: NotRequired[RecipientAllowList | None]
 
 
 class EmailingService(Generic[M]):
-    """The base of the notify, deadline check and recap services: each sends this way."""
+    """The base of the notify, deadline check and recap services: each sends this way.
+
+    ``_send_once`` is the one place every email of the three passes through, so it is
+    where the training stage's allow-list applies: a recipient not on it is dropped
+    before the claim (nothing recorded as sent), counted, and logged without the
+    address.
+    """
 
     def __init__(self, **emailing: Unpack[Emailing[M]]) -> None:
         self._log = emailing["log"]
@@ -155,6 +169,13 @@ class EmailingService(Generic[M]):
         self._recipients = emailing["recipients"]
         self._taxonomy = emailing["taxonomy"]
         self._clock = emailing["clock"]
+        self._allow_list = emailing.get("allow_list")
 
     def _send_once(self, key: NotificationKey, action: str, send: Callable[[], str]) -> SendResult:
+        if self._allow_list is not None and not self._allow_list.allows(key.recipient):
+            logger.info(
+                "Email dropped: recipient not on the training allow-list",
+                extra={"ticket": key.ticket, "action": action},
+            )
+            return SendResult(Outcome.DROPPED)
         return send_once(self._log, key, action, send, self._clock)

@@ -103,6 +103,7 @@ class CheckRun:
             "emails_skipped_duplicate": self.total("duplicates"),
             "emails_failed": self.total("failed"),
             "emails_in_progress_elsewhere": self.total("in_progress"),
+            "emails_dropped_not_allowed": self.total("dropped"),
             "read_failures": self.read_failures,
             "withheld_escalations": self.withheld,
             "errors": sorted({e for outcome in self.digests for e in outcome.errors}),
