@@ -58,6 +58,7 @@ from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS
 from tests.support.stack import RunningStack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.login import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -113,13 +114,7 @@ ANSWERS: Counter[tuple[str, int]] = Counter()
 
 @cache
 def login(api_url: str, role: str, unit: str | None) -> str:
-    answer = requests.post(
-        f"{api_url}/v1/auth/login",
-        json={"email": demo_email(role, unit), "password": DEMO_PASSWORD},
-        timeout=HTTP_TIMEOUT,
-    )
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["access_token"])
+    return str(log_in(api_url, demo_email(role, unit), timeout=HTTP_TIMEOUT)["access_token"])
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -22,7 +22,9 @@ from playwright.sync_api import Page, Route, expect
 from pendopo.domain.clock import format_wib
 from tests.support.over_http import street_light_at_kiosk, submitted
 from tests.support.stack import RunningStack
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.browser import log_in_console
+from tools.local.accounts import DEMO_PASSWORD, demo_email, demo_totp_secret
+from tools.local.login import bearer
 from tools.ops.officers import create_officer, officer_spec
 
 pytestmark = pytest.mark.browser
@@ -40,14 +42,6 @@ def submit_complaint(api_url: str, category: str = "STREET_LIGHTING") -> str:
     return str(
         submitted(api_url, key, street_light_at_kiosk("Warga Uji Konsol", category))["ticket"]
     )
-
-
-def bearer(api_url: str, email: str) -> dict[str, str]:
-    answer = requests.post(
-        f"{api_url}/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=30
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def act_over_api(
@@ -69,9 +63,7 @@ def act_over_api(
 
 def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.get_by_role("heading", name="Masuk ke Konsol Petugas")).to_be_visible()
-    page.get_by_label("Email dinas").fill(email)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk", exact=True).click()
+    log_in_console(page, email, password, demo_totp_secret(email))
 
 
 def open_console(page: Page, web_origin: str, route: str = "") -> None:
