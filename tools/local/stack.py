@@ -29,7 +29,13 @@ from typing import Any
 import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
-from tools.local.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email, provision_accounts, unit_slug
+from tools.local.accounts import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_email,
+    provision_accounts,
+    unit_slug,
+)
 from tools.local.artifacts import ServedArtifacts, code_report, describe
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer

@@ -23,7 +23,8 @@ from pendopo.domain.clock import format_wib
 from tests.support.over_http import street_light_at_kiosk, submitted
 from tests.support.stack import RunningStack
 from tools.browser import log_in_console
-from tools.local.accounts import DEMO_PASSWORD, demo_email, demo_totp_secret
+from tools.local import totp
+from tools.local.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email, demo_totp_secret
 from tools.local.login import bearer
 from tools.ops.officers import create_officer, officer_spec
 
@@ -560,6 +561,10 @@ def test_login_and_an_action_work_from_the_keyboard_alone(
     expect(page.get_by_label("Kata sandi")).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
+    # The code step starts in its field; Enter sends the code
+    expect(page.get_by_label("Kode verifikasi")).to_be_focused()
+    page.keyboard.type(totp.current_code(DEMO_TOTP_SECRET))
+    page.keyboard.press("Enter")
 
     # The complaint's title gets focus; the next Tab is its first action
     expect(page.get_by_role("heading", level=1)).to_be_focused()
@@ -605,3 +610,59 @@ def test_a_refused_access_token_is_refreshed_without_asking_to_log_in(
         ).json()["username"]
         == VERIFIER
     )
+
+
+def test_a_verifier_without_totp_sets_it_up_from_the_qr_screen(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    # Given a new verifier with a password and no TOTP yet
+    page = desktop_page
+    email = f"verifikator.baru.{uuid.uuid4().hex[:6]}@pendopo.example"
+    cognito = boto3.client("cognito-idp", endpoint_url=local_stack.moto_url, region_name=REGION)
+    create_officer(
+        cognito,
+        _user_pool_id(local_stack),
+        officer_spec(email, "verifikator", "BIRO_PEM"),
+        password=DEMO_PASSWORD,
+    )
+    # When they log in
+    open_console(page, web_origin)
+    log_in_console(page, email, DEMO_PASSWORD)
+    # Then the setup screen shows the QR code and the key as text, and focuses the code
+    expect(page.get_by_role("heading", name="Siapkan verifikasi dua langkah")).to_be_visible()
+    expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_be_visible()
+    secret = page.locator(".mfa-secret").inner_text().replace(" ", "")
+    assert len(secret) == 32
+    expect(page.get_by_label("Kode verifikasi")).to_be_focused()
+    # A wrong code gets the API's message and the field again
+    right = totp.current_code(secret)
+    page.get_by_label("Kode verifikasi").fill(str((int(right) + 1) % 1_000_000).zfill(6))
+    page.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(page.get_by_role("alert")).to_contain_text("Kode verifikasi salah")
+    # Letters are caught on the page
+    page.get_by_label("Kode verifikasi").fill("12ab56")
+    page.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(page.get_by_text("Masukkan 6 angka kode verifikasi.")).to_be_visible()
+    # The code of the key shown (as "123 456", the way apps show it) logs in
+    code = totp.current_code(secret)
+    page.get_by_label("Kode verifikasi").fill(f"{code[:3]} {code[3:]}")
+    page.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(page.locator(".who")).to_contain_text("Verifikator")
+
+
+def test_the_code_screen_refuses_a_wrong_code_and_accepts_the_right_one(
+    desktop_page: Page, web_origin: str
+) -> None:
+    page = desktop_page
+    open_console(page, web_origin)
+    page.get_by_label("Email dinas").fill(VERIFIER)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page.get_by_role("heading", name="Verifikasi dua langkah")).to_be_visible()
+    right = totp.current_code(DEMO_TOTP_SECRET)
+    page.get_by_label("Kode verifikasi").fill(str((int(right) + 1) % 1_000_000).zfill(6))
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Kode verifikasi salah")
+    page.get_by_label("Kode verifikasi").fill(totp.current_code(DEMO_TOTP_SECRET))
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
+    expect(page.locator(".who")).to_contain_text("Verifikator")
