@@ -127,7 +127,7 @@ def _associate(original: Callable[..., Any]) -> Callable[..., Any]:
         setattr(user, _PENDING, secret)
         result["SecretCode"] = secret
         if session:
-            return _remember_session(result)  # type: ignore[no-any-return]
+            return _remember_session(result)
         return result
 
     return associate
@@ -146,7 +146,7 @@ def _verify(original: Callable[..., Any]) -> Callable[..., Any]:
         setattr(user, _VERIFIED, pending)
         setattr(user, _PENDING, None)
         if session:
-            return _remember_session(result)  # type: ignore[no-any-return]
+            return _remember_session(result)
         # Cognito answers a verification by access token without a session.
         result.pop("Session", None)
         return result
@@ -175,7 +175,7 @@ def _respond(original: Callable[..., Any]) -> Callable[..., Any]:
                 raise CodeMismatchException("Invalid code received for user")
         return _remember_session(
             original(self, session, client_id, challenge_name, challenge_responses)
-        )  # type: ignore[no-any-return]
+        )
 
     return respond
 
