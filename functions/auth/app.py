@@ -102,35 +102,31 @@ Code = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="Kode 6 angka dar
 Session = Annotated[str, Field(min_length=20, max_length=2048)]
 
 
-class LoginRequest(_Request):
+class _ByEmail(_Request):
+    """A request naming the account by its email address (trimmed, lower-cased)."""
+
     email: Email
-    password: Password
 
     _normalise_email = field_validator("email")(_email)
 
 
-class NewPasswordRequest(_Request):
-    email: Email
+class LoginRequest(_ByEmail):
+    password: Password
+
+
+class NewPasswordRequest(_ByEmail):
     session: Session
     new_password: Password
 
-    _normalise_email = field_validator("email")(_email)
 
-
-class MfaRequest(_Request):
-    email: Email
+class MfaRequest(_ByEmail):
     session: Session
     code: Code
 
-    _normalise_email = field_validator("email")(_email)
 
-
-class MfaSetupRequest(_Request):
-    email: Email
+class MfaSetupRequest(_ByEmail):
     password: Password
     code: Code
-
-    _normalise_email = field_validator("email")(_email)
 
 
 class RefreshRequest(_Request):
@@ -238,55 +234,48 @@ def _answer(outcome: LoginOutcome, *, enforce_mfa: bool = False) -> Response[Ans
     return json_response(HTTPStatus.OK, body, {"Cache-Control": "no-store"})
 
 
-@app.post(
+def _route(path: str, summary: str, answers: str) -> Any:
+    """A login route: POST, public, its 200 described, the shared error answers."""
+    return app.post(
+        path, summary=summary, responses={200: {"description": answers}, **ERROR_RESPONSES}
+    )
+
+
+@_route(
     "/v1/auth/login",
-    summary="Masuk sebagai petugas: email dan kata sandi",
-    responses={
-        200: {
-            "description": "Token, atau tantangan NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA "
-            "atau MFA_SETUP"
-        },
-        **ERROR_RESPONSES,
-    },
+    "Masuk sebagai petugas: email dan kata sandi",
+    "Token, atau tantangan NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA atau MFA_SETUP",
 )
 def login(request: Annotated[LoginRequest, Body()]) -> Response[Answer]:
     return _answer(service.login(request.email, request.password), enforce_mfa=True)
 
 
-@app.post(
+@_route(
     "/v1/auth/new-password",
-    summary="Login pertama: ganti kata sandi sementara",
-    responses={200: {"description": "Token, atau tantangan MFA_SETUP"}, **ERROR_RESPONSES},
+    "Login pertama: ganti kata sandi sementara",
+    "Token, atau tantangan MFA_SETUP",
 )
 def new_password(request: Annotated[NewPasswordRequest, Body()]) -> Response[Answer]:
-    return _answer(
-        service.complete_new_password(request.email, request.session, request.new_password),
-        enforce_mfa=True,
-    )
+    outcome = service.complete_new_password(request.email, request.session, request.new_password)
+    return _answer(outcome, enforce_mfa=True)
 
 
-@app.post(
-    "/v1/auth/mfa",
-    summary="Verifikasi dua langkah: kode 6 angka (tantangan SOFTWARE_TOKEN_MFA)",
-    responses={200: {"description": "Token"}, **ERROR_RESPONSES},
-)
+@_route("/v1/auth/mfa", "Verifikasi dua langkah: kode 6 angka (SOFTWARE_TOKEN_MFA)", "Token")
 def mfa(request: Annotated[MfaRequest, Body()]) -> Response[Answer]:
     return _answer(service.answer_mfa(request.email, request.session, request.code))
 
 
-@app.post(
+@_route(
     "/v1/auth/mfa/setup",
-    summary="Siapkan verifikasi dua langkah: kode pertama dari kunci baru (tantangan MFA_SETUP)",
-    responses={200: {"description": "Token; TOTP kini aktif untuk akun ini"}, **ERROR_RESPONSES},
+    "Siapkan verifikasi dua langkah: kode pertama dari kunci baru (MFA_SETUP)",
+    "Token; TOTP kini aktif untuk akun ini",
 )
 def mfa_setup(request: Annotated[MfaSetupRequest, Body()]) -> Response[Answer]:
     return _answer(service.finish_mfa_setup(request.email, request.password, request.code))
 
 
-@app.post(
-    "/v1/auth/refresh",
-    summary="Perpanjang sesi dengan refresh token",
-    responses={200: {"description": "Access token dan id token baru"}, **ERROR_RESPONSES},
+@_route(
+    "/v1/auth/refresh", "Perpanjang sesi dengan refresh token", "Access token dan id token baru"
 )
 def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[Answer]:
     return _answer(service.refresh(request.refresh_token))

@@ -514,16 +514,23 @@ def _user_pool_id(stack: RunningStack) -> str:
     return str(pools[0]["Id"])
 
 
+def _new_account(stack: RunningStack, prefix: str, role: str, unit: str, **password: Any) -> str:
+    """A new account in the stack's pool (its password as ``create_officer`` takes it)."""
+    email = f"{prefix}.{uuid.uuid4().hex[:6]}@pendopo.example"
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.moto_url, region_name=REGION)
+    create_officer(cognito, _user_pool_id(stack), officer_spec(email, role, unit), **password)
+    return email
+
+
 def test_first_login_asks_for_a_new_password_with_the_rules(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    email = f"petugas.baru.{uuid.uuid4().hex[:6]}@pendopo.example"
-    cognito = boto3.client("cognito-idp", endpoint_url=local_stack.moto_url, region_name=REGION)
-    create_officer(
-        cognito,
-        _user_pool_id(local_stack),
-        officer_spec(email, "petugas", "BIRO_KESOS"),
+    email = _new_account(
+        local_stack,
+        "petugas.baru",
+        "petugas",
+        "BIRO_KESOS",
         temporary_password="Sementara-2025!x",
         send_email=False,
     )
@@ -617,13 +624,8 @@ def test_a_verifier_without_totp_sets_it_up_from_the_qr_screen(
 ) -> None:
     # Given a new verifier with a password and no TOTP yet
     page = desktop_page
-    email = f"verifikator.baru.{uuid.uuid4().hex[:6]}@pendopo.example"
-    cognito = boto3.client("cognito-idp", endpoint_url=local_stack.moto_url, region_name=REGION)
-    create_officer(
-        cognito,
-        _user_pool_id(local_stack),
-        officer_spec(email, "verifikator", "BIRO_PEM"),
-        password=DEMO_PASSWORD,
+    email = _new_account(
+        local_stack, "verifikator.baru", "verifikator", "BIRO_PEM", password=DEMO_PASSWORD
     )
     # When they log in
     open_console(page, web_origin)

@@ -263,27 +263,37 @@ async function sendCode(main, { entry, alert, button, label, path, body, onLogge
   }
 }
 
-function renderMfaCode(main, { email, session, message, onLoggedIn }) {
+/**
+ * A step that takes a code: the form, its "back to the login" button, and the send to
+ * `path` with `body` (and the code) under the `submit` button.
+ */
+function renderCodeStep(main, { id, heading, lead, before, submit, title, path, body, onLoggedIn }) {
   const code = codeField();
   renderStep(main, {
-    id: "mfa-heading",
-    heading: "Verifikasi dua langkah",
-    lead: message || "Masukkan kode 6 angka dari aplikasi autentikator di ponsel Anda.",
+    id,
+    heading,
+    lead,
+    before,
     fields: [code],
-    submit: "Verifikasi",
-    title: "Verifikasi dua langkah — Konsol Petugas Pendopo",
+    submit,
+    title: `${title} — Konsol Petugas Pendopo`,
     focusOn: code.input,
     after: backToLogin(main, onLoggedIn),
     onSubmit: ({ alert, button }) =>
-      sendCode(main, {
-        entry: code,
-        alert,
-        button,
-        label: "Verifikasi",
-        path: "/v1/auth/mfa",
-        body: { email, session },
-        onLoggedIn,
-      }),
+      sendCode(main, { entry: code, alert, button, label: submit, path, body, onLoggedIn }),
+  });
+}
+
+function renderMfaCode(main, { email, session, message, onLoggedIn }) {
+  renderCodeStep(main, {
+    id: "mfa-heading",
+    heading: "Verifikasi dua langkah",
+    lead: message || "Masukkan kode 6 angka dari aplikasi autentikator di ponsel Anda.",
+    submit: "Verifikasi",
+    title: "Verifikasi dua langkah",
+    path: "/v1/auth/mfa",
+    body: { email, session },
+    onLoggedIn,
   });
 }
 
@@ -293,7 +303,6 @@ function grouped(secret) {
 }
 
 function renderMfaSetup(main, { email, password, setup, onLoggedIn }) {
-  const code = codeField();
   const qr = h("div", { class: "mfa-qr" });
   const steps = h(
     "div",
@@ -310,25 +319,15 @@ function renderMfaSetup(main, { email, password, setup, onLoggedIn }) {
     h("p", { class: "mfa-secret", "aria-label": `Kunci: ${setup.secret_code.split("").join(" ")}` }, grouped(setup.secret_code)),
   );
   renderQr(qr, setup.otpauth_uri, "Kode QR untuk aplikasi autentikator");
-  renderStep(main, {
+  renderCodeStep(main, {
     id: "mfa-setup-heading",
     heading: "Siapkan verifikasi dua langkah",
     lead: setup.message,
     before: steps,
-    fields: [code],
     submit: "Aktifkan dan masuk",
-    title: "Siapkan verifikasi dua langkah — Konsol Petugas Pendopo",
-    focusOn: code.input,
-    after: backToLogin(main, onLoggedIn),
-    onSubmit: ({ alert, button }) =>
-      sendCode(main, {
-        entry: code,
-        alert,
-        button,
-        label: "Aktifkan dan masuk",
-        path: "/v1/auth/mfa/setup",
-        body: { email, password },
-        onLoggedIn,
-      }),
+    title: "Siapkan verifikasi dua langkah",
+    path: "/v1/auth/mfa/setup",
+    body: { email, password },
+    onLoggedIn,
   });
 }

@@ -202,27 +202,23 @@ class AccountsService:
         return self._outcome(result, refused=LoginRefused)
 
     def complete_new_password(self, username: str, session: str, new_password: str) -> LoginOutcome:
-        result = self._call(
-            "RespondToAuthChallenge",
+        return self._respond(
+            NEW_PASSWORD_REQUIRED,
+            session,
+            {"USERNAME": username, "NEW_PASSWORD": new_password},
             _SESSION_REFUSED,
             SessionRefused,
-            ChallengeName=NEW_PASSWORD_REQUIRED,
-            Session=session,
-            ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": new_password},
         )
-        return self._outcome(result, refused=SessionRefused)
 
     def answer_mfa(self, username: str, session: str, code: str) -> Tokens:
         """The SOFTWARE_TOKEN_MFA challenge answered with a code of the officer's app."""
-        result = self._call(
-            "RespondToAuthChallenge",
+        outcome = self._respond(
+            SOFTWARE_TOKEN_MFA,
+            session,
+            {"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
             _MFA_SESSION_REFUSED,
             MfaSessionRefused,
-            ChallengeName=SOFTWARE_TOKEN_MFA,
-            Session=session,
-            ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
         )
-        outcome = self._outcome(result, refused=MfaSessionRefused)
         if not isinstance(outcome, Tokens):
             raise MfaSessionRefused
         return outcome
@@ -230,13 +226,7 @@ class AccountsService:
     def begin_mfa_setup(self, tokens: Tokens) -> MfaSetup:
         """A new TOTP secret for the account of these (password-only) tokens, which the
         caller then drops: they must not reach the client before TOTP is set up."""
-        result = self._call(
-            "AssociateSoftwareToken",
-            _TOKEN_REFUSED,
-            LoginRefused,
-            AccessToken=tokens.access_token,
-        )
-        secret = result.get("SecretCode")
+        secret = self._by_token("AssociateSoftwareToken", tokens).get("SecretCode")
         if not secret:
             logger.warning("Cognito answered AssociateSoftwareToken without a secret")
             raise AccountsUnavailable
@@ -249,25 +239,44 @@ class AccountsService:
         if not isinstance(outcome, Tokens):
             # TOTP is already on (a code is asked for), or the password is temporary.
             raise MfaSessionRefused
-        verified = self._call(
-            "VerifySoftwareToken",
-            _TOKEN_REFUSED,
-            LoginRefused,
-            AccessToken=outcome.access_token,
-            UserCode=code,
-            FriendlyDeviceName=TOTP_DEVICE_NAME,
+        verified = self._by_token(
+            "VerifySoftwareToken", outcome, UserCode=code, FriendlyDeviceName=TOTP_DEVICE_NAME
         )
         if verified.get("Status") != "SUCCESS":
             raise MfaCodeRefused
-        self._call(
+        self._by_token(
             "SetUserMFAPreference",
-            _TOKEN_REFUSED,
-            LoginRefused,
-            AccessToken=outcome.access_token,
+            outcome,
             SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
         )
         logger.info("An officer set up TOTP")
         return outcome
+
+    def _respond(
+        self,
+        challenge: str,
+        session: str,
+        responses: dict[str, str],
+        refused_codes: frozenset[str],
+        refused: type[Exception],
+    ) -> LoginOutcome:
+        """RespondToAuthChallenge; a refused session raises ``refused``."""
+        result = self._call(
+            "RespondToAuthChallenge",
+            refused_codes,
+            refused,
+            ChallengeName=challenge,
+            Session=session,
+            ChallengeResponses=responses,
+        )
+        return self._outcome(result, refused=refused)
+
+    def _by_token(self, operation: str, tokens: Tokens, **kwargs: Any) -> dict[str, Any]:
+        """A software-token call the access token of ``tokens`` authorises; refused
+        only when the account was disabled or signed out since (the login's 401)."""
+        return self._call(
+            operation, _TOKEN_REFUSED, LoginRefused, AccessToken=tokens.access_token, **kwargs
+        )
 
     def refresh(self, refresh_token: str) -> Tokens:
         result = self._call(
