@@ -112,6 +112,11 @@ class _ByEmail(_Request):
 
 class LoginRequest(_ByEmail):
     password: Password
+    setup_mfa: bool = Field(
+        default=False,
+        description="true: siapkan verifikasi dua langkah sekarang (petugas dan koordinator "
+        "yang belum wajib boleh memilihnya); jawabannya MFA_SETUP bila belum ada",
+    )
 
 
 class NewPasswordRequest(_ByEmail):
@@ -195,9 +200,11 @@ def _otpauth_uri(email: str, secret: str) -> str:
     return f"otpauth://totp/{label}?{query}"
 
 
-def _answer(outcome: LoginOutcome, *, enforce_mfa: bool = False) -> Response[Answer]:
+def _answer(
+    outcome: LoginOutcome, *, enforce_mfa: bool = False, chosen: bool = False
+) -> Response[Answer]:
     """Shape an outcome; with ``enforce_mfa``, tokens of an officer who must have TOTP
-    and has not (Cognito asked for no code) become the MFA_SETUP challenge."""
+    (or ``chosen`` it) and has not (Cognito asked for no code) become MFA_SETUP."""
     body: Answer
     if isinstance(outcome, NewPasswordChallenge):
         body = ChallengeAnswer(
@@ -213,7 +220,7 @@ def _answer(outcome: LoginOutcome, *, enforce_mfa: bool = False) -> Response[Ans
         except NotAnOfficer:
             logger.warning("Login by an account that is not set up as an officer")
             raise
-        if enforce_mfa and requires_mfa(officer.role, settings.mfa_required_for):
+        if enforce_mfa and (chosen or requires_mfa(officer.role, settings.mfa_required_for)):
             setup = service.begin_mfa_setup(outcome)
             logger.info("TOTP setup required before tokens", extra={"role": officer.role.value})
             body = MfaSetupAnswer(
@@ -247,7 +254,8 @@ def _route(path: str, summary: str, answers: str) -> Any:
     "Token, atau tantangan NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA atau MFA_SETUP",
 )
 def login(request: Annotated[LoginRequest, Body()]) -> Response[Answer]:
-    return _answer(service.login(request.email, request.password), enforce_mfa=True)
+    outcome = service.login(request.email, request.password)
+    return _answer(outcome, enforce_mfa=True, chosen=request.setup_mfa)
 
 
 @_route(

@@ -135,6 +135,23 @@ def test_a_coordinator_logs_in_with_the_password_alone(auth: Any) -> None:
     assert answer.body["officer"]["role"] == "koordinator"
 
 
+def test_a_coordinator_may_choose_totp_and_is_then_asked_for_codes(
+    auth: Any, officer_pool: OfficerPool
+) -> None:
+    # Given a coordinator, who may log in with the password alone
+    email = new_account(officer_pool, "koordinator.pilih@pendopo.example", "koordinator", "BIRO_PK")
+    # When they log in asking to set up TOTP
+    setup = post(
+        auth, "/v1/auth/login", {"email": email, "password": DEMO_PASSWORD, "setup_mfa": True}
+    )
+    assert setup.body["challenge"] == "MFA_SETUP"
+    code = totp.current_code(setup.body["secret_code"])
+    body = {"email": email, "password": DEMO_PASSWORD, "code": code}
+    assert post(auth, "/v1/auth/mfa/setup", body).status == 200
+    # Then every later login asks for a code
+    assert login(auth, email).body["challenge"] == "SOFTWARE_TOKEN_MFA"
+
+
 def test_a_stage_can_require_totp_of_every_role(auth: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a stage whose MfaRequiredFor is "all"
     monkeypatch.setattr(

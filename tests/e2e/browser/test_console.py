@@ -652,6 +652,25 @@ def test_a_verifier_without_totp_sets_it_up_from_the_qr_screen(
     expect(page.locator(".who")).to_contain_text("Verifikator")
 
 
+def test_a_coordinator_may_choose_totp_at_the_login(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    page = desktop_page
+    email = _new_account(
+        local_stack, "koordinator.pilih", "koordinator", "BIRO_PK", password=DEMO_PASSWORD
+    )
+    open_console(page, web_origin)
+    page.get_by_label("Email dinas").fill(email)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_label("Aktifkan verifikasi dua langkah").check()
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page.get_by_role("heading", name="Siapkan verifikasi dua langkah")).to_be_visible()
+    secret = page.locator(".mfa-secret").inner_text().replace(" ", "")
+    page.get_by_label("Kode verifikasi").fill(totp.current_code(secret))
+    page.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(page.locator(".who")).to_contain_text("Koordinator")
+
+
 def test_the_code_screen_refuses_a_wrong_code_and_accepts_the_right_one(
     desktop_page: Page, web_origin: str
 ) -> None:

@@ -109,12 +109,23 @@ function renderStep(
 export function renderLogin(main, { notice, onLoggedIn }) {
   const email = field({ label: "Email dinas", type: "email", name: "email", autocomplete: "username" });
   const password = passwordField("Kata sandi", "password", "current-password");
+  // Verifiers and admins must use TOTP; the other roles may choose it here.
+  const chooseId = uid("setup_mfa");
+  const choose = h("input", { id: chooseId, name: "setup_mfa", type: "checkbox" });
+  const chooseMfa = {
+    wrapper: h(
+      "div",
+      { class: "field field-check" },
+      choose,
+      h("label", { for: chooseId }, "Aktifkan verifikasi dua langkah (aplikasi autentikator)"),
+    ),
+  };
   renderStep(main, {
     id: "login-heading",
     heading: "Masuk ke Konsol Petugas",
     lead: "Gunakan akun yang dibuat Diskominfotik untuk Anda.",
     notice,
-    fields: [email, password],
+    fields: [email, password, chooseMfa],
     submit: "Masuk",
     title: "Masuk — Konsol Petugas Pendopo",
     focusOn: email.input,
@@ -129,6 +140,7 @@ export function renderLogin(main, { notice, onLoggedIn }) {
         const answer = await authCall("/v1/auth/login", {
           email: email.input.value.trim(),
           password: password.input.value,
+          ...(choose.checked ? { setup_mfa: true } : {}),
         });
         if (answer.challenge === "NEW_PASSWORD_REQUIRED") {
           renderNewPassword(main, {
