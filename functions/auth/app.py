@@ -56,6 +56,10 @@ MFA_SETUP_MESSAGE = (
     "Akun Anda wajib memakai verifikasi dua langkah. Pindai kode QR (atau ketik kuncinya) "
     "di aplikasi autentikator, lalu masukkan kode 6 angka yang tampil."
 )
+MFA_CHOSEN_MESSAGE = (
+    "Pindai kode QR (atau ketik kuncinya) di aplikasi autentikator, lalu masukkan kode 6 angka "
+    "yang tampil. Setelah itu setiap kali masuk Anda akan diminta kode."
+)
 TOTP_ISSUER = "Pendopo"
 
 API_TITLE = "Pendopo - Masuk Petugas"
@@ -220,12 +224,14 @@ def _answer(
         except NotAnOfficer:
             logger.warning("Login by an account that is not set up as an officer")
             raise
-        if enforce_mfa and (chosen or requires_mfa(officer.role, settings.mfa_required_for)):
+        required = requires_mfa(officer.role, settings.mfa_required_for)
+        if enforce_mfa and (required or chosen):
             setup = service.begin_mfa_setup(outcome)
-            logger.info("TOTP setup required before tokens", extra={"role": officer.role.value})
+            logger.info("TOTP setup before tokens", extra={"role": officer.role.value})
             body = MfaSetupAnswer(
                 secret_code=setup.secret_code,
                 otpauth_uri=_otpauth_uri(officer.username, setup.secret_code),
+                message=MFA_SETUP_MESSAGE if required else MFA_CHOSEN_MESSAGE,
             )
         else:
             body = TokensAnswer(

@@ -95,6 +95,7 @@ def test_a_verifier_without_totp_must_set_it_up_before_getting_tokens(
     assert setup.status == 200
     assert setup.body["challenge"] == "MFA_SETUP"
     assert "access_token" not in setup.body
+    assert setup.body["message"].startswith("Akun Anda wajib memakai verifikasi dua langkah")
     secret = setup.body["secret_code"]
     uri = urlsplit(setup.body["otpauth_uri"])
     assert (uri.scheme, uri.netloc) == ("otpauth", "totp")
@@ -145,6 +146,7 @@ def test_a_coordinator_may_choose_totp_and_is_then_asked_for_codes(
         auth, "/v1/auth/login", {"email": email, "password": DEMO_PASSWORD, "setup_mfa": True}
     )
     assert setup.body["challenge"] == "MFA_SETUP"
+    assert "wajib" not in setup.body["message"]  # chosen, not required
     code = totp.current_code(setup.body["secret_code"])
     body = {"email": email, "password": DEMO_PASSWORD, "code": code}
     assert post(auth, "/v1/auth/mfa/setup", body).status == 200
