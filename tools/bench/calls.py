@@ -445,8 +445,10 @@ def _requests(
         body={"email": email, "session": challenge["session"], "new_password": _NEW_PASSWORD},
     )
     # The second factor: the demo verifier's code, and a new verifier's first setup.
-    verifier = demo_email("verifikator", "BIRO_PEM")
-    challenge = _login(modules["auth"], http_api_event, lambda_context, verifier, DEMO_PASSWORD)
+    verifier_email = demo_email("verifikator", "BIRO_PEM")
+    challenge = _login(
+        modules["auth"], http_api_event, lambda_context, verifier_email, DEMO_PASSWORD
+    )
     request(
         "auth",
         "POST",
@@ -456,7 +458,7 @@ def _requests(
         0,
         "Cognito only; no table access",
         body={
-            "email": verifier,
+            "email": verifier_email,
             "session": challenge["session"],
             "code": totp.current_code(DEMO_TOTP_SECRET),
         },

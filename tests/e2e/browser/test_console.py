@@ -622,13 +622,10 @@ def test_a_refused_access_token_is_refreshed_without_asking_to_log_in(
 def test_a_verifier_without_totp_sets_it_up_from_the_qr_screen(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
-    # Given a new verifier with a password and no TOTP yet
+    # Given a new verifier with a password and no TOTP yet, at the console
     page = desktop_page
-    email = _new_account(
-        local_stack, "verifikator.baru", "verifikator", "BIRO_PEM", password=DEMO_PASSWORD
-    )
+    email = _at_the_console(page, web_origin, local_stack, "verifikator", "BIRO_PEM")
     # When they log in
-    open_console(page, web_origin)
     log_in_console(page, email, DEMO_PASSWORD)
     # Then the setup screen shows the QR code and the key as text, and focuses the code
     expect(page.get_by_role("heading", name="Siapkan verifikasi dua langkah")).to_be_visible()
@@ -646,29 +643,35 @@ def test_a_verifier_without_totp_sets_it_up_from_the_qr_screen(
     page.get_by_role("button", name="Aktifkan dan masuk").click()
     expect(page.get_by_text("Masukkan 6 angka kode verifikasi.")).to_be_visible()
     # The code of the key shown (as "123 456", the way apps show it) logs in
-    code = totp.current_code(secret)
+    _enter_the_first_code(page, "Verifikator")
+
+
+def _at_the_console(page: Page, web_origin: str, stack: RunningStack, role: str, unit: str) -> str:
+    """A new account of ``role`` (the demo password, no TOTP), and the console opened."""
+    email = _new_account(stack, f"{role}.baru", role, unit, password=DEMO_PASSWORD)
+    open_console(page, web_origin)
+    return email
+
+
+def _enter_the_first_code(page: Page, role: str) -> None:
+    """On the setup screen: the code of the key shown, typed as apps show it ("123 456")."""
+    code = totp.current_code(page.locator(".mfa-secret").inner_text().replace(" ", ""))
     page.get_by_label("Kode verifikasi").fill(f"{code[:3]} {code[3:]}")
     page.get_by_role("button", name="Aktifkan dan masuk").click()
-    expect(page.locator(".who")).to_contain_text("Verifikator")
+    expect(page.locator(".who")).to_contain_text(role)
 
 
 def test_a_coordinator_may_choose_totp_at_the_login(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    email = _new_account(
-        local_stack, "koordinator.pilih", "koordinator", "BIRO_PK", password=DEMO_PASSWORD
-    )
-    open_console(page, web_origin)
+    email = _at_the_console(page, web_origin, local_stack, "koordinator", "BIRO_PK")
     page.get_by_label("Email dinas").fill(email)
     page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
     page.get_by_label("Aktifkan verifikasi dua langkah").check()
     page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page.get_by_role("heading", name="Siapkan verifikasi dua langkah")).to_be_visible()
-    secret = page.locator(".mfa-secret").inner_text().replace(" ", "")
-    page.get_by_label("Kode verifikasi").fill(totp.current_code(secret))
-    page.get_by_role("button", name="Aktifkan dan masuk").click()
-    expect(page.locator(".who")).to_contain_text("Koordinator")
+    _enter_the_first_code(page, "Koordinator")
 
 
 def test_the_code_screen_refuses_a_wrong_code_and_accepts_the_right_one(

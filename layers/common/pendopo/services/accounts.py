@@ -85,44 +85,45 @@ _MFA_SESSION_REFUSED = frozenset(
 _TOKEN_REFUSED = frozenset({"NotAuthorizedException", "UserNotFoundException"})
 
 
-class LoginRefused(PendopoError):
-    """Wrong credentials, unknown account or disabled account (one answer for all)."""
+class _Unauthorized(PendopoError):
+    """A 401: credentials, a session or a code Cognito refused."""
 
     status = HTTPStatus.UNAUTHORIZED
+
+
+class LoginRefused(_Unauthorized):
+    """Wrong credentials, unknown account or disabled account (one answer for all)."""
+
     message = "Email atau kata sandi salah."
 
 
-class SessionRefused(PendopoError):
+class SessionRefused(_Unauthorized):
     """The first-login session is no longer valid: log in again."""
 
-    status = HTTPStatus.UNAUTHORIZED
     message = (
         "Sesi penggantian kata sandi sudah tidak berlaku. Silakan masuk lagi dengan kata sandi "
         "sementara dari email Anda."
     )
 
 
-class RefreshRefused(PendopoError):
+class RefreshRefused(_Unauthorized):
     """The refresh token is invalid, expired or revoked."""
 
-    status = HTTPStatus.UNAUTHORIZED
     message = "Sesi Anda sudah berakhir. Silakan masuk lagi."
 
 
-class MfaCodeRefused(PendopoError):
+class MfaCodeRefused(_Unauthorized):
     """A wrong (or too old) TOTP code: the officer may try again with the next one."""
 
-    status = HTTPStatus.UNAUTHORIZED
     message = (
         "Kode verifikasi salah. Masukkan kode 6 angka yang sedang tampil di aplikasi "
         "autentikator Anda, lalu coba lagi."
     )
 
 
-class MfaSessionRefused(PendopoError):
+class MfaSessionRefused(_Unauthorized):
     """The sign-in that asked for a code is no longer valid: log in again."""
 
-    status = HTTPStatus.UNAUTHORIZED
     message = "Sesi masuk sudah berakhir. Silakan masuk lagi dengan email dan kata sandi."
 
 
