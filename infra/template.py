@@ -139,7 +139,8 @@ def create_tables(dynamodb_client: Any, table_name: str) -> None:
 USER_POOL = "OfficerUserPool"
 USER_POOL_CLIENT = "OfficerUserPoolClient"
 # Properties that only CloudFormation knows, or that name things per stage.
-_POOL_SKIP = {"UserPoolName", "UserPoolTags", "DeletionProtection"}
+# EnabledMfas is CloudFormation's; the API sets it with SetUserPoolMfaConfig.
+_POOL_SKIP = {"UserPoolName", "UserPoolTags", "DeletionProtection", "EnabledMfas"}
 _CLIENT_SKIP = {"ClientName", "UserPoolId"}
 
 
@@ -221,7 +222,15 @@ class CreatedUserPool:
 
 def create_user_pool(cognito_client: Any, stage: str) -> CreatedUserPool:
     """Create the officer pool, its app client and its groups on a Cognito endpoint."""
-    pool = cognito_client.create_user_pool(**user_pool_create_kwargs(stage))["UserPool"]
+    template = load_template()
+    pool = cognito_client.create_user_pool(**user_pool_create_kwargs(stage, template))["UserPool"]
+    props = template["Resources"][USER_POOL]["Properties"]
+    if "SOFTWARE_TOKEN_MFA" in props.get("EnabledMfas", []):
+        cognito_client.set_user_pool_mfa_config(
+            UserPoolId=pool["Id"],
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+            MfaConfiguration=props["MfaConfiguration"],
+        )
     client = cognito_client.create_user_pool_client(
         **user_pool_client_create_kwargs(pool["Id"], stage)
     )["UserPoolClient"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Playwright
+    from playwright.sync_api import Browser, Page, Playwright
 
 CHROMIUM = Path(os.environ.get("PENDOPO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = (
@@ -42,3 +42,17 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
     )
+
+
+def log_in_console(page: Page, email: str, password: str, totp_secret: str | None = None) -> None:
+    """Log in on the console's login screen (already shown); with ``totp_secret``, also
+    enter the code it then asks for, computed as the officer's authenticator app would."""
+    from tools.local import totp
+
+    page.get_by_label("Email dinas").fill(email)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    if totp_secret:
+        page.get_by_role("heading", name="Verifikasi dua langkah").wait_for()
+        page.get_by_label("Kode verifikasi").fill(totp.current_code(totp_secret))
+        page.get_by_role("button", name="Verifikasi", exact=True).click()

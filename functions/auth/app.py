@@ -1,8 +1,15 @@
 """Officer login routes: public (no authorizer), so a browser needs no AWS SDK.
 
-POST /v1/auth/login         email + password -> tokens, or the first-login challenge
-POST /v1/auth/new-password  the challenge's session + a new password -> tokens
+POST /v1/auth/login         email + password -> tokens, or a challenge:
+                            NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA or MFA_SETUP
+POST /v1/auth/new-password  the challenge's session + a new password -> tokens or MFA_SETUP
+POST /v1/auth/mfa           SOFTWARE_TOKEN_MFA: the session + a 6-digit code -> tokens
+POST /v1/auth/mfa/setup     MFA_SETUP: email + password + a code of the new secret -> tokens
 POST /v1/auth/refresh       refresh token -> new access and id tokens
+
+The second factor (TOTP): verifiers and admins must have it (the stage's
+MFA_REQUIRED_FOR may require it of everyone); one who has not yet set it up gets
+MFA_SETUP with a new secret instead of tokens (``pendopo.services.accounts``).
 
 Clients send the **access token** as ``Authorization: Bearer <access_token>`` to
 officer routes; the HttpApi JWT authorizer checks it (its ``client_id`` claim is
@@ -19,6 +26,7 @@ import pendopo.runtime.coldstart  # first: the init runs without GC passes (see 
 import re
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -30,14 +38,29 @@ from pendopo.api.identity import officer_from_claims
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
-from pendopo.domain.officer import NotAnOfficer
+from pendopo.domain.officer import NotAnOfficer, requires_mfa
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
 from pendopo.runtime.bootstrap import accounts_service
 from pendopo.runtime.observability import logger
 from pendopo.runtime.settings import get_settings
-from pendopo.services.accounts import NewPasswordChallenge, Tokens, unverified_claims
+from pendopo.services.accounts import (
+    LoginOutcome,
+    MfaChallenge,
+    NewPasswordChallenge,
+    unverified_claims,
+)
 
 NEW_PASSWORD_MESSAGE = "Ini login pertama Anda. Buat kata sandi baru untuk melanjutkan."  # noqa: S105
+MFA_MESSAGE = "Masukkan kode 6 angka dari aplikasi autentikator di ponsel Anda."
+MFA_SETUP_MESSAGE = (
+    "Akun Anda wajib memakai verifikasi dua langkah. Pindai kode QR (atau ketik kuncinya) "
+    "di aplikasi autentikator, lalu masukkan kode 6 angka yang tampil."
+)
+MFA_CHOSEN_MESSAGE = (
+    "Pindai kode QR (atau ketik kuncinya) di aplikasi autentikator, lalu masukkan kode 6 angka "
+    "yang tampil. Setelah itu setiap kali masuk Anda akan diminta kode."
+)
+TOTP_ISSUER = "Pendopo"
 
 API_TITLE = "Pendopo - Masuk Petugas"
 API_VERSION = "1.0.0"
@@ -78,21 +101,41 @@ Email = Annotated[
     Field(min_length=3, max_length=128, json_schema_extra={"pattern": EMAIL_INPUT_PATTERN}),
 ]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
+# A TOTP code as an authenticator app shows it: 6 digits (RFC 6238, as Cognito takes it).
+Code = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="Kode 6 angka dari aplikasi")]
+Session = Annotated[str, Field(min_length=20, max_length=2048)]
 
 
-class LoginRequest(_Request):
+class _ByEmail(_Request):
+    """A request naming the account by its email address (trimmed, lower-cased)."""
+
     email: Email
-    password: Password
 
     _normalise_email = field_validator("email")(_email)
 
 
-class NewPasswordRequest(_Request):
-    email: Email
-    session: Annotated[str, Field(min_length=20, max_length=2048)]
+class LoginRequest(_ByEmail):
+    password: Password
+    setup_mfa: bool = Field(
+        default=False,
+        description="true: siapkan verifikasi dua langkah sekarang (petugas dan koordinator "
+        "yang belum wajib boleh memilihnya); jawabannya MFA_SETUP bila belum ada",
+    )
+
+
+class NewPasswordRequest(_ByEmail):
+    session: Session
     new_password: Password
 
-    _normalise_email = field_validator("email")(_email)
+
+class MfaRequest(_ByEmail):
+    session: Session
+    code: Code
+
+
+class MfaSetupRequest(_ByEmail):
+    password: Password
+    code: Code
 
 
 class RefreshRequest(_Request):
@@ -117,13 +160,31 @@ class TokensAnswer(BaseModel):
 
 
 class ChallengeAnswer(BaseModel):
-    challenge: Literal["NEW_PASSWORD_REQUIRED"] = "NEW_PASSWORD_REQUIRED"
+    challenge: Literal["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA"] = Field(
+        description="NEW_PASSWORD_REQUIRED: kirim ke /v1/auth/new-password; "
+        "SOFTWARE_TOKEN_MFA: kirim kode ke /v1/auth/mfa"
+    )
     session: str
-    message: str = NEW_PASSWORD_MESSAGE
+    message: str
+
+
+class MfaSetupAnswer(BaseModel):
+    challenge: Literal["MFA_SETUP"] = Field(
+        default="MFA_SETUP",
+        description="Siapkan TOTP, lalu kirim kode ke /v1/auth/mfa/setup",
+    )
+    secret_code: str = Field(description="Kunci TOTP (base32) untuk diketik di aplikasi")
+    otpauth_uri: str = Field(description="Isi kode QR untuk dipindai aplikasi autentikator")
+    message: str = MFA_SETUP_MESSAGE
+
+
+Answer = TokensAnswer | ChallengeAnswer | MfaSetupAnswer
 
 
 ERROR_RESPONSES: dict[int, Any] = {
-    401: error_doc("Email atau kata sandi salah, atau sesi sudah tidak berlaku"),
+    401: error_doc(
+        "Email atau kata sandi salah, kode verifikasi salah, atau sesi sudah tidak berlaku"
+    ),
     403: error_doc("Akun belum disiapkan sebagai petugas"),
     422: error_doc("Data tidak valid, atau kata sandi baru belum memenuhi aturan"),
     503: error_doc("Layanan masuk sibuk; coba lagi"),
@@ -132,60 +193,105 @@ ERROR_RESPONSES: dict[int, Any] = {
 }
 
 
-def _answer(outcome: Tokens | NewPasswordChallenge) -> Response[TokensAnswer | ChallengeAnswer]:
-    body: TokensAnswer | ChallengeAnswer
+def _otpauth_uri(email: str, secret: str) -> str:
+    """The key-URI authenticator apps read from a QR code (otpauth://totp/...)."""
+    issuer = TOTP_ISSUER if settings.stage == "prod" else f"{TOTP_ISSUER} {settings.stage}"
+    label = quote(f"{issuer}:{email}")
+    query = urlencode(
+        {"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": 6, "period": 30},
+        quote_via=quote,
+    )
+    return f"otpauth://totp/{label}?{query}"
+
+
+def _answer(
+    outcome: LoginOutcome, *, enforce_mfa: bool = False, chosen: bool = False
+) -> Response[Answer]:
+    """Shape an outcome; with ``enforce_mfa``, tokens of an officer who must have TOTP
+    (or ``chosen`` it) and has not (Cognito asked for no code) become MFA_SETUP."""
+    body: Answer
     if isinstance(outcome, NewPasswordChallenge):
-        body = ChallengeAnswer(session=outcome.session)
+        body = ChallengeAnswer(
+            challenge="NEW_PASSWORD_REQUIRED", session=outcome.session, message=NEW_PASSWORD_MESSAGE
+        )
+    elif isinstance(outcome, MfaChallenge):
+        body = ChallengeAnswer(
+            challenge="SOFTWARE_TOKEN_MFA", session=outcome.session, message=MFA_MESSAGE
+        )
     else:
         try:
             officer = officer_from_claims(unverified_claims(outcome.access_token), unit_codes)
         except NotAnOfficer:
             logger.warning("Login by an account that is not set up as an officer")
             raise
-        body = TokensAnswer(
-            access_token=outcome.access_token,
-            id_token=outcome.id_token,
-            refresh_token=outcome.refresh_token,
-            expires_in=outcome.expires_in,
-            officer=OfficerView(
-                username=officer.username, role=officer.role.value, unit=officer.unit
-            ),
-        )
-    # Tokens must not land in any cache (RFC 6749, section 5.1).
+        required = requires_mfa(officer.role, settings.mfa_required_for)
+        if enforce_mfa and (required or chosen):
+            setup = service.begin_mfa_setup(outcome)
+            logger.info("TOTP setup before tokens", extra={"role": officer.role.value})
+            body = MfaSetupAnswer(
+                secret_code=setup.secret_code,
+                otpauth_uri=_otpauth_uri(officer.username, setup.secret_code),
+                message=MFA_SETUP_MESSAGE if required else MFA_CHOSEN_MESSAGE,
+            )
+        else:
+            body = TokensAnswer(
+                access_token=outcome.access_token,
+                id_token=outcome.id_token,
+                refresh_token=outcome.refresh_token,
+                expires_in=outcome.expires_in,
+                officer=OfficerView(
+                    username=officer.username, role=officer.role.value, unit=officer.unit
+                ),
+            )
+    # Tokens and secrets must not land in any cache (RFC 6749, section 5.1).
     return json_response(HTTPStatus.OK, body, {"Cache-Control": "no-store"})
 
 
-@app.post(
-    "/v1/auth/login",
-    summary="Masuk sebagai petugas: email dan kata sandi",
-    responses={
-        200: {"description": "Token, atau tantangan NEW_PASSWORD_REQUIRED"},
-        **ERROR_RESPONSES,
-    },
-)
-def login(request: Annotated[LoginRequest, Body()]) -> Response[TokensAnswer | ChallengeAnswer]:
-    return _answer(service.login(request.email, request.password))
-
-
-@app.post(
-    "/v1/auth/new-password",
-    summary="Login pertama: ganti kata sandi sementara",
-    responses={200: {"description": "Token"}, **ERROR_RESPONSES},
-)
-def new_password(
-    request: Annotated[NewPasswordRequest, Body()],
-) -> Response[TokensAnswer | ChallengeAnswer]:
-    return _answer(
-        service.complete_new_password(request.email, request.session, request.new_password)
+def _route(path: str, summary: str, answers: str) -> Any:
+    """A login route: POST, public, its 200 described, the shared error answers."""
+    return app.post(
+        path, summary=summary, responses={200: {"description": answers}, **ERROR_RESPONSES}
     )
 
 
-@app.post(
-    "/v1/auth/refresh",
-    summary="Perpanjang sesi dengan refresh token",
-    responses={200: {"description": "Access token dan id token baru"}, **ERROR_RESPONSES},
+@_route(
+    "/v1/auth/login",
+    "Masuk sebagai petugas: email dan kata sandi",
+    "Token, atau tantangan NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA atau MFA_SETUP",
 )
-def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[TokensAnswer | ChallengeAnswer]:
+def login(request: Annotated[LoginRequest, Body()]) -> Response[Answer]:
+    outcome = service.login(request.email, request.password)
+    return _answer(outcome, enforce_mfa=True, chosen=request.setup_mfa)
+
+
+@_route(
+    "/v1/auth/new-password",
+    "Login pertama: ganti kata sandi sementara",
+    "Token, atau tantangan MFA_SETUP",
+)
+def new_password(request: Annotated[NewPasswordRequest, Body()]) -> Response[Answer]:
+    outcome = service.complete_new_password(request.email, request.session, request.new_password)
+    return _answer(outcome, enforce_mfa=True)
+
+
+@_route("/v1/auth/mfa", "Verifikasi dua langkah: kode 6 angka (SOFTWARE_TOKEN_MFA)", "Token")
+def mfa(request: Annotated[MfaRequest, Body()]) -> Response[Answer]:
+    return _answer(service.answer_mfa(request.email, request.session, request.code))
+
+
+@_route(
+    "/v1/auth/mfa/setup",
+    "Siapkan verifikasi dua langkah: kode pertama dari kunci baru (MFA_SETUP)",
+    "Token; TOTP kini aktif untuk akun ini",
+)
+def mfa_setup(request: Annotated[MfaSetupRequest, Body()]) -> Response[Answer]:
+    return _answer(service.finish_mfa_setup(request.email, request.password, request.code))
+
+
+@_route(
+    "/v1/auth/refresh", "Perpanjang sesi dengan refresh token", "Access token dan id token baru"
+)
+def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[Answer]:
     return _answer(service.refresh(request.refresh_token))
 
 

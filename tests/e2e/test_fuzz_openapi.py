@@ -58,6 +58,7 @@ from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS
 from tests.support.stack import RunningStack
 from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.login import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -113,13 +114,7 @@ ANSWERS: Counter[tuple[str, int]] = Counter()
 
 @cache
 def login(api_url: str, role: str, unit: str | None) -> str:
-    answer = requests.post(
-        f"{api_url}/v1/auth/login",
-        json={"email": demo_email(role, unit), "password": DEMO_PASSWORD},
-        timeout=HTTP_TIMEOUT,
-    )
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["access_token"])
+    return str(log_in(api_url, demo_email(role, unit), timeout=HTTP_TIMEOUT)["access_token"])
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -520,7 +515,7 @@ def _aimed(
     API accepts instead (its generated key kept), so the 201 answer is checked too:
     generated text rarely passes the phone, NIK and character rules, which a JSON
     schema does not express. A login gets a demo account's email with its password
-    or a wrong one, a refresh a real refresh token.
+    or a wrong one, a refresh a real refresh token, the TOTP routes a real account.
     """
     if aim is None:
         return headers, None
@@ -532,9 +527,14 @@ def _aimed(
     if path == "/v1/auth/refresh":
         case.body = {"refresh_token": targets.refresh_token}
         return headers, None
-    if path == "/v1/auth/new-password" and isinstance(case.body, dict):
+    if path in ("/v1/auth/new-password", "/v1/auth/mfa") and isinstance(case.body, dict):
         # A real account, the generated session: Cognito itself refuses it (401).
         case.body = {**case.body, "email": demo_email("petugas", UNIT)}
+        return headers, None
+    if path == "/v1/auth/mfa/setup" and isinstance(case.body, dict):
+        # A real account and its password, the generated code: no TOTP setup was begun,
+        # so Cognito refuses the code (401).
+        case.body = {**case.body, "email": demo_email("petugas", UNIT), "password": DEMO_PASSWORD}
         return headers, None
     if method == "POST" and path in SUBMISSIONS:
         number = len(targets.complaints)
@@ -657,6 +657,9 @@ def test_the_fuzz_ran_at_least_a_thousand_cases_and_reached_the_success_paths() 
     # Past validation: a login that succeeds and one Cognito refuses ...
     login = answers.get("POST /v1/auth/login", {})
     assert login.get(200) and login.get(401), login
+    # ... and codes that reach Cognito, which refuses them (the TOTP routes).
+    for route in ("POST /v1/auth/mfa", "POST /v1/auth/mfa/setup"):
+        assert answers.get(route, {}).get(401), (route, answers.get(route))
     # ... and officer actions that change a complaint, re-route and follow-up among them.
     succeeded = {
         segment

@@ -9,9 +9,10 @@ import requests
 
 from pendopo.domain.taxonomy import load_taxonomy
 from tests.support.stack import RunningStack
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.accounts import demo_email
 from tools.local.demo import DEMO_COMPLAINTS, load_demo
 from tools.local.demo_workflow import PLAN, advance_demo
+from tools.local.login import bearer
 
 pytestmark = pytest.mark.e2e
 
@@ -57,12 +58,7 @@ def test_demo_complaints_reach_every_stage_through_the_officer_routes(
     # Then the actions were taken once, and the verifier's queue shows every stage
     assert first == sum(len(steps) for steps in PLAN.values())
     assert again == 0
-    login = requests.post(
-        f"{local_stack.api_url}/v1/auth/login",
-        json={"email": demo_email("verifikator", "BIRO_PEM"), "password": DEMO_PASSWORD},
-        timeout=30,
-    ).json()
-    headers = {"Authorization": f"Bearer {login['access_token']}"}
+    headers = bearer(local_stack.api_url, demo_email("verifikator", "BIRO_PEM"))
     statuses = {}
     for result in results:
         detail = requests.get(

@@ -27,8 +27,11 @@ USER_POOL_CLIENT = "OfficerUserPoolClient"
 USER_POOL_GROUPS = 11  # 4 role groups + 7 coordinating units
 LOGIN_ROUTE = "POST /v1/auth/login"
 # Public routes with their own throttle, tighter than the default (abuse of open routes).
+# The TOTP routes guess codes as the login guesses passwords: the same limit.
+MFA_ROUTES = ("POST /v1/auth/mfa", "POST /v1/auth/mfa/setup")
 THROTTLED_PUBLIC_ROUTES = (
     LOGIN_ROUTE,
+    *MFA_ROUTES,
     "POST /v1/complaints",
     "GET /v1/complaints/{ticket}",
     "POST /v1/complaints/{ticket}/updates",

@@ -136,3 +136,18 @@ def test_stage_target_reads_the_user_pool_id_output_of_the_stack(officer_pool: O
     args: Any = admin.build_parser().parse_args(["list-officers", "--stage", "training"])
     # Then the command works on that pool
     assert admin.resolve_user_pool_id(args, officer_pool.cognito) == officer_pool.user_pool_id
+
+
+def test_reset_mfa_turns_totp_off_and_signs_the_officer_out(officer_pool: OfficerPool) -> None:
+    # Given the demo admin, who has TOTP
+    email = demo_email("admin")
+    cognito = officer_pool.cognito
+    before = cognito.admin_get_user(UserPoolId=officer_pool.user_pool_id, Username=email)
+    assert before["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    # When an admin runs reset-mfa
+    printed = run(officer_pool, "reset-mfa", "--email", email.upper())
+    # Then TOTP is off, and the command says what happens next
+    after = cognito.admin_get_user(UserPoolId=officer_pool.user_pool_id, Username=email)
+    assert not after.get("UserMFASettingList")
+    assert f"Verifikasi dua langkah {email} dimatikan" in printed
+    assert "wajib menyiapkannya lagi" in printed

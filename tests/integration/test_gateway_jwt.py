@@ -23,7 +23,8 @@ from pendopo.api.identity import officer_from_claims
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.taxonomy import load_taxonomy
 from tests.support.gateway_handlers import COUNTED_CALLS
-from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts
+from tools.local import totp
+from tools.local.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email, provision_accounts
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.server import LocalGateway
 
@@ -219,12 +220,20 @@ def test_moto_cognito_tokens_pass_with_the_jwks_moto_serves(calls: Calls) -> Non
         moto_url = f"http://{host}:{port}"
         cognito = boto3.client("cognito-idp", region_name="ap-southeast-3", endpoint_url=moto_url)
         pool = provision_accounts(cognito, "test")
-        tokens = cognito.initiate_auth(
+        # The verifier signs in with the password, then the TOTP code of the demo secret.
+        email = demo_email("verifikator", "BIRO_PEM")
+        challenge = cognito.initiate_auth(
             ClientId=pool.client_id,
             AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={
-                "USERNAME": demo_email("verifikator", "BIRO_PEM"),
-                "PASSWORD": DEMO_PASSWORD,
+            AuthParameters={"USERNAME": email, "PASSWORD": DEMO_PASSWORD},
+        )
+        tokens = cognito.respond_to_auth_challenge(
+            ClientId=pool.client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=challenge["Session"],
+            ChallengeResponses={
+                "USERNAME": email,
+                "SOFTWARE_TOKEN_MFA_CODE": totp.current_code(DEMO_TOTP_SECRET),
             },
         )["AuthenticationResult"]
         verifier = JwtVerifier(

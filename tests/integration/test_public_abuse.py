@@ -677,6 +677,8 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
         # Open311: the lists read up to 1,000 complaints; a service or one request, one item.
         **{f"GET /open311/v2/{route}": limits for route, limits in OPEN311_LIMITS.items()},
+        "POST /v1/auth/mfa": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
+        "POST /v1/auth/mfa/setup": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
     }
     # No officer route has limits of its own: they all share the looser default.
     assert all(key in PUBLIC_ROUTES for key in own)
@@ -726,6 +728,7 @@ def test_a_route_admits_its_burst_then_refuses():
     assert _admitted(throttle, "GET /v1/complaints/{ticket}", 25) == 10
     assert _admitted(throttle, "POST /v1/complaints", 25) == 20
     assert _admitted(throttle, "POST /v1/auth/login", 25) == 10
+    assert _admitted(throttle, "POST /v1/auth/mfa", 25) == 10
     assert _admitted(throttle, "GET /v1/officer/complaints", 60) == 50
     assert _admitted(throttle, "GET /v1/categories", 60) == 50
     # The reporter's addition and rating: the tracking route's limits, each its own bucket.

@@ -11,7 +11,8 @@ from typing import Any
 import requests
 
 from tests.support.stack import RunningStack
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.accounts import demo_email
+from tools.local.login import log_in
 
 NAME, NIK, PHONE = "Wulan Sekar Kinasih", "3175064711880007", "0857-1122-3344"
 WAIT_SECONDS = 10.0
@@ -79,13 +80,8 @@ def emails_about(stack: RunningStack, ticket: str, expected: int) -> list[dict[s
 # a workflow action with the If-Match the console sends.
 @cache
 def token(api_url: str, role: str, unit: str | None = None) -> str:
-    answer = requests.post(
-        f"{api_url}/v1/auth/login",
-        json={"email": demo_email(role, unit), "password": DEMO_PASSWORD},
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["access_token"])
+    """The access token of a demo account (the verifier and admin through their TOTP code)."""
+    return str(log_in(api_url, demo_email(role, unit))["access_token"])
 
 
 def as_officer(api_url: str, role: str, unit: str | None = None) -> dict[str, str]:

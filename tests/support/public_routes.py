@@ -19,6 +19,8 @@ PUBLIC_ROUTES = frozenset(
         "GET /v1/docs",
         "POST /v1/auth/login",
         "POST /v1/auth/new-password",
+        "POST /v1/auth/mfa",
+        "POST /v1/auth/mfa/setup",
         "POST /v1/auth/refresh",
         "GET /v1/auth/openapi.json",
         # Open311 GeoReport v2: partner apps read services and public requests.

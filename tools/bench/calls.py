@@ -200,7 +200,8 @@ def _requests(
     auth_app: Any, intake_app: Any, route_app: Any, cognito_client: Any, user_pool_id: str
 ) -> list[RouteCall]:
     from pendopo.storage.connection import shared_connection
-    from tools.local.accounts import DEMO_PASSWORD, demo_email
+    from tools.local import totp
+    from tools.local.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email
     from tools.local.events import http_api_event, lambda_context
     from tools.ops.officers import create_officer, officer_spec
 
@@ -487,7 +488,7 @@ def _requests(
         officer_spec(email, "petugas", "BIRO_KESOS"),
         temporary_password=_TEMPORARY,
     )
-    challenge = _login(modules["auth"], http_api_event, lambda_context, email)
+    challenge = _login(modules["auth"], http_api_event, lambda_context, email, _TEMPORARY)
     request(
         "auth",
         "POST",
@@ -498,11 +499,48 @@ def _requests(
         "Cognito only; no table access",
         body={"email": email, "session": challenge["session"], "new_password": _NEW_PASSWORD},
     )
+    # The second factor: the demo verifier's code, and a new verifier's first setup.
+    verifier_email = demo_email("verifikator", "BIRO_PEM")
+    challenge = _login(
+        modules["auth"], http_api_event, lambda_context, verifier_email, DEMO_PASSWORD
+    )
+    request(
+        "auth",
+        "POST",
+        "/v1/auth/mfa",
+        "POST /v1/auth/mfa",
+        "TOTP code",
+        0,
+        "Cognito only; no table access",
+        body={
+            "email": verifier_email,
+            "session": challenge["session"],
+            "code": totp.current_code(DEMO_TOTP_SECRET),
+        },
+    )
+    email = "verifikator.baru@pendopo.example"
+    spec = officer_spec(email, "verifikator", "BIRO_PEM")
+    create_officer(cognito_client, user_pool_id, spec, password=DEMO_PASSWORD)
+    setup = _login(modules["auth"], http_api_event, lambda_context, email, DEMO_PASSWORD)
+    request(
+        "auth",
+        "POST",
+        "/v1/auth/mfa/setup",
+        "POST /v1/auth/mfa/setup",
+        "TOTP setup: first code",
+        0,
+        "Cognito only; no table access",
+        body={
+            "email": email,
+            "password": DEMO_PASSWORD,
+            "code": totp.current_code(setup["secret_code"]),
+        },
+    )
     return done
 
 
-def _login(auth: Any, http_api_event: Any, lambda_context: Any, email: str) -> Any:
-    body = json.dumps({"email": email, "password": _TEMPORARY})
+def _login(auth: Any, http_api_event: Any, lambda_context: Any, email: str, password: str) -> Any:
+    body = json.dumps({"email": email, "password": password})
     event = http_api_event(
         "POST", "/v1/auth/login", headers={"content-type": "application/json"}, body=body
     )

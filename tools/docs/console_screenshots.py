@@ -28,8 +28,9 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from infra.template import REPO_ROOT
-from tools.browser import launch_chromium
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.browser import launch_chromium, log_in_console
+from tools.local.accounts import DEMO_PASSWORD, demo_email, demo_totp_secret
+from tools.local.login import bearer
 
 OUT = REPO_ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 900}
@@ -125,13 +126,6 @@ def backdate(moto_url: str, table: str, ticket: str, due: datetime) -> None:
     )
 
 
-def bearer(api_url: str, email: str) -> dict[str, str]:
-    token = requests.post(
-        f"{api_url}/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=30
-    ).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
-
-
 def richest_complaint(api_url: str, email: str, status: str) -> str:
     """The ticket in this officer's queue (of a status) with the longest trail."""
     page = requests.get(
@@ -212,9 +206,7 @@ def desktop_page(browser: Browser) -> Page:
 
 def log_in(page: Page, origin: str, route: str, email: str) -> None:
     page.goto(f"{origin}/console/{route}")
-    page.get_by_label("Email dinas").fill(email)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
+    log_in_console(page, email, DEMO_PASSWORD, demo_totp_secret(email))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,11 @@ Importable by tests and other tools::
 
 For every unit of the taxonomy a ``petugas.<unit>`` and a ``koordinator.<unit>``
 account, plus ``verifikator.biro-pem`` and ``admin``. The password is permanent,
-so each account can log in at once. Local only: never create these in AWS.
+so each account can log in at once. The verifier and the admin must log in with a TOTP
+code too (as on a deployed stage); theirs is set up from one published secret,
+``DEMO_TOTP_SECRET``, so scripts and tests compute the code
+(``tools.local.totp.current_code(DEMO_TOTP_SECRET)``; ``tools.local.login`` does the
+whole login). Local only: never create these in AWS.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.template import CreatedUserPool, create_user_pool
-from pendopo.domain.officer import VERIFYING_UNIT
+from pendopo.domain.officer import MFA_ROLES, VERIFYING_UNIT
 from pendopo.domain.status import Role
+from tools.local import totp
+from tools.local.moto_cognito_mfa import install_cognito_mfa, preset_secret
 from tools.ops.officers import OfficerSpec, create_officer, unit_codes
 
 DEMO_PASSWORD = "Pendopo-Lokal-2025!"  # noqa: S105 - the local stack's published demo password
+# The TOTP secret (base32, RFC 6238: SHA-1, 30 s, 6 digits) of the demo verifier and
+# admin: add it to an authenticator app, or compute codes with tools.local.totp.
+DEMO_TOTP_SECRET = "PENDOPOLOKALDEMOTOTPRAHASIAJKTAA"  # noqa: S105 - published, local only
 DEMO_DOMAIN = "pendopo.example"
 
 
@@ -58,8 +67,19 @@ def demo_accounts() -> list[DemoAccount]:
     return accounts
 
 
+def demo_totp_secret(email: str) -> str | None:
+    """The TOTP secret of a demo account that has one (the verifier and the admin)."""
+    roles = {account.email: Role(account.role) for account in demo_accounts()}
+    return DEMO_TOTP_SECRET if roles.get(email.strip().lower()) in MFA_ROLES else None
+
+
 def provision_accounts(cognito: Any, stage: str) -> CreatedUserPool:
-    """The pool, client and groups from template.yaml, and every demo account in it."""
+    """The pool, client and groups from template.yaml, and every demo account in it;
+    the verifier and the admin with TOTP set up from ``DEMO_TOTP_SECRET``.
+
+    moto runs in this process (the local stack's threaded server, or ``mock_aws``), so
+    its Cognito gets the real TOTP behaviour here (tools.local.moto_cognito_mfa)."""
+    install_cognito_mfa()
     created = create_user_pool(cognito, stage)
     for account in demo_accounts():
         create_officer(
@@ -68,4 +88,26 @@ def provision_accounts(cognito: Any, stage: str) -> CreatedUserPool:
             OfficerSpec(account.email, account.role, account.unit),
             password=DEMO_PASSWORD,
         )
+        if Role(account.role) in MFA_ROLES:
+            set_up_demo_totp(cognito, created.client_id, account.email)
     return created
+
+
+def set_up_demo_totp(cognito: Any, client_id: str, email: str) -> None:
+    """The calls an officer's first login makes (password, associate, verify, enable),
+    with the stand-in handing out the demo secret instead of a random one."""
+    preset_secret(email, DEMO_TOTP_SECRET)
+    signed_in = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": DEMO_PASSWORD},
+    )
+    access_token = signed_in["AuthenticationResult"]["AccessToken"]
+    secret = cognito.associate_software_token(AccessToken=access_token)["SecretCode"]
+    cognito.verify_software_token(
+        AccessToken=access_token, UserCode=totp.current_code(secret), FriendlyDeviceName="Pendopo"
+    )
+    cognito.set_user_mfa_preference(
+        AccessToken=access_token,
+        SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+    )

@@ -3,7 +3,8 @@
 After ``make demo`` the console then shows complaints at every stage: waiting,
 verified, dispositioned, in progress, awaiting validation, follow-up returned,
 done, rejected and re-routed. The demo accounts log in through ``/v1/auth/login``
-and every action carries the ETag it read, exactly as the console does.
+(the verifier with a TOTP code from the demo secret: ``tools.local.login``) and
+every action carries the ETag it read, exactly as the console does.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 import requests
 
 from pendopo.domain.taxonomy import load_taxonomy
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.local.accounts import demo_email
 from tools.local.demo import DemoLoadError, DemoResult
+from tools.local.login import LoginFailed, log_in
 
 RESULT = "Petugas perangkat daerah sudah turun ke lokasi dan menyelesaikan masalahnya."
 
@@ -61,14 +63,11 @@ class _Officers:
     def headers(self, role: str, unit: str) -> dict[str, str]:
         email = demo_email(role, "BIRO_PEM" if role == "verifikator" else unit)
         if email not in self._tokens:
-            answer = self._http.post(
-                f"{self._api}/v1/auth/login",
-                json={"email": email, "password": DEMO_PASSWORD},
-                timeout=self._timeout,
-            )
-            if answer.status_code != 200:
-                raise DemoLoadError(f"login as {email} answered {answer.status_code}")
-            self._tokens[email] = answer.json()["access_token"]
+            try:
+                tokens = log_in(self._api, email, http=self._http, timeout=self._timeout)
+            except LoginFailed as error:
+                raise DemoLoadError(str(error)) from error
+            self._tokens[email] = tokens["access_token"]
         return {"Authorization": f"Bearer {self._tokens[email]}"}
 
 

@@ -31,10 +31,17 @@ from typing import Any
 import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
-from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
+from tools.local.accounts import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_email,
+    provision_accounts,
+    unit_slug,
+)
 from tools.local.artifacts import ServedArtifacts, code_report, describe
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
+from tools.local.moto_cognito_mfa import install_cognito_mfa
 from tools.local.moto_isolation import serialize_moto_dynamodb
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
 from tools.local.proxy import GatewayRequest, GatewayResponse
@@ -323,6 +330,9 @@ class LocalStack:
         serialize_moto_dynamodb()
         # moto keeps only the HTML part of an SES v2 email; the outbox wants the text too.
         capture_sesv2_requests()
+        # moto's Cognito accepts any TOTP code with one secret for all; real Cognito does
+        # not (see tools.local.moto_cognito_mfa).
+        install_cognito_mfa()
         bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
@@ -390,7 +400,8 @@ def _print_urls(stack: LocalStack) -> None:
         f"  {demo_email('petugas', 'BIRO_PLH')}, {demo_email('koordinator', 'BIRO_PLH')}, ...\n"
         f"  petugas.<unit>@pendopo.example and koordinator.<unit>@pendopo.example for units\n"
         f"  {_unit_slugs()}\n"
-        f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}\n",
+        f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}: these two with TOTP\n"
+        f"  (a 6-digit code, POST {api}/v1/auth/mfa) from the demo secret {DEMO_TOTP_SECRET}\n",
         flush=True,
     )
 

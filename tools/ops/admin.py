@@ -6,6 +6,7 @@
     pendopo-admin disable-officer --email E                              TARGET
     pendopo-admin enable-officer  --email E                              TARGET
     pendopo-admin reset-password  --email E [--temporary-password P]     TARGET
+    pendopo-admin reset-mfa       --email E                              TARGET
 
 (``pendopo-admin`` is ``python -m tools.ops.admin``, installed by ``make venv``.)
 
@@ -36,6 +37,7 @@ from tools.ops.officers import (
     enable_officer,
     list_officers,
     officer_spec,
+    reset_mfa,
     reset_password,
     unit_codes,
 )
@@ -144,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--email", required=True)
     reset.add_argument("--temporary-password", help="bawaan: dibuat acak")
+
+    mfa = commands.add_parser(
+        "reset-mfa",
+        parents=[parent],
+        help="matikan verifikasi dua langkah (ponsel hilang/ganti); disiapkan ulang saat masuk",
+    )
+    mfa.add_argument("--email", required=True)
     return parser
 
 
@@ -175,6 +184,13 @@ def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
     elif args.command == "enable-officer":
         enable_officer(cognito, pool, args.email)
         print(f"Akun {args.email.strip().lower()} diaktifkan kembali.", file=out)
+    elif args.command == "reset-mfa":
+        reset_mfa(cognito, pool, args.email)
+        print(
+            f"Verifikasi dua langkah {args.email.strip().lower()} dimatikan dan semua sesinya "
+            "diakhiri. Verifikator dan admin wajib menyiapkannya lagi saat masuk berikutnya.",
+            file=out,
+        )
     elif args.command == "reset-password":
         password = reset_password(cognito, pool, args.email, args.temporary_password)
         # Shown once, to the admin at the terminal, to hand over in person; never logged.

@@ -179,6 +179,24 @@ def disable_officer(cognito: Any, user_pool_id: str, email: str) -> None:
     cognito.admin_user_global_sign_out(UserPoolId=user_pool_id, Username=username)
 
 
+def reset_mfa(cognito: Any, user_pool_id: str, email: str) -> None:
+    """Turn the officer's TOTP off (a lost or replaced phone) and sign them out everywhere.
+
+    The pool's MFA is OPTIONAL, so the next login gets tokens from Cognito without a
+    code; for a role that must have TOTP the auth function then answers MFA_SETUP with a
+    new secret (the old one is replaced when the new one is verified). Other roles log
+    in with the password alone until they set it up again.
+    """
+    username = email.strip().lower()
+    cognito.admin_set_user_mfa_preference(
+        UserPoolId=user_pool_id,
+        Username=username,
+        SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+    )
+    # Refresh tokens issued with the old factor end now (access tokens within the hour).
+    cognito.admin_user_global_sign_out(UserPoolId=user_pool_id, Username=username)
+
+
 def enable_officer(cognito: Any, user_pool_id: str, email: str) -> None:
     cognito.admin_enable_user(UserPoolId=user_pool_id, Username=email.strip().lower())
 

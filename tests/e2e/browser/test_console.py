@@ -22,7 +22,10 @@ from playwright.sync_api import Page, Route, expect
 from pendopo.domain.clock import format_wib
 from tests.support.over_http import street_light_at_kiosk, submitted
 from tests.support.stack import RunningStack
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.browser import log_in_console
+from tools.local import totp
+from tools.local.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email, demo_totp_secret
+from tools.local.login import bearer
 from tools.ops.officers import create_officer, officer_spec
 
 pytestmark = pytest.mark.browser
@@ -40,14 +43,6 @@ def submit_complaint(api_url: str, category: str = "STREET_LIGHTING") -> str:
     return str(
         submitted(api_url, key, street_light_at_kiosk("Warga Uji Konsol", category))["ticket"]
     )
-
-
-def bearer(api_url: str, email: str) -> dict[str, str]:
-    answer = requests.post(
-        f"{api_url}/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=30
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def act_over_api(
@@ -69,9 +64,7 @@ def act_over_api(
 
 def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.get_by_role("heading", name="Masuk ke Konsol Petugas")).to_be_visible()
-    page.get_by_label("Email dinas").fill(email)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk", exact=True).click()
+    log_in_console(page, email, password, demo_totp_secret(email))
 
 
 def open_console(page: Page, web_origin: str, route: str = "") -> None:
@@ -521,16 +514,23 @@ def _user_pool_id(stack: RunningStack) -> str:
     return str(pools[0]["Id"])
 
 
+def _new_account(stack: RunningStack, prefix: str, role: str, unit: str, **password: Any) -> str:
+    """A new account in the stack's pool (its password as ``create_officer`` takes it)."""
+    email = f"{prefix}.{uuid.uuid4().hex[:6]}@pendopo.example"
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.moto_url, region_name=REGION)
+    create_officer(cognito, _user_pool_id(stack), officer_spec(email, role, unit), **password)
+    return email
+
+
 def test_first_login_asks_for_a_new_password_with_the_rules(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    email = f"petugas.baru.{uuid.uuid4().hex[:6]}@pendopo.example"
-    cognito = boto3.client("cognito-idp", endpoint_url=local_stack.moto_url, region_name=REGION)
-    create_officer(
-        cognito,
-        _user_pool_id(local_stack),
-        officer_spec(email, "petugas", "BIRO_KESOS"),
+    email = _new_account(
+        local_stack,
+        "petugas.baru",
+        "petugas",
+        "BIRO_KESOS",
         temporary_password="Sementara-2025!x",
         send_email=False,
     )
@@ -567,6 +567,10 @@ def test_login_and_an_action_work_from_the_keyboard_alone(
     page.keyboard.press("Tab")
     expect(page.get_by_label("Kata sandi")).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    # The code step starts in its field; Enter sends the code
+    expect(page.get_by_label("Kode verifikasi")).to_be_focused()
+    page.keyboard.type(totp.current_code(DEMO_TOTP_SECRET))
     page.keyboard.press("Enter")
 
     # The complaint's title gets focus; the next Tab is its first action
@@ -613,3 +617,76 @@ def test_a_refused_access_token_is_refreshed_without_asking_to_log_in(
         ).json()["username"]
         == VERIFIER
     )
+
+
+def test_a_verifier_without_totp_sets_it_up_from_the_qr_screen(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    # Given a new verifier with a password and no TOTP yet, at the console
+    page = desktop_page
+    email = _at_the_console(page, web_origin, local_stack, "verifikator", "BIRO_PEM")
+    # When they log in
+    log_in_console(page, email, DEMO_PASSWORD)
+    # Then the setup screen shows the QR code and the key as text, and focuses the code
+    expect(page.get_by_role("heading", name="Siapkan verifikasi dua langkah")).to_be_visible()
+    expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_be_visible()
+    secret = page.locator(".mfa-secret").inner_text().replace(" ", "")
+    assert len(secret) == 32
+    expect(page.get_by_label("Kode verifikasi")).to_be_focused()
+    # A wrong code gets the API's message and the field again
+    right = totp.current_code(secret)
+    page.get_by_label("Kode verifikasi").fill(str((int(right) + 1) % 1_000_000).zfill(6))
+    page.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(page.get_by_role("alert")).to_contain_text("Kode verifikasi salah")
+    # Letters are caught on the page
+    page.get_by_label("Kode verifikasi").fill("12ab56")
+    page.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(page.get_by_text("Masukkan 6 angka kode verifikasi.")).to_be_visible()
+    # The code of the key shown (as "123 456", the way apps show it) logs in
+    _enter_the_first_code(page, "Verifikator")
+
+
+def _at_the_console(page: Page, web_origin: str, stack: RunningStack, role: str, unit: str) -> str:
+    """A new account of ``role`` (the demo password, no TOTP), and the console opened."""
+    email = _new_account(stack, f"{role}.baru", role, unit, password=DEMO_PASSWORD)
+    open_console(page, web_origin)
+    return email
+
+
+def _enter_the_first_code(page: Page, role: str) -> None:
+    """On the setup screen: the code of the key shown, typed as apps show it ("123 456")."""
+    code = totp.current_code(page.locator(".mfa-secret").inner_text().replace(" ", ""))
+    page.get_by_label("Kode verifikasi").fill(f"{code[:3]} {code[3:]}")
+    page.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(page.locator(".who")).to_contain_text(role)
+
+
+def test_a_coordinator_may_choose_totp_at_the_login(
+    desktop_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    page = desktop_page
+    email = _at_the_console(page, web_origin, local_stack, "koordinator", "BIRO_PK")
+    page.get_by_label("Email dinas").fill(email)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_label("Aktifkan verifikasi dua langkah").check()
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page.get_by_role("heading", name="Siapkan verifikasi dua langkah")).to_be_visible()
+    _enter_the_first_code(page, "Koordinator")
+
+
+def test_the_code_screen_refuses_a_wrong_code_and_accepts_the_right_one(
+    desktop_page: Page, web_origin: str
+) -> None:
+    page = desktop_page
+    open_console(page, web_origin)
+    page.get_by_label("Email dinas").fill(VERIFIER)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page.get_by_role("heading", name="Verifikasi dua langkah")).to_be_visible()
+    right = totp.current_code(DEMO_TOTP_SECRET)
+    page.get_by_label("Kode verifikasi").fill(str((int(right) + 1) % 1_000_000).zfill(6))
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Kode verifikasi salah")
+    page.get_by_label("Kode verifikasi").fill(totp.current_code(DEMO_TOTP_SECRET))
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
+    expect(page.locator(".who")).to_contain_text("Verifikator")

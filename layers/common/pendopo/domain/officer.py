@@ -21,6 +21,16 @@ ROLE_GROUPS: Mapping[str, Role] = {role.value: role for role in OFFICER_ROLES}
 # Biro Pemerintahan verifies and validates (Instruksi Sekda 28/2025).
 VERIFYING_UNIT = "BIRO_PEM"
 
+# The roles that see reporters' identities (NIK, phone, name) unmasked log in with a
+# second factor (TOTP) always; a stage can require it of every role (MfaRequiredFor).
+MFA_ROLES: frozenset[Role] = frozenset({Role.VERIFIER, Role.ADMIN})
+MFA_POLICIES = ("privileged", "all")
+
+
+def requires_mfa(role: Role, policy: str) -> bool:
+    """Whether an officer of ``role`` must have TOTP set up before getting tokens."""
+    return policy == "all" or role in MFA_ROLES
+
 
 class NotAnOfficer(PendopoError):
     """The token is valid but the account is not set up as an officer (HTTP 403)."""

@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -104,6 +104,11 @@ class CognitoSettings(_Concern):
 
     user_pool_id: Annotated[str | None, Env("USER_POOL_ID")] = None
     user_pool_client_id: Annotated[str | None, Env("USER_POOL_CLIENT_ID")] = None
+    # Who must log in with TOTP (template.yaml: MfaRequiredFor): "privileged" = verifiers
+    # and admins (pendopo.domain.officer.MFA_ROLES), "all" = every officer.
+    mfa_required_for: Annotated[Literal["privileged", "all"], Env("MFA_REQUIRED_FOR")] = (
+        "privileged"
+    )
 
 
 class EmailSettings(_Concern):

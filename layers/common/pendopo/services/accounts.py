@@ -1,8 +1,18 @@
-"""Officer login through Cognito's public app client: password, first-login change, refresh.
+"""Officer login through Cognito's public app client: password, first-login change,
+TOTP second factor, refresh.
 
-The only code that talks to Cognito's user-facing API (InitiateAuth and
-RespondToAuthChallenge). Both calls are unauthenticated on a public client (no
-secret), so the function needs no IAM permission for them.
+The only code that talks to Cognito's user-facing API (InitiateAuth,
+RespondToAuthChallenge, and the software-token calls AssociateSoftwareToken,
+VerifySoftwareToken and SetUserMFAPreference, which the user's own access token
+authorises). None needs an IAM permission on a public client (no secret).
+
+The second factor (TOTP): an officer with it set up gets Cognito's SOFTWARE_TOKEN_MFA
+challenge (``MfaChallenge``), answered with a code (``answer_mfa``). An officer who
+must have it and has not (the pool's MFA is OPTIONAL; which roles must is the caller's
+rule, ``pendopo.domain.officer.requires_mfa``) gets no tokens: ``begin_mfa_setup``
+associates a new secret with the password-only tokens, which are then dropped, and
+``finish_mfa_setup`` signs in again with the password, verifies a code of that secret,
+turns TOTP on and only then returns tokens.
 
 Every Cognito failure is turned into one of the exceptions below, each carrying its
 HTTP answer (the API's error map sends it); nothing escapes as a 500. Tokens, passwords and
@@ -24,6 +34,9 @@ from pendopo.domain.errors import Busy, PendopoError
 from pendopo.runtime.observability import logger
 
 NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"  # noqa: S105 - a challenge name
+SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"  # noqa: S105 - a challenge name
+# The name of the token in the officer's list of MFA devices (Cognito keeps one).
+TOTP_DEVICE_NAME = "Pendopo"
 
 # The password policy of OfficerUserPool in template.yaml, in words an officer reads
 # (tests/unit/test_auth_template.py keeps the two in step).
@@ -54,30 +67,64 @@ _SESSION_REFUSED = frozenset(
     }
 )
 _PASSWORD_REFUSED = frozenset({"InvalidPasswordException"})
+# A wrong TOTP code: RespondToAuthChallenge answers CodeMismatchException,
+# VerifySoftwareToken EnableSoftwareTokenMFAException (Cognito API reference).
+_CODE_REFUSED = frozenset({"CodeMismatchException", "EnableSoftwareTokenMFAException"})
+# A SOFTWARE_TOKEN_MFA session that is expired (AuthSessionValidity), used, unknown or
+# another account's; also Cognito's lockout after repeated failures.
+_MFA_SESSION_REFUSED = frozenset(
+    {
+        "NotAuthorizedException",
+        "UserNotFoundException",
+        "ExpiredCodeException",
+        "ResourceNotFoundException",
+    }
+)
+# The software-token calls by access token: the token just issued, refused only if the
+# account was disabled or signed out in between.
+_TOKEN_REFUSED = frozenset({"NotAuthorizedException", "UserNotFoundException"})
 
 
-class LoginRefused(PendopoError):
-    """Wrong credentials, unknown account or disabled account (one answer for all)."""
+class _Unauthorized(PendopoError):
+    """A 401: credentials, a session or a code Cognito refused."""
 
     status = HTTPStatus.UNAUTHORIZED
+
+
+class LoginRefused(_Unauthorized):
+    """Wrong credentials, unknown account or disabled account (one answer for all)."""
+
     message = "Email atau kata sandi salah."
 
 
-class SessionRefused(PendopoError):
+class SessionRefused(_Unauthorized):
     """The first-login session is no longer valid: log in again."""
 
-    status = HTTPStatus.UNAUTHORIZED
     message = (
         "Sesi penggantian kata sandi sudah tidak berlaku. Silakan masuk lagi dengan kata sandi "
         "sementara dari email Anda."
     )
 
 
-class RefreshRefused(PendopoError):
+class RefreshRefused(_Unauthorized):
     """The refresh token is invalid, expired or revoked."""
 
-    status = HTTPStatus.UNAUTHORIZED
     message = "Sesi Anda sudah berakhir. Silakan masuk lagi."
+
+
+class MfaCodeRefused(_Unauthorized):
+    """A wrong (or too old) TOTP code: the officer may try again with the next one."""
+
+    message = (
+        "Kode verifikasi salah. Masukkan kode 6 angka yang sedang tampil di aplikasi "
+        "autentikator Anda, lalu coba lagi."
+    )
+
+
+class MfaSessionRefused(_Unauthorized):
+    """The sign-in that asked for a code is no longer valid: log in again."""
+
+    message = "Sesi masuk sudah berakhir. Silakan masuk lagi dengan email dan kata sandi."
 
 
 class PasswordRejected(PendopoError):
@@ -113,12 +160,39 @@ class NewPasswordChallenge:
     session: str
 
 
+@dataclass(frozen=True, slots=True)
+class MfaChallenge:
+    """The account has TOTP: a code from its authenticator app is asked for."""
+
+    session: str
+
+
+@dataclass(frozen=True, slots=True)
+class MfaSetup:
+    """The account must set up TOTP first: the secret its authenticator app takes."""
+
+    secret_code: str
+
+
+LoginOutcome = Tokens | NewPasswordChallenge | MfaChallenge
+
+_METHODS = {
+    "InitiateAuth": "initiate_auth",
+    "RespondToAuthChallenge": "respond_to_auth_challenge",
+    "AssociateSoftwareToken": "associate_software_token",
+    "VerifySoftwareToken": "verify_software_token",
+    "SetUserMFAPreference": "set_user_mfa_preference",
+}
+# Calls that name the app client (the software-token calls name the access token).
+_CLIENT_CALLS = frozenset({"InitiateAuth", "RespondToAuthChallenge"})
+
+
 class AccountsService:
     def __init__(self, cognito: Any, client_id: str | None) -> None:
         self._cognito = cognito
         self._client_id = client_id
 
-    def login(self, username: str, password: str) -> Tokens | NewPasswordChallenge:
+    def login(self, username: str, password: str) -> LoginOutcome:
         result = self._call(
             "InitiateAuth",
             _LOGIN_REFUSED,
@@ -128,18 +202,82 @@ class AccountsService:
         )
         return self._outcome(result, refused=LoginRefused)
 
-    def complete_new_password(
-        self, username: str, session: str, new_password: str
-    ) -> Tokens | NewPasswordChallenge:
-        result = self._call(
-            "RespondToAuthChallenge",
+    def complete_new_password(self, username: str, session: str, new_password: str) -> LoginOutcome:
+        return self._respond(
+            NEW_PASSWORD_REQUIRED,
+            session,
+            {"USERNAME": username, "NEW_PASSWORD": new_password},
             _SESSION_REFUSED,
             SessionRefused,
-            ChallengeName=NEW_PASSWORD_REQUIRED,
-            Session=session,
-            ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": new_password},
         )
-        return self._outcome(result, refused=SessionRefused)
+
+    def answer_mfa(self, username: str, session: str, code: str) -> Tokens:
+        """The SOFTWARE_TOKEN_MFA challenge answered with a code of the officer's app."""
+        outcome = self._respond(
+            SOFTWARE_TOKEN_MFA,
+            session,
+            {"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
+            _MFA_SESSION_REFUSED,
+            MfaSessionRefused,
+        )
+        if not isinstance(outcome, Tokens):
+            raise MfaSessionRefused
+        return outcome
+
+    def begin_mfa_setup(self, tokens: Tokens) -> MfaSetup:
+        """A new TOTP secret for the account of these (password-only) tokens, which the
+        caller then drops: they must not reach the client before TOTP is set up."""
+        secret = self._by_token("AssociateSoftwareToken", tokens).get("SecretCode")
+        if not secret:
+            logger.warning("Cognito answered AssociateSoftwareToken without a secret")
+            raise AccountsUnavailable
+        return MfaSetup(secret_code=str(secret))
+
+    def finish_mfa_setup(self, username: str, password: str, code: str) -> Tokens:
+        """Sign in again, verify a code of the secret ``begin_mfa_setup`` gave, turn
+        TOTP on (and preferred), and return the tokens of this sign-in."""
+        outcome = self.login(username, password)
+        if not isinstance(outcome, Tokens):
+            # TOTP is already on (a code is asked for), or the password is temporary.
+            raise MfaSessionRefused
+        verified = self._by_token(
+            "VerifySoftwareToken", outcome, UserCode=code, FriendlyDeviceName=TOTP_DEVICE_NAME
+        )
+        if verified.get("Status") != "SUCCESS":
+            raise MfaCodeRefused
+        self._by_token(
+            "SetUserMFAPreference",
+            outcome,
+            SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+        )
+        logger.info("An officer set up TOTP")
+        return outcome
+
+    def _respond(
+        self,
+        challenge: str,
+        session: str,
+        responses: dict[str, str],
+        refused_codes: frozenset[str],
+        refused: type[Exception],
+    ) -> LoginOutcome:
+        """RespondToAuthChallenge; a refused session raises ``refused``."""
+        result = self._call(
+            "RespondToAuthChallenge",
+            refused_codes,
+            refused,
+            ChallengeName=challenge,
+            Session=session,
+            ChallengeResponses=responses,
+        )
+        return self._outcome(result, refused=refused)
+
+    def _by_token(self, operation: str, tokens: Tokens, **kwargs: Any) -> dict[str, Any]:
+        """A software-token call the access token of ``tokens`` authorises; refused
+        only when the account was disabled or signed out since (the login's 401)."""
+        return self._call(
+            operation, _TOKEN_REFUSED, LoginRefused, AccessToken=tokens.access_token, **kwargs
+        )
 
     def refresh(self, refresh_token: str) -> Tokens:
         result = self._call(
@@ -164,13 +302,11 @@ class AccountsService:
         if not self._client_id:
             logger.error("USER_POOL_CLIENT_ID is not set: officer login is unavailable")
             raise AccountsUnavailable
-        method = (
-            self._cognito.initiate_auth
-            if operation == "InitiateAuth"
-            else self._cognito.respond_to_auth_challenge
-        )
+        method = getattr(self._cognito, _METHODS[operation])
+        if operation in _CLIENT_CALLS:
+            kwargs["ClientId"] = self._client_id
         try:
-            result: dict[str, Any] = method(ClientId=self._client_id, **kwargs)
+            result: dict[str, Any] = method(**kwargs)
         except ClientError as error:
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code in refused_codes:
@@ -178,6 +314,9 @@ class AccountsService:
                 raise refused from None
             if code in _PASSWORD_REFUSED:
                 raise PasswordRejected from None
+            if code in _CODE_REFUSED:
+                logger.info("Cognito refused a TOTP code", extra={"cognito_error": code})
+                raise MfaCodeRefused from None
             # Throttling (TooManyRequestsException), InternalErrorException, and
             # configuration errors (a wrong client id, a disabled auth flow).
             logger.warning("Cognito call failed", extra={"operation": operation, "code": code})
@@ -191,14 +330,15 @@ class AccountsService:
         return result
 
     @staticmethod
-    def _outcome(
-        result: dict[str, Any], *, refused: type[Exception]
-    ) -> Tokens | NewPasswordChallenge:
+    def _outcome(result: dict[str, Any], *, refused: type[Exception]) -> LoginOutcome:
         challenge = result.get("ChallengeName")
         if challenge == NEW_PASSWORD_REQUIRED and result.get("Session"):
             return NewPasswordChallenge(session=str(result["Session"]))
+        if challenge == SOFTWARE_TOKEN_MFA and result.get("Session"):
+            return MfaChallenge(session=str(result["Session"]))
         if challenge:
-            # MFA or another step this API does not offer (MFA is off in the pool).
+            # A step this API does not offer (SMS MFA is off; the pool's MFA is OPTIONAL,
+            # so Cognito never answers MFA_SETUP).
             logger.warning("Unsupported Cognito challenge", extra={"challenge": str(challenge)})
             raise AccountsUnavailable
         auth = result.get("AuthenticationResult") or {}
