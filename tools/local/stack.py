@@ -30,6 +30,7 @@ import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
+from tools.local.partners import DEMO_PARTNER_KEY, DEMO_PARTNER_NAME, provision_demo_partner
 from tools.local.artifacts import ServedArtifacts, code_report, describe
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
@@ -314,6 +315,7 @@ class LocalStack:
             Bucket=FILES_BUCKET,
             CreateBucketConfiguration={"LocationConstraint": LOCAL_REGION},  # type: ignore[typeddict-item]
         )
+        provision_demo_partner(self.table_name, LOCAL_REGION, endpoint)
         # The officer pool, client and groups from the template; the demo accounts.
         pool = provision_accounts(session.client("cognito-idp", endpoint_url=endpoint), LOCAL_STAGE)
         self.user_pool_id = pool.user_pool_id
@@ -350,7 +352,9 @@ def _print_urls(stack: LocalStack) -> None:
         f"  {demo_email('petugas', 'BIRO_PLH')}, {demo_email('koordinator', 'BIRO_PLH')}, ...\n"
         f"  petugas.<unit>@pendopo.example and koordinator.<unit>@pendopo.example for units\n"
         f"  {_unit_slugs()}\n"
-        f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}\n",
+        f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}\n"
+        f"\nOpen311 demo partner ({DEMO_PARTNER_NAME}): api_key={DEMO_PARTNER_KEY}\n"
+        f"  POST {api}/open311/v2/requests.json (docs/api.md, Open311 partners)\n",
         flush=True,
     )
 

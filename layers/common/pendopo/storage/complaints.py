@@ -23,6 +23,7 @@ from pendopo.domain.complaint import (
     Complaint,
     FollowUp,
     Location,
+    PartnerReporter,
     Reporter,
     TimelineEntry,
 )
@@ -248,6 +249,8 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         else None,
         validation_rejections=complaint.validation_rejections,
         decision_reason=complaint.decision_reason,
+        partner=complaint.partner,
+        media_url=complaint.media_url,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
@@ -265,15 +268,18 @@ def _timeline_entry(entry: TimelineEntry) -> dict[str, str]:
 
 
 def complaint_from_item(item: ComplaintItem) -> Complaint:
+    channel = Channel(item.channel)
+    # Only a partner's complaint may have a reporter without name or phone.
+    reporter = PartnerReporter if channel is Channel.OPEN311 else Reporter
     return Complaint(
         ticket=item.ticket,
         tracking_hash=item.tracking_hash,
-        channel=Channel(item.channel),
+        channel=channel,
         category=item.category,
         unit=item.unit,
         title=item.title,
         description=item.description,
-        reporter=Reporter.model_validate(_plain(item.reporter)),
+        reporter=reporter.model_validate(_plain(item.reporter or {})),
         location=Location.model_validate(_plain(item.location)) if item.location else None,
         received_at=from_iso(item.received_at),
         due_at=from_iso(item.due_at),
@@ -288,6 +294,8 @@ def complaint_from_item(item: ComplaintItem) -> Complaint:
         first_follow_up_at=from_iso(item.first_follow_up_at) if item.first_follow_up_at else None,
         validation_rejections=int(item.validation_rejections or 0),
         decision_reason=item.decision_reason,
+        partner=item.partner,
+        media_url=item.media_url,
     )
 
 

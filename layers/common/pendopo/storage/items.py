@@ -8,6 +8,7 @@ One table holds four kinds of item, told apart by ``kind``:
 | audit event | ``C#<ticket>``  | ``E#<utc time>#<version>`` |
 | idempotency | ``IDEM#<key>``  | ``IDEM``                   |
 | notification| ``NOTIFY#<ticket>#<event sk>`` | ``<recipient address>`` |
+| partner     | ``PARTNER``     | ``P#<partner id>``         |
 
 A complaint and its audit trail share a partition, so one Query returns both.
 The index attributes are derived from the complaint (see ``index_keys``): the
@@ -47,6 +48,14 @@ def complaint_pk(ticket: str) -> str:
 
 def idempotency_pk(key: str) -> str:
     return f"IDEM#{key}"
+
+
+# Every Open311 partner in one partition: a few dozen items, listed with one Query.
+PARTNER_PK = "PARTNER"
+
+
+def partner_sk(partner_id: str) -> str:
+    return f"P#{partner_id}"
 
 
 class TableMeta:
@@ -131,6 +140,8 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     first_follow_up_at = UnicodeAttribute(null=True)
     validation_rejections = NumberAttribute(default=0)
     decision_reason = UnicodeAttribute(null=True)
+    partner = UnicodeAttribute(null=True)  # channel open311: the partner's name
+    media_url = UnicodeAttribute(null=True)  # channel open311: a link, never fetched
     # Index keys, derived from the fields above.
     open_unit = UnicodeAttribute(null=True)
     unit_month = UnicodeAttribute()
@@ -177,3 +188,13 @@ class NotificationItem(TableItem, discriminator="notification"):
     message_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)  # the SES error code of the last failure
     expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
+
+
+class PartnerItem(TableItem, discriminator="partner"):
+    """An Open311 partner: its name and the SHA-256 of its key (never the key)."""
+
+    partner_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    key_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
