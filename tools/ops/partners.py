@@ -25,7 +25,6 @@ from pendopo.services.partners import PartnerNotFound, PartnerService
 from pendopo.storage.connection import bind_table
 from tools.ops import targets
 
-LOCAL_TABLE = "pendopo-local-complaints"
 COMMANDS = ("create-partner", "list-partners", "revoke-partner")
 
 
@@ -52,7 +51,7 @@ def resolve_table(args: argparse.Namespace, session: Any) -> str:
     if args.table:
         return str(args.table)
     if args.local:
-        return LOCAL_TABLE
+        return targets.LOCAL_TABLE
     stack = targets.stack_name(args.stage)
     described = session.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
     for output in described.get("Outputs", []):

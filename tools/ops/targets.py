@@ -21,6 +21,8 @@ DEFAULT_REGION = "ap-southeast-3"
 # moto of the local stack (`make run`).
 LOCAL_ENDPOINT = "http://127.0.0.1:5000"
 LOCAL_STAGE = "local"
+# The local stack's complaints table (tools.local.stack's default).
+LOCAL_TABLE = "pendopo-local-complaints"
 # moto takes any credentials; dummy ones keep real ones from reaching it.
 DUMMY_CREDENTIAL = "testing"
 
