@@ -38,7 +38,8 @@ def test_a_partner_key_works_until_it_is_revoked(dynamodb: Any, clock: FixedCloc
     assert partners.authenticate(new.key).partner_id == new.partner.partner_id
     # The table holds the hash, never the key
     item = dynamodb.get_item(
-        TableName=TEST_TABLE, Key={"pk": {"S": PARTNER_PK}, "sk": {"S": f"P#{new.partner.partner_id}"}}
+        TableName=TEST_TABLE,
+        Key={"pk": {"S": PARTNER_PK}, "sk": {"S": f"P#{new.partner.partner_id}"}},
     )["Item"]
     assert new.key not in str(item) and item["key_hash"]["S"] == new.partner.key_hash
     # Once revoked, the very next check refuses it (no cache)
@@ -119,9 +120,11 @@ def test_a_partner_complaint_with_contact_keeps_it(intake: Any, clock: FixedCloc
     partner = partner_service(clock).create("Mitra").partner
     form = {**FORM, "first_name": "Siti", "last_name": "Aminah", "phone": "081234567890"}
     details = partner_details(read_form(urlencode(form)), partner.name, load_taxonomy())
-    ticket = IntakeService(ComplaintStore(), intake.rules, clock).submit_for_partner(
-        details, partner
-    ).receipt.ticket
+    ticket = (
+        IntakeService(ComplaintStore(), intake.rules, clock)
+        .submit_for_partner(details, partner)
+        .receipt.ticket
+    )
     complaint = ComplaintStore().get_complaint(ticket)
     assert complaint is not None
     assert complaint.reporter == PartnerReporter(name="Siti Aminah", phone="+6281234567890")
@@ -132,8 +135,10 @@ def test_the_officer_queue_lists_a_partner_complaint(
 ) -> None:
     partner = partner_service(clock).create("Mitra").partner
     details = partner_details(read_form(urlencode(FORM)), partner.name, load_taxonomy())
-    ticket = IntakeService(ComplaintStore(), intake.rules, clock).submit_for_partner(
-        details, partner
-    ).receipt.ticket
+    ticket = (
+        IntakeService(ComplaintStore(), intake.rules, clock)
+        .submit_for_partner(details, partner)
+        .receipt.ticket
+    )
     queue = call(route, "GET", "/v1/officer/complaints", claims=PLH_COORDINATOR).body["items"]
     assert [(i["ticket"], i["channel"]) for i in queue] == [(ticket, "open311")]

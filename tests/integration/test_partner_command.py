@@ -69,7 +69,7 @@ def test_the_stage_table_comes_from_the_stack_output(dynamodb: Any) -> None:
             assert name == "cloudformation"
             return self
 
-        def describe_stacks(self, StackName: str) -> dict[str, Any]:  # noqa: N803 - boto3's
+        def describe_stacks(self, StackName: str) -> dict[str, Any]:
             assert StackName == "pendopo-prod"
             return {"Stacks": [{"Outputs": [{"OutputKey": "TableName", "OutputValue": "t-1"}]}]}
 

@@ -121,9 +121,18 @@ def test_address_id_alone_is_not_a_location_here() -> None:
 
 
 def test_a_field_sent_twice_is_refused() -> None:
+    sent = read_form(urlencode({**GOOD, "phone": "0812"}) + "&service_code=WASTE")
+    assert sent.api_key == GOOD["api_key"]
     with pytest.raises(Open311Invalid) as raised:
-        read_form("service_code=A&service_code=B&lat=1")
-    assert raised.value.errors == [Open311Error(400, "service_code: dikirim lebih dari sekali.")]
+        partner_details(sent, "Mitra", TAXONOMY)
+    assert raised.value.errors[0] == Open311Error(400, "service_code: dikirim lebih dari sekali.")
+    assert [e.description.split(":")[0] for e in raised.value.errors] == ["service_code", "phone"]
+
+
+def test_a_key_sent_twice_is_no_key() -> None:
+    assert read_form("api_key=a&api_key=b").api_key is None
+    assert read_form("api_key=+a+").api_key == "a"
+    assert read_form("service_code=A").api_key is None
 
 
 def test_a_form_with_thousands_of_fields_is_refused() -> None:

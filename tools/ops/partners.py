@@ -94,9 +94,7 @@ def _run(args: argparse.Namespace, service: PartnerService, out: Any) -> None:
         partners = service.list()
         print(f"{'id':<9} {'dibuat (WIB)':<20} {'status':<22} nama", file=out)
         for partner in partners:
-            status = (
-                f"dicabut {format_wib(partner.revoked_at)}" if partner.revoked_at else "aktif"
-            )
+            status = f"dicabut {format_wib(partner.revoked_at)}" if partner.revoked_at else "aktif"
             created = format_wib(partner.created_at)
             print(f"{partner.partner_id:<9} {created:<20} {status:<22} {partner.name}", file=out)
         print(f"{len(partners)} mitra.", file=out)

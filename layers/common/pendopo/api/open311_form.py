@@ -17,7 +17,6 @@ the field and say what is wrong in Bahasa Indonesia. A missing or wrong ``api_ke
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -90,34 +89,48 @@ class Open311ServiceNotFound(Open311Invalid):
     status = HTTPStatus.NOT_FOUND
 
 
-def read_form(body: str) -> dict[str, str]:
-    """The form's fields we read: one value each, blank ones left out.
+@dataclass(frozen=True, slots=True)
+class Form:
+    """The fields we read from a form: one value each, blank ones left out."""
 
-    A field we read that is sent twice is refused (which one would the partner mean?).
-    """
+    values: dict[str, str]
+    repeated: tuple[str, ...] = ()  # fields we read that were sent more than once
+
+    @property
+    def api_key(self) -> str | None:
+        """The key, if sent once (a key sent twice is no key: 403)."""
+        return None if "api_key" in self.repeated else self.values.get("api_key")
+
+
+def read_form(body: str) -> Form:
+    """The form's fields we read. A field sent twice is an error of its own (which would
+    the partner mean?), reported by ``partner_details`` after the key is checked."""
     try:
         pairs = parse_qs(body, keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except ValueError:
         raise Open311Invalid(
             [Open311Error(400, f"Formulir terlalu banyak kolom (maksimal {MAX_FIELDS}).")]
         ) from None
-    repeated = [name for name in FIELDS if len(pairs.get(name, ())) > 1]
-    if repeated:
-        raise Open311Invalid(
-            [Open311Error(400, f"{name}: dikirim lebih dari sekali.") for name in repeated]
-        )
-    return {name: pairs[name][0].strip() for name in FIELDS if pairs.get(name, [""])[0].strip()}
+    values = {name: pairs[name][0].strip() for name in FIELDS if pairs.get(name, [""])[0].strip()}
+    return Form(values, tuple(name for name in FIELDS if len(pairs.get(name, ())) > 1))
 
 
-def partner_details(form: Mapping[str, str], partner: str, taxonomy: Taxonomy) -> PartnerDetails:
+def partner_details(sent: Form, partner: str, taxonomy: Taxonomy) -> PartnerDetails:
     """The complaint a partner's form asks for; Open311Invalid with every error otherwise."""
-    errors: dict[str, Open311Error] = {}  # by form field: the first error of each
+    errors: dict[str, Open311Error] = {  # by form field: the first error of each
+        name: Open311Error(400, f"{name}: dikirim lebih dari sekali.") for name in sent.repeated
+    }
+    form = sent.values
     code = form.get("service_code")
     category = taxonomy.category(code.upper()) if code else None
     if code is None:
-        errors["service_code"] = Open311Error(400, "service_code: wajib diisi (kode dari services).")
+        errors.setdefault(
+            "service_code", Open311Error(400, "service_code: wajib diisi (kode dari services).")
+        )
     elif category is None:
-        errors["service_code"] = Open311Error(404, f"service_code tidak ditemukan: {code[:50]}")
+        errors.setdefault(
+            "service_code", Open311Error(404, f"service_code tidak ditemukan: {code[:50]}")
+        )
     location: dict[str, Any] = {}
     if "lat" in form or "long" in form:
         location.update(lat=form.get("lat"), lon=form.get("long"))
@@ -125,7 +138,9 @@ def partner_details(form: Mapping[str, str], partner: str, taxonomy: Taxonomy) -
         location["text"] = form["address_string"]
     if not location:
         what = "address_id tidak didukung; " if "address_id" in form else ""
-        errors["lat"] = Open311Error(400, f"lat/long: {what}kirim lat dan long, atau address_string.")
+        errors.setdefault(
+            "lat", Open311Error(400, f"lat/long: {what}kirim lat dan long, atau address_string.")
+        )
     name = " ".join(form[n] for n in ("first_name", "last_name") if n in form)
     description = form.get("description", "")
     candidate: dict[str, Any] = {

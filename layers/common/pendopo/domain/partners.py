@@ -87,11 +87,11 @@ def new_partner(name: str, now: datetime, *, key: str | None = None) -> NewPartn
     if key is None:
         partner_id = "".join(secrets.choice(PARTNER_ID_ALPHABET) for _ in range(PARTNER_ID_LENGTH))
         key = f"{partner_id}.{secrets.token_urlsafe(SECRET_BYTES)}"
-    partner_id = key_partner_id(key)
-    if partner_id is None:
+    named = key_partner_id(key)
+    if named is None:
         raise ValueError("a partner key reads <8 lower-case letters or digits>.<secret>")
     partner = Partner(
-        partner_id=partner_id,
+        partner_id=named,
         name=partner_name(name),
         key_hash=key_hash(key),
         created_at=now,

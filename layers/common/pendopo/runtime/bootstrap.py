@@ -154,7 +154,6 @@ def notify_service(
     """functions/notify: emails for the audit events in the table's stream."""
     from pendopo.notifications.ses import SesMailer
     from pendopo.services.notify import NotifyService
-    from pendopo.services.partners import PartnerService
     from pendopo.storage.complaints import ComplaintStore
 
     log = _log(settings.notify_lease_seconds, settings.notification_retention_days)

@@ -150,7 +150,9 @@ class IntakeService:
         """
         actor = f"open311:{partner.partner_id}"
         asked = fingerprint(details, Channel.OPEN311, actor)
-        return self.submit(details, Channel.OPEN311, f"open311/{partner.partner_id}/{asked}", actor=actor)
+        return self.submit(
+            details, Channel.OPEN311, f"open311/{partner.partner_id}/{asked}", actor=actor
+        )
 
     def _record(
         self, key: str, asked: str, new: NewComplaint, answer: Receipt, now: datetime
