@@ -21,8 +21,6 @@ DEFAULT_REGION = "ap-southeast-3"
 # moto of the local stack (`make run`).
 LOCAL_ENDPOINT = "http://127.0.0.1:5000"
 LOCAL_STAGE = "local"
-# The local stack's complaints table (tools.local.stack's default).
-LOCAL_TABLE = "pendopo-local-complaints"
 # moto takes any credentials; dummy ones keep real ones from reaching it.
 DUMMY_CREDENTIAL = "testing"
 
@@ -30,6 +28,10 @@ DUMMY_CREDENTIAL = "testing"
 def stack_name(stage: str) -> str:
     """The CloudFormation stack of a stage."""
     return f"pendopo-{stage}"
+
+
+# The local stack's complaints table (tools.local.stack's default).
+LOCAL_TABLE = "pendopo-local-complaints"
 
 
 def function_name(stage: str, function: str) -> str:

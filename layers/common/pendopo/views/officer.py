@@ -221,6 +221,8 @@ def complaint_detail(
     return ComplaintDetail(
         **dict(_summary(complaint, taxonomy, late, now)),
         description=complaint.description,
+        partner=complaint.partner,
+        media_url=complaint.media_url,
         reporter=reporter_view(complaint.reporter, officer),
         location=complaint.location.model_dump(mode="json", exclude_none=True)
         if complaint.location
@@ -241,8 +243,6 @@ def complaint_detail(
         else None,
         decision_reason=complaint.decision_reason,
         validation_rejections=complaint.validation_rejections,
-        partner=complaint.partner,
-        media_url=complaint.media_url,
         allowed_actions=[_action(a) for a in available_actions(officer, complaint)],
         agencies=[AgencyRef(code=a.code, name=a.name) for a in taxonomy.agencies_of(complaint.unit)]
         if complaint.unit in taxonomy.units
