@@ -21,15 +21,13 @@ from pendopo.domain.intake import register_complaint
 from pendopo.domain.status import Role, Status
 from tests.support.intake_domain import RULES
 
-NOW = datetime(2025, 6, 10, 1, 15, tzinfo=UTC)
+# A partner's request with no contact at all, an address and a photo link.
 PARTNER = PartnerDetails(
-    category="STREET_LIGHTING",
-    title="Penerangan jalan: lampu mati",
-    reporter=PartnerReporter(),
-    location=Location(text="Jl. Medan Merdeka Selatan"),
-    media_url="https://foto.example/a.jpg",
+    category="STREET_LIGHTING", title="Penerangan jalan: lampu mati", reporter=PartnerReporter(),
+    location=Location(text="Jl. Medan Merdeka Selatan"), media_url="https://foto.example/a.jpg",
     partner="Aplikasi JAKI",
-)
+)  # fmt: skip
+NOW = datetime(2025, 6, 10, 1, 15, tzinfo=UTC)
 
 
 def test_a_partner_complaint_without_contact_is_a_complaint_like_any_other() -> None:
