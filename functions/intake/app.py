@@ -1,5 +1,7 @@
 """Public intake routes for the e-kiosk and web clients (no account needed).
 
+It serves Open311 GeoReport v2 for partner apps too (``pendopo.api.open311``).
+
 Thin by design: parse and validate the request, call one use case, shape the
 answer. Rules live in ``pendopo.domain``; DynamoDB lives in ``pendopo.storage``.
 """
@@ -26,6 +28,8 @@ from pendopo.api.errors import (
     error_doc,
 )
 from pendopo.api.identity import current_officer
+from pendopo.api.open311 import register_open311_reads
+from pendopo.api.open311_errors import OPEN311_ERRORS
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.clock import Clock, SystemClock
@@ -34,7 +38,12 @@ from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.status import Role
 from pendopo.domain.workflow import Forbidden
-from pendopo.runtime.bootstrap import build_intake_rules, connect, intake_service
+from pendopo.runtime.bootstrap import (
+    build_intake_rules,
+    connect,
+    intake_service,
+    open311_read_service,
+)
 from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import Submitted
 from pendopo.views.public import Categories, Receipt, Tracking, categories
@@ -54,7 +63,14 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
     **STORAGE_BUSY,
 }
 
-app = json_api(API_TITLE, API_VERSION, "/v1/openapi.json", storage=True, swagger_path="/v1/docs")
+app = json_api(
+    API_TITLE,
+    API_VERSION,
+    "/v1/openapi.json",
+    storage=True,
+    swagger_path="/v1/docs",
+    dialect=OPEN311_ERRORS,
+)
 
 settings = get_settings()
 clock: Clock = SystemClock()
@@ -62,6 +78,9 @@ rules = build_intake_rules(settings)
 # Created at cold start, when Lambda gives the init phase a full CPU.
 connect(settings)
 service = intake_service(settings, rules=rules, clock=clock)
+# Open311 GeoReport v2 (/open311/v2/): partner apps read services and public requests.
+open311 = open311_read_service(rules.taxonomy, clock)
+register_open311_reads(app, lambda: open311)
 
 
 @app.get(
@@ -186,7 +205,7 @@ def track_complaint(
     return json_response(HTTPStatus.OK, view, {"Cache-Control": "no-store"})
 
 
-lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
+lambda_handler = lambda_handler_for(app, settings.max_body_bytes, OPEN311_ERRORS)
 
 
 pendopo.runtime.coldstart.end_init()  # the last statement of the init

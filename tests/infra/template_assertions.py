@@ -543,7 +543,19 @@ def check_table(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Chec
             "DeletionPolicy and UpdateReplacePolicy = Retain",
             r.get("DeletionPolicy") == "Retain" and r.get("UpdateReplacePolicy") == "Retain",
         ),
+        check(
+            "public_month index (Open311 list): public_month, received_at",
+            _index_keys(p, "public_month") == ["public_month", "received_at"],
+            _index_keys(p, "public_month"),
+        ),
     ]
+
+
+def _index_keys(props: dict[str, Any], name: str) -> list[str] | None:
+    for index in props.get("GlobalSecondaryIndexes", []):
+        if index.get("IndexName") == name:
+            return [key["AttributeName"] for key in index["KeySchema"]]
+    return None
 
 
 def check_queue(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:

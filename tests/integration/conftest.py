@@ -36,11 +36,13 @@ def clock() -> FixedClock:
 def intake(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The intake function's module, its clock pinned to ``clock``."""
     from functions.intake import app
+    from pendopo.runtime.bootstrap import open311_read_service
     from pendopo.services.intake import IntakeService
     from pendopo.storage.complaints import ComplaintStore
 
     monkeypatch.setattr(app, "clock", clock)
     monkeypatch.setattr(app, "service", IntakeService(ComplaintStore(), app.rules, clock))
+    monkeypatch.setattr(app, "open311", open311_read_service(app.rules.taxonomy, clock))
     return app
 
 

@@ -25,6 +25,7 @@ from tests.support.officers import (
     detail,
     new_complaint,
     take,
+    work_to_done,
 )
 
 
@@ -71,14 +72,7 @@ def test_the_citizen_sees_the_public_timeline_and_the_validated_result(
 ) -> None:
     answer = submit(intake, key="key-public-timeline", category="STREET_LIGHTING")
     ticket, code = answer.body["ticket"], answer.body["tracking_code"]
-    for segment, claims, body in [
-        ("verify", VERIFIER, {}),
-        ("disposition", PLH_COORDINATOR, {"agency": "BINA_MARGA"}),
-        ("follow-up", PLH_COORDINATOR, FOLLOW_UP),
-        ("accept", VERIFIER, {}),
-    ]:
-        clock.advance(timedelta(minutes=5))
-        assert take(route, ticket, segment, claims, body).status == 200
+    work_to_done(route, ticket, clock)
     tracked = call(intake, "GET", f"/v1/complaints/{ticket}", headers={"X-Tracking-Code": code})
     assert tracked.status == 200
     assert [step["status"]["label"] for step in tracked.body["timeline"]] == [

@@ -364,6 +364,12 @@ def run_the_public_routes(desk: Desk, tickets: dict[str, dict[str, str]]) -> Non
         "track long", "GET", f"/v1/complaints/{EMAIL}", headers={"X-Tracking-Code": NAME + NIK}
     )
     assert long_guess.status == 404  # every guess gets the same 404, an oversized one too
+    # Open311: the public list and each complaint, in both formats (a confidential one 404s).
+    for ext in ("json", "xml"):
+        listed = desk.public(f"open311 list {ext}", "GET", f"/open311/v2/requests.{ext}")
+        assert listed.status == 200
+        for name, t in tickets.items():
+            desk.public(f"open311 {name} {ext}", "GET", f"/open311/v2/requests/{t['ticket']}.{ext}")
 
 
 def run_the_auth_routes(desk: Desk) -> None:

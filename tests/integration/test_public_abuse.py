@@ -581,6 +581,21 @@ def test_the_template_throttles_every_route_by_default(stage):
     }
 
 
+_LIST = {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5}
+_ITEM = {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10}
+OPEN311_LIMITS = {
+    "discovery.json": _LIST,
+    "discovery.xml": _LIST,
+    "requests.json": _LIST,
+    "requests.xml": _LIST,
+    "tokens/{token_file}": _LIST,
+    "services.json": _ITEM,
+    "services.xml": _ITEM,
+    "services/{service_file}": _ITEM,
+    "requests/{request_file}": _ITEM,
+}
+
+
 def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
     own = {
         key: {k: v for k, v in value.items() if k.startswith("Throttling")}
@@ -590,6 +605,8 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
         "POST /v1/complaints": {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10},
         "GET /v1/complaints/{ticket}": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
+        # Open311: the lists read up to 1,000 complaints; a service or one request, one item.
+        **{f"GET /open311/v2/{route}": limits for route, limits in OPEN311_LIMITS.items()},
     }
     # No officer route has limits of its own: they all share the looser default.
     assert all(key in PUBLIC_ROUTES for key in own)

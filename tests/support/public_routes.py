@@ -19,5 +19,15 @@ PUBLIC_ROUTES = frozenset(
         "POST /v1/auth/new-password",
         "POST /v1/auth/refresh",
         "GET /v1/auth/openapi.json",
+        # Open311 GeoReport v2: partner apps read services and public requests.
+        "GET /open311/v2/discovery.json",
+        "GET /open311/v2/discovery.xml",
+        "GET /open311/v2/services.json",
+        "GET /open311/v2/services.xml",
+        "GET /open311/v2/services/{service_file}",
+        "GET /open311/v2/requests.json",
+        "GET /open311/v2/requests.xml",
+        "GET /open311/v2/requests/{request_file}",
+        "GET /open311/v2/tokens/{token_file}",
     }
 )

@@ -47,7 +47,26 @@ def test_the_local_stack_creates_the_template_table():
         "unit_month",
         "unit_status",
         "status_due",
+        "public_month",
     ]
+
+
+def test_public_month_is_sparse_and_never_on_a_confidential_complaint():
+    from datetime import UTC, datetime
+
+    from pendopo.domain.status import Status
+    from pendopo.storage.complaints import IndexKeys
+    from tools.bench.synthetic import Spec, complaint
+
+    received = datetime(2025, 6, 30, 18, 0, tzinfo=UTC)  # 1 July 01:00 WIB
+    public = complaint(Spec(1, "BIRO_PLH", received, received, Status.DISPOSITION))
+    assert IndexKeys.of(public).public_month == "2025-07#open"
+    done = public.model_copy(update={"status": Status.DONE})
+    assert IndexKeys.of(done).public_month == "2025-07#closed"
+    secret = public.model_copy(
+        update={"reporter": public.reporter.model_copy(update={"confidential": True})}
+    )
+    assert IndexKeys.of(secret).public_month is None
 
 
 def test_the_template_loader_refuses_duplicate_keys(tmp_path):

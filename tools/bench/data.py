@@ -37,6 +37,8 @@ from pendopo.domain.status import Status
 TOTAL = 100_000
 OPEN_IN_WINDOW = 1_000
 OPEN_BEYOND_WINDOW = 500
+# One complaint in ten is confidential: outside the sparse public_month index (Open311).
+CONFIDENTIAL_EVERY = 10
 # The deadline check runs as of Thursday 10 July 2025, 07:00 WIB; the recap of June 2025
 # (sent on 5 July) reads a whole month from the same year of complaints.
 NOW = datetime(2025, 7, 10, 7, 0, tzinfo=WIB)
@@ -55,6 +57,7 @@ class DataSet:
     total: int
     now: datetime
     received: list[datetime]  # per complaint, for the recap's month count
+    public: list[tuple[datetime, bool]]  # (received, closed) of each public complaint
     open_due: list[datetime]  # deadlines of the open complaints (clock running)
     load_seconds: float
 
@@ -100,7 +103,8 @@ def specs(
             due = received + timedelta(days=3)
             status = _CLOSED[serial % len(_CLOSED)]
         agency = AGENCY_OF_UNIT[unit] if status is not Status.WAITING else None
-        yield Spec(serial, unit, received, due, status, agency)
+        confidential = serial % CONFIDENTIAL_EVERY == CONFIDENTIAL_EVERY - 1
+        yield Spec(serial, unit, received, due, status, agency, confidential=confidential)
 
 
 def moto_table(name: str = TABLE, region: str = REGION) -> Any:
@@ -127,6 +131,7 @@ def load(
     create_tables(client, table)
     backend_table = moto_table(table, client.meta.region_name)
     received: list[datetime] = []
+    public: list[tuple[datetime, bool]] = []
     open_due: list[datetime] = []
     started = time.perf_counter()
     stream, backend_table.stream_shard = backend_table.stream_shard, None
@@ -134,6 +139,8 @@ def load(
         for spec in specs(total, open_in_window, open_beyond, now, seed):
             backend_table.put_item(raw_item(spec))
             received.append(spec.received_at)
+            if not spec.confidential:
+                public.append((spec.received_at, spec.status.is_terminal))
             if spec.status.clock_running:
                 open_due.append(spec.due_at)
     finally:
@@ -142,6 +149,7 @@ def load(
         total=total,
         now=now,
         received=received,
+        public=public,
         open_due=open_due,
         load_seconds=time.perf_counter() - started,
     )

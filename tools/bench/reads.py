@@ -45,6 +45,11 @@ class ReadsRun:
     load_seconds: float
     check: ReadFigures
     recap: ReadFigures
+    open311: tuple[ReadFigures, ...] = ()
+
+    @property
+    def figures(self) -> tuple[ReadFigures, ...]:
+        return (self.check, self.recap, *self.open311)
 
 
 def run(total: int | None = None) -> ReadsRun:
@@ -53,6 +58,7 @@ def run(total: int | None = None) -> ReadsRun:
 
     from pendopo.domain.sla_digest import window_end
     from tools.bench import data as bench_data
+    from tools.bench import open311 as bench_open311
     from tools.bench import recap as bench_recap
     from tools.bench import sla as bench_sla
 
@@ -71,6 +77,9 @@ def run(total: int | None = None) -> ReadsRun:
                 data.load_seconds,
                 table=bench_data.TABLE,
             )
+            lists = bench_open311.measure(
+                data.now, data.public, bench_data.TABLE, bench_data.REGION
+            )
     check = ReadFigures(
         name="deadline check",
         items_read=sla["items_read"],
@@ -85,7 +94,8 @@ def run(total: int | None = None) -> ReadsRun:
         calls={"Query": recap.queries, "Scan": recap.scans},
         seconds=recap.recap_seconds,
     )
-    return ReadsRun(size, in_window, beyond, data.load_seconds, check, recap_figures)
+    open311 = tuple(ReadFigures(**figures) for figures in lists)
+    return ReadsRun(size, in_window, beyond, data.load_seconds, check, recap_figures, open311)
 
 
 def markdown(result: ReadsRun) -> str:
@@ -95,15 +105,16 @@ def markdown(result: ReadsRun) -> str:
         f"One table of {result.total:,} complaints (a year ending {bench_data.NOW:%d %B %Y}"
         f" {bench_data.NOW:%H:%M} WIB; {result.open_in_window:,} open and due inside the"
         f" deadline check's window, {result.open_beyond:,} open and due after it,"
-        " the rest done, rejected or awaiting validation), loaded straight into moto's"
-        f" in-process backend in {result.load_seconds:.1f} s, read by both jobs. A botocore"
+        " the rest done, rejected or awaiting validation; one in ten confidential), loaded"
+        f" straight into moto's in-process backend in {result.load_seconds:.1f} s, read by"
+        " both jobs and the Open311 list (the first 1,000 of the last 90 days). A botocore"
         " `after-call` hook on the storage's client counts every call and the items each"
         " read (`ScannedCount`, else `Count`).",
         "",
         "| job | items read | items relevant | ratio | calls | Scan | goal | met |",
         "|---|---:|---:|---:|---|---:|---|---|",
     ]
-    for figures in (result.check, result.recap):
+    for figures in result.figures:
         calls = ", ".join(f"{name} {n}" for name, n in sorted(figures.calls.items()) if n)
         lines.append(
             f"| {figures.name} | {figures.items_read:,} | {figures.relevant:,} |"
@@ -122,7 +133,7 @@ def markdown(result: ReadsRun) -> str:
 def section(_: Any = None) -> tuple[str, str]:
     print("Read amplification: loading the shared table ...", flush=True)
     result = run()
-    for figures in (result.check, result.recap):
+    for figures in result.figures:
         print(
             f"  {figures.name}: {figures.items_read:,} read / {figures.relevant:,} relevant"
             f" = {figures.ratio:.3f}, Scan {figures.scans}",

@@ -22,6 +22,7 @@ from pendopo.storage.complaints import _complaint_item
 BATCH = 25
 # An example reporter: synthetic data, no real person.
 _REPORTER = Reporter(name="Warga Contoh", phone="081234567890")
+_CONFIDENTIAL_REPORTER = _REPORTER.model_copy(update={"confidential": True})
 # One category and one agency per unit, for complaints spread over every unit.
 CATEGORY_OF_UNIT = {
     "BPBUMD": "BUMD_PAM_JAYA",
@@ -61,6 +62,7 @@ class Spec:
     status: Status = Status.COORDINATION
     agency: str | None = None
     title: str = "Pengaduan contoh"
+    confidential: bool = False  # never listed publicly (no public_month key)
 
 
 def complaint(spec: Spec) -> Complaint:
@@ -72,7 +74,7 @@ def complaint(spec: Spec) -> Complaint:
         unit=spec.unit,
         title=spec.title,
         description="Pengaduan sintetis untuk pengujian pemeriksaan batas waktu.",
-        reporter=_REPORTER,
+        reporter=_CONFIDENTIAL_REPORTER if spec.confidential else _REPORTER,
         location=None,
         received_at=spec.received_at,
         due_at=spec.due_at,

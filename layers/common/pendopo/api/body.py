@@ -30,6 +30,10 @@ def body_size(event: Mapping[str, Any]) -> int:
     return len(body.encode("utf-8"))
 
 
+def too_large_message(max_bytes: int) -> str:
+    return f"Isi permintaan terlalu besar (maksimal {max_bytes // 1024} KB)."
+
+
 def _raw_error(status: HTTPStatus, message: str, **extra: Any) -> dict[str, Any]:
     """An HTTP API response built before the resolver runs."""
     return {
@@ -49,10 +53,7 @@ def guard_json_request(
     a body over ``max_bytes``, 415 for a body that is not declared JSON.
     """
     if body_size(event) > max_bytes:
-        return event, _raw_error(
-            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-            f"Isi permintaan terlalu besar (maksimal {max_bytes // 1024} KB).",
-        )
+        return event, _raw_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, too_large_message(max_bytes))
     headers = event.get("headers") or {}
     declared = headers.get("content-type", "")
     media_type = declared.split(";", 1)[0].strip().lower()

@@ -10,8 +10,10 @@ headers), request validation (422), a body that is not JSON (415), an unknown pa
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -93,22 +95,71 @@ STORAGE_BUSY: dict[int, OpenAPIResponse] = {
 # --- the map ------------------------------------------------------------------------
 
 
-def register_error_map(app: APIGatewayHttpResolver, *, storage: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class ErrorReply:
+    """What the map answers: status, message, field errors (``{field, message}``), headers."""
+
+    status: HTTPStatus
+    message: str
+    field_errors: Sequence[Mapping[str, Any]] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class ErrorDialect(Protocol):
+    """Another shape of error answer for some paths (Open311's ``{code, description}``)."""
+
+    def claims(self, path: str) -> bool: ...
+
+    def answer(self, path: str, reply: ErrorReply) -> Response[str]:
+        """The answer inside the resolver."""
+        ...
+
+    def raw(self, path: str, reply: ErrorReply) -> dict[str, Any]:
+        """The same answer as an HTTP API response, before the resolver runs."""
+        ...
+
+
+class ErrorAnswer(Protocol):
+    """How the map answers: in the error body, or in the dialect of the path."""
+
+    def __call__(
+        self,
+        status: HTTPStatus,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Response[Any]: ...
+
+
+def register_error_map(
+    app: APIGatewayHttpResolver, *, storage: bool, dialect: ErrorDialect | None = None
+) -> None:
     """The error answers of an API function, in one place.
 
     ``storage``: the function uses the table, so a table busy or unreachable through
     the retries is a 503 (pynamodb is imported only then, not by every API).
+    ``dialect``: the paths it claims get every error in its shape instead (same status,
+    same message and field errors).
     """
+
+    def answer(
+        status: HTTPStatus, message: str, headers: Mapping[str, str] | None = None, **extra: Any
+    ) -> Response[Any]:
+        path = app.current_event.path
+        if dialect is not None and dialect.claims(path):
+            reply = ErrorReply(status, message, extra.get("errors"), dict(headers or {}))
+            return dialect.answer(path, reply)
+        response = error_response(status, message, **extra)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(PendopoError)
     def pendopo_error(error: PendopoError) -> Response[Any]:
-        response = error_response(error.status, error.message, **error.details())
-        response.headers.update(error.headers())
-        return response
+        return answer(error.status, error.message, error.headers(), **error.details())
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[Any]:
-        return error_response(
+        return answer(
             HTTPStatus.UNPROCESSABLE_ENTITY,
             INVALID_REQUEST_MESSAGE,
             errors=field_errors(error.errors()),
@@ -116,17 +167,17 @@ def register_error_map(app: APIGatewayHttpResolver, *, storage: bool) -> None:
 
     @app.exception_handler(RequestUnsupportedContentType)
     def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
-        return error_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, NOT_JSON_MESSAGE)
+        return answer(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, NOT_JSON_MESSAGE)
 
     @app.not_found
     def not_found(_: Exception) -> Response[Any]:
-        return error_response(HTTPStatus.NOT_FOUND, "Alamat tidak ditemukan.")
+        return answer(HTTPStatus.NOT_FOUND, "Alamat tidak ditemukan.")
 
     if storage:
-        _register_storage_busy(app)
+        _register_storage_busy(app, answer)
 
 
-def _register_storage_busy(app: APIGatewayHttpResolver) -> None:
+def _register_storage_busy(app: APIGatewayHttpResolver, answer: ErrorAnswer) -> None:
     """503 with Retry-After for a table that stays busy or unreachable through the retries.
 
     Any other storage error is a fault of ours and stays a function error (a 500 that
@@ -160,6 +211,4 @@ def _register_storage_busy(app: APIGatewayHttpResolver) -> None:
                 "cancellation_reasons": sorted(throttled),
             },
         )
-        response = error_response(HTTPStatus.SERVICE_UNAVAILABLE, STORAGE_BUSY_MESSAGE)
-        response.headers["Retry-After"] = "1"
-        return response
+        return answer(HTTPStatus.SERVICE_UNAVAILABLE, STORAGE_BUSY_MESSAGE, {"Retry-After": "1"})

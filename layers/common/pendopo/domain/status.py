@@ -34,6 +34,11 @@ class Status(StrEnum):
         return self in TERMINAL
 
     @property
+    def open311(self) -> str:
+        """The status Open311 GeoReport v2 knows: ``closed`` once done or rejected."""
+        return "closed" if self.is_terminal else "open"
+
+    @property
     def clock_running(self) -> bool:
         """Whether the 3-day follow-up clock runs in this status.
 

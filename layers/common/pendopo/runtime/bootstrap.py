@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pendopo.services.accounts import AccountsService
     from pendopo.services.intake import IntakeService
     from pendopo.services.notify import NotifyService
+    from pendopo.services.open311 import Open311ReadService
     from pendopo.services.partners import PartnerService
     from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
     from pendopo.services.recap import RecapService
@@ -207,3 +208,11 @@ def recap_service(
     s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
     bucket = settings.files_bucket if bucket is None else bucket
     return RecapService(reader=RecapReader(), files=FileStore(s3, bucket), xlsx=xlsx, **emailing)
+
+
+def open311_read_service(taxonomy: Taxonomy, clock: Clock) -> Open311ReadService:
+    """functions/intake, /open311/v2/: services and public service requests (read only)."""
+    from pendopo.services.open311 import Open311ReadService
+    from pendopo.storage.public_requests import PublicRequestReader
+
+    return Open311ReadService(reader=PublicRequestReader(), taxonomy=taxonomy, clock=clock)

@@ -94,6 +94,8 @@ class IndexKeys:
     open_unit: str | None  # sparse: only while the 3-day clock runs
     unit_month: str
     unit_status: str
+    # sparse: only a public complaint (not confidential), for the Open311 list
+    public_month: str | None
 
     @classmethod
     def of(cls, complaint: Complaint) -> IndexKeys:
@@ -102,7 +104,15 @@ class IndexKeys:
             open_unit=complaint.unit if complaint.status.clock_running else None,
             unit_month=f"{complaint.unit}#{month}",
             unit_status=f"{complaint.unit}#{complaint.status.value}",
+            public_month=None
+            if complaint.reporter.confidential
+            else public_month_key(month, complaint.status.open311),
         )
+
+
+def public_month_key(month: str, state: str) -> str:
+    """The ``public_month`` partition: a WIB month (YYYY-MM) and an Open311 status."""
+    return f"{month}#{state}"
 
 
 def event_sort_key(event: AuditEvent) -> str:
@@ -254,6 +264,7 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
+        public_month=keys.public_month,
     )
 
 

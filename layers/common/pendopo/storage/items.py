@@ -11,8 +11,9 @@ One table holds four kinds of item, told apart by ``kind``:
 | partner     | ``PARTNER``     | ``P#<partner id>``         |
 
 A complaint and its audit trail share a partition, so one Query returns both.
-The index attributes are derived from the complaint (see ``index_keys``): the
-sparse ``open_unit`` is present only while the 3-day clock runs.
+The index attributes are derived from the complaint (``storage.complaints.IndexKeys``):
+the sparse ``open_unit`` is present only while the 3-day clock runs, the sparse
+``public_month`` only on a complaint that is not confidential.
 
 Every model shares one ``Meta`` (``TableMeta``): ``storage.connection.bind_table``
 points it at the deployment's table at cold start and gives the models one
@@ -91,6 +92,14 @@ class UnitMonthIndex(GlobalSecondaryIndex["ComplaintItem"]):
     received_at = UnicodeAttribute(range_key=True)
 
 
+class PublicMonthIndex(GlobalSecondaryIndex["ComplaintItem"]):
+    """Sparse: public (not confidential) complaints by WIB month and Open311 status."""
+
+    Meta = _all_projected("public_month")
+    public_month = UnicodeAttribute(hash_key=True)
+    received_at = UnicodeAttribute(range_key=True)
+
+
 class UnitStatusIndex(_ByDue):
     Meta = _all_projected("unit_status")
     unit_status = UnicodeAttribute(hash_key=True)
@@ -146,11 +155,13 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     open_unit = UnicodeAttribute(null=True)
     unit_month = UnicodeAttribute()
     unit_status = UnicodeAttribute()
+    public_month = UnicodeAttribute(null=True)  # sparse: never on a confidential complaint
 
     open_by_due = OpenByDueIndex()
     by_unit_month = UnitMonthIndex()
     by_unit_status = UnitStatusIndex()
     by_status_due = StatusDueIndex()
+    by_public_month = PublicMonthIndex()
 
 
 class AuditEventItem(TableItem, discriminator="event"):
