@@ -70,7 +70,10 @@ class Open311Error:
 
 
 class Open311Invalid(PendopoError):
-    """The form cannot become a complaint: every field error, in the specification's terms."""
+    """The form cannot become a complaint: every field error, in the specification's terms.
+
+    The POST route renders ``errors`` itself (each error keeps its own code).
+    """
 
     status = HTTPStatus.BAD_REQUEST
     message = "Permintaan Open311 belum benar."
@@ -78,9 +81,6 @@ class Open311Invalid(PendopoError):
     def __init__(self, errors: list[Open311Error]) -> None:
         self.errors = errors
         super().__init__("; ".join(e.description for e in errors))
-
-    def details(self) -> dict[str, Any]:
-        return {"errors": [{"code": e.code, "description": e.description} for e in self.errors]}
 
 
 class Open311ServiceNotFound(Open311Invalid):
