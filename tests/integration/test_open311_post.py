@@ -7,6 +7,7 @@ specification's shape, in both formats; the complaint then lives like any other.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,8 +17,9 @@ from pendopo.domain.clock import FixedClock
 from pendopo.runtime.bootstrap import partner_service
 from pendopo.storage.complaints import ComplaintStore
 from tests.support.handlers import Answer, call
-from tests.support.officers import FOLLOW_UP, PLH_COORDINATOR, VERIFIER, take
+from tests.support.officers import FOLLOW_UP, PLH_COORDINATOR, VERIFIER, detail, take
 from tests.support.open311 import CREATED, ERRORS, SERVICE_REQUESTS, assert_same_data, validate
+from tests.support.pii_canaries import EMAIL, NAME, PHONE, leaks
 
 BASE = "/open311/v2"
 FORM = {
@@ -27,6 +29,11 @@ FORM = {
     "description": "Lampu jalan di depan halte mati sejak tiga hari, jalan gelap di malam hari.",
 }
 FORM_TYPE = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def answer_text(answer: Answer) -> str:
+    body = answer.body if isinstance(answer.body, str) else json.dumps(answer.body)
+    return body + json.dumps(answer.headers)
 
 
 def post(intake: Any, fields: dict[str, str], ext: str = "json", raw: str | None = None) -> Answer:
@@ -141,3 +148,31 @@ def test_a_description_over_4000_characters_is_400(intake: Any, key: str) -> Non
     answer = post(intake, {**FORM, "api_key": key, "description": "x" * 4001})
     assert answer.status == 400
     assert validate(answer.body, ERRORS)[0]["description"].startswith("description:")
+
+
+def test_a_partners_reporter_data_reaches_officers_only(
+    intake: Any,
+    route: Any,
+    key: str,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.INFO)
+    first, *rest = NAME.split()
+    contact = {"first_name": first, "last_name": rest[0], "email": EMAIL, "phone": PHONE}
+    answer = post(intake, {**FORM, "api_key": key, **contact})
+    ticket = answer.body[0]["service_request_id"]
+    replay = post(intake, {**FORM, "api_key": key, **contact}, ext="xml")
+    invalid = post(intake, {**contact, "api_key": key, "email": EMAIL + "@"})
+    read = call(intake, "GET", f"{BASE}/requests/{ticket}.xml")
+    listed = call(intake, "GET", f"{BASE}/requests.json")
+    # The partner's answers, the public reads and the logs hold none of it
+    for shown in (answer, replay, read, listed):
+        assert leaks(answer_text(shown)) == set(), shown.body
+    assert invalid.status == 400 and leaks(answer_text(invalid)) == set(), invalid.body
+    captured = capfd.readouterr()
+    logs = "\n".join([*(r.getMessage() for r in caplog.records), captured.out, captured.err])
+    assert "Complaint created" in logs and leaks(logs) == set()
+    # And the officer's detail shows it, as it shows a kiosk reporter's
+    shown = detail(route, ticket, PLH_COORDINATOR).body["reporter"]
+    assert (shown["name"], shown["email"], shown["phone"]) == (NAME, EMAIL, "+6281299998888")
