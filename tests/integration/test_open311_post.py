@@ -176,3 +176,23 @@ def test_a_partners_reporter_data_reaches_officers_only(
     # And the officer's detail shows it, as it shows a kiosk reporter's
     shown = detail(route, ticket, PLH_COORDINATOR).body["reporter"]
     assert (shown["name"], shown["email"], shown["phone"]) == (NAME, EMAIL, "+6281299998888")
+
+
+def test_a_request_is_one_key_read_and_one_transaction(intake: Any, key: str) -> None:
+    from pendopo.storage.connection import shared_connection
+
+    calls: list[str] = []
+    handler = lambda model, **_: calls.append(model.name)  # noqa: E731
+    events = shared_connection().client.meta.events
+    events.register("before-call.dynamodb.*", handler)
+    try:
+        assert post(intake, {**FORM, "api_key": key}).status == 200
+        assert calls == ["GetItem", "TransactWriteItems"]
+        calls.clear()
+        assert post(intake, {**FORM, "api_key": "salahkey.kunci-kunci-kunci-kunci"}).status == 403
+        assert calls == ["GetItem"]
+        calls.clear()
+        assert post(intake, {**FORM, "api_key": "bukan-kunci"}).status == 403
+        assert calls == []  # not even shaped like a key: no read
+    finally:
+        events.unregister("before-call.dynamodb.*", handler)
