@@ -607,6 +607,9 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
         # Open311: the lists read up to 1,000 complaints; a service or one request, one item.
         **{f"GET /open311/v2/{route}": limits for route, limits in OPEN311_LIMITS.items()},
+        # A partner filing: each request is a complaint, as tight as the lists.
+        "POST /open311/v2/requests.json": _LIST,
+        "POST /open311/v2/requests.xml": _LIST,
     }
     # No officer route has limits of its own: they all share the looser default.
     assert all(key in PUBLIC_ROUTES for key in own)
