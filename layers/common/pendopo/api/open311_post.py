@@ -19,56 +19,27 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Form
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from pendopo.api.open311 import BASE, TAG
+from pendopo.api.open311 import _responses as open311_responses
 from pendopo.api.open311_errors import ERRORS_ROOT
 from pendopo.api.open311_form import Open311Invalid, partner_details, read_form
 from pendopo.api.open311_format import Format, open311_response
 from pendopo.domain.taxonomy import Taxonomy
 from pendopo.services.intake import IntakeService
 from pendopo.services.partners import PartnerService
-from pendopo.views.open311 import Open311ErrorItem
 from pendopo.views.partner import ServiceRequestCreated, created
-
-JSON_CONTENT = "application/json"
-XML_CONTENT = "text/xml"
 
 FormText = Annotated[str | None, Form()]
 
-
-def _documented(fmt: Format, model: object) -> dict[str, object]:
-    content = JSON_CONTENT if fmt is Format.JSON else XML_CONTENT
-    schema: dict[str, object] = (
-        {"model": model} if fmt is Format.JSON else {"schema": {"type": "string"}}
-    )
-    return {content: schema}
-
-
-def _responses(fmt: Format) -> dict[int, OpenAPIResponse]:
-    errors = {
-        400: "Kolom tidak valid (satu galat per kolom)",
-        403: "api_key tidak ada, tidak dikenal, atau sudah dicabut",
-        404: "service_code tidak dikenal (galat kolom lain ikut disebut)",
-        413: "Isi permintaan lebih dari 64 KB",
-        503: "Sistem sibuk; kirim ulang permintaan yang sama",
-    }
-    documented: dict[int, OpenAPIResponse] = {
-        200: {
-            "description": "Pengaduan diterima; service_request_id adalah nomor tiket",
-            "content": _documented(fmt, list[ServiceRequestCreated]),  # type: ignore[typeddict-item]
-        },
-        429: {
-            "description": "Terlalu banyak permintaan; coba lagi sebentar lagi",
-            "content": {JSON_CONTENT: {"schema": {"type": "object"}}},
-        },
-    }
-    for status, text in errors.items():
-        documented[status] = {
-            "description": text,
-            "content": _documented(fmt, list[Open311ErrorItem]),  # type: ignore[typeddict-item]
-        }
-    return documented
+ERRORS = {
+    400: "Kolom tidak valid (satu galat per kolom)",
+    403: "api_key tidak ada, tidak dikenal, atau sudah dicabut",
+    404: "service_code tidak dikenal (galat kolom lain ikut disebut)",
+    413: "Isi permintaan lebih dari 64 KB",
+    503: "Sistem sibuk; kirim ulang permintaan yang sama",
+}
+FILED = "Pengaduan diterima; service_request_id adalah nomor tiket"
 
 
 def register_open311_post(
@@ -102,7 +73,7 @@ def _register(
             "dalam 24 jam dijawab dengan service_request_id yang pertama."
         ),
         tags=[TAG],
-        responses=_responses(fmt),
+        responses=open311_responses(fmt, list[ServiceRequestCreated], FILED, ERRORS),
     )
     def open311_post_request(
         api_key: FormText = None,
