@@ -40,15 +40,10 @@ def errors_of(**fields: str | None) -> tuple[int, list[Open311Error]]:
 
 def test_a_complete_form_becomes_a_partner_complaint() -> None:
     # Given a partner's form with contact data, as the specification's example sends it
+    contact = {"first_name": "Siti", "last_name": "Aminah", "email": "Siti@Example.com"}
+    ignored = {"jurisdiction_id": "jakarta.go.id", "attribute[WHISPAWN]": "123456"}
     made = details(
-        first_name="Siti",
-        last_name="Aminah",
-        email="Siti@Example.com",
-        phone="0812-3456-7890",
-        media_url="https://foto.example/lampu.jpg",
-        jurisdiction_id="jakarta.go.id",
-        device_id="tt222111",
-        **{"attribute[WHISPAWN]": "123456"},
+        **contact, **ignored, phone="0812-3456-7890", media_url="https://foto.example/lampu.jpg"
     )
     # Then each field lands where our own forms put it, normalised the same way
     assert made.category == "STREET_LIGHTING"
