@@ -33,6 +33,7 @@ from pendopo.api.errors import (
 from pendopo.api.identity import current_officer
 from pendopo.api.open311 import register_open311_reads
 from pendopo.api.open311_errors import OPEN311_ERRORS
+from pendopo.api.open311_post import register_open311_post
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.citizen import FeedbackBody, UpdateBody
@@ -47,6 +48,7 @@ from pendopo.runtime.bootstrap import (
     connect,
     intake_service,
     open311_read_service,
+    partner_service,
 )
 from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import Submitted
@@ -85,6 +87,9 @@ service = intake_service(settings, rules=rules, clock=clock)
 # Open311 GeoReport v2 (/open311/v2/): partner apps read services and public requests.
 open311 = open311_read_service(rules.taxonomy, clock)
 register_open311_reads(app, lambda: open311)
+# ... and partners file requests with their key (POST requests.json / .xml).
+partners = partner_service(clock)
+register_open311_post(app, lambda: service, lambda: partners, rules.taxonomy)
 
 
 @app.get(

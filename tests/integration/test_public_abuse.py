@@ -679,6 +679,9 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
         **{f"GET /open311/v2/{route}": limits for route, limits in OPEN311_LIMITS.items()},
         "POST /v1/auth/mfa": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
         "POST /v1/auth/mfa/setup": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
+        # A partner filing: each request is a complaint, as tight as the lists.
+        "POST /open311/v2/requests.json": _LIST,
+        "POST /open311/v2/requests.xml": _LIST,
     }
     # No officer route has limits of its own: they all share the looser default.
     assert all(key in PUBLIC_ROUTES for key in own)

@@ -154,8 +154,25 @@ DISCOVERY = {
     },
 }
 
+# The answer to POST requests: one request, its id and notice (no token: we are realtime).
+CREATED = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["service_request_id", "service_notice"],
+        "additionalProperties": False,
+        "properties": {
+            "service_request_id": {"type": "string", "pattern": r"^\d{4}-\d{4}-\d{4}$"},
+            "service_notice": {"type": "string", "minLength": 1},
+        },
+    },
+}
+
 # The root element of each answer's XML, by its JSON Schema.
 XML_ROOTS = {
+    id(CREATED): "service_requests",
     id(SERVICES): "services",
     id(SERVICE_DEFINITION): "service_definition",
     id(SERVICE_REQUESTS): "service_requests",

@@ -31,6 +31,9 @@ PUBLIC_ROUTES = frozenset(
         "GET /open311/v2/services/{service_file}",
         "GET /open311/v2/requests.json",
         "GET /open311/v2/requests.xml",
+        # Filing needs a partner's api_key, checked by the function (Open311 has no JWT).
+        "POST /open311/v2/requests.json",
+        "POST /open311/v2/requests.xml",
         "GET /open311/v2/requests/{request_file}",
         "GET /open311/v2/tokens/{token_file}",
     }

@@ -224,7 +224,8 @@ def test_every_open311_route_has_its_own_throttle_in_the_template_and_the_local_
 
     throttle = RouteThrottle.from_template()
     routes = sorted(route for route in PUBLIC_ROUTES if "/open311/" in route)
-    assert len(routes) == 9
+    assert len(routes) == 11  # 9 to read, 2 to file (POST requests.json and .xml)
     limits = {route: throttle.limits_for(route) for route in routes}
     assert all(limit is not None and limit != throttle.default for limit in limits.values())
     assert limits["GET /open311/v2/requests.json"] == ThrottleLimits(rate=5.0, burst=10)
+    assert limits["POST /open311/v2/requests.xml"] == ThrottleLimits(rate=5.0, burst=10)

@@ -44,6 +44,7 @@ from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_cognito_mfa import install_cognito_mfa
 from tools.local.moto_isolation import serialize_moto_dynamodb
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
+from tools.local.partners import DEMO_PARTNER_KEY, DEMO_PARTNER_NAME, provision_demo_partner
 from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
@@ -363,6 +364,7 @@ class LocalStack:
             Bucket=FILES_BUCKET,
             CreateBucketConfiguration={"LocationConstraint": LOCAL_REGION},  # type: ignore[typeddict-item]
         )
+        provision_demo_partner(self.table_name, LOCAL_REGION, endpoint)
         # The officer pool, client and groups from the template; the demo accounts.
         pool = provision_accounts(session.client("cognito-idp", endpoint_url=endpoint), LOCAL_STAGE)
         self.user_pool_id = pool.user_pool_id
@@ -402,6 +404,8 @@ def _print_urls(stack: LocalStack) -> None:
         f"  {_unit_slugs()}\n"
         f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}: these two with TOTP\n"
         f"  (a 6-digit code, POST {api}/v1/auth/mfa) from the demo secret {DEMO_TOTP_SECRET}\n",
+        f"\nOpen311 demo partner ({DEMO_PARTNER_NAME}): api_key={DEMO_PARTNER_KEY}\n"
+        f"  POST {api}/open311/v2/requests.json (docs/api.md, Open311 partners)\n",
         flush=True,
     )
 

@@ -1,4 +1,4 @@
-"""Officer accounts for Diskominfotik admins.
+"""Officer accounts and Open311 partners for Diskominfotik admins.
 
     pendopo-admin create-officer  --email E --role R [--unit U] [--name N]
                                   [--temporary-password | --password P]  TARGET
@@ -7,6 +7,9 @@
     pendopo-admin enable-officer  --email E                              TARGET
     pendopo-admin reset-password  --email E [--temporary-password P]     TARGET
     pendopo-admin reset-mfa       --email E                              TARGET
+    pendopo-admin create-partner  --name N                               TARGET
+    pendopo-admin list-partners                                          TARGET
+    pendopo-admin revoke-partner  --id ID                                TARGET
 
 (``pendopo-admin`` is ``python -m tools.ops.admin``, installed by ``make venv``.)
 
@@ -14,7 +17,8 @@ TARGET is ``--local`` (the local stack's moto, ``--endpoint-url`` default
 http://127.0.0.1:5000, dummy credentials, pool ``pendopo-local-officers``) or
 ``--stage dev|training|prod [--region ap-southeast-3]`` (the ``UserPoolId`` output
 of CloudFormation stack ``pendopo-<stage>``, with your usual AWS credentials).
-``--user-pool-id`` overrides the pool either way.
+``--user-pool-id`` overrides the pool either way. The partner commands work on the
+complaints table instead (see ``tools.ops.partners``; ``--table`` overrides it).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from infra.template import user_pool_name
-from tools.ops import targets
+from tools.ops import partners, targets
 from tools.ops.officers import (
     ROLES,
     OfficerError,
@@ -153,10 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="matikan verifikasi dua langkah (ponsel hilang/ganti); disiapkan ulang saat masuk",
     )
     mfa.add_argument("--email", required=True)
+    partners.add_commands(commands, parent)
     return parser
 
 
 def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
+    if args.command in partners.COMMANDS:
+        partners.run(args, partners.connect(args, _session(args)), out)
+        return
     cognito = cognito_client(args)
     pool = resolve_user_pool_id(args, cognito)
     if args.command == "create-officer":
@@ -205,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         run(args)
-    except (OfficerError, TargetError) as error:
+    except (OfficerError, TargetError, partners.PartnerCommandError) as error:
         print(f"Gagal: {error}", file=sys.stderr)
         return 2
     except ClientError as error:

@@ -37,7 +37,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tools.ops import targets
 
-LOCAL_TABLE = "pendopo-local-complaints"
+LOCAL_TABLE = targets.LOCAL_TABLE
 LOCAL_CONSOLE = "http://127.0.0.1:3000/console/"
 LOCAL_SENDER = "pendopo@pendopo.example"
 # SlaCheckFunction's Timeout (template.yaml; app.TIMEOUT_SECONDS, which the command

@@ -32,6 +32,10 @@ def stack_name(stage: str) -> str:
     return f"pendopo-{stage}"
 
 
+# The local stack's complaints table (tools.local.stack's default).
+LOCAL_TABLE = "pendopo-local-complaints"
+
+
 def function_name(stage: str, function: str) -> str:
     """A deployed function (template.yaml: ``FunctionName: pendopo-${Stage}-<function>``)."""
     return f"pendopo-{stage}-{function}"

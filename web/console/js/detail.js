@@ -71,6 +71,12 @@ function feedbackSection(feedback, disputed) {
   );
 }
 
+// A partner's media_url, shown as a link the officer may open; the server never fetches it.
+function mediaLink(url) {
+  if (!url || !/^https?:\/\//.test(url)) return null;
+  return h("a", { href: url, target: "_blank", rel: "noopener noreferrer nofollow" }, url);
+}
+
 function locationText(location) {
   if (!location) return null;
   const parts = [];
@@ -302,14 +308,16 @@ export async function renderDetail(main, { me, ticket, showError, isCurrent = ()
               ["Batas waktu", detail.due_at_text],
               ["Diterima", detail.received_at_text],
               ["Kanal", channelLabel(detail.channel)],
+              ["Mitra Open311", detail.partner],
               ["Kategori", detail.category.label],
               ["Unit", detail.unit.name],
               ["Perangkat daerah/BUMD", detail.agency ? detail.agency.name : "Belum didisposisikan"],
               ["Dicatat oleh", detail.entered_by],
               ["Lokasi", locationText(detail.location)],
+              ["Tautan media dari mitra", mediaLink(detail.media_url)],
             ]),
           ),
-          section("Uraian", h("p", { class: "prose" }, detail.description)),
+          section("Uraian", h("p", { class: "prose" }, detail.description || "(Mitra tidak mengirim uraian.)")),
           detail.decision_reason
             ? section("Alasan keputusan terakhir", h("p", { class: "prose" }, detail.decision_reason))
             : null,

@@ -40,6 +40,7 @@ export const CHANNEL_LABELS = {
   kiosk: "E-kiosk",
   web: "Web",
   pendopo: "Meja layanan Pendopo",
+  open311: "Aplikasi mitra (Open311)",
 };
 
 export function roleLabel(code) {

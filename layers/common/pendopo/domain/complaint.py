@@ -99,6 +99,7 @@ class Channel(StrEnum):
     PENDOPO = "pendopo"  # walk-in at the Pendopo desks, entered by an officer
     KIOSK = "kiosk"
     WEB = "web"
+    OPEN311 = "open311"  # a partner app, through Open311 GeoReport v2 (docs/api.md)
 
     @property
     def label(self) -> str:
@@ -109,6 +110,7 @@ CHANNEL_LABELS = {
     Channel.PENDOPO: "Pendopo Balai Kota (tatap muka)",
     Channel.KIOSK: "E-kiosk Pendopo",
     Channel.WEB: "Situs web",
+    Channel.OPEN311: "Aplikasi mitra (Open311)",
 }
 
 
@@ -128,6 +130,24 @@ class Reporter(StrictModel):
     confidential: bool = Field(
         default=False, description="Pengaduan tidak pernah ditampilkan publik"
     )
+
+
+class PartnerReporter(StrictModel):
+    """The reporter as an Open311 partner passes them on: every field optional.
+
+    Only a complaint of channel ``open311`` carries one (``Complaint`` checks it), so
+    the kiosk, web and walk-in rules (``Reporter``: name and phone required) stay as
+    they are. Each field a partner does send is validated as our own forms validate
+    it. With no contact at all the complaint has no one to tell: it is worked like
+    any other and followed by the partner through ``GET requests/{id}``.
+    """
+
+    name: Text | None = Field(default=None, min_length=2, max_length=100)
+    nik: None = None  # Open311 has no NIK; the field keeps the two reporters alike
+    phone: Phone | None = None
+    email: Email | None = None
+    anonymous: bool = False
+    confidential: bool = False  # a partner's requests are public (GET requests)
 
 
 class Location(StrictModel):
@@ -160,6 +180,28 @@ class ComplaintDetails(StrictModel):
     description: Text = Field(min_length=20, max_length=4000, description="Uraian pengaduan")
     reporter: Reporter
     location: Location | None = None
+
+
+MEDIA_URL_PATTERN = r"^https?://[^\s]+$"
+
+
+class PartnerDetails(StrictModel):
+    """A complaint an Open311 partner files (``pendopo.api.open311_form`` builds it).
+
+    The category is required (the request's ``service_code``), and so is a location:
+    coordinates inside Jakarta or an address. The description may be empty, as the
+    specification allows; the title is derived from the category and the description.
+    ``media_url`` is kept as a link and never fetched. ``partner`` is the partner's
+    name, from its key, never from the form.
+    """
+
+    category: CategoryCode
+    title: Text = Field(min_length=1, max_length=150)
+    description: Text = Field(default="", max_length=4000)
+    reporter: PartnerReporter
+    location: Location
+    media_url: str | None = Field(default=None, max_length=2000, pattern=MEDIA_URL_PATTERN)
+    partner: str = Field(min_length=1, max_length=100)
 
 
 class PublicSubmission(ComplaintDetails):
@@ -248,7 +290,7 @@ class Complaint(StrictModel):
     unit: str
     title: str
     description: str
-    reporter: Reporter
+    reporter: Reporter | PartnerReporter
     location: Location | None
     received_at: datetime
     due_at: datetime
@@ -265,3 +307,12 @@ class Complaint(StrictModel):
     decision_reason: str | None = None  # why it was rejected, or its result sent back
     feedback: Feedback | None = None  # the reporter's rating, once Selesai
     disputed: bool = False  # the reporter says it is not resolved; a verifier decides
+    partner: str | None = None  # the Open311 partner that filed it (channel open311)
+    media_url: str | None = None  # a partner's link to a photo; a link, never fetched
+
+    @model_validator(mode="after")
+    def _reporter_fits_channel(self) -> Complaint:
+        # Only a partner may pass on a reporter without name or phone.
+        if self.channel is not Channel.OPEN311 and not isinstance(self.reporter, Reporter):
+            raise ValueError(f"a {self.channel.value} complaint needs a full Reporter")
+        return self

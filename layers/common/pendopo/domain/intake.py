@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pendopo.domain.complaint import AuditEvent, Channel, Complaint, ComplaintDetails, TimelineEntry
+from pendopo.domain.complaint import (
+    AuditEvent,
+    Channel,
+    Complaint,
+    ComplaintDetails,
+    PartnerDetails,
+    TimelineEntry,
+)
 from pendopo.domain.identifiers import new_ticket, new_tracking_code, tracking_hash
 from pendopo.domain.sessions import SessionCalendar
 from pendopo.domain.sla import SlaPolicy
@@ -30,7 +37,7 @@ class IntakeRules:
 
 
 def register_complaint(
-    details: ComplaintDetails,
+    details: ComplaintDetails | PartnerDetails,
     channel: Channel,
     *,
     now: datetime,
@@ -42,8 +49,10 @@ def register_complaint(
     """A new complaint, its first audit event and its tracking code.
 
     ``actor`` and ``actor_unit`` are the officer who entered a walk-in complaint,
-    taken from their token; a citizen's own submission has neither.
+    taken from their token; a citizen's own submission has neither. A partner's
+    complaint (``PartnerDetails``, channel ``open311``) records the partner and its link.
     """
+    partner = details if isinstance(details, PartnerDetails) else None
     # Milliseconds are what storage keeps, so a complaint reads back as written.
     received_at = now.astimezone(UTC).replace(microsecond=now.microsecond // 1000 * 1000)
     status = next_status(Action.SUBMIT, None, role)
@@ -69,6 +78,8 @@ def register_complaint(
         timeline=(TimelineEntry(at=received_at, action=Action.SUBMIT, status=status, unit=unit),),
         entered_by=None if role is Role.CITIZEN else actor,
         entered_unit=None if role is Role.CITIZEN else actor_unit,
+        partner=partner.partner if partner else None,
+        media_url=partner.media_url if partner else None,
     )
     event = AuditEvent(
         ticket=ticket,
@@ -79,7 +90,7 @@ def register_complaint(
         from_status=None,
         to_status=status,
         unit=unit,
-        note=f"Kanal: {channel.label}",
+        note=f"Kanal: {channel.label}" + (f" ({partner.partner})" if partner else ""),
     )
     return NewComplaint(complaint=complaint, event=event, tracking_code=tracking_code)
 

@@ -84,7 +84,7 @@ def list_row(state: ComplaintAtMonthEnd, taxonomy: Taxonomy) -> list[str | int |
         _yes_no(state.rerouted),
         _yes_no(c.outside_hours),
         overdue_hours,
-        "" if c.reporter.anonymous else mask_phone(c.reporter.phone),
+        "" if c.reporter.anonymous or not c.reporter.phone else mask_phone(c.reporter.phone),
         state.feedback.rating if state.feedback else "",
         state.feedback.resolved.value if state.feedback else "",
         _yes_no(state.disputed),

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pendopo.services.intake import IntakeService
     from pendopo.services.notify import NotifyService
     from pendopo.services.open311 import Open311ReadService
+    from pendopo.services.partners import PartnerService
     from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
     from pendopo.services.recap import RecapService
     from pendopo.services.send_once import Emailing
@@ -74,6 +75,14 @@ def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> I
         clock=clock,
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
+
+
+def partner_service(clock: Clock) -> PartnerService:
+    """functions/intake (Open311) and pendopo-admin: partners and their keys."""
+    from pendopo.services.partners import PartnerService
+    from pendopo.storage.partners import PartnerStore
+
+    return PartnerService(PartnerStore(), clock)
 
 
 def workflow_service(taxonomy: Taxonomy, clock: Clock) -> WorkflowService:

@@ -23,7 +23,7 @@ from pendopo.domain.citizen import (
     give_feedback,
 )
 from pendopo.domain.clock import Clock
-from pendopo.domain.complaint import Channel, Complaint, ComplaintDetails
+from pendopo.domain.complaint import Channel, Complaint, ComplaintDetails, PartnerDetails
 from pendopo.domain.errors import Busy, PendopoError
 from pendopo.domain.identifiers import (
     normalize_ticket,
@@ -37,6 +37,7 @@ from pendopo.domain.intake import (
     register_complaint,
     with_new_ticket,
 )
+from pendopo.domain.partners import Partner
 from pendopo.domain.status import Role
 from pendopo.domain.workflow import Change
 from pendopo.runtime.observability import logger, metrics
@@ -84,7 +85,7 @@ class Submitted:
     replayed: bool  # True when this answers a retry of an earlier request
 
 
-def fingerprint(details: ComplaintDetails, channel: Channel, actor: str) -> str:
+def fingerprint(details: ComplaintDetails | PartnerDetails, channel: Channel, actor: str) -> str:
     """A stable hash of what was asked, to tell a retry from a reused key."""
     canonical = json.dumps(
         {"channel": channel.value, "actor": actor, "details": details.model_dump(mode="json")},
@@ -109,7 +110,7 @@ class IntakeService:
 
     def submit(
         self,
-        details: ComplaintDetails,
+        details: ComplaintDetails | PartnerDetails,
         channel: Channel,
         idempotency_key: str,
         *,
@@ -156,6 +157,21 @@ class IntakeService:
         )
         metrics.add_metric(name="SubmissionBusy", unit="Count", value=1)
         raise IntakeBusy
+
+    def submit_for_partner(self, details: PartnerDetails, partner: Partner) -> Submitted:
+        """An Open311 partner's request, created once.
+
+        Open311 has no idempotency key, so the key is derived from the partner and
+        the request itself (the hash of the validated form): the same request sent
+        again within the idempotency window (``IDEMPOTENCY_TTL_HOURS``, 24 h) gets
+        the first answer, not a second complaint. Two identical reports from one
+        partner in that window are one complaint, which is what they are.
+        """
+        actor = f"open311:{partner.partner_id}"
+        asked = fingerprint(details, Channel.OPEN311, actor)
+        return self.submit(
+            details, Channel.OPEN311, f"open311/{partner.partner_id}/{asked}", actor=actor
+        )
 
     def _record(
         self, key: str, asked: str, new: NewComplaint, answer: Receipt, now: datetime

@@ -24,6 +24,7 @@ from pendopo.domain.complaint import (
     Feedback,
     FollowUp,
     Location,
+    PartnerReporter,
     Reporter,
     Resolved,
     TimelineEntry,
@@ -265,6 +266,8 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         decision_reason=complaint.decision_reason,
         feedback=_feedback_item(complaint.feedback) if complaint.feedback else None,
         disputed=True if complaint.disputed else None,
+        partner=complaint.partner,
+        media_url=complaint.media_url,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
@@ -286,15 +289,18 @@ def _timeline_entry(entry: TimelineEntry) -> dict[str, str]:
 
 
 def complaint_from_item(item: ComplaintItem) -> Complaint:
+    channel = Channel(item.channel)
+    # Only a partner's complaint may have a reporter without name or phone.
+    reporter = PartnerReporter if channel is Channel.OPEN311 else Reporter
     return Complaint(
         ticket=item.ticket,
         tracking_hash=item.tracking_hash,
-        channel=Channel(item.channel),
+        channel=channel,
         category=item.category,
         unit=item.unit,
         title=item.title,
         description=item.description,
-        reporter=Reporter.model_validate(_plain(item.reporter)),
+        reporter=reporter.model_validate(_plain(item.reporter or {})),
         location=Location.model_validate(_plain(item.location)) if item.location else None,
         received_at=from_iso(item.received_at),
         due_at=from_iso(item.due_at),
@@ -309,6 +315,8 @@ def complaint_from_item(item: ComplaintItem) -> Complaint:
         first_follow_up_at=from_iso(item.first_follow_up_at) if item.first_follow_up_at else None,
         validation_rejections=int(item.validation_rejections or 0),
         decision_reason=item.decision_reason,
+        partner=item.partner,
+        media_url=item.media_url,
         feedback=_feedback_from_item(item.feedback) if item.feedback else None,
         disputed=bool(item.disputed),
     )

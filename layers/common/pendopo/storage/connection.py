@@ -17,6 +17,7 @@ from pendopo.storage.items import (
     ComplaintItem,
     IdempotencyItem,
     NotificationItem,
+    PartnerItem,
     TableItem,
     TableMeta,
 )
@@ -31,7 +32,15 @@ def bind_table(table_name: str, region: str, host: str | None) -> Connection:
     TableMeta.table_name = table_name
     TableMeta.region = region
     TableMeta.host = host
-    for model in (TableItem, ComplaintItem, AuditEventItem, IdempotencyItem, NotificationItem):
+    models = (
+        TableItem,
+        ComplaintItem,
+        AuditEventItem,
+        IdempotencyItem,
+        NotificationItem,
+        PartnerItem,
+    )
+    for model in models:
         if "_connection" in vars(model):
             delattr(model, "_connection")
     TableItem._connection = None

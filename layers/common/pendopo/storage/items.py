@@ -8,6 +8,7 @@ One table holds four kinds of item, told apart by ``kind``:
 | audit event | ``C#<ticket>``  | ``E#<utc time>#<version>`` |
 | idempotency | ``IDEM#<key>``  | ``IDEM``                   |
 | notification| ``NOTIFY#<ticket>#<event sk>`` | ``<recipient address>`` |
+| partner     | ``PARTNER``     | ``P#<partner id>``         |
 
 A complaint and its audit trail share a partition, so one Query returns both.
 The index attributes are derived from the complaint (``storage.complaints.IndexKeys``):
@@ -49,6 +50,14 @@ def complaint_pk(ticket: str) -> str:
 
 def idempotency_pk(key: str) -> str:
     return f"IDEM#{key}"
+
+
+# Every Open311 partner in one partition: a few dozen items, listed with one Query.
+PARTNER_PK = "PARTNER"
+
+
+def partner_sk(partner_id: str) -> str:
+    return f"P#{partner_id}"
 
 
 class TableMeta:
@@ -157,6 +166,8 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     decision_reason = UnicodeAttribute(null=True)
     feedback = FeedbackAttribute(null=True)
     disputed = BooleanAttribute(null=True)
+    partner = UnicodeAttribute(null=True)  # channel open311: the partner's name
+    media_url = UnicodeAttribute(null=True)  # channel open311: a link, never fetched
     # Index keys, derived from the fields above.
     open_unit = UnicodeAttribute(null=True)
     unit_month = UnicodeAttribute()
@@ -208,3 +219,13 @@ class NotificationItem(TableItem, discriminator="notification"):
     message_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)  # the SES error code of the last failure
     expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
+
+
+class PartnerItem(TableItem, discriminator="partner"):
+    """An Open311 partner: its name and the SHA-256 of its key (never the key)."""
+
+    partner_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    key_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)

@@ -13,7 +13,13 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from pendopo.domain.clock import format_wib, wib_to_the_second
-from pendopo.domain.complaint import AuditEvent, Complaint, Feedback, Reporter
+from pendopo.domain.complaint import (
+    AuditEvent,
+    Complaint,
+    Feedback,
+    PartnerReporter,
+    Reporter,
+)
 from pendopo.domain.model import ViewModel
 from pendopo.domain.officer import Officer
 from pendopo.domain.sla import is_overdue, overdue_by
@@ -23,6 +29,8 @@ from pendopo.domain.workflow import available_actions
 from pendopo.views.public import CodeLabel, UnitRef, resolved_view
 
 ANONYMOUS_NAME = "Pelapor anonim"
+# A partner (Open311) may pass on no name at all.
+UNNAMED = "Tidak disebutkan (dari aplikasi mitra)"
 _NIK_VISIBLE_DIGITS = 4
 
 
@@ -106,6 +114,8 @@ class ComplaintDetail(QueueItem):
     decision_reason: str | None
     validation_rejections: int
     feedback: FeedbackDetail | None = Field(description="Penilaian pelapor, bila sudah ada")
+    partner: str | None = Field(description="Aplikasi mitra (Open311) yang mengirimkannya")
+    media_url: str | None = Field(description="Tautan media dari mitra; tidak pernah diunduh")
     allowed_actions: list[CodeLabel] = Field(
         description="Tindakan yang boleh Anda lakukan sekarang"
     )
@@ -125,7 +135,7 @@ def mask_nik(nik: str) -> str:
     return "*" * (len(nik) - _NIK_VISIBLE_DIGITS) + nik[-_NIK_VISIBLE_DIGITS:]
 
 
-def reporter_view(reporter: Reporter, officer: Officer) -> ReporterView:
+def reporter_view(reporter: Reporter | PartnerReporter, officer: Officer) -> ReporterView:
     hidden = reporter.anonymous and officer.role not in (Role.VERIFIER, Role.ADMIN)
     if hidden:
         return ReporterView(
@@ -141,7 +151,7 @@ def reporter_view(reporter: Reporter, officer: Officer) -> ReporterView:
     if nik is not None and officer.role is not Role.VERIFIER:
         nik = mask_nik(nik)
     return ReporterView(
-        name=reporter.name,
+        name=reporter.name or UNNAMED,
         nik=nik,
         phone=reporter.phone,
         email=reporter.email,
@@ -228,6 +238,8 @@ def complaint_detail(
     return ComplaintDetail(
         **dict(_summary(complaint, taxonomy, late, now)),
         description=complaint.description,
+        partner=complaint.partner,
+        media_url=complaint.media_url,
         reporter=reporter_view(complaint.reporter, officer),
         location=complaint.location.model_dump(mode="json", exclude_none=True)
         if complaint.location

@@ -184,4 +184,5 @@ def service_request(complaint: Complaint, taxonomy: Taxonomy) -> Open311Request:
         address=location.text if location else None,
         lat=location.lat if location else None,
         long=location.lon if location else None,
+        media_url=complaint.media_url,
     )
