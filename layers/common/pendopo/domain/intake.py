@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -69,6 +70,8 @@ def register_complaint(
         timeline=(TimelineEntry(at=received_at, action=Action.SUBMIT, status=status, unit=unit),),
         entered_by=None if role is Role.CITIZEN else actor,
         entered_unit=None if role is Role.CITIZEN else actor_unit,
+        notify=details.notify,
+        unsubscribe_token=new_unsubscribe_token() if details.notify.any else None,
     )
     event = AuditEvent(
         ticket=ticket,
@@ -82,6 +85,11 @@ def register_complaint(
         note=f"Kanal: {channel.label}",
     )
     return NewComplaint(complaint=complaint, event=event, tracking_code=tracking_code)
+
+
+def new_unsubscribe_token() -> str:
+    """128 random bits, URL-safe: the unsubscribe link's proof (never derived, never shown)."""
+    return secrets.token_urlsafe(16)
 
 
 def with_new_ticket(new: NewComplaint) -> NewComplaint:

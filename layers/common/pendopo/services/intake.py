@@ -117,7 +117,9 @@ class IntakeService:
             answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)
             record = self._record(key, asked, new, answer, now)
             try:
-                self._store.create(new.complaint, new.event, record)
+                # The code, for the receipt message only when one is to be sent.
+                code = new.tracking_code if new.complaint.notify.any else None
+                self._store.create(new.complaint, new.event, record, code)
             except TicketTaken:
                 new = with_new_ticket(new)
                 continue
