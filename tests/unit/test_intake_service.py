@@ -47,7 +47,14 @@ class ScriptedStore:
         self.created: list[tuple[Complaint, AuditEvent, IdempotencyRecord]] = []
         self.attempted_tickets: list[str] = []
 
-    def create(self, complaint: Complaint, event: AuditEvent, record: IdempotencyRecord) -> None:
+    def create(
+        self,
+        complaint: Complaint,
+        event: AuditEvent,
+        record: IdempotencyRecord,
+        receipt_code: str | None = None,
+    ) -> None:
+        self.receipt_code = receipt_code
         self.attempted_tickets.append(complaint.ticket)
         if self.failures:
             raise self.failures.pop(0)

@@ -40,7 +40,7 @@ TRACKING_PAGE = "lacak.html"
 # The citizen web's URL as an SMS shows it (no scheme) may be at most this long, so
 # every SMS fits one segment whatever the stage configures (settings check it; the
 # template test renders every SMS with a base this long).
-MAX_SMS_BASE = 40
+MAX_SMS_BASE = 35
 
 
 class MessageKind(StrEnum):
