@@ -181,9 +181,7 @@ def test_the_receipt_email_carries_code_link_and_unsubscribe() -> None:
     assert email.subject == f"[Pendopo] Pengaduan {complaint.ticket}: diterima"
     assert "Kode pelacakan: K7QM-2XPD" in email.text
     assert f"lacak.html#tiket={complaint.ticket}&kode=K7QM-2XPD" in email.text
-    unsubscribe = (
-        f"https://pendopo.jakarta.go.id/v1/complaints/{TICKET}/unsubscribe?token={TOKEN}"
-    )
+    unsubscribe = f"https://pendopo.jakarta.go.id/v1/complaints/{TICKET}/unsubscribe?token={TOKEN}"
     assert unsubscribe in email.text
     assert unsubscribe.replace("&", "&amp;") in email.html
 
@@ -197,9 +195,7 @@ def test_the_done_email_shows_the_result_and_asks_for_a_rating() -> None:
 
 def test_html_is_escaped() -> None:
     complaint = _complaint().model_copy(update={"title": "<script>x</script>"})
-    message = build_message(
-        MessageKind.VERIFIED, _event(Action.VERIFY), complaint, TAXONOMY, LINKS
-    )
+    message = build_message(MessageKind.VERIFIED, _event(Action.VERIFY), complaint, TAXONOMY, LINKS)
     html = render_email(message).html
     assert "<script>" not in html and "&lt;script&gt;" in html
 
@@ -227,5 +223,7 @@ def test_consent_needs_a_mobile_number_for_sms_and_an_address_for_email() -> Non
     mobile = {**base, "reporter": {"name": "Budi", "phone": "+62 812 3456 7890"}}
     assert ComplaintDetails.model_validate({**mobile, "notify": {"sms": True}}).notify.sms
     # No consent: nothing asked of the contact, and no token.
-    new = register_complaint(ComplaintDetails.model_validate(base), Channel.WEB, now=AT, rules=RULES)
+    new = register_complaint(
+        ComplaintDetails.model_validate(base), Channel.WEB, now=AT, rules=RULES
+    )
     assert new.complaint.unsubscribe_token is None and not new.complaint.notify.any

@@ -76,3 +76,9 @@ def render_email(message: ReporterMessage) -> RenderedEmail:
         text=environment.get_template("reporter/email.txt").render(**context),
         html=environment.get_template("reporter/email.html").render(**context),
     )
+
+
+def render_unsubscribe_page(ticket: str, *, done: bool) -> str:
+    """The unsubscribe link's page: a confirmation button, or the confirmation."""
+    template = _environment().get_template("reporter/unsubscribe.html")
+    return template.render(ticket=ticket, done=done)

@@ -6,6 +6,7 @@ The handler calls these; they call the pure domain and the store.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import random
 import time
@@ -37,6 +38,7 @@ from pendopo.storage.complaints import (
     TicketTaken,
     WriteConflict,
 )
+from pendopo.storage.reporter_messages import ReporterMessageStore
 from pendopo.views.public import Receipt, Tracking, receipt, tracking
 
 MAX_ATTEMPTS = 6
@@ -82,11 +84,13 @@ class IntakeService:
         rules: IntakeRules,
         clock: Clock,
         idempotency_ttl: timedelta = timedelta(hours=24),
+        messages: ReporterMessageStore | None = None,
     ) -> None:
         self._store = store
         self._rules = rules
         self._clock = clock
         self._idempotency_ttl = idempotency_ttl
+        self._messages = messages or ReporterMessageStore()
 
     def submit(
         self,
@@ -189,6 +193,25 @@ class IntakeService:
         if not tracking_code_matches(ticket, code, stored_hash) or complaint is None:
             return None
         return tracking(complaint, self._rules.taxonomy, self._clock.now())
+
+    def unsubscribe_allowed(self, ticket_text: str, token: str) -> str | None:
+        """The ticket, if ``token`` is its unsubscribe token; None for any wrong pair."""
+        ticket = normalize_ticket(ticket_text)
+        complaint = self._store.get_complaint(ticket) if ticket else None
+        expected = complaint.unsubscribe_token if complaint else None
+        if not expected or not hmac.compare_digest(expected.encode(), token.encode()):
+            return None
+        return ticket
+
+    def unsubscribe(self, ticket_text: str, token: str) -> str | None:
+        """Stop every further message about the complaint (its ticket); None for a wrong pair."""
+        ticket = self.unsubscribe_allowed(ticket_text, token)
+        if ticket is None:
+            return None
+        self._messages.opt_out(ticket, self._clock.now())
+        logger.info("Reporter unsubscribed", extra={"ticket": ticket})
+        metrics.add_metric(name="ReporterUnsubscribed", unit="Count", value=1)
+        return ticket
 
 
 def _back_off(attempt: int) -> None:
