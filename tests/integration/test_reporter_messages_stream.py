@@ -20,7 +20,7 @@ from moto.sns.models import sns_backends
 from pendopo.domain.clock import FixedClock
 from pendopo.domain.complaint import AuditEvent
 from pendopo.domain.status import Action, Role, Status
-from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
+from pendopo.storage.complaints import _event_item, event_sort_key
 from pendopo.storage.items import (
     COMPLAINT_SK,
     RECEIPT_SK,
