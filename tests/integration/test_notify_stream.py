@@ -148,6 +148,10 @@ def test_a_retried_batch_sends_no_second_email(
         "NotificationSent": 0,
         "NotificationFailed": 0,
         "NotificationSkippedDuplicate": 2,
+        # The reporter asked for no messages (tests/integration/test_reporter_messages_stream.py).
+        "ReporterSmsSent": 0,
+        "ReporterEmailSent": 0,
+        "ReporterMessageFailed": 0,
     }
 
 

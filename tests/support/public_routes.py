@@ -13,6 +13,8 @@ PUBLIC_ROUTES = frozenset(
         "GET /v1/kiosk/info",
         "POST /v1/complaints",
         "GET /v1/complaints/{ticket}",
+        "GET /v1/complaints/{ticket}/unsubscribe",
+        "POST /v1/complaints/{ticket}/unsubscribe",
         "GET /v1/openapi.json",
         "GET /v1/docs",
         "POST /v1/auth/login",

@@ -211,6 +211,9 @@ class LocalStack:
             self._gateway.start()
             # Emails link to the officer console, served by the gateway.
             self.env["CONSOLE_URL"] = f"{self._gateway.url}/console/"
+            # The reporter's SMS and emails link to the citizen web and the unsubscribe
+            # route, both served by the gateway.
+            self.env["CITIZEN_URL"] = f"{self._gateway.url}/warga/"
             self.apply_environment()
             if self.notifications:
                 self._start_stream_poller()

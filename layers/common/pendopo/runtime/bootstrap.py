@@ -178,7 +178,7 @@ def _reporter_messenger(
     from pendopo.storage.connection import aws_client
     from pendopo.storage.reporter_messages import ReporterMessageStore
 
-    if len(sms_link(settings.citizen_url)) > MAX_SMS_BASE:
+    if len(sms_link(settings.citizen_url.rstrip("/") + "/")) > MAX_SMS_BASE:
         # Every SMS is one segment only with a base this short (tests/unit).
         raise RuntimeError(f"CITIZEN_URL is longer than {MAX_SMS_BASE} characters without scheme")
     parts = urlsplit(settings.citizen_url)
