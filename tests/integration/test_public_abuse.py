@@ -589,6 +589,15 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
     assert own == {
         "POST /v1/complaints": {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10},
         "GET /v1/complaints/{ticket}": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
+        # The reporter's unsubscribe link (a guessable path, an unguessable token).
+        "GET /v1/complaints/{ticket}/unsubscribe": {
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 5,
+        },
+        "POST /v1/complaints/{ticket}/unsubscribe": {
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 5,
+        },
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
     }
     # No officer route has limits of its own: they all share the looser default.

@@ -34,7 +34,7 @@ from tools.local.artifacts import ServedArtifacts, code_report, describe
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_isolation import serialize_moto_dynamodb
-from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
+from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests, capture_sns_sms
 from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
@@ -287,6 +287,7 @@ class LocalStack:
         serialize_moto_dynamodb()
         # moto keeps only the HTML part of an SES v2 email; the outbox wants the text too.
         capture_sesv2_requests()
+        capture_sns_sms()  # moto keeps an SMS's number and text only; the outbox adds its time
         bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
@@ -343,7 +344,7 @@ def _print_urls(stack: LocalStack) -> None:
         f"  Swagger UI     {api}/v1/docs\n"
         f"  OpenAPI        {api}/v1/openapi.json\n"
         f"  Web clients    {api}/\n"
-        f"  Email outbox   {stack.outbox_url}\n"
+        f"  Outbox (email, SMS) {stack.outbox_url}\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
         f"  table          {stack.table_name}\n"
         + "".join(line + "\n" for line in describe(stack.artifacts))
