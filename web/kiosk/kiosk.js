@@ -16,7 +16,7 @@ import { loadCategories, loadKioskInfo, topicsWithCategories } from "../shared/a
 import { apiErrors, clearErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { h, replace } from "../shared/dom.js";
 import { Outbox } from "../shared/outbox.js";
-import { TRACKING_PAGE, renderGroups, renderQr, trackingUrl } from "../shared/receipt.js";
+import { TRACKING_PAGE, renderGroups, renderMessagesNote, renderQr, trackingUrl } from "../shared/receipt.js";
 
 export const IDLE_MS = 60_000;
 export const WARNING_MS = 20_000;
@@ -219,6 +219,7 @@ function onSubmit(event) {
 
 function showReceipt(receipt) {
   $("receipt-message").textContent = receipt.message;
+  renderMessagesNote($("receipt-notify"), receipt);
   renderGroups($("receipt-ticket"), receipt.ticket);
   $("receipt-code").textContent = receipt.tracking_code;
   $("receipt-due").textContent = receipt.due_at_text;
@@ -311,7 +312,8 @@ function wipe() {
   form.reset();
   clearErrors(form);
   showErrors(form, $("form-summary"), []);
-  for (const id of ["receipt-message", "receipt-ticket", "receipt-code", "receipt-due", "receipt-unit", "receipt-category"]) {
+  $("receipt-notify").hidden = true;
+  for (const id of ["receipt-message", "receipt-notify", "receipt-ticket", "receipt-code", "receipt-due", "receipt-unit", "receipt-category"]) {
     $(id).replaceChildren();
   }
   $("receipt-qr").replaceChildren();
