@@ -19,6 +19,7 @@ from tests.support.over_http import (
     as_officer,
     emails_about,
     messages_to,
+    post,
     street_light_at_kiosk,
     submitted,
     track,
@@ -147,22 +148,12 @@ def test_consent_without_the_contact_it_needs_is_422(local_stack: RunningStack) 
     body = street_light_at_kiosk("Warga Telepon Rumah")
     body["reporter"] = {"name": "Warga Telepon Rumah", "phone": "(021) 382-2255"}
     body["notify"] = {"sms": True}
-    answer = requests.post(
-        f"{local_stack.api_url}/v1/complaints",
-        json=body,
-        headers={"Idempotency-Key": f"e2e-msg-{uuid.uuid4().hex}"},
-        timeout=30,
-    )
+    answer = post(local_stack, f"e2e-msg-{uuid.uuid4().hex}", body)
     assert answer.status_code == 422
     [error] = answer.json()["errors"]
     assert error["field"] == "notify"
     assert error["message"].startswith("SMS hanya dapat dikirim ke nomor ponsel Indonesia")
     body["notify"] = {"email": True}
-    answer = requests.post(
-        f"{local_stack.api_url}/v1/complaints",
-        json=body,
-        headers={"Idempotency-Key": f"e2e-msg-{uuid.uuid4().hex}"},
-        timeout=30,
-    )
+    answer = post(local_stack, f"e2e-msg-{uuid.uuid4().hex}", body)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["message"].startswith("Isi alamat email Anda")

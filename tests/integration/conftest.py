@@ -15,6 +15,7 @@ from pendopo.storage.connection import bind_table
 from tests.support.constants import DESK_HOURS_MORNING, TEST_TABLE
 from tests.support.officer_pool import OfficerPool
 from tools.local.moto_isolation import serialize_moto_dynamodb
+from tools.local.streams import StreamPoller
 
 
 @pytest.fixture
@@ -25,6 +26,27 @@ def dynamodb() -> Iterator[Any]:
         create_tables(client, TEST_TABLE)
         bind_table(TEST_TABLE, "ap-southeast-3", None)
         yield client
+
+
+# The notify function's tests (test_notify_stream, test_reporter_messages_stream):
+# moto's SES with the sender verified, and the table's stream read from its start.
+@pytest.fixture
+def ses(dynamodb: Any) -> Any:
+    client = boto3.client("ses", region_name="ap-southeast-3")
+    client.verify_email_identity(EmailAddress="pendopo@pendopo.example")
+    return client
+
+
+@pytest.fixture
+def stream(dynamodb: Any) -> Iterator[StreamPoller]:
+    poller = StreamPoller(
+        dynamodb_client=dynamodb,
+        streams_client=boto3.client("dynamodbstreams", region_name="ap-southeast-3"),
+        table_name=TEST_TABLE,
+        handler=lambda event, context: None,  # tests read records, they do not deliver here
+    )
+    poller.attach("TRIM_HORIZON")
+    yield poller
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ event by the same code the local stack's poller uses.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -17,12 +16,11 @@ import boto3
 import pytest
 
 from pendopo.domain.clock import FixedClock, format_wib
-from pendopo.domain.complaint import AuditEvent, Channel, PublicSubmission
-from pendopo.domain.status import Action, Role, Status
+from pendopo.domain.complaint import Channel, PublicSubmission
+from pendopo.domain.status import Action, Status
 from pendopo.runtime.bootstrap import build_intake_rules
 from pendopo.services.intake import IntakeService
-from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
-from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
+from pendopo.storage.complaints import ComplaintStore
 from tests.support.constants import TEST_TABLE
 from tests.support.mail import CONSOLE, REGION, SENDER, FlakySes, outbox
 from tests.support.notify_stream import (
@@ -32,6 +30,7 @@ from tests.support.notify_stream import (
     PHONE,
     invoke,
     notify_settings,
+    officer_event,
     read_records,
     submit,
 )
@@ -43,66 +42,12 @@ KESOS = "koordinator.biro-kesos@pendopo.example"
 
 
 @pytest.fixture
-def ses(dynamodb: Any) -> Any:
-    client = boto3.client("ses", region_name=REGION)
-    client.verify_email_identity(EmailAddress=SENDER)
-    return client
-
-
-@pytest.fixture
 def notify(ses: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The notify function's module with a fresh service (real SES v2 on moto)."""
     from functions.notify import app
 
     monkeypatch.setattr(app, "service", app.build_service(notify_settings(), clock=clock))
     return app
-
-
-@pytest.fixture
-def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,  # tests read records, they do not deliver here
-    )
-    poller.attach("TRIM_HORIZON")
-    yield poller
-
-
-def officer_event(
-    clock: FixedClock,
-    ticket: str,
-    action: Action,
-    to_status: Status,
-    unit: str = "BIRO_PLH",
-    note: str | None = None,
-    **complaint_changes: Any,
-) -> None:
-    """What the officer workflow writes: the complaint updated, one audit event inserted."""
-    clock.advance(timedelta(minutes=5))
-    item = ComplaintItem.get(complaint_pk(ticket), COMPLAINT_SK)
-    item.update(
-        actions=[
-            ComplaintItem.status.set(to_status.value),
-            ComplaintItem.unit.set(unit),
-            ComplaintItem.version.add(1),
-            *(getattr(ComplaintItem, k).set(v) for k, v in complaint_changes.items()),
-        ]
-    )
-    event = AuditEvent(
-        ticket=ticket,
-        at=clock.now(),
-        actor="officer-1",
-        role=Role.VERIFIER,
-        action=action,
-        from_status=None,
-        to_status=to_status,
-        unit=unit,
-        note=note,
-    )
-    _event_item(event).save()
-    assert event_sort_key(event).startswith("E#")
 
 
 def test_a_new_complaint_emails_its_unit_coordinators_and_the_verifiers(

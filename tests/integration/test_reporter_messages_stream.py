@@ -7,8 +7,6 @@ are written as the workflow writes them (``officer_event``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -18,20 +16,19 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
 from pendopo.domain.clock import FixedClock
-from pendopo.domain.complaint import AuditEvent
-from pendopo.domain.status import Action, Role, Status
-from pendopo.storage.complaints import _event_item, event_sort_key
+from pendopo.domain.status import Action, Status
+from pendopo.storage.complaints import event_sort_key
 from pendopo.storage.items import (
-    COMPLAINT_SK,
     RECEIPT_SK,
-    ComplaintItem,
     ReceiptItem,
     complaint_pk,
 )
 from pendopo.storage.reporter_messages import ReporterMessageStore
+from tests.support import notify_stream as stream_support
 from tests.support.constants import TEST_TABLE
-from tests.support.mail import REGION, SENDER, FlakySes, outbox
-from tests.support.notify_stream import EMAIL, PHONE, invoke, notify_settings, read_records, submit
+from tests.support.intake_domain import REOPEN, synthetic_event
+from tests.support.mail import REGION, FlakySes, outbox
+from tests.support.notify_stream import EMAIL, PHONE, officer_event, submit
 from tools.local.streams import StreamPoller
 
 CITIZEN = "https://pendopo.jakarta.go.id/warga/"
@@ -63,17 +60,15 @@ class FlakySns:
         return self.real.publish(**request)
 
 
-@pytest.fixture
-def ses(dynamodb: Any) -> Any:
-    client = boto3.client("ses", region_name=REGION)
-    client.verify_email_identity(EmailAddress=SENDER)
-    return client
+def deliver(app: Any, stream: StreamPoller) -> dict[str, Any]:
+    """The stream's new records, delivered to the notify function as one batch."""
+    return stream_support.invoke(app, stream_support.read_records(stream), stream)
 
 
 def build(clock: FixedClock, **clients: Any) -> Any:
     from functions.notify import app
 
-    settings = notify_settings().model_copy(
+    settings = stream_support.notify_settings().model_copy(
         update={"citizen_url": CITIZEN, "sms_sender_id": "PENDOPO"}
     )
     app.service = app.build_service(settings, clock=clock, **clients)
@@ -85,49 +80,15 @@ def notify(ses: Any, clock: FixedClock) -> Any:
     return build(clock)
 
 
-@pytest.fixture
-def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name=REGION),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,
-    )
-    poller.attach("TRIM_HORIZON")
-    yield poller
-
-
-def officer_event(
-    clock: FixedClock, ticket: str, action: Any, to_status: Status, note: str | None = None
-) -> AuditEvent:
-    """What the workflow writes: the complaint's version moved, one audit event inserted."""
-    clock.advance(timedelta(minutes=5))
-    item = ComplaintItem.get(complaint_pk(ticket), COMPLAINT_SK)
-    item.update(actions=[ComplaintItem.status.set(to_status.value), ComplaintItem.version.add(1)])
-    event = AuditEvent(
-        ticket=ticket,
-        at=clock.now(),
-        actor="verifikator.biro-pem@pendopo.example",
-        role=Role.VERIFIER,
-        action=action,
-        from_status=None,
-        to_status=to_status,
-        unit="BIRO_PLH",
-        note=note,
-    )
-    _event_item(event).save()
-    return event
-
-
 def test_a_consenting_reporter_gets_the_receipt_by_sms_and_email_once(
     notify: Any, stream: StreamPoller, clock: FixedClock
 ) -> None:
     # Given a web complaint whose reporter asked for SMS and email
     ticket = submit(clock, **BOTH)
     assert ReceiptItem.get(complaint_pk(ticket), RECEIPT_SK).tracking_code
-    records = read_records(stream)
+    records = stream_support.read_records(stream)
     # When the stream delivers it
-    assert invoke(notify, records, stream) == {"batchItemFailures": []}
+    assert stream_support.invoke(notify, records, stream) == {"batchItemFailures": []}
     # Then one SMS with ticket and code in the tracking link, one email with both
     [(number, text)] = sms_outbox()
     assert number == PHONE_E164
@@ -144,7 +105,7 @@ def test_a_consenting_reporter_gets_the_receipt_by_sms_and_email_once(
     # And the code is not kept once the receipt went on both channels
     assert ReporterMessageStore().receipt_code(ticket, clock.now()) is None
     # When Lambda delivers the same batch again: nothing doubles
-    assert invoke(notify, records, stream) == {"batchItemFailures": []}
+    assert stream_support.invoke(notify, records, stream) == {"batchItemFailures": []}
     assert len(sms_outbox()) == 1 and len(outbox()) == 3
 
 
@@ -153,7 +114,7 @@ def test_without_consent_the_reporter_gets_nothing(
 ) -> None:
     ticket = submit(clock)
     officer_event(clock, ticket, Action.VERIFY, Status.COORDINATION)
-    assert invoke(notify, read_records(stream), stream) == {"batchItemFailures": []}
+    assert deliver(notify, stream) == {"batchItemFailures": []}
     assert sms_outbox() == [] and to_reporter() == []
     assert len(outbox()) == 3  # the officers': new complaint (2) and verified (1)
 
@@ -165,16 +126,16 @@ def test_a_throttled_sms_never_holds_up_the_emails_and_is_sent_once_on_retry(
     flaky = FlakySns(failures=1)
     app = build(clock, sns_client=flaky)
     ticket = submit(clock, **BOTH)
-    records = read_records(stream)
+    records = stream_support.read_records(stream)
     # When the batch is delivered: the record fails, every email went
-    result = invoke(app, records, stream)
+    result = stream_support.invoke(app, records, stream)
     assert len(result["batchItemFailures"]) == 1
     assert sms_outbox() == []
     assert len(outbox()) == 3 and len(to_reporter()) == 1
     # (the code is kept for the SMS still owed)
     assert ReporterMessageStore().receipt_code(ticket, clock.now())
     # When Lambda retries the batch
-    assert invoke(app, records, stream) == {"batchItemFailures": []}
+    assert stream_support.invoke(app, records, stream) == {"batchItemFailures": []}
     # Then the SMS goes once, with the code; no email twice
     [(_, text)] = sms_outbox()
     assert "&kode=" in text
@@ -190,10 +151,10 @@ def test_ses_failing_for_the_reporter_only_retries_only_their_email(
 ) -> None:
     app = build(clock, ses_client=FlakySes(EMAIL, failures=1))
     submit(clock, **BOTH)
-    records = read_records(stream)
-    assert len(invoke(app, records, stream)["batchItemFailures"]) == 1
+    records = stream_support.read_records(stream)
+    assert len(stream_support.invoke(app, records, stream)["batchItemFailures"]) == 1
     assert len(sms_outbox()) == 1 and to_reporter() == [] and len(outbox()) == 2
-    assert invoke(app, records, stream) == {"batchItemFailures": []}
+    assert stream_support.invoke(app, records, stream) == {"batchItemFailures": []}
     assert len(sms_outbox()) == 1 and len(to_reporter()) == 1 and len(outbox()) == 3
     assert "Kode pelacakan</td>" in to_reporter()[0].body  # the code, still kept
 
@@ -204,7 +165,7 @@ def test_each_event_tells_the_reporter_once_and_unsubscribing_stops_it(
     ticket = submit(clock, **BOTH)
     officer_event(clock, ticket, Action.VERIFY, Status.COORDINATION, note="internal: cek WA")
     officer_event(clock, ticket, Action.REROUTE, Status.COORDINATION, note="internal")
-    assert invoke(notify, read_records(stream), stream) == {"batchItemFailures": []}
+    assert deliver(notify, stream) == {"batchItemFailures": []}
     texts = [text for _, text in sms_outbox()]
     assert len(texts) == 2  # receipt, verified (a re-route tells the reporter nothing)
     assert texts[1] == (
@@ -216,31 +177,17 @@ def test_each_event_tells_the_reporter_once_and_unsubscribing_stops_it(
     # When the reporter follows the unsubscribe link, later events send nothing
     ReporterMessageStore().opt_out(ticket, clock.now())
     officer_event(clock, ticket, Action.REJECT, Status.REJECTED, note="Bukan kewenangan")
-    assert invoke(notify, read_records(stream), stream) == {"batchItemFailures": []}
+    assert deliver(notify, stream) == {"batchItemFailures": []}
     assert len(sms_outbox()) == 2 and len(to_reporter()) == 2
 
 
 def test_the_verifiers_reopen_tells_the_reporter(
     notify: Any, stream: StreamPoller, clock: FixedClock
 ) -> None:
-    from enum import StrEnum
-
-    # The verifier's reopen (another branch adds the action): a synthetic event by name.
-    reopen = StrEnum("Reopen", {"REOPEN": "reopen"}).REOPEN
+    # The verifier's reopen (another branch adds the action): an event given by name.
     ticket = submit(clock, **BOTH)
-    read_records(stream)
-    event = AuditEvent.model_construct(
-        ticket=ticket,
-        at=clock.now(),
-        actor="verifikator.biro-pem@pendopo.example",
-        role=Role.VERIFIER,
-        action=reopen,
-        from_status=Status.DONE,
-        to_status=Status.FOLLOW_UP_REJECTED,
-        unit="BIRO_PLH",
-        note="Warga: belum diperbaiki",
-        version=5,
-    )
+    stream_support.read_records(stream)
+    event = synthetic_event(ticket, REOPEN, clock.now(), "Warga: belum diperbaiki")
     delivery = notify.service.notify(event, event_sort_key(event))
     assert delivery.complete and delivery.reporter.sent == 2
     [(_, text)] = sms_outbox()
@@ -252,7 +199,7 @@ def test_the_reporters_contacts_never_reach_the_notification_log(
     notify: Any, stream: StreamPoller, clock: FixedClock, dynamodb: Any
 ) -> None:
     submit(clock, **BOTH)
-    invoke(notify, read_records(stream), stream)
+    deliver(notify, stream)
     items = dynamodb.scan(TableName=TEST_TABLE)["Items"]  # a test may scan
     claims = [i for i in items if i["kind"]["S"] == "notification"]
     assert sorted(i["sk"]["S"] for i in claims if i["sk"]["S"].startswith("reporter#")) == [

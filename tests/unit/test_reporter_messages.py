@@ -8,7 +8,6 @@ allow, and a rejection reason far too long and full of characters GSM-7 lacks.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 
 import pytest
 from pydantic import ValidationError
@@ -30,16 +29,16 @@ from pendopo.domain.reporter_messages import (
     septets,
     to_gsm7,
 )
-from pendopo.domain.status import Action, Role, Status
+from pendopo.domain.status import Action
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.notifications.reporter import render_email, render_sms
-from tests.support.intake_domain import RULES
+from tests.support.intake_domain import REOPEN, RULES, synthetic_event
 
 TAXONOMY = load_taxonomy()
 TICKET = "2512-3456-7890"
 TOKEN = "3_bryjtz6c7T5-OM90Grdw"
 AT = datetime(2025, 12, 8, 3, 15, tzinfo=UTC)
-OFFICER = "koordinator.rahasia@pendopo.example"
+OFFICER = "verifikator.biro-pem@pendopo.example"
 INTERNAL_NOTE = "Catatan internal: hubungi pak Kadis lewat WA pribadi"
 # A base as long as settings allow (MAX_SMS_BASE without the scheme).
 LONG_BASE = "https://" + ("p" * (MAX_SMS_BASE - len(".id/warga/"))) + ".id/warga/"
@@ -87,30 +86,16 @@ def _complaint(**notify: bool) -> Complaint:
 
 
 def _event(action: object, note: str | None = INTERNAL_NOTE) -> AuditEvent:
-    # model_construct: a synthetic event, so an action another branch adds (reopen)
-    # can be given by its value.
-    return AuditEvent.model_construct(
-        ticket=TICKET,
-        at=AT,
-        actor=OFFICER,
-        role=Role.COORDINATOR,
-        action=action,
-        from_status=None,
-        to_status=Status.REJECTED,
-        unit=_longest("unit"),
-        note=note,
-        version=2,
-    )
+    return synthetic_event(TICKET, action, AT, note, unit=_longest("unit"))
 
 
-Reopen = StrEnum("Reopen", {"REOPEN": "reopen"})  # the verifier's action (another branch)
 ACTIONS = {
     MessageKind.RECEIPT: Action.SUBMIT,
     MessageKind.VERIFIED: Action.VERIFY,
     MessageKind.DISPOSITIONED: Action.DISPOSITION,
     MessageKind.REJECTED: Action.REJECT,
     MessageKind.DONE: Action.ACCEPT_FOLLOW_UP,
-    MessageKind.REOPENED: Reopen.REOPEN,
+    MessageKind.REOPENED: REOPEN,
 }
 
 
@@ -165,7 +150,7 @@ def test_no_message_names_an_officer_or_an_internal_note(kind: MessageKind) -> N
     message = _message(kind)
     email = render_email(message)
     for text in (render_sms(message), email.subject, email.text, email.html):
-        assert "koordinator.rahasia" not in text
+        assert "verifikator" not in text
         assert "Kadis" not in text
 
 

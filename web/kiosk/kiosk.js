@@ -16,7 +16,7 @@ import { loadCategories, loadKioskInfo, topicsWithCategories } from "../shared/a
 import { apiErrors, clearErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { h, replace } from "../shared/dom.js";
 import { Outbox } from "../shared/outbox.js";
-import { TRACKING_PAGE, renderGroups, renderMessagesNote, renderQr, trackingUrl } from "../shared/receipt.js";
+import { TRACKING_PAGE, renderQr, renderReceipt, trackingUrl } from "../shared/receipt.js";
 
 export const IDLE_MS = 60_000;
 export const WARNING_MS = 20_000;
@@ -218,12 +218,7 @@ function onSubmit(event) {
 // ------------------------------------------------------------------ receipt
 
 function showReceipt(receipt) {
-  $("receipt-message").textContent = receipt.message;
-  renderMessagesNote($("receipt-notify"), receipt);
-  renderGroups($("receipt-ticket"), receipt.ticket);
-  $("receipt-code").textContent = receipt.tracking_code;
-  $("receipt-due").textContent = receipt.due_at_text;
-  $("receipt-unit").textContent = (receipt.unit && receipt.unit.name) || "";
+  renderReceipt($, receipt);
   $("receipt-category").textContent = (receipt.category && receipt.category.label) || "";
   const url = trackingUrl(receipt.ticket, receipt.tracking_code);
   renderQr($("receipt-qr"), url, `Kode QR untuk memantau pengaduan ${receipt.ticket}`);

@@ -56,7 +56,17 @@ export function messagesNote(receipt) {
   return "";
 }
 
-export function renderMessagesNote(element, receipt) {
+function renderMessagesNote(element, receipt) {
   element.textContent = messagesNote(receipt);
   element.hidden = !element.textContent;
+}
+
+/** The receipt's facts both clients show, into the elements of the same ids. */
+export function renderReceipt(byId, receipt) {
+  byId("receipt-message").textContent = receipt.message;
+  renderMessagesNote(byId("receipt-notify"), receipt);
+  renderGroups(byId("receipt-ticket"), receipt.ticket);
+  byId("receipt-code").textContent = receipt.tracking_code;
+  byId("receipt-due").textContent = receipt.due_at_text;
+  byId("receipt-unit").textContent = (receipt.unit && receipt.unit.name) || "";
 }

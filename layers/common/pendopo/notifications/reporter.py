@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from pendopo.domain.reporter_messages import (
     SMS_SEPTETS,
@@ -27,7 +27,7 @@ from pendopo.domain.reporter_messages import (
     sms_link,
     to_gsm7,
 )
-from pendopo.notifications.render import RenderedEmail
+from pendopo.notifications.render import RenderedEmail, template_environment
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 LINK_LABELS = {
@@ -42,12 +42,7 @@ class SmsTooLong(ValueError):
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-        undefined=StrictUndefined,
-        keep_trailing_newline=False,
-    )
+    environment = template_environment(TEMPLATE_DIR, keep_trailing_newline=False)
     environment.filters["gsm"] = to_gsm7
     environment.filters["sms_link"] = sms_link
     return environment

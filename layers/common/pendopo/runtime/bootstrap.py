@@ -67,14 +67,12 @@ def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> I
     """functions/intake: submit a complaint exactly once, and track it."""
     from pendopo.services.intake import IntakeService
     from pendopo.storage.complaints import ComplaintStore
-    from pendopo.storage.reporter_messages import ReporterMessageStore
 
     return IntakeService(
         store=ComplaintStore(),
         rules=rules,
         clock=clock,
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
-        messages=ReporterMessageStore(),
     )
 
 

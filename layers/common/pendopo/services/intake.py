@@ -78,19 +78,20 @@ def fingerprint(details: ComplaintDetails, channel: Channel, actor: str) -> str:
 
 
 class IntakeService:
+    # The opt-outs the unsubscribe link writes (storage.reporter_messages); stateless.
+    messages = ReporterMessageStore()
+
     def __init__(
         self,
         store: ComplaintStore,
         rules: IntakeRules,
         clock: Clock,
         idempotency_ttl: timedelta = timedelta(hours=24),
-        messages: ReporterMessageStore | None = None,
     ) -> None:
         self._store = store
         self._rules = rules
         self._clock = clock
         self._idempotency_ttl = idempotency_ttl
-        self._messages = messages or ReporterMessageStore()
 
     def submit(
         self,
@@ -208,7 +209,7 @@ class IntakeService:
         ticket = self.unsubscribe_allowed(ticket_text, token)
         if ticket is None:
             return None
-        self._messages.opt_out(ticket, self._clock.now())
+        self.messages.opt_out(ticket, self._clock.now())
         logger.info("Reporter unsubscribed", extra={"ticket": ticket})
         metrics.add_metric(name="ReporterUnsubscribed", unit="Count", value=1)
         return ticket

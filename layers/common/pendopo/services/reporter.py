@@ -48,25 +48,17 @@ class ReporterCounts(SendCounts):
     opted_out: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
 class ReporterMessenger:
-    def __init__(
-        self,
-        *,
-        store: ReporterMessageStore,
-        sms: SmsSender,
-        mailer: Mailer,
-        links: Links,
-        taxonomy: Taxonomy,
-        log: NotificationLog,
-        clock: Clock,
-    ) -> None:
-        self._store = store
-        self._sms = sms
-        self._mailer = mailer
-        self._links = links
-        self._taxonomy = taxonomy
-        self._log = log
-        self._clock = clock
+    """Built by ``runtime.bootstrap``: the stores, the senders (ports), links and clock."""
+
+    store: ReporterMessageStore
+    sms: SmsSender
+    mailer: Mailer
+    links: Links
+    taxonomy: Taxonomy
+    log: NotificationLog
+    clock: Clock
 
     def deliver(self, event: AuditEvent, event_sk: str, complaint: Complaint) -> ReporterCounts:
         """Send the event's message on every channel the reporter chose; never raises on a send."""
@@ -75,19 +67,19 @@ class ReporterMessenger:
         channels = channels_for(complaint)
         if kind is None or not channels:
             return counts
-        if self._store.opted_out(complaint.ticket):
+        if self.store.opted_out(complaint.ticket):
             counts.opted_out = True
             return counts
         receipt = kind is MessageKind.RECEIPT
-        code = self._store.receipt_code(complaint.ticket, self._clock.now()) if receipt else None
-        message = build_message(kind, event, complaint, self._taxonomy, self._links, code)
+        code = self.store.receipt_code(complaint.ticket, self.clock.now()) if receipt else None
+        message = build_message(kind, event, complaint, self.taxonomy, self.links, code)
         counts.recipients = len(channels)
         for channel in channels:
             self._send(channel, message, complaint, event_sk, event.action.value, counts)
         if receipt and code and counts.failed == 0 and counts.in_progress == 0:
             # Sent everywhere: the code is not kept (the TTL removes it if this fails).
             with contextlib.suppress(Exception):
-                self._store.forget_receipt(complaint.ticket)
+                self.store.forget_receipt(complaint.ticket)
         return counts
 
     def _send(
@@ -107,10 +99,10 @@ class ReporterMessenger:
         def send() -> str:
             # Rendered inside the claim: a template that breaks the SMS rule fails the send.
             if channel is MessageChannel.SMS:
-                return self._sms.send(reporter.phone, render_sms(message))
-            return self._mailer.send(str(reporter.email), render_email(message))
+                return self.sms.send(reporter.phone, render_sms(message))
+            return self.mailer.send(str(reporter.email), render_email(message))
 
-        result = send_once(self._log, key, action, send, self._clock)
+        result = send_once(self.log, key, action, send, self.clock)
         count(counts, result)
         sent = result.outcome is Outcome.SENT
         failed = result.outcome is Outcome.FAILED
