@@ -195,11 +195,19 @@ def test_the_verifiers_reopen_tells_the_reporter(
     assert to_reporter()[0].subject == f"[Pendopo] Pengaduan {ticket}: dibuka kembali"
 
 
-def test_the_reporters_contacts_never_reach_the_notification_log(
-    notify: Any, stream: StreamPoller, clock: FixedClock, dynamodb: Any
+def test_the_reporters_contacts_never_reach_the_notification_log_or_the_logs(
+    notify: Any,
+    stream: StreamPoller,
+    clock: FixedClock,
+    dynamodb: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     submit(clock, **BOTH)
+    capsys.readouterr()
     deliver(notify, stream)
+    logged = capsys.readouterr().out
+    assert "reporter_messages" in logged  # the batch's line, with counts only
+    assert "81399887766" not in logged and EMAIL not in logged
     items = dynamodb.scan(TableName=TEST_TABLE)["Items"]  # a test may scan
     claims = [i for i in items if i["kind"]["S"] == "notification"]
     assert sorted(i["sk"]["S"] for i in claims if i["sk"]["S"].startswith("reporter#")) == [
