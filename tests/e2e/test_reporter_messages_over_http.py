@@ -157,3 +157,25 @@ def test_consent_without_the_contact_it_needs_is_422(local_stack: RunningStack) 
     answer = post(local_stack, f"e2e-msg-{uuid.uuid4().hex}", body)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["message"].startswith("Isi alamat email Anda")
+
+
+def test_a_walk_in_reporter_gets_the_receipt_the_officer_recorded_consent_for(
+    local_stack: RunningStack,
+) -> None:
+    # Given the desk officer recording a walk-in whose reporter asked for SMS only
+    api, phone = local_stack.api_url, "+6285766554433"
+    body = {k: v for k, v in street_light_at_kiosk("Warga Tatap Muka").items() if k != "channel"}
+    body["reporter"] = {"name": "Warga Tatap Muka", "phone": "0857-6655-4433"}
+    body["notify"] = {"sms": True}
+    answer = requests.post(
+        f"{api}/v1/officer/complaints",
+        json=body,
+        headers={**as_officer(api, "petugas", "BIRO_PLH"), "Idempotency-Key": uuid.uuid4().hex},
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
+    receipt = answer.json()
+    assert receipt["notify"] == {"sms": True, "email": False}
+    # Then the SMS carries the code: how a reporter who is not online keeps it
+    [sms] = messages_to(local_stack, phone, expected=1)
+    assert sms["text"].endswith(f"#tiket={receipt['ticket']}&kode={receipt['tracking_code']}")
