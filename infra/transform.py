@@ -25,7 +25,11 @@ from infra.template import TEMPLATE_PATH, load_template
 
 REGION = "ap-southeast-3"
 # Parameters without a default, and the stage the strictest conditions (IsProd) need.
-PROD_PARAMETERS = {"Stage": "prod", "ConsoleUrl": "https://pendopo.example/console/"}
+PROD_PARAMETERS = {
+    "Stage": "prod",
+    "ConsoleUrl": "https://pendopo.example/console/",
+    "CitizenUrl": "https://pendopo.example/warga/",
+}
 
 
 class OfflinePolicyLoader(ManagedPolicyLoader):

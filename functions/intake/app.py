@@ -14,11 +14,11 @@ import pendopo.runtime.coldstart  # first: the init runs without GC passes (see 
 
 # isort: split
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
@@ -223,6 +223,19 @@ def track_complaint(
     return json_response(HTTPStatus.OK, view, {"Cache-Control": "no-store"})
 
 
+# The reporter's unsubscribe link (their emails): a page with a button on GET, since
+# mail scanners follow links; the POST stops every further SMS and email about the
+# complaint. Any wrong ticket/token pair is the one 404.
+UNSUBSCRIBED = "Anda tidak akan menerima SMS atau email lagi tentang pengaduan ini."
+UnsubscribeToken = Annotated[
+    str, Query(min_length=1, max_length=64, description="Token dari tautan di email pelapor")
+]
+UNSUBSCRIBE_RESPONSES: dict[int, OpenAPIResponse] = {
+    404: error_doc("Tidak ditemukan"),
+    **ERROR_RESPONSES,
+}
+
+
 # --- the reporter's own steps: tracking code in a header, the same 404 for any wrong pair
 
 
@@ -268,6 +281,53 @@ _register_step(
     "Beri penilaian atas pengaduan yang sudah selesai (pelapor)",
     "Penilaian diterima",
 )
+
+
+def _unsubscribe_page(ticket: str, *, done: bool) -> Response[str]:
+    # Imported here: jinja2 is not worth a cold start for a page this rare.
+    from pendopo.notifications.reporter import render_unsubscribe_page
+
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type="text/html; charset=utf-8",
+        body=render_unsubscribe_page(ticket, done=done),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@app.get(
+    "/v1/complaints/<ticket>/unsubscribe",
+    summary="Halaman berhenti menerima kabar pengaduan (tautan di email pelapor)",
+    responses={
+        200: {"description": "Halaman konfirmasi", "content": {"text/html": {}}},
+        **UNSUBSCRIBE_RESPONSES,
+    },
+)
+def unsubscribe_page(ticket: Annotated[str, Path()], token: UnsubscribeToken) -> Response[str]:
+    allowed = len(ticket) <= MAX_TICKET_TEXT and service.unsubscribe_allowed(unquote(ticket), token)
+    if not allowed:
+        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+    return _unsubscribe_page(allowed, done=False)
+
+
+@app.post(
+    "/v1/complaints/<ticket>/unsubscribe",
+    summary="Berhenti menerima kabar (SMS dan email) tentang pengaduan ini",
+    responses={
+        200: {"description": "Tidak ada kabar lagi (JSON, atau halaman untuk peramban)"},
+        **UNSUBSCRIBE_RESPONSES,
+    },
+)
+def unsubscribe(ticket: Annotated[str, Path()], token: UnsubscribeToken) -> Response[Any]:
+    stopped = len(ticket) <= MAX_TICKET_TEXT and service.unsubscribe(unquote(ticket), token)
+    if not stopped:
+        raise ComplaintNotFound(NOT_FOUND_MESSAGE)
+    if "text/html" in (app.current_event.headers.get("accept") or ""):
+        return _unsubscribe_page(stopped, done=True)
+    return json_response(HTTPStatus.OK, {"message": UNSUBSCRIBED}, {"Cache-Control": "no-store"})
+
+
+lambda_handler = lambda_handler_for(app, settings.max_body_bytes)
 
 
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes, OPEN311_ERRORS)

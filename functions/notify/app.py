@@ -61,6 +61,9 @@ class _Batch:
     def total(self, name: str) -> int:
         return sum(getattr(delivery, name) for delivery in self.deliveries)
 
+    def reporter_total(self, name: str) -> int:
+        return sum(getattr(delivery.reporter, name) for delivery in self.deliveries)
+
 
 _batch = _Batch()
 
@@ -94,6 +97,20 @@ def _report(batch: _Batch, failed_records: int) -> None:
     metrics.add_metric(name="NotificationSent", unit=MetricUnit.Count, value=sent)
     metrics.add_metric(name="NotificationFailed", unit=MetricUnit.Count, value=failed)
     metrics.add_metric(name="NotificationSkippedDuplicate", unit=MetricUnit.Count, value=duplicates)
+    # The reporter's own messages (issue #16): per channel sent, failures together.
+    reporter = {
+        name: batch.reporter_total(name)
+        for name in ("sms_sent", "sms_failed", "email_sent", "email_failed", "duplicates")
+    }
+    metrics.add_metric(name="ReporterSmsSent", unit=MetricUnit.Count, value=reporter["sms_sent"])
+    metrics.add_metric(
+        name="ReporterEmailSent", unit=MetricUnit.Count, value=reporter["email_sent"]
+    )
+    metrics.add_metric(
+        name="ReporterMessageFailed",
+        unit=MetricUnit.Count,
+        value=reporter["sms_failed"] + reporter["email_failed"],
+    )
     logger.info(
         "Notification batch",
         extra={
@@ -105,7 +122,13 @@ def _report(batch: _Batch, failed_records: int) -> None:
             "in_progress_elsewhere": batch.total("in_progress"),
             "dropped_not_allowed": batch.total("dropped"),
             "failed_records": failed_records,
-            "errors": sorted({*batch.errors, *(e for d in batch.deliveries for e in d.errors)}),
+            "reporter_messages": reporter,
+            "errors": sorted(
+                {
+                    *batch.errors,
+                    *(e for d in batch.deliveries for e in (*d.errors, *d.reporter.errors)),
+                }
+            ),
             "events": [
                 {
                     "ticket": d.ticket,
@@ -115,6 +138,11 @@ def _report(batch: _Batch, failed_records: int) -> None:
                     "skipped_duplicate": d.duplicates,
                     "failed": d.failed,
                     **({"complaint_missing": True} if d.complaint_missing else {}),
+                    **(
+                        {"reporter_sent": d.reporter.sent, "reporter_failed": d.reporter.failed}
+                        if d.reporter.recipients
+                        else {}
+                    ),
                 }
                 for d in batch.deliveries[:MAX_LOGGED_EVENTS]
             ],

@@ -187,11 +187,30 @@ def _wildcard_actions(statement: dict[str, Any]) -> list[str]:
     return [a for a in actions if isinstance(a, str) and ("*" in a or "?" in a)]
 
 
-def _star_resources(statement: dict[str, Any]) -> list[str]:
-    """The statement's actions granted on Resource "*" that AWS does not require so."""
+def _star_resources(statement: dict[str, Any], sms_only: bool = False) -> list[str]:
+    """The statement's actions granted on Resource "*" that AWS does not require so.
+
+    ``sms_only``: the role denies sns:Publish on every SNS ARN, so its sns:Publish on
+    "*" reaches phone numbers only (an SMS has no resource to name).
+    """
     if "*" not in _as_list(statement.get("Resource", [])):
         return []
-    return [a for a in _as_list(statement.get("Action", [])) if a not in STAR_RESOURCE_ACTIONS]
+    allowed = STAR_RESOURCE_ACTIONS | ({"sns:Publish"} if sms_only else set())
+    return [a for a in _as_list(statement.get("Action", [])) if a not in allowed]
+
+
+# The one role that texts the reporter (issue #16): SMS through SNS Publish, no topic.
+SMS_SENDERS = frozenset({"NotifyFunctionRole"})
+
+
+def _denies_every_topic(statements: list[dict[str, Any]]) -> bool:
+    """A Deny of sns:Publish on arn:<partition>:sns:*:*:* (every topic and endpoint)."""
+    return any(
+        s.get("Effect") == "Deny"
+        and _as_list(s.get("Action")) == ["sns:Publish"]
+        and ":sns:*:*:*" in str(s.get("Resource"))
+        for s in statements
+    )
 
 
 def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
@@ -220,9 +239,15 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
             [a for s in allows for a in _wildcard_actions(s)],
         ),
         check(
-            'inline Allow statements: Resource never "*" (bar X-Ray-style actions)',
-            not any(_star_resources(s) for s in allows),
-            [a for s in allows for a in _star_resources(s)],
+            'inline Allow statements: Resource never "*" (bar X-Ray-style actions and SMS)',
+            not any(_star_resources(s, _denies_every_topic(statements)) for s in allows),
+            [a for s in allows for a in _star_resources(s, _denies_every_topic(statements))],
+        ),
+        check(
+            "sns:Publish only for SMS (every topic denied), only in the roles that text",
+            not any("sns:Publish" in _as_list(s.get("Action")) for s in allows)
+            or (logical_id in SMS_SENDERS and _denies_every_topic(statements)),
+            [s for s in statements if "sns:Publish" in _as_list(s.get("Action"))],
         ),
         check(
             "no managed policies (they grant on Resource *): every permission is inline",

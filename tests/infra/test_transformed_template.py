@@ -76,6 +76,11 @@ def test_the_transform_leaves_the_loaded_template_alone() -> None:
 # ----------------------------------- the checkers catch what they claim to
 
 
+def _drop_deny(role: dict[str, Any]) -> None:
+    statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    statements[:] = [s for s in statements if s.get("Effect") != "Deny"]
+
+
 def _drop_action(role: dict[str, Any], action: str) -> None:
     """Remove one action from every inline statement of a role that names it."""
     for policy in role["Properties"]["Policies"]:
@@ -328,6 +333,17 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
         (
             lambda r: _drop_action(r["MonthlyRecapFunctionRole"], "ses:SendRawEmail"),
             "MonthlyRecapFunctionRole: sends raw MIME: ses:SendEmail and ses:SendRawEmail",
+        ),
+        # The reporter's SMS: Publish on "*" only while every topic is denied.
+        (
+            lambda r: _drop_deny(r["NotifyFunctionRole"]),
+            "NotifyFunctionRole: sns:Publish only for SMS",
+        ),
+        (
+            lambda r: r["IntakeFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+                "Statement"
+            ].append({"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:x"}),
+            "IntakeFunctionRole: sns:Publish only for SMS",
         ),
     ],
 )

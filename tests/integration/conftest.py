@@ -89,6 +89,8 @@ def auth(officer_pool: OfficerPool, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 # ------------------------------------------------------------------ the notify stream
+# (test_notify_stream, test_reporter_messages_stream, test_reporter_loop): moto's SES with
+# the sender verified, the notify function's module, the table's stream from its start.
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ accepted (each recipient exactly once) and of the notification log's claims (all
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -80,16 +79,7 @@ def notify(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) ->
     return app
 
 
-@pytest.fixture
-def stream(dynamodb: Any) -> Iterator[StreamPoller]:
-    poller = StreamPoller(
-        dynamodb_client=dynamodb,
-        streams_client=boto3.client("dynamodbstreams", region_name="ap-southeast-3"),
-        table_name=TEST_TABLE,
-        handler=lambda event, context: None,  # records are read and delivered by the tests
-    )
-    poller.attach("TRIM_HORIZON")
-    yield poller
+# The stream fixture: tests/integration/conftest.py.
 
 
 def mailed() -> Counter[str]:

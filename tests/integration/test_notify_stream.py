@@ -16,12 +16,11 @@ import boto3
 import pytest
 
 from pendopo.domain.clock import FixedClock, format_wib
-from pendopo.domain.complaint import AuditEvent, Channel, PublicSubmission
-from pendopo.domain.status import Action, Role, Status
+from pendopo.domain.complaint import Channel, PublicSubmission
+from pendopo.domain.status import Action, Status
 from pendopo.runtime.bootstrap import build_intake_rules
 from pendopo.services.intake import IntakeService
-from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
-from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
+from pendopo.storage.complaints import ComplaintStore
 from tests.support.constants import TEST_TABLE
 from tests.support.mail import CONSOLE, REGION, SENDER, FlakySes, outbox
 from tests.support.notify_stream import (
@@ -31,6 +30,7 @@ from tests.support.notify_stream import (
     PHONE,
     invoke,
     notify_settings,
+    officer_event,
     read_records,
     submit,
 )
@@ -39,41 +39,6 @@ from tools.local.streams import StreamPoller
 PLH = "koordinator.biro-plh@pendopo.example"
 VERIFIER = "verifikator.biro-pem@pendopo.example"
 KESOS = "koordinator.biro-kesos@pendopo.example"
-
-
-def officer_event(
-    clock: FixedClock,
-    ticket: str,
-    action: Action,
-    to_status: Status,
-    unit: str = "BIRO_PLH",
-    note: str | None = None,
-    **complaint_changes: Any,
-) -> None:
-    """What the officer workflow writes: the complaint updated, one audit event inserted."""
-    clock.advance(timedelta(minutes=5))
-    item = ComplaintItem.get(complaint_pk(ticket), COMPLAINT_SK)
-    item.update(
-        actions=[
-            ComplaintItem.status.set(to_status.value),
-            ComplaintItem.unit.set(unit),
-            ComplaintItem.version.add(1),
-            *(getattr(ComplaintItem, k).set(v) for k, v in complaint_changes.items()),
-        ]
-    )
-    event = AuditEvent(
-        ticket=ticket,
-        at=clock.now(),
-        actor="officer-1",
-        role=Role.VERIFIER,
-        action=action,
-        from_status=None,
-        to_status=to_status,
-        unit=unit,
-        note=note,
-    )
-    _event_item(event).save()
-    assert event_sort_key(event).startswith("E#")
 
 
 def test_a_new_complaint_emails_its_unit_coordinators_and_the_verifiers(
@@ -119,6 +84,10 @@ def test_a_retried_batch_sends_no_second_email(
         "NotificationSent": 0,
         "NotificationFailed": 0,
         "NotificationSkippedDuplicate": 2,
+        # The reporter asked for no messages (tests/integration/test_reporter_messages_stream.py).
+        "ReporterSmsSent": 0,
+        "ReporterEmailSent": 0,
+        "ReporterMessageFailed": 0,
     }
 
 

@@ -674,6 +674,15 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
             "ThrottlingBurstLimit": 10,
             "ThrottlingRateLimit": 5,
         },
+        # The reporter's unsubscribe link (a guessable path, an unguessable token).
+        "GET /v1/complaints/{ticket}/unsubscribe": {
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 5,
+        },
+        "POST /v1/complaints/{ticket}/unsubscribe": {
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 5,
+        },
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
         # Open311: the lists read up to 1,000 complaints; a service or one request, one item.
         **{f"GET /open311/v2/{route}": limits for route, limits in OPEN311_LIMITS.items()},

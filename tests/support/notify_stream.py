@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import boto3
 
 from pendopo.domain.clock import FixedClock
-from pendopo.domain.complaint import Channel, PublicSubmission
+from pendopo.domain.complaint import AuditEvent, Channel, PublicSubmission
+from pendopo.domain.status import Action, Role, Status
 from pendopo.runtime.bootstrap import build_intake_rules
 from pendopo.runtime.settings import Settings
 from pendopo.services.intake import IntakeService
-from pendopo.storage.complaints import ComplaintStore
+from pendopo.storage.complaints import ComplaintStore, _event_item, event_sort_key
+from pendopo.storage.items import COMPLAINT_SK, ComplaintItem, complaint_pk
 from tests.support.citizen import complaint_body
 from tests.support.constants import TEST_TABLE
 from tests.support.mail import CONSOLE, REGION, SENDER
@@ -81,3 +84,38 @@ def submit(clock: FixedClock, **overrides: Any) -> str:
         PublicSubmission.model_validate(body), Channel.WEB, f"key-{uuid.uuid4()}"
     )
     return submitted.receipt.ticket
+
+
+def officer_event(
+    clock: FixedClock,
+    ticket: str,
+    action: Action,
+    to_status: Status,
+    unit: str = "BIRO_PLH",
+    note: str | None = None,
+    **complaint_changes: Any,
+) -> None:
+    """What the officer workflow writes: the complaint updated, one audit event inserted."""
+    clock.advance(timedelta(minutes=5))
+    item = ComplaintItem.get(complaint_pk(ticket), COMPLAINT_SK)
+    item.update(
+        actions=[
+            ComplaintItem.status.set(to_status.value),
+            ComplaintItem.unit.set(unit),
+            ComplaintItem.version.add(1),
+            *(getattr(ComplaintItem, k).set(v) for k, v in complaint_changes.items()),
+        ]
+    )
+    event = AuditEvent(
+        ticket=ticket,
+        at=clock.now(),
+        actor="officer-1",
+        role=Role.VERIFIER,
+        action=action,
+        from_status=None,
+        to_status=to_status,
+        unit=unit,
+        note=note,
+    )
+    _event_item(event).save()
+    assert event_sort_key(event).startswith("E#")

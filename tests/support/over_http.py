@@ -70,7 +70,19 @@ def emails_about(stack: RunningStack, ticket: str, expected: int) -> list[dict[s
     while True:
         answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
         assert answer.status_code == 200
-        found = [e for e in answer.json() if ticket in e["subject"]]
+        found = [e for e in answer.json() if e["channel"] == "email" and ticket in e["subject"]]
+        if len(found) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def messages_to(stack: RunningStack, address: str, expected: int) -> list[dict[str, Any]]:
+    """The outbox's emails and SMS to one address or number, once ``expected`` arrived (or 10 s)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
+        assert answer.status_code == 200
+        found = [e for e in answer.json() if address in e["to"]]
         if len(found) >= expected or time.monotonic() > deadline:
             return found
         time.sleep(0.1)

@@ -15,6 +15,8 @@ PUBLIC_ROUTES = frozenset(
         "GET /v1/complaints/{ticket}",
         "POST /v1/complaints/{ticket}/updates",
         "POST /v1/complaints/{ticket}/feedback",
+        "GET /v1/complaints/{ticket}/unsubscribe",
+        "POST /v1/complaints/{ticket}/unsubscribe",
         "GET /v1/openapi.json",
         "GET /v1/docs",
         "POST /v1/auth/login",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
@@ -47,7 +48,7 @@ class ScriptedStore:
         self.created: list[tuple[Complaint, AuditEvent, IdempotencyRecord]] = []
         self.attempted_tickets: list[str] = []
 
-    def create(self, complaint: Complaint, event: AuditEvent, record: IdempotencyRecord) -> None:
+    def create(self, complaint: Complaint, event: AuditEvent, record: IdempotencyRecord, *_: Any):
         self.attempted_tickets.append(complaint.ticket)
         if self.failures:
             raise self.failures.pop(0)

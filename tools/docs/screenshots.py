@@ -118,8 +118,11 @@ def take(origin: str, out: Path, browser: Browser) -> list[Path]:
 
     kiosk.get_by_label("Nomor telepon atau WhatsApp").fill("0812 3456 7890")
     kiosk.get_by_label("Sembunyikan identitas saya dari petugas unit").check()
+    # The consent to messages (issue #16): the receipt then says the SMS is on its way.
+    kiosk.get_by_label("Ya, kirim kabar lewat SMS ke nomor ponsel saya").check()
     kiosk.get_by_role("button", name="Kirim pengaduan").click()
     expect(kiosk.locator("#receipt-qr svg")).to_be_visible()
+    expect(kiosk.locator("#receipt-notify")).to_be_visible()
     shot(kiosk, "kiosk-confirmation.png")
     tracking_url = kiosk.locator("#receipt-qr").get_attribute("data-url")
     assert tracking_url

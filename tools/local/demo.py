@@ -27,6 +27,8 @@ class DemoComplaint:
     description: str
     reporter: dict[str, Any]
     location: dict[str, Any]
+    # The reporter's consent to messages (issue #16): the demo's SMS and emails.
+    notify: dict[str, bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def _submit(
         "title": complaint.title,
         "description": complaint.description,
         "reporter": complaint.reporter,
+        **({"notify": complaint.notify} if complaint.notify else {}),
         "location": complaint.location,
     }
     response = http.post(

@@ -1,4 +1,12 @@
-"""The local outbox: the emails the functions sent through moto's SES, as a page and JSON.
+"""The local outbox: the emails and SMS the functions sent through moto, as a page and JSON.
+
+Every entry has ``channel`` (``email`` or ``sms``), ``to`` (a list), ``text`` and
+``timestamp``; an email also ``from``, ``subject``, ``html`` (and ``cc``), an SMS
+``from`` (the sender ID, if any). Oldest first, emails and SMS in one list.
+
+SMS: moto's SNS keeps every ``Publish`` to a phone number in
+``sns_backends[account][region].sms_messages`` (message id -> number, text), with no
+time and no attributes; ``capture_sns_sms`` records both, keyed by the message id.
 
 Where moto keeps them: SES v2 ``SendEmail`` is served by moto's v1 SES backend,
 ``moto.ses.models.ses_backends[account][region].sent_messages``, as ``Message``
@@ -54,6 +62,76 @@ def capture_sesv2_requests() -> None:
 
     SESV2Response.send_email = send_email  # type: ignore[method-assign]
     setattr(SESV2Response, _APPLIED_MARK, True)
+
+
+def capture_sns_sms() -> None:
+    """Record the time and sender ID of every SMS moto's SNS accepts (idempotent)."""
+    from moto.sns.models import SNSBackend
+
+    if getattr(SNSBackend, _APPLIED_MARK, False):
+        return
+    original = SNSBackend.publish
+
+    @functools.wraps(original)
+    def publish(self: Any, *args: Any, **kwargs: Any) -> str:
+        message_id: str = original(self, *args, **kwargs)
+        attributes = kwargs.get("message_attributes") or {}
+        sender = (attributes.get("AWS.SNS.SMS.SenderID") or {}).get("Value")
+        with _CAPTURE_LOCK:
+            _CAPTURED[message_id] = {
+                "from": sender,
+                "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            }
+        return message_id
+
+    SNSBackend.publish = publish  # type: ignore[method-assign]
+    setattr(SNSBackend, _APPLIED_MARK, True)
+
+
+def sent_sms(account: str = ACCOUNT_ID, region: str = REGION) -> list[dict[str, Any]]:
+    """Every SMS moto's SNS accepted, oldest first."""
+    from moto.sns.models import sns_backends
+
+    messages = []
+    for message_id, (number, text) in list(sns_backends[account][region].sms_messages.items()):
+        with _CAPTURE_LOCK:
+            extra = dict(_CAPTURED.get(message_id, {}))
+        messages.append(
+            {
+                "id": message_id,
+                "channel": "sms",
+                "from": extra.get("from"),
+                "to": [number],
+                "text": text,
+                "timestamp": extra.get("timestamp"),
+            }
+        )
+    return messages
+
+
+def sent_messages(account: str = ACCOUNT_ID, region: str = REGION) -> list[dict[str, Any]]:
+    """Emails and SMS together, oldest first (an entry without a known time keeps its place)."""
+    emails = [{"channel": "email", **email} for email in sent_emails(account, region)]
+    texts = sent_sms(account, region)
+    if not texts:
+        return emails
+    merged = [*emails, *texts]
+    return sorted(merged, key=lambda entry: _sort_time(entry.get("timestamp")))
+
+
+def _sort_time(timestamp: Any) -> str:
+    """ISO time for sorting; a raw email's Date header converted, unknown times first."""
+    if not timestamp:
+        return ""
+    text = str(timestamp)
+    if text[:4].isdigit():
+        return text
+    import email.utils
+
+    try:
+        return email.utils.parsedate_to_datetime(text).astimezone(UTC).isoformat()
+    except (TypeError, ValueError):
+        return ""
 
 
 def sent_emails(account: str = ACCOUNT_ID, region: str = REGION) -> list[dict[str, Any]]:
@@ -112,14 +190,14 @@ def _raw_email(message: Any) -> dict[str, Any]:
 
 
 def outbox_json(request: GatewayRequest) -> GatewayResponse:
-    body = json.dumps(sent_emails(), ensure_ascii=False, indent=2).encode("utf-8")
+    body = json.dumps(sent_messages(), ensure_ascii=False, indent=2).encode("utf-8")
     return GatewayResponse(
         200, [("content-type", "application/json"), ("cache-control", "no-store")], body
     )
 
 
 def outbox_page(request: GatewayRequest) -> GatewayResponse:
-    emails = list(reversed(sent_emails()))
+    messages = list(reversed(sent_messages()))
     parts = [
         "<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'>",
         "<title>Kotak keluar lokal - Pendopo</title>",
@@ -128,14 +206,24 @@ def outbox_page(request: GatewayRequest) -> GatewayResponse:
         "dl{display:grid;grid-template-columns:8em 1fr;margin:0 0 8px}"
         "iframe{width:100%;height:480px;border:1px solid #eee}"
         "pre{white-space:pre-wrap;background:#f7f7f7;padding:8px}</style></head><body>",
-        f"<h1>Kotak keluar lokal ({len(emails)} email)</h1>",
-        "<p>Email yang dikirim fungsi lewat SES tiruan (moto). Terbaru di atas. "
+        f"<h1>Kotak keluar lokal ({len(messages)} pesan)</h1>",
+        "<p>Email dan SMS yang dikirim fungsi lewat SES dan SNS tiruan (moto). Terbaru di atas. "
         "<a href='outbox.json'>JSON</a></p>",
     ]
-    for email in emails:
+    for email in messages:
+        if email["channel"] == "sms":
+            parts.append(
+                "<article class='sms'><dl>"
+                f"<dt>Waktu</dt><dd>{html.escape(str(email['timestamp'] or '-'))}</dd>"
+                "<dt>Saluran</dt><dd>SMS</dd>"
+                f"<dt>Kepada</dt><dd>{html.escape(', '.join(email['to']))}</dd></dl>"
+                f"<pre>{html.escape(email['text'])}</pre></article>"
+            )
+            continue
         parts.append(
             "<article><dl>"
             f"<dt>Waktu</dt><dd>{html.escape(str(email['timestamp'] or '-'))}</dd>"
+            "<dt>Saluran</dt><dd>Email</dd>"
             f"<dt>Dari</dt><dd>{html.escape(email['from'])}</dd>"
             f"<dt>Kepada</dt><dd>{html.escape(', '.join(email['to']))}</dd>"
             f"<dt>Subjek</dt><dd>{html.escape(email['subject'])}</dd></dl>"

@@ -43,7 +43,7 @@ from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_cognito_mfa import install_cognito_mfa
 from tools.local.moto_isolation import serialize_moto_dynamodb
-from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
+from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests, capture_sns_sms
 from tools.local.partners import DEMO_PARTNER_KEY, DEMO_PARTNER_NAME, provision_demo_partner
 from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
@@ -258,6 +258,9 @@ class LocalStack:
             self._gateway.start()
             # Emails link to the officer console, served by the gateway.
             self.env["CONSOLE_URL"] = f"{self._gateway.url}/console/"
+            # The reporter's SMS and emails link to the citizen web and the unsubscribe
+            # route, both served by the gateway.
+            self.env["CITIZEN_URL"] = f"{self._gateway.url}/warga/"
             self.apply_environment()
             if self.notifications:
                 self._start_stream_poller()
@@ -334,6 +337,7 @@ class LocalStack:
         # moto's Cognito accepts any TOTP code with one secret for all; real Cognito does
         # not (see tools.local.moto_cognito_mfa).
         install_cognito_mfa()
+        capture_sns_sms()  # moto keeps an SMS's number and text only; the outbox adds its time
         bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
@@ -391,7 +395,7 @@ def _print_urls(stack: LocalStack) -> None:
         f"  Swagger UI     {api}/v1/docs\n"
         f"  OpenAPI        {api}/v1/openapi.json\n"
         f"  Web clients    {api}/\n"
-        f"  Email outbox   {stack.outbox_url}\n"
+        f"  Outbox (email, SMS) {stack.outbox_url}\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
         f"  table          {stack.table_name}\n"
         + _training_line(stack.training)

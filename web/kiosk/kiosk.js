@@ -17,7 +17,7 @@ import { loadCategories, loadKioskInfo, topicsWithCategories } from "../shared/a
 import { apiErrors, clearErrors, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { h, replace } from "../shared/dom.js";
 import { Outbox } from "../shared/outbox.js";
-import { TRACKING_PAGE, renderGroups, renderQr, trackingUrl } from "../shared/receipt.js";
+import { TRACKING_PAGE, renderQr, renderReceipt, trackingUrl } from "../shared/receipt.js";
 
 export const IDLE_MS = 60_000;
 export const WARNING_MS = 20_000;
@@ -219,11 +219,7 @@ function onSubmit(event) {
 // ------------------------------------------------------------------ receipt
 
 function showReceipt(receipt) {
-  $("receipt-message").textContent = receipt.message;
-  renderGroups($("receipt-ticket"), receipt.ticket);
-  $("receipt-code").textContent = receipt.tracking_code;
-  $("receipt-due").textContent = receipt.due_at_text;
-  $("receipt-unit").textContent = (receipt.unit && receipt.unit.name) || "";
+  renderReceipt($, receipt);
   $("receipt-category").textContent = (receipt.category && receipt.category.label) || "";
   const url = trackingUrl(receipt.ticket, receipt.tracking_code);
   renderQr($("receipt-qr"), url, `Kode QR untuk memantau pengaduan ${receipt.ticket}`);
@@ -312,7 +308,8 @@ function wipe() {
   form.reset();
   clearErrors(form);
   showErrors(form, $("form-summary"), []);
-  for (const id of ["receipt-message", "receipt-ticket", "receipt-code", "receipt-due", "receipt-unit", "receipt-category"]) {
+  $("receipt-notify").hidden = true;
+  for (const id of ["receipt-message", "receipt-notify", "receipt-ticket", "receipt-code", "receipt-due", "receipt-unit", "receipt-category"]) {
     $(id).replaceChildren();
   }
   $("receipt-qr").replaceChildren();

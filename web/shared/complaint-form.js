@@ -60,6 +60,23 @@ const FIELDS = `
   </div>
 </fieldset>
 <fieldset class="group">
+  <legend>Kabar perkembangan <span class="optional">(boleh tidak dipilih)</span></legend>
+  <p class="hint" id="f-notify-hint">Kami hanya mengirim kabar bila Anda setuju. Nomor ponsel dan email Anda dipakai
+    untuk kabar tentang pengaduan ini saja: tanda terima (nomor tiket dan kode pelacakan), verifikasi,
+    penerusan ke dinas, dan hasilnya. Anda dapat berhenti kapan saja lewat tautan di email.</p>
+  <div class="choice">
+    <input id="f-notify-sms" name="notify_sms" data-field="notify" type="checkbox" aria-describedby="f-notify-sms-hint f-notify-error">
+    <label for="f-notify-sms">Ya, kirim kabar lewat SMS ke nomor ponsel saya</label>
+    <p class="hint" id="f-notify-sms-hint">Hanya untuk nomor ponsel Indonesia (awalan 08).</p>
+  </div>
+  <div class="choice">
+    <input id="f-notify-email" name="notify_email" type="checkbox" aria-describedby="f-notify-email-hint f-notify-error">
+    <label for="f-notify-email">Ya, kirim kabar lewat email</label>
+    <p class="hint" id="f-notify-email-hint">Isi alamat email Anda di atas.</p>
+  </div>
+  <p class="error" id="f-notify-error" data-error-for="notify"></p>
+</fieldset>
+<fieldset class="group">
   <legend>Pilihan perlindungan <span class="optional">(boleh tidak dipilih)</span></legend>
   <div class="choice">
     <input id="f-anonymous" name="anonymous" type="checkbox" aria-describedby="f-anonymous-hint">
@@ -108,6 +125,9 @@ export function fillForm(form, body) {
   set("email", reporter.email);
   set("anonymous", reporter.anonymous);
   set("confidential", reporter.confidential);
+  const notify = body.notify || {};
+  set("notify_sms", notify.sms);
+  set("notify_email", notify.email);
 }
 
 function value(form, name) {
@@ -121,6 +141,13 @@ function checked(form, name) {
 }
 
 const PHONE = /^(\+62|62|0)[1-9][0-9]{7,11}$/;
+const MOBILE = /^(\+62|62|0)8/;
+// The API's own words (pendopo/domain/complaint.py), so both checks say the same.
+const SMS_NEEDS_MOBILE =
+  "SMS hanya dapat dikirim ke nomor ponsel Indonesia (awalan 08 atau +62 8). " +
+  "Ganti nomor telepon dengan nomor ponsel, atau jangan pilih SMS.";
+const EMAIL_NEEDS_ADDRESS =
+  "Isi alamat email Anda untuk menerima kabar lewat email, atau jangan pilih email.";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** What a browser can check before sending: the API's own limits, in its words. */
@@ -141,6 +168,8 @@ export function validate(form, { category } = {}) {
   if (nik && !/^[0-9]{16}$/.test(nik)) add("reporter.nik", "NIK harus terdiri dari 16 angka.");
   const email = value(form, "email");
   if (email && !EMAIL.test(email)) add("reporter.email", "Alamat email tidak valid.");
+  if (checked(form, "notify_sms") && PHONE.test(phone) && !MOBILE.test(phone)) add("notify", SMS_NEEDS_MOBILE);
+  else if (checked(form, "notify_email") && !email) add("notify", EMAIL_NEEDS_ADDRESS);
   return errors;
 }
 
@@ -160,6 +189,8 @@ export function payload(form, channel, category) {
     title: value(form, "title"),
     description: value(form, "description"),
     reporter,
+    // The reporter's explicit consent (UU PDP), per channel; both false unless ticked.
+    notify: { sms: checked(form, "notify_sms"), email: checked(form, "notify_email") },
   };
   if (value(form, "location")) body.location = { text: value(form, "location") };
   return body;

@@ -40,3 +40,33 @@ export function renderQr(element, text, label) {
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", label);
 }
+
+/**
+ * What the receipt says about the messages the reporter asked for (the API's
+ * `notify`): the SMS and email on their way, or nothing when none was chosen.
+ */
+export function messagesNote(receipt) {
+  const notify = receipt.notify || {};
+  if (notify.sms && notify.email)
+    return "SMS dan email berisi nomor tiket dan kode pelacakan sedang dikirim ke nomor ponsel dan alamat email Anda. Kabar berikutnya menyusul setiap ada perkembangan.";
+  if (notify.sms)
+    return "SMS berisi nomor tiket dan kode pelacakan sedang dikirim ke nomor ponsel Anda. Kabar berikutnya menyusul lewat SMS setiap ada perkembangan.";
+  if (notify.email)
+    return "Email berisi nomor tiket dan kode pelacakan sedang dikirim ke alamat email Anda. Kabar berikutnya menyusul lewat email setiap ada perkembangan.";
+  return "";
+}
+
+function renderMessagesNote(element, receipt) {
+  element.textContent = messagesNote(receipt);
+  element.hidden = !element.textContent;
+}
+
+/** The receipt's facts both clients show, into the elements of the same ids. */
+export function renderReceipt(byId, receipt) {
+  byId("receipt-message").textContent = receipt.message;
+  renderMessagesNote(byId("receipt-notify"), receipt);
+  renderGroups(byId("receipt-ticket"), receipt.ticket);
+  byId("receipt-code").textContent = receipt.tracking_code;
+  byId("receipt-due").textContent = receipt.due_at_text;
+  byId("receipt-unit").textContent = (receipt.unit && receipt.unit.name) || "";
+}

@@ -5,7 +5,7 @@ import "../shared/stage-banner.js";
 import { loadCategories, topicsWithCategories } from "../shared/api.js";
 import { apiErrors, fillForm, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { Outbox } from "../shared/outbox.js";
-import { renderGroups, trackingUrl } from "../shared/receipt.js";
+import { renderReceipt, trackingUrl } from "../shared/receipt.js";
 
 const CHANNEL = "web";
 const $ = (id) => document.getElementById(id);
@@ -101,11 +101,7 @@ async function send(promise) {
   }
   if (result.ok) {
     const receipt = result.receipt;
-    $("receipt-message").textContent = receipt.message;
-    renderGroups($("receipt-ticket"), receipt.ticket);
-    $("receipt-code").textContent = receipt.tracking_code;
-    $("receipt-due").textContent = receipt.due_at_text;
-    $("receipt-unit").textContent = (receipt.unit && receipt.unit.name) || "";
+    renderReceipt($, receipt);
     $("receipt-link").href = trackingUrl(receipt.ticket, receipt.tracking_code);
     form.reset();
     show("receipt");

@@ -124,7 +124,7 @@ def test_the_citizen_form_works_by_keyboard_alone(desktop_page: Page, web_origin
     expect(desktop_page.get_by_role("link", name="Langsung ke isi")).to_be_focused()
     order = []
     desktop_page.get_by_label("Pengaduan Anda tentang apa?").focus()
-    for _ in range(9):
+    for _ in range(11):
         order.append(desktop_page.evaluate("document.activeElement.id"))
         desktop_page.keyboard.press("Tab")
     assert order == [
@@ -136,6 +136,8 @@ def test_the_citizen_form_works_by_keyboard_alone(desktop_page: Page, web_origin
         "f-phone",
         "f-nik",
         "f-email",
+        "f-notify-sms",
+        "f-notify-email",
         "f-anonymous",
     ]
     desktop_page.keyboard.press("Tab")  # past "confidential", onto the submit button

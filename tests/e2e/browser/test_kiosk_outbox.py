@@ -105,7 +105,7 @@ def test_kiosk_fields_never_autocomplete_but_the_citizen_web_may(
         "[...document.querySelectorAll('#complaint-form input, #complaint-form textarea')]"
         ".map(e => [e.name, e.getAttribute('autocomplete')])"
     )
-    assert len(values) == 9
+    assert len(values) == 11  # with the two consent choices (issue #16)
     assert {name: value for name, value in values if value != "off"} == {}
 
     # The citizen web, on a person's own phone, keeps the autofill hints.
@@ -114,9 +114,11 @@ def test_kiosk_fields_never_autocomplete_but_the_citizen_web_may(
     for label, hint in (
         ("Nama lengkap", "name"),
         ("Nomor telepon atau WhatsApp", "tel"),
-        ("Email", "email"),
+        ("Email (boleh dikosongkan)", "email"),  # not the consent "kirim kabar lewat email"
     ):
-        expect(phone_page.get_by_label(label)).to_have_attribute("autocomplete", hint)
+        expect(phone_page.get_by_role("textbox", name=label)).to_have_attribute(
+            "autocomplete", hint
+        )
 
 
 # --- finding 2: a late answer is not shown to the next person ------------------------

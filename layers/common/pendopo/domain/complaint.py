@@ -12,7 +12,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from pendopo.domain.status import Action, Role, Status
@@ -169,6 +177,31 @@ class Location(StrictModel):
         return self
 
 
+def is_mobile(phone: str) -> bool:
+    """An Indonesian mobile number (normalized +62 form): SMS reaches only these."""
+    return phone.startswith("+628")
+
+
+SMS_NEEDS_MOBILE = (
+    "SMS hanya dapat dikirim ke nomor ponsel Indonesia (awalan 08 atau +62 8). "
+    "Ganti nomor telepon dengan nomor ponsel, atau jangan pilih SMS."
+)
+EMAIL_NEEDS_ADDRESS = (
+    "Isi alamat email Anda untuk menerima kabar lewat email, atau jangan pilih email."
+)
+
+
+class NotifyChoice(StrictModel):
+    """The reporter's consent (UU PDP) to be told of progress, per channel."""
+
+    sms: bool = Field(default=False, description="Kabar lewat SMS ke nomor ponsel pelapor")
+    email: bool = Field(default=False, description="Kabar lewat email ke alamat pelapor")
+
+    @property
+    def any(self) -> bool:
+        return self.sms or self.email
+
+
 class ComplaintDetails(StrictModel):
     """What every channel asks of the reporter."""
 
@@ -180,6 +213,23 @@ class ComplaintDetails(StrictModel):
     description: Text = Field(min_length=20, max_length=4000, description="Uraian pengaduan")
     reporter: Reporter
     location: Location | None = None
+    notify: NotifyChoice = Field(
+        default_factory=NotifyChoice,
+        description="Persetujuan pelapor untuk menerima kabar perkembangan (SMS, email)",
+    )
+
+    @field_validator("notify")
+    @classmethod
+    def _consent_needs_contact(cls, notify: NotifyChoice, info: ValidationInfo) -> NotifyChoice:
+        # Consent without the contact it needs is refused, not silently dropped.
+        reporter = info.data.get("reporter")
+        if not isinstance(reporter, Reporter):
+            return notify  # the reporter's own errors are reported already
+        if notify.sms and not is_mobile(reporter.phone):
+            raise _invalid("notify_sms", SMS_NEEDS_MOBILE)
+        if notify.email and not reporter.email:
+            raise _invalid("notify_email", EMAIL_NEEDS_ADDRESS)
+        return notify
 
 
 MEDIA_URL_PATTERN = r"^https?://[^\s]+$"
@@ -305,6 +355,10 @@ class Complaint(StrictModel):
     first_follow_up_at: datetime | None = None  # when the first result was delivered
     validation_rejections: int = Field(default=0, ge=0)  # results sent back (TL Ditolak)
     decision_reason: str | None = None  # why it was rejected, or its result sent back
+    notify: NotifyChoice = NotifyChoice()  # the reporter's consent to messages
+    # Random, unguessable: the unsubscribe link of the reporter's emails carries it.
+    # Set only when the reporter consented; never shown in any view.
+    unsubscribe_token: str | None = None
     feedback: Feedback | None = None  # the reporter's rating, once Selesai
     disputed: bool = False  # the reporter says it is not resolved; a verifier decides
     partner: str | None = None  # the Open311 partner that filed it (channel open311)

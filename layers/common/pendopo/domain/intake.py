@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ from pendopo.domain.complaint import (
     Channel,
     Complaint,
     ComplaintDetails,
+    NotifyChoice,
     PartnerDetails,
     TimelineEntry,
 )
@@ -53,6 +55,8 @@ def register_complaint(
     complaint (``PartnerDetails``, channel ``open311``) records the partner and its link.
     """
     partner = details if isinstance(details, PartnerDetails) else None
+    # A partner's complaint carries no consent to messages: Open311 has no way to ask.
+    notify = details.notify if not isinstance(details, PartnerDetails) else NotifyChoice()
     # Milliseconds are what storage keeps, so a complaint reads back as written.
     received_at = now.astimezone(UTC).replace(microsecond=now.microsecond // 1000 * 1000)
     status = next_status(Action.SUBMIT, None, role)
@@ -80,6 +84,8 @@ def register_complaint(
         entered_unit=None if role is Role.CITIZEN else actor_unit,
         partner=partner.partner if partner else None,
         media_url=partner.media_url if partner else None,
+        notify=notify,
+        unsubscribe_token=new_unsubscribe_token() if notify.any else None,
     )
     event = AuditEvent(
         ticket=ticket,
@@ -93,6 +99,11 @@ def register_complaint(
         note=f"Kanal: {channel.label}" + (f" ({partner.partner})" if partner else ""),
     )
     return NewComplaint(complaint=complaint, event=event, tracking_code=tracking_code)
+
+
+def new_unsubscribe_token() -> str:
+    """128 random bits, URL-safe: the unsubscribe link's proof (never derived, never shown)."""
+    return secrets.token_urlsafe(16)
 
 
 def with_new_ticket(new: NewComplaint) -> NewComplaint:

@@ -24,16 +24,20 @@ class RenderedEmail:
     html: str
 
 
-@cache
-def _environment() -> Environment:
+def template_environment(directory: Path, *, keep_trailing_newline: bool = True) -> Environment:
+    """jinja2 as every template of the layer wants it (emails, recap, reporter messages)."""
     return Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+        loader=FileSystemLoader(directory),
         # .html autoescaped, .txt not (plain text has nothing to escape).
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=False,
+        keep_trailing_newline=keep_trailing_newline,
     )
+
+
+@cache
+def _environment() -> Environment:
+    return template_environment(TEMPLATE_DIR)
 
 
 def render_notice(notice: Notice) -> RenderedEmail:

@@ -16,12 +16,12 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from pendopo.domain.clock import format_wib
 from pendopo.domain.recap import AsistenRecap, Figures, MonthRecap, UnitRecap
 from pendopo.domain.taxonomy import Taxonomy
-from pendopo.notifications.render import RenderedEmail
+from pendopo.notifications.render import RenderedEmail, template_environment
 from pendopo.reports.rows import LIST_COLUMNS, describe_duration, list_row
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "recap"
@@ -29,12 +29,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "recap"
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    environment = template_environment(TEMPLATE_DIR)
     environment.filters["duration"] = describe_duration
     environment.filters["wib"] = format_wib
     environment.filters["percent"] = _percent

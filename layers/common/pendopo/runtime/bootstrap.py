@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pendopo.services.partners import PartnerService
     from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
     from pendopo.services.recap import RecapService
+    from pendopo.services.reporter import ReporterMessenger
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
     from pendopo.services.workflow import WorkflowService
@@ -155,16 +156,55 @@ def _emailing(
 
 
 def notify_service(
-    settings: Settings, *, clock: Clock | None = None, ses_client: Any = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    ses_client: Any = None,
+    sns_client: Any = None,
 ) -> NotifyService:
-    """functions/notify: emails for the audit events in the table's stream."""
+    """functions/notify: emails for the audit events in the table's stream, and the
+    reporter's SMS and emails (when ``CITIZEN_URL`` says where the tracking page is)."""
     from pendopo.notifications.ses import SesMailer
     from pendopo.services.notify import NotifyService
     from pendopo.storage.complaints import ComplaintStore
 
     log = _log(settings.notify_lease_seconds, settings.notification_retention_days)
     emailing = _emailing(settings, "the notify function", SesMailer, ses_client, clock, log)
-    return NotifyService(complaints=ComplaintStore(), console_url=settings.console_url, **emailing)
+    reporter = _reporter_messenger(settings, emailing, sns_client) if settings.citizen_url else None
+    return NotifyService(
+        complaints=ComplaintStore(),
+        console_url=settings.console_url,
+        reporter=reporter,
+        **emailing,
+    )
+
+
+def _reporter_messenger(
+    settings: Settings, emailing: Emailing[Any], sns_client: Any
+) -> ReporterMessenger:
+    """The reporter's messages: SMS through SNS, email through the notify function's mailer."""
+    from urllib.parse import urlsplit
+
+    from pendopo.domain.reporter_messages import MAX_SMS_BASE, Links, sms_link
+    from pendopo.notifications.sms import SnsSmsSender
+    from pendopo.services.reporter import ReporterMessenger
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.reporter_messages import ReporterMessageStore
+
+    if len(sms_link(settings.citizen_url.rstrip("/") + "/")) > MAX_SMS_BASE:
+        # Every SMS is one segment only with a base this short (tests/unit).
+        raise RuntimeError(f"CITIZEN_URL is longer than {MAX_SMS_BASE} characters without scheme")
+    parts = urlsplit(settings.citizen_url)
+    sns = sns_client or aws_client("sns", settings.region, settings.endpoint_url)
+    return ReporterMessenger(
+        store=ReporterMessageStore(),
+        sms=SnsSmsSender(sns, settings.sms_sender_id, settings.sms_origination_number),
+        mailer=emailing["mailer"],
+        links=Links(citizen_url=settings.citizen_url, api_url=f"{parts.scheme}://{parts.netloc}"),
+        taxonomy=emailing["taxonomy"],
+        log=emailing["log"],
+        clock=emailing["clock"],
+    )
 
 
 def sla_check_service(

@@ -143,6 +143,21 @@ class NotificationSettings(_Concern):
     ] = 30
 
 
+class ReporterMessageSettings(_Concern):
+    """The reporter's own messages (notify): the citizen web's URL, the SMS sender."""
+
+    # The citizen web (the tracking page is "<citizen_url>lacak.html"); the API is on
+    # the same origin (the unsubscribe link). Empty: the reporter is told nothing.
+    citizen_url: Annotated[str, Env("CITIZEN_URL")] = ""
+    # SNS SMS message attributes per stage (empty: not sent; see notifications/sms.py).
+    sms_sender_id: Annotated[
+        str | None, Env("SMS_SENDER_ID"), Field(pattern=r"^[A-Za-z0-9]{1,11}$")
+    ] = None
+    sms_origination_number: Annotated[
+        str | None, Env("SMS_ORIGINATION_NUMBER"), Field(pattern=r"^\+[1-9][0-9]{3,14}$")
+    ] = None
+
+
 class RecapSettings(_Concern):
     """The monthly recap: the bucket of its files, the lease of its email claims."""
 
@@ -161,6 +176,7 @@ class ObservabilitySettings(_Concern):
 class Settings(
     ObservabilitySettings,
     RecapSettings,
+    ReporterMessageSettings,
     NotificationSettings,
     EmailSettings,
     CognitoSettings,

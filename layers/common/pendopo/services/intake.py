@@ -6,6 +6,7 @@ The handler calls these; they call the pure domain and the store.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import random
 import time
@@ -49,6 +50,7 @@ from pendopo.storage.complaints import (
     VersionConflict,
     WriteConflict,
 )
+from pendopo.storage.reporter_messages import ReporterMessageStore
 from pendopo.views.public import (
     Receipt,
     ReporterStepAnswer,
@@ -96,6 +98,9 @@ def fingerprint(details: ComplaintDetails | PartnerDetails, channel: Channel, ac
 
 
 class IntakeService:
+    # The opt-outs the unsubscribe link writes (storage.reporter_messages); stateless.
+    messages = ReporterMessageStore()
+
     def __init__(
         self,
         store: ComplaintStore,
@@ -137,7 +142,9 @@ class IntakeService:
             answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)
             record = self._record(key, asked, new, answer, now)
             try:
-                self._store.create(new.complaint, new.event, record)
+                # The code, for the receipt message only when one is to be sent.
+                code = new.tracking_code if new.complaint.notify.any else None
+                self._store.create(new.complaint, new.event, record, code)
             except TicketTaken:
                 new = with_new_ticket(new)
                 continue
@@ -286,6 +293,25 @@ class IntakeService:
             metrics.add_metric(name="ReporterStep", unit="Count", value=1)
             return tracking(change.complaint, self._rules.taxonomy, self._clock.now())
         return None  # not reached: the last attempt returns or raises
+
+    def unsubscribe_allowed(self, ticket_text: str, token: str) -> str | None:
+        """The ticket, if ``token`` is its unsubscribe token; None for any wrong pair."""
+        ticket = normalize_ticket(ticket_text)
+        complaint = self._store.get_complaint(ticket) if ticket else None
+        expected = complaint.unsubscribe_token if complaint else None
+        if not expected or not hmac.compare_digest(expected.encode(), token.encode()):
+            return None
+        return ticket
+
+    def unsubscribe(self, ticket_text: str, token: str) -> str | None:
+        """Stop every further message about the complaint (its ticket); None for a wrong pair."""
+        ticket = self.unsubscribe_allowed(ticket_text, token)
+        if ticket is None:
+            return None
+        self.messages.opt_out(ticket, self._clock.now())
+        logger.info("Reporter unsubscribed", extra={"ticket": ticket})
+        metrics.add_metric(name="ReporterUnsubscribed", unit="Count", value=1)
+        return ticket
 
 
 def _back_off(attempt: int) -> None:

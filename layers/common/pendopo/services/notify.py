@@ -9,13 +9,15 @@ the stream delivered it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Unpack
 
 from pendopo.domain.complaint import AuditEvent
 from pendopo.domain.notifications import build_notice, recipients_for
+from pendopo.domain.reporter_messages import message_for
 from pendopo.notifications.render import RenderedEmail, render_notice
 from pendopo.services.ports import Mailer
+from pendopo.services.reporter import ReporterCounts, ReporterMessenger
 from pendopo.services.send_once import Emailing, EmailingService, SendCounts, count
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.notifications import (
@@ -30,11 +32,17 @@ class Delivery(SendCounts):
     ticket: str
     action: str
     complaint_missing: bool = False
+    reporter: ReporterCounts = field(default_factory=ReporterCounts)
 
     @property
     def complete(self) -> bool:
-        """Every recipient has had the email (now or before)."""
-        return self.failed == 0 and self.in_progress == 0
+        """Every recipient has had the email (now or before), the reporter their messages."""
+        return (
+            self.failed == 0
+            and self.in_progress == 0
+            and self.reporter.failed == 0
+            and self.reporter.in_progress == 0
+        )
 
 
 class NotificationsIncomplete(Exception):
@@ -44,35 +52,51 @@ class NotificationsIncomplete(Exception):
         self.delivery = delivery
         super().__init__(
             f"{delivery.ticket} {delivery.action}: {delivery.failed} failed, "
-            f"{delivery.in_progress} in progress elsewhere"
+            f"{delivery.in_progress} in progress elsewhere; reporter: "
+            f"{delivery.reporter.failed} failed, {delivery.reporter.in_progress} in progress"
         )
 
 
 class NotifyService(EmailingService[Mailer]):
     def __init__(
-        self, *, complaints: ComplaintStore, console_url: str, **emailing: Unpack[Emailing[Mailer]]
+        self,
+        *,
+        complaints: ComplaintStore,
+        console_url: str,
+        reporter: ReporterMessenger | None = None,
+        **emailing: Unpack[Emailing[Mailer]],
     ) -> None:
         super().__init__(**emailing)
         self._complaints = complaints
         self._console_url = console_url
+        self._reporter = reporter
 
     def notify(self, event: AuditEvent, event_sk: str) -> Delivery:
-        """Send what is due for this event; never sends an email twice once marked sent."""
+        """Send what is due for this event; never sends an email twice once marked sent.
+
+        The officers' emails first, then the reporter's messages: a failing SMS
+        cannot hold up an officer's email (each send is claimed and counted apart).
+        """
         delivery = Delivery(ticket=event.ticket, action=event.action.value)
         audience = recipients_for(
             event.action, event.unit, self._recipients, disputed=event.disputed
         )
         delivery.recipients = len(audience)
-        if not audience:
+        tells_reporter = self._reporter is not None and message_for(event.action.value) is not None
+        if not audience and not tells_reporter:
             return delivery
         complaint = self._complaints.get_complaint(event.ticket)
         if complaint is None:
             # Cannot happen for events written with their complaint; nothing to show.
             delivery.complaint_missing = True
             return delivery
-        email = render_notice(build_notice(event, complaint, self._taxonomy, self._console_url))
-        for address in audience:
-            self._deliver(NotificationKey(event.ticket, event_sk, address), event, email, delivery)
+        if audience:
+            email = render_notice(build_notice(event, complaint, self._taxonomy, self._console_url))
+            for address in audience:
+                key = NotificationKey(event.ticket, event_sk, address)
+                self._deliver(key, event, email, delivery)
+        if self._reporter is not None:
+            delivery.reporter = self._reporter.deliver(event, event_sk, complaint)
         return delivery
 
     def _deliver(

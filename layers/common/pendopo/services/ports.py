@@ -27,6 +27,12 @@ class Mailer(Protocol):
         ...
 
 
+class SmsSender(Protocol):
+    def send(self, phone: str, text: str) -> str:
+        """Send one SMS to an E.164 number; returns the provider's message id, raises on failure."""
+        ...
+
+
 class MailerWithAttachments(Protocol):
     """A mailer that can attach files (the monthly recap's reports)."""
 

@@ -24,6 +24,7 @@ from pendopo.domain.complaint import (
     Feedback,
     FollowUp,
     Location,
+    NotifyChoice,
     PartnerReporter,
     Reporter,
     Resolved,
@@ -36,11 +37,13 @@ from pendopo.storage.errors import cancellation_codes, response_code
 from pendopo.storage.items import (
     COMPLAINT_SK,
     IDEMPOTENCY_SK,
+    RECEIPT_SK,
     AuditEventItem,
     ComplaintItem,
     FeedbackAttribute,
     FollowUpAttribute,
     IdempotencyItem,
+    ReceiptItem,
     TableItem,
     complaint_pk,
     idempotency_pk,
@@ -129,8 +132,18 @@ def event_sort_key(event: AuditEvent) -> str:
 class ComplaintStore:
     """Complaints in the table that ``bind_table`` pointed the item models at."""
 
-    def create(self, complaint: Complaint, event: AuditEvent, record: IdempotencyRecord) -> None:
-        """Write the complaint, its first audit event and the idempotency record, or nothing."""
+    def create(
+        self,
+        complaint: Complaint,
+        event: AuditEvent,
+        record: IdempotencyRecord,
+        receipt_code: str | None = None,
+    ) -> None:
+        """Write the complaint, its first audit event and the idempotency record, or nothing.
+
+        ``receipt_code``: the tracking code, for the receipt message of a reporter who
+        asked for messages (``storage.reporter_messages``); kept as long as the record.
+        """
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
                 transaction.save(
@@ -142,6 +155,15 @@ class ComplaintStore:
                     condition=IdempotencyItem.pk.does_not_exist()
                     | (IdempotencyItem.expires_at < _epoch_seconds(record.created_at)),
                 )
+                if receipt_code is not None:
+                    transaction.save(
+                        ReceiptItem(
+                            complaint_pk(complaint.ticket),
+                            RECEIPT_SK,
+                            tracking_code=receipt_code,
+                            expires_at=_epoch_seconds(record.expires_at),
+                        )
+                    )
         except TransactWriteError as error:
             raise _create_failure(error) from error
 
@@ -268,6 +290,8 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         disputed=True if complaint.disputed else None,
         partner=complaint.partner,
         media_url=complaint.media_url,
+        notify=complaint.notify.model_dump() if complaint.notify.any else None,
+        unsubscribe_token=complaint.unsubscribe_token,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
@@ -315,6 +339,8 @@ def complaint_from_item(item: ComplaintItem) -> Complaint:
         first_follow_up_at=from_iso(item.first_follow_up_at) if item.first_follow_up_at else None,
         validation_rejections=int(item.validation_rejections or 0),
         decision_reason=item.decision_reason,
+        notify=NotifyChoice.model_validate(_plain(item.notify)) if item.notify else NotifyChoice(),
+        unsubscribe_token=item.unsubscribe_token,
         partner=item.partner,
         media_url=item.media_url,
         feedback=_feedback_from_item(item.feedback) if item.feedback else None,

@@ -9,6 +9,11 @@ One table holds four kinds of item, told apart by ``kind``:
 | idempotency | ``IDEM#<key>``  | ``IDEM``                   |
 | notification| ``NOTIFY#<ticket>#<event sk>`` | ``<recipient address>`` |
 | partner     | ``PARTNER``     | ``P#<partner id>``         |
+| receipt     | ``C#<ticket>``  | ``RECEIPT`` (TTL)          |
+| opt-out     | ``C#<ticket>``  | ``OPTOUT``                 |
+
+The receipt and opt-out items exist only for a reporter who asked for messages
+(``storage.reporter_messages``).
 
 A complaint and its audit trail share a partition, so one Query returns both.
 The index attributes are derived from the complaint (``storage.complaints.IndexKeys``):
@@ -38,6 +43,8 @@ from pynamodb.models import Model
 
 COMPLAINT_SK = "C"
 IDEMPOTENCY_SK = "IDEM"
+RECEIPT_SK = "RECEIPT"
+OPT_OUT_SK = "OPTOUT"
 
 
 def notification_pk(ticket: str, event_sk: str) -> str:
@@ -168,6 +175,10 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     disputed = BooleanAttribute(null=True)
     partner = UnicodeAttribute(null=True)  # channel open311: the partner's name
     media_url = UnicodeAttribute(null=True)  # channel open311: a link, never fetched
+    # The reporter's consent to messages ({"sms": bool, "email": bool}) and the token of
+    # their unsubscribe link; both absent when they asked for none.
+    notify = MapAttribute[str, Any](null=True)
+    unsubscribe_token = UnicodeAttribute(null=True)
     # Index keys, derived from the fields above.
     open_unit = UnicodeAttribute(null=True)
     unit_month = UnicodeAttribute()
@@ -229,3 +240,21 @@ class PartnerItem(TableItem, discriminator="partner"):
     key_hash = UnicodeAttribute()
     created_at = UnicodeAttribute()
     revoked_at = UnicodeAttribute(null=True)
+
+
+class ReceiptItem(TableItem, discriminator="receipt"):
+    """The tracking code, kept only until the receipt message has gone (and 24 h at most).
+
+    Written in the create's transaction when the reporter asked for messages: the
+    receipt SMS or email is how a walk-in reporter keeps the code. The complaint
+    itself keeps only the code's hash.
+    """
+
+    tracking_code = UnicodeAttribute()
+    expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
+
+
+class OptOutItem(TableItem, discriminator="opt_out"):
+    """The reporter followed the unsubscribe link: no further messages for the complaint."""
+
+    at = UnicodeAttribute()

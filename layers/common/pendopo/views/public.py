@@ -71,6 +71,13 @@ def reporter_answer(view: Tracking, message: str) -> ReporterStepAnswer:
     )
 
 
+class Messages(ViewModel):
+    """What the reporter will be told of progress by (their consent, as recorded)."""
+
+    sms: bool = False
+    email: bool = False
+
+
 class Receipt(ViewModel):
     """The answer to a new complaint: what the reporter keeps."""
 
@@ -85,6 +92,10 @@ class Receipt(ViewModel):
     received_at_text: str
     due_at_text: str
     message: str
+    notify: Messages = Field(
+        default_factory=Messages,
+        description="Kabar perkembangan yang akan dikirim kepada pelapor (sesuai persetujuannya)",
+    )
 
 
 class Tracking(ViewModel):
@@ -148,7 +159,23 @@ def receipt(complaint: Complaint, tracking_code: str, taxonomy: Taxonomy) -> Rec
             f"Pengaduan Anda telah diterima dan diteruskan ke {unit.name}. "
             f"Hasil tindak lanjut paling lambat {due_text}. "
             "Simpan nomor tiket dan kode pelacakan untuk memantau pengaduan Anda."
+            + _messages_sentence(complaint)
         ),
+        notify=Messages(sms=complaint.notify.sms, email=complaint.notify.email),
+    )
+
+
+def _messages_sentence(complaint: Complaint) -> str:
+    channels = [
+        name
+        for name, chosen in (("SMS", complaint.notify.sms), ("email", complaint.notify.email))
+        if chosen
+    ]
+    if not channels:
+        return ""
+    return (
+        f" Nomor tiket, kode pelacakan dan kabar perkembangannya juga kami kirim lewat "
+        f"{' dan '.join(channels)}."
     )
 
 
