@@ -65,11 +65,11 @@ def deliver(app: Any, stream: StreamPoller) -> dict[str, Any]:
     return stream_support.invoke(app, stream_support.read_records(stream), stream)
 
 
-def build(clock: FixedClock, **clients: Any) -> Any:
+def build(clock: FixedClock, training: dict[str, Any] | None = None, **clients: Any) -> Any:
     from functions.notify import app
 
     settings = stream_support.notify_settings().model_copy(
-        update={"citizen_url": CITIZEN, "sms_sender_id": "PENDOPO"}
+        update={"citizen_url": CITIZEN, "sms_sender_id": "PENDOPO", **(training or {})}
     )
     app.service = app.build_service(settings, clock=clock, **clients)
     return app
@@ -117,6 +117,26 @@ def test_without_consent_the_reporter_gets_nothing(
     assert deliver(notify, stream) == {"batchItemFailures": []}
     assert sms_outbox() == [] and to_reporter() == []
     assert len(outbox()) == 3  # the officers': new complaint (2) and verified (1)
+
+
+def test_on_the_training_stage_the_reporter_is_told_only_on_allow_listed_contacts(
+    ses: Any, stream: StreamPoller, clock: FixedClock
+) -> None:
+    # Given a training stage whose allow-list names the reporter's phone, not their email
+    training = {"training_mode": True, "email_allow_list": f"{PHONE}, @latih.example"}
+    notify = build(clock, training)
+    ticket = submit(clock, **BOTH)
+    # When the receipt is delivered
+    assert deliver(notify, stream) == {"batchItemFailures": []}
+    # Then the SMS went to the listed number, and no email left (nor the officers')
+    [(number, text)] = sms_outbox()
+    assert number == PHONE_E164 and ticket in text
+    assert outbox() == []
+    # And a stage whose list names neither texts nobody
+    officer_event(clock, ticket, Action.VERIFY, Status.COORDINATION)
+    build(clock, {"training_mode": True, "email_allow_list": "@latih.example"})
+    assert deliver(notify, stream) == {"batchItemFailures": []}
+    assert len(sms_outbox()) == 1 and outbox() == []
 
 
 def test_a_throttled_sms_never_holds_up_the_emails_and_is_sent_once_on_retry(

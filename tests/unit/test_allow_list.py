@@ -39,3 +39,13 @@ def test_settings_read_training_mode_and_validate_the_list_at_cold_start() -> No
     assert EmailSettings.from_env({}).training_mode is False  # production's default
     with pytest.raises(ValidationError):
         EmailSettings.from_env({"TRAINING_MODE": "on", "EMAIL_ALLOW_LIST": "not-an-address"})
+
+
+def test_phone_entries_allow_the_reporters_sms_to_those_numbers_only() -> None:
+    # The reporter's phone is kept as E.164 (+62...); entries may be written as officers do.
+    allowed = RecipientAllowList.parse("0812-0000-1111, +6281300002222, @latih.example")
+    assert allowed.allows("+6281200001111")
+    assert allowed.allows("+6281300002222")
+    assert not allowed.allows("+6281399998888")
+    assert allowed.allows("peserta@latih.example")  # addresses still work beside numbers
+    assert not RecipientAllowList.parse("@latih.example").allows("+6281200001111")

@@ -204,6 +204,7 @@ def _reporter_messenger(
         taxonomy=emailing["taxonomy"],
         log=emailing["log"],
         clock=emailing["clock"],
+        allow_list=emailing.get("allow_list"),
     )
 
 

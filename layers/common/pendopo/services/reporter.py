@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
+from pendopo.domain.allow_list import RecipientAllowList
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import AuditEvent, Complaint
 from pendopo.domain.reporter_messages import (
@@ -29,6 +30,7 @@ from pendopo.domain.reporter_messages import (
 )
 from pendopo.domain.taxonomy import Taxonomy
 from pendopo.notifications.reporter import render_email, render_sms
+from pendopo.runtime.observability import logger
 from pendopo.services.ports import Mailer, SmsSender
 from pendopo.services.send_once import Outcome, SendCounts, count, send_once
 from pendopo.storage.notifications import NotificationKey, NotificationLog
@@ -59,6 +61,8 @@ class ReporterMessenger:
     taxonomy: Taxonomy
     log: NotificationLog
     clock: Clock
+    # The training stage's allow-list (None in production): phones and addresses.
+    allow_list: RecipientAllowList | None = None
 
     def deliver(self, event: AuditEvent, event_sk: str, complaint: Complaint) -> ReporterCounts:
         """Send the event's message on every channel the reporter chose; never raises on a send."""
@@ -95,6 +99,14 @@ class ReporterMessenger:
             complaint.ticket, event_sk, REPORTER_RECIPIENT.format(channel=channel)
         )
         reporter = complaint.reporter
+        contact = reporter.phone if channel is MessageChannel.SMS else reporter.email
+        if self.allow_list is not None and not self.allow_list.allows(str(contact or "")):
+            logger.info(
+                "Reporter message dropped: contact not on the training allow-list",
+                extra={"ticket": complaint.ticket, "action": action, "channel": channel.value},
+            )
+            counts.dropped += 1
+            return
 
         def send() -> str:
             # Rendered inside the claim: a template that breaks the SMS rule fails the send.
