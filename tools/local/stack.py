@@ -33,6 +33,7 @@ from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, 
 from tools.local.artifacts import ServedArtifacts, code_report, describe
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
+from tools.local import moto_cognito_sessions
 from tools.local.moto_isolation import serialize_moto_dynamodb
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
 from tools.local.proxy import GatewayRequest, GatewayResponse
@@ -282,6 +283,9 @@ class LocalStack:
         # does not (see tools.local.moto_isolation). The server runs in this process, so the
         # patch applies to it.
         serialize_moto_dynamodb()
+        # moto's Cognito issues tokens for an hour and forever, and has no RevokeToken;
+        # the pool client's lifetimes and revocation hold here (tools.local.moto_cognito_sessions).
+        moto_cognito_sessions.install()
         # moto keeps only the HTML part of an SES v2 email; the outbox wants the text too.
         capture_sesv2_requests()
         bound_moto_shard_iterators()

@@ -13,6 +13,8 @@ from typing import Any
 from pynamodb.connection import Connection
 
 from pendopo.storage.items import (
+    AccessItem,
+    AccountEventItem,
     AuditEventItem,
     ComplaintItem,
     IdempotencyItem,
@@ -31,7 +33,15 @@ def bind_table(table_name: str, region: str, host: str | None) -> Connection:
     TableMeta.table_name = table_name
     TableMeta.region = region
     TableMeta.host = host
-    for model in (TableItem, ComplaintItem, AuditEventItem, IdempotencyItem, NotificationItem):
+    for model in (
+        TableItem,
+        ComplaintItem,
+        AuditEventItem,
+        IdempotencyItem,
+        NotificationItem,
+        AccessItem,
+        AccountEventItem,
+    ):
         if "_connection" in vars(model):
             delattr(model, "_connection")
     TableItem._connection = None

@@ -1,6 +1,6 @@
 """The single table's items, as pynamodb models.
 
-One table holds four kinds of item, told apart by ``kind``:
+One table holds six kinds of item, told apart by ``kind``:
 
 | item        | pk              | sk                         |
 |-------------|-----------------|----------------------------|
@@ -8,6 +8,8 @@ One table holds four kinds of item, told apart by ``kind``:
 | audit event | ``C#<ticket>``  | ``E#<utc time>#<version>`` |
 | idempotency | ``IDEM#<key>``  | ``IDEM``                   |
 | notification| ``NOTIFY#<ticket>#<event sk>`` | ``<recipient address>`` |
+| access record | ``ACCESS#<ticket>`` | ``<utc time>#<request id>`` |
+| account event | ``ACCOUNTLOG#<WIB month>`` | ``<utc time>#<id>`` |
 
 A complaint and its audit trail share a partition, so one Query returns both.
 The index attributes are derived from the complaint (see ``index_keys``): the
@@ -47,6 +49,14 @@ def complaint_pk(ticket: str) -> str:
 
 def idempotency_pk(key: str) -> str:
     return f"IDEM#{key}"
+
+
+def access_pk(ticket: str) -> str:
+    return f"ACCESS#{ticket}"
+
+
+def account_log_pk(month: str) -> str:
+    return f"ACCOUNTLOG#{month}"
 
 
 class TableMeta:
@@ -177,3 +187,38 @@ class NotificationItem(TableItem, discriminator="notification"):
     message_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)  # the SES error code of the last failure
     expires_at = NumberAttribute()  # TTL: DynamoDB deletes the record after it
+
+
+class OfficerMonthIndex(GlobalSecondaryIndex["AccessItem"]):
+    """Sparse: only access records carry ``officer_month`` (``<officer>#<WIB month>``)."""
+
+    Meta = _all_projected("officer_month")
+    officer_month = UnicodeAttribute(hash_key=True)
+    at = UnicodeAttribute(range_key=True)
+
+
+class AccessItem(TableItem, discriminator="access"):
+    """Who saw a reporter's identity unmasked: field names only, never the values."""
+
+    ticket = UnicodeAttribute()
+    at = UnicodeAttribute()
+    officer = UnicodeAttribute()
+    officer_sub = UnicodeAttribute()
+    role = UnicodeAttribute()
+    fields = ListAttribute[str]()
+    route = UnicodeAttribute()
+    request_id = UnicodeAttribute()
+    officer_month = UnicodeAttribute()
+
+    by_officer_month = OfficerMonthIndex()
+
+
+class AccountEventItem(TableItem, discriminator="account"):
+    """An action on an officer account and the operator who took it."""
+
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()
+    officer = UnicodeAttribute()
+    operator = UnicodeAttribute()
+    operator_kind = UnicodeAttribute()
+    detail = UnicodeAttribute(null=True)
