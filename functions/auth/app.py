@@ -3,6 +3,7 @@
 POST /v1/auth/login         email + password -> tokens, or the first-login challenge
 POST /v1/auth/new-password  the challenge's session + a new password -> tokens
 POST /v1/auth/refresh       refresh token -> new access and id tokens
+POST /v1/auth/logout        refresh token -> 204; the token is revoked (Cognito RevokeToken)
 
 Clients send the **access token** as ``Authorization: Bearer <access_token>`` to
 officer routes; the HttpApi JWT authorizer checks it (its ``client_id`` claim is
@@ -187,6 +188,22 @@ def new_password(
 )
 def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[TokensAnswer | ChallengeAnswer]:
     return _answer(service.refresh(request.refresh_token))
+
+
+@app.post(
+    "/v1/auth/logout",
+    summary="Keluar: cabut refresh token (sesi tidak bisa diperpanjang lagi)",
+    responses={
+        204: {"description": "Sesi diakhiri"},
+        422: error_doc("Data tidak valid"),
+        503: error_doc("Layanan masuk sibuk; coba lagi"),
+        **BODY_REFUSED,
+        **THROTTLED,
+    },
+)
+def logout(request: Annotated[RefreshRequest, Body()]) -> Response[None]:
+    service.logout(request.refresh_token)
+    return Response(status_code=HTTPStatus.NO_CONTENT, headers={"Cache-Control": "no-store"})
 
 
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)

@@ -90,13 +90,10 @@ def officer() -> Officer:
     return current_officer(app.current_event, taxonomy.units)
 
 
-def this_request() -> Request:
-    """The route and request id an access record names (payload v2's routeKey)."""
-    event = app.current_event.raw_event
-    context = event.get("requestContext") or {}
-    return Request(
-        route=str(event.get("routeKey") or "-"), request_id=str(context.get("requestId") or "-")
-    )
+def this_request(route: str) -> Request:
+    """The route (as the template names it) and the request id an access record names."""
+    context = app.current_event.raw_event.get("requestContext") or {}
+    return Request(route=route, request_id=str(context.get("requestId") or "-"))
 
 
 def etag(version: int) -> str:
@@ -205,7 +202,9 @@ def list_queue(
     },
 )
 def get_detail(ticket: Annotated[str, Path(max_length=40)]) -> Response[ComplaintDetail]:
-    detail = service.detail(officer(), unquote(ticket), this_request())
+    detail = service.detail(
+        officer(), unquote(ticket), this_request("GET /v1/officer/complaints/{ticket}")
+    )
     return json_response(
         HTTPStatus.OK, detail, {"ETag": etag(detail.version), "Cache-Control": "no-store"}
     )

@@ -1,8 +1,9 @@
-"""Officer login through Cognito's public app client: password, first-login change, refresh.
+"""Officer login through Cognito's public app client: password, first-login change,
+refresh, logout.
 
-The only code that talks to Cognito's user-facing API (InitiateAuth and
-RespondToAuthChallenge). Both calls are unauthenticated on a public client (no
-secret), so the function needs no IAM permission for them.
+The only code that talks to Cognito's user-facing API (InitiateAuth,
+RespondToAuthChallenge and RevokeToken). These calls are unauthenticated on a public
+client (no secret), so the function needs no IAM permission for them.
 
 Every Cognito failure is turned into one of the exceptions below, each carrying its
 HTTP answer (the API's error map sends it); nothing escapes as a 500. Tokens, passwords and
@@ -54,6 +55,20 @@ _SESSION_REFUSED = frozenset(
     }
 )
 _PASSWORD_REFUSED = frozenset({"InvalidPasswordException"})
+# RevokeToken's refusals of the token itself: not ours, not a refresh token, malformed.
+# The session is over either way, so logout still succeeds (as RFC 7009 answers).
+_REVOKE_REFUSED = frozenset(
+    {"UnauthorizedException", "UnsupportedTokenTypeException", "InvalidParameterException"}
+)
+_METHODS = {
+    "InitiateAuth": "initiate_auth",
+    "RespondToAuthChallenge": "respond_to_auth_challenge",
+    "RevokeToken": "revoke_token",
+}
+
+
+class _TokenAlreadyUnusable(Exception):
+    """RevokeToken refused the token: it cannot refresh anything anyway."""
 
 
 class LoginRefused(PendopoError):
@@ -154,6 +169,17 @@ class AccountsService:
             raise RefreshRefused
         return outcome
 
+    def logout(self, refresh_token: str) -> None:
+        """Revoke the refresh token (and the access tokens issued from it) at Cognito.
+
+        A token Cognito refuses (another client's, malformed) is no session to end, so
+        that is success too; Cognito failing or throttling is AccountsUnavailable.
+        """
+        try:
+            self._call("RevokeToken", _REVOKE_REFUSED, _TokenAlreadyUnusable, Token=refresh_token)
+        except _TokenAlreadyUnusable:
+            return
+
     def _call(
         self,
         operation: str,
@@ -164,11 +190,7 @@ class AccountsService:
         if not self._client_id:
             logger.error("USER_POOL_CLIENT_ID is not set: officer login is unavailable")
             raise AccountsUnavailable
-        method = (
-            self._cognito.initiate_auth
-            if operation == "InitiateAuth"
-            else self._cognito.respond_to_auth_challenge
-        )
+        method = getattr(self._cognito, _METHODS[operation])
         try:
             result: dict[str, Any] = method(ClientId=self._client_id, **kwargs)
         except ClientError as error:
