@@ -18,6 +18,7 @@ PUBLIC_ROUTES = frozenset(
         "POST /v1/auth/login",
         "POST /v1/auth/new-password",
         "POST /v1/auth/refresh",
+        "POST /v1/auth/logout",
         "GET /v1/auth/openapi.json",
     }
 )
