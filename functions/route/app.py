@@ -34,8 +34,8 @@ from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS, Command
 from pendopo.runtime.bootstrap import access_log_service, connect, workflow_service
 from pendopo.runtime.settings import get_settings
-from pendopo.services.workflow import InvalidQuery, QueueFilters, Request
 from pendopo.services.access_log import AccessQuery
+from pendopo.services.workflow import InvalidQuery, QueueFilters, Request
 from pendopo.views.officer import AccessLogPage, ActionResult, ComplaintDetail, QueuePage
 from pendopo.views.public import CodeLabel, UnitRef
 

@@ -85,7 +85,10 @@ def test_a_verifiers_detail_is_recorded_a_masked_view_is_not_and_the_csv_lists_i
     assert NAME not in text and NIK not in text and PHONE[-4:] not in text
     # And a non-admin may not read the log
     refused = requests.get(
-        log, params={"ticket": ticket}, headers=as_officer(api, "verifikator", "BIRO_PEM"), timeout=30
+        log,
+        params={"ticket": ticket},
+        headers=as_officer(api, "verifikator", "BIRO_PEM"),
+        timeout=30,
     )
     assert refused.status_code == 403
     # And the admin's CSV export of the verifier's month lists it

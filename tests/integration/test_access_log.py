@@ -71,9 +71,11 @@ def test_a_verifiers_detail_adds_one_record_with_field_names_and_no_values(
 
 def test_a_masked_view_adds_none(intake: Any, route: Any, dynamodb: Any) -> None:
     # Given an anonymous reporter (hidden from the unit's officers)
-    ticket = new_complaint(intake, key="key-anon-0001", reporter={
-        "name": NAME, "nik": NIK, "phone": PHONE, "anonymous": True
-    })
+    ticket = new_complaint(
+        intake,
+        key="key-anon-0001",
+        reporter={"name": NAME, "nik": NIK, "phone": PHONE, "anonymous": True},
+    )
     # When the unit's coordinator and officer open it
     for claims in (PLH_COORDINATOR, PLH_OFFICER):
         shown = detail(route, ticket, claims).body["reporter"]

@@ -227,7 +227,14 @@ def test_access_log_exports_csv_per_officer_month_and_per_ticket(
     # When the admin exports June for the verifier, to a file
     path = tmp_path / "akses.csv"
     printed = run(
-        officer_pool, "access-log", "--officer", verifier, "--month", "2025-06", "--output", str(path)
+        officer_pool,
+        "access-log",
+        "--officer",
+        verifier,
+        "--month",
+        "2025-06",
+        "--output",
+        str(path),
     )
     assert printed.strip() == f"2 catatan akses ditulis ke {path}."
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
@@ -242,7 +249,9 @@ def test_access_log_exports_csv_per_officer_month_and_per_ticket(
         "rute": "GET /v1/officer/complaints/{ticket}",
     }
     # And per complaint, to the screen
-    by_ticket = list(csv.DictReader(io.StringIO(run(officer_pool, "access-log", "--ticket", "2506 0000 0011"))))
+    by_ticket = list(
+        csv.DictReader(io.StringIO(run(officer_pool, "access-log", "--ticket", "2506 0000 0011")))
+    )
     assert len(by_ticket) == 2
     july = run(officer_pool, "access-log", "--officer", verifier, "--month", "2025-07")
     assert "2506-0000-0022" in july

@@ -24,7 +24,7 @@ from tools.local.moto_cognito_sessions import validity_seconds
 from tools.ops.officers import OfficerSpec, create_officer
 
 REGION = "ap-southeast-3"
-PASSWORD = "Sesi-Uji-2025!x"  # noqa: S105 - a test account's password
+PASSWORD = "Sesi-Uji-2025!x"
 EMAIL = "petugas.sesi@pendopo.example"
 
 

@@ -57,7 +57,7 @@ _clock: Callable[[], float] = time.time
 
 def set_clock(clock: Callable[[], float]) -> None:
     """Read refresh tokens' age from ``clock`` (seconds since the epoch)."""
-    global _clock  # noqa: PLW0603 - the stand-in's one clock, for tests
+    global _clock
     _clock = clock
 
 

@@ -29,11 +29,11 @@ from typing import Any
 import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
+from tools.local import moto_cognito_sessions
 from tools.local.accounts import DEMO_PASSWORD, demo_email, provision_accounts, unit_slug
 from tools.local.artifacts import ServedArtifacts, code_report, describe
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
-from tools.local import moto_cognito_sessions
 from tools.local.moto_isolation import serialize_moto_dynamodb
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests
 from tools.local.proxy import GatewayRequest, GatewayResponse

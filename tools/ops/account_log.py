@@ -71,9 +71,10 @@ def access_records(
     while True:
         if ticket is not None:
             page = log.by_ticket(ticket, limit=PAGE, cursor=cursor)
-        else:
-            assert officer is not None and month is not None  # noqa: S101 - the parser's rule
+        elif officer is not None and month is not None:
             page = log.by_officer(officer.strip().lower(), month, limit=PAGE, cursor=cursor)
+        else:
+            raise ValueError("give a ticket, or an officer and a month")
         records += page.records
         cursor = page.next_cursor
         if cursor is None:
@@ -96,5 +97,8 @@ def account_events(target: TableTarget, month: str, officer: str | None) -> list
 def print_account_events(events: list[AccountEvent], out: TextIO) -> None:
     for e in events:
         detail = f"  ({e.detail})" if e.detail else ""
-        print(f"{format_wib(e.at)}  {e.action.value:<15} {e.officer:<40} oleh {e.operator}{detail}", file=out)
+        print(
+            f"{format_wib(e.at)}  {e.action.value:<15} {e.officer:<40} oleh {e.operator}{detail}",
+            file=out,
+        )
     print(f"{len(events)} tindakan akun.", file=out)

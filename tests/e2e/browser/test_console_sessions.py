@@ -125,9 +125,7 @@ def test_an_admin_reads_who_saw_a_reporters_identity(
     expect(page.locator("table.access-log")).to_contain_text(ticket)
 
 
-def test_the_access_log_is_not_offered_to_other_roles(
-    desktop_page: Page, web_origin: str
-) -> None:
+def test_the_access_log_is_not_offered_to_other_roles(desktop_page: Page, web_origin: str) -> None:
     page = desktop_page
     page.goto(f"{web_origin}/console/")
     log_in(page, PLH_COORDINATOR)

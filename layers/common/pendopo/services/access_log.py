@@ -54,9 +54,7 @@ class AccessLogService:
                 raise InvalidField("ticket", "Nomor tiket tidak valid. Contoh: 2506-4821-7734.")
             return self._log.by_ticket(ticket, limit=query.limit, cursor=query.cursor)
         if query.officer is None or query.month is None:
-            raise InvalidField(
-                "officer", "Isi tiket, atau email petugas beserta bulan (YYYY-MM)."
-            )
+            raise InvalidField("officer", "Isi tiket, atau email petugas beserta bulan (YYYY-MM).")
         officer = query.officer.strip().lower()
         if not EMAIL_PATTERN.fullmatch(officer):
             raise InvalidField("officer", "Email petugas tidak valid.")

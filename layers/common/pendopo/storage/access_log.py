@@ -70,9 +70,7 @@ class AccessLog:
         )
         return _page(result, "ticket")
 
-    def by_officer(
-        self, officer: str, month: str, *, limit: int, cursor: str | None
-    ) -> AccessPage:
+    def by_officer(self, officer: str, month: str, *, limit: int, cursor: str | None) -> AccessPage:
         partition = officer_month_key(officer, month)
         start = _decode(cursor, "officer", {"officer_month": partition})
         result = AccessItem.by_officer_month.query(

@@ -263,7 +263,9 @@ class AccessRecordView(ViewModel):
     officer: str = Field(description="Akun petugas yang melihat")
     role: str
     ticket: str
-    fields: list[str] = Field(description="Nama data identitas yang ditampilkan utuh (tanpa isinya)")
+    fields: list[str] = Field(
+        description="Nama data identitas yang ditampilkan utuh (tanpa isinya)"
+    )
     route: str
 
 
