@@ -190,16 +190,15 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[TokensAnswer
     return _answer(service.refresh(request.refresh_token))
 
 
+LOGOUT_RESPONSES: dict[int, Any] = {
+    code: doc for code, doc in ERROR_RESPONSES.items() if code not in (401, 403)
+} | {204: {"description": "Sesi diakhiri"}, 422: error_doc("Data tidak valid")}
+
+
 @app.post(
     "/v1/auth/logout",
     summary="Keluar: cabut refresh token (sesi tidak bisa diperpanjang lagi)",
-    responses={
-        204: {"description": "Sesi diakhiri"},
-        422: error_doc("Data tidak valid"),
-        503: error_doc("Layanan masuk sibuk; coba lagi"),
-        **BODY_REFUSED,
-        **THROTTLED,
-    },
+    responses=LOGOUT_RESPONSES,
 )
 def logout(request: Annotated[RefreshRequest, Body()]) -> Response[None]:
     service.logout(request.refresh_token)

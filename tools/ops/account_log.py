@@ -11,8 +11,7 @@ events. Both read Queries on keys built for them (``pendopo.storage.access_log``
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from pendopo.domain.access import AccessRecord, AccountAction, AccountEvent
 from pendopo.domain.clock import SystemClock, format_wib, to_wib
@@ -23,8 +22,9 @@ CSV_COLUMNS = ("waktu_wib", "petugas", "peran", "tiket", "data_ditampilkan", "ru
 PAGE = 200
 
 
-@dataclass(frozen=True)
-class TableTarget:
+class TableTarget(NamedTuple):
+    """The table a command works on: its name, region and (locally) moto's endpoint."""
+
     table: str
     region: str
     endpoint_url: str | None

@@ -29,6 +29,21 @@ def log_in(page: Page, email: str) -> None:
     page.get_by_role("button", name="Masuk", exact=True).click()
 
 
+def logged_in(page: Page, web_origin: str, email: str = PLH_COORDINATOR) -> str:
+    """Log in at the console; the session's refresh token."""
+    page.goto(f"{web_origin}/console/")
+    log_in(page, email)
+    expect(page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()
+    return refresh_token(page)
+
+
+def refused(local_stack: RunningStack, token: str) -> bool:
+    again = requests.post(
+        f"{local_stack.api_url}/v1/auth/refresh", json={"refresh_token": token}, timeout=30
+    )
+    return again.status_code == 401
+
+
 def refresh_token(page: Page) -> str:
     stored = page.evaluate("() => JSON.parse(sessionStorage.getItem('pendopo.console.session'))")
     return str(stored["refreshToken"])
@@ -39,10 +54,7 @@ def test_the_console_logs_out_after_15_idle_minutes_with_a_warning_a_minute_befo
 ) -> None:
     page = desktop_page
     page.clock.install()
-    page.goto(f"{web_origin}/console/")
-    log_in(page, PLH_COORDINATOR)
-    expect(page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()
-    token = refresh_token(page)
+    token = logged_in(page, web_origin)
     warning = page.locator("#idle-warning")
     # (a key press is activity: the 15 minutes start now; the page clock also runs on
     # in real time between steps, hence the seconds of margin)
@@ -68,28 +80,19 @@ def test_the_console_logs_out_after_15_idle_minutes_with_a_warning_a_minute_befo
     expect(page.get_by_text("15 menit tanpa aktivitas")).to_be_visible()
     expect(warning).to_be_hidden()
     assert page.evaluate("() => sessionStorage.getItem('pendopo.console.session')") is None
-    again = requests.post(
-        f"{local_stack.api_url}/v1/auth/refresh", json={"refresh_token": token}, timeout=30
-    )
-    assert again.status_code == 401
+    assert refused(local_stack, token)
 
 
 def test_logout_revokes_the_refresh_token(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     page = desktop_page
-    page.goto(f"{web_origin}/console/")
-    log_in(page, PLH_COORDINATOR)
-    expect(page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()
-    token = refresh_token(page)
+    token = logged_in(page, web_origin)
     with page.expect_response("**/v1/auth/logout") as logout:
         page.get_by_role("button", name="Keluar").click()
     assert logout.value.status == 204
     expect(page.get_by_text("Anda sudah keluar.")).to_be_visible()
-    again = requests.post(
-        f"{local_stack.api_url}/v1/auth/refresh", json={"refresh_token": token}, timeout=30
-    )
-    assert again.status_code == 401
+    assert refused(local_stack, token)
 
 
 def test_an_admin_reads_who_saw_a_reporters_identity(
@@ -127,9 +130,7 @@ def test_an_admin_reads_who_saw_a_reporters_identity(
 
 def test_the_access_log_is_not_offered_to_other_roles(desktop_page: Page, web_origin: str) -> None:
     page = desktop_page
-    page.goto(f"{web_origin}/console/")
-    log_in(page, PLH_COORDINATOR)
-    expect(page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()
+    logged_in(page, web_origin)
     expect(page.get_by_role("link", name="Log akses")).to_be_hidden()
     page.goto(f"{web_origin}/console/#/log-akses")
     expect(page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()

@@ -79,18 +79,14 @@ function row(item) {
   );
 }
 
+const HEADINGS = ["Waktu", "Petugas", "Tiket", "Data yang ditampilkan", "Rute"];
+
 function table(items) {
-  return h(
-    "table",
-    { class: "queue access-log" },
-    h("caption", { class: "visually-hidden" }, "Log akses data identitas pelapor, terlama lebih dulu"),
-    h(
-      "thead",
-      {},
-      h("tr", {}, ["Waktu", "Petugas", "Tiket", "Data yang ditampilkan", "Rute"].map((t) => h("th", { scope: "col" }, t))),
-    ),
-    h("tbody", {}, items.map(row)),
-  );
+  const caption = "Log akses data identitas pelapor, terlama lebih dulu";
+  const headings = HEADINGS.map((text) => h("th", { scope: "col" }, text));
+  const head = h("thead", {}, h("tr", {}, headings));
+  const body = h("tbody", {}, items.map(row));
+  return h("table", { class: "queue access-log" }, h("caption", { class: "visually-hidden" }, caption), head, body);
 }
 
 export async function renderAccessLog(main, { params, showError, isCurrent = () => true }) {

@@ -28,12 +28,10 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class AccountAction(StrEnum):
-    CREATED = "created"
-    DISABLED = "disabled"
-    ENABLED = "enabled"
-    PASSWORD_RESET = "password_reset"  # noqa: S105 - an action name
-    MFA_RESET = "mfa_reset"
-    ROLE_CHANGED = "role_changed"
+    """What was done to an account (``pendopo-admin``'s commands; reset-mfa: MFA_RESET)."""
+
+    CREATED, DISABLED, ENABLED = "created", "disabled", "enabled"
+    PASSWORD_RESET, MFA_RESET, ROLE_CHANGED = "password_reset", "mfa_reset", "role_changed"
 
 
 @dataclass(frozen=True, slots=True)

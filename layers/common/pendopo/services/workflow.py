@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import QueryError
 
@@ -87,8 +87,7 @@ class PreconditionFailed(PendopoError):
         return {"ETag": f'"{self.current.version}"'}  # as the detail route tags a version
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):
     """Where a read came from, for its access record: the route and the request id."""
 
     route: str

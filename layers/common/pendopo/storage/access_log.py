@@ -16,7 +16,8 @@ import base64
 import binascii
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from pendopo.domain.access import AccessRecord, AccountAction, AccountEvent
@@ -47,19 +48,12 @@ def officer_month_key(officer: str, month: str) -> str:
 class AccessLog:
     def record(self, record: AccessRecord) -> None:
         """One PutItem; the request id makes a retried write land on the same item."""
-        at = to_utc_iso(record.at)
+        values = asdict(record) | {"at": to_utc_iso(record.at), "fields": list(record.fields)}
         AccessItem(
             pk=access_pk(record.ticket),
-            sk=f"{at}#{record.request_id}",
-            ticket=record.ticket,
-            at=at,
-            officer=record.officer,
-            officer_sub=record.officer_sub,
-            role=record.role,
-            fields=list(record.fields),
-            route=record.route,
-            request_id=record.request_id,
+            sk=f"{values['at']}#{record.request_id}",
             officer_month=officer_month_key(record.officer, record.month),
+            **values,
         ).save()
 
     def by_ticket(self, ticket: str, *, limit: int, cursor: str | None) -> AccessPage:
@@ -81,29 +75,14 @@ class AccessLog:
 
 class AccountLog:
     def record(self, event: AccountEvent) -> None:
-        at = to_utc_iso(event.at)
-        AccountEventItem(
-            pk=account_log_pk(event.month),
-            sk=f"{at}#{uuid.uuid4().hex}",
-            at=at,
-            action=event.action.value,
-            officer=event.officer,
-            operator=event.operator,
-            operator_kind=event.operator_kind,
-            detail=event.detail,
-        ).save()
+        values = asdict(event) | {"at": to_utc_iso(event.at), "action": event.action.value}
+        sk = f"{values['at']}#{uuid.uuid4().hex}"
+        AccountEventItem(pk=account_log_pk(event.month), sk=sk, **values).save()
 
     def month(self, month: str, officer: str | None = None) -> list[AccountEvent]:
         """A month's account events, oldest first (a few dozen: one partition)."""
         events = [
-            AccountEvent(
-                at=from_iso(item.at),
-                action=AccountAction(item.action),
-                officer=item.officer,
-                operator=item.operator,
-                operator_kind=item.operator_kind,
-                detail=item.detail,
-            )
+            AccountEvent(**_values(item, AccountEvent, action=AccountAction(item.action)))
             for item in AccountEventItem.query(account_log_pk(month))
         ]
         if officer is not None:
@@ -118,16 +97,13 @@ def _page(result: Any, kind: str) -> AccessPage:
 
 
 def _record(item: AccessItem) -> AccessRecord:
-    return AccessRecord(
-        ticket=item.ticket,
-        at=from_iso(item.at),
-        officer=item.officer,
-        officer_sub=item.officer_sub,
-        role=item.role,
-        fields=tuple(item.fields),
-        route=item.route,
-        request_id=item.request_id,
-    )
+    return AccessRecord(**_values(item, AccessRecord, fields=tuple(item.fields)))
+
+
+def _values(item: Any, record: type[Any], **converted: Any) -> dict[str, Any]:
+    """An item's attributes named as the record's fields; ``at`` parsed back to a time."""
+    values = {f.name: getattr(item, f.name) for f in dataclass_fields(record)}
+    return values | {"at": from_iso(item.at)} | converted
 
 
 def _encode(key: dict[str, Any], kind: str) -> str:
