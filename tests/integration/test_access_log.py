@@ -165,3 +165,22 @@ def test_unusable_queries_are_422_in_indonesian(route: Any, query: str, field: s
     answer = read_log(route, query)
     assert answer.status == 422, answer.body
     assert answer.body["errors"][0]["field"] == field
+
+
+def test_when_the_record_cannot_be_written_the_identity_is_not_shown(
+    intake: Any, route: Any, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.faults import dynamodb_error, install
+
+    # Given a complaint, and DynamoDB refusing every PutItem (throttled through the retries)
+    ticket = new_complaint(intake, key="key-closed-0001")
+    faults = install(monkeypatch)
+    faults.refuse("dynamodb", "PutItem", dynamodb_error("ThrottlingException"), times=None)
+    # When the verifier opens it
+    answer = detail(route, ticket, VERIFIER)
+    # Then a 503 with no reporter data: the read fails closed
+    assert answer.status == 503
+    text = json.dumps(answer.body)
+    assert NIK not in text and NAME not in text
+    faults.heal()
+    assert access_items(dynamodb, ticket) == []
