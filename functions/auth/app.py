@@ -192,7 +192,10 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[TokensAnswer
 
 LOGOUT_RESPONSES: dict[int, Any] = {
     code: doc for code, doc in ERROR_RESPONSES.items() if code not in (401, 403)
-} | {204: {"description": "Sesi diakhiri"}, 422: error_doc("Data tidak valid")}
+} | {
+    204: {"description": "Sesi diakhiri (tanpa isi)", "content": {}},  # no body to document
+    422: error_doc("Data tidak valid"),
+}
 
 
 @app.post(
