@@ -6,6 +6,7 @@ POST /v1/auth/new-password  the challenge's session + a new password -> tokens o
 POST /v1/auth/mfa           SOFTWARE_TOKEN_MFA: the session + a 6-digit code -> tokens
 POST /v1/auth/mfa/setup     MFA_SETUP: email + password + a code of the new secret -> tokens
 POST /v1/auth/refresh       refresh token -> new access and id tokens
+POST /v1/auth/logout        refresh token -> 204; the token is revoked (Cognito RevokeToken)
 
 The second factor (TOTP): verifiers and admins must have it (the stage's
 MFA_REQUIRED_FOR may require it of everyone); one who has not yet set it up gets
@@ -293,6 +294,24 @@ def mfa_setup(request: Annotated[MfaSetupRequest, Body()]) -> Response[Answer]:
 )
 def refresh(request: Annotated[RefreshRequest, Body()]) -> Response[Answer]:
     return _answer(service.refresh(request.refresh_token))
+
+
+LOGOUT_RESPONSES: dict[int, Any] = {
+    code: doc for code, doc in ERROR_RESPONSES.items() if code not in (401, 403)
+} | {
+    204: {"description": "Sesi diakhiri (tanpa isi)", "content": {}},  # no body to document
+    422: error_doc("Data tidak valid"),
+}
+
+
+@app.post(
+    "/v1/auth/logout",
+    summary="Keluar: cabut refresh token (sesi tidak bisa diperpanjang lagi)",
+    responses=LOGOUT_RESPONSES,
+)
+def logout(request: Annotated[RefreshRequest, Body()]) -> Response[None]:
+    service.logout(request.refresh_token)
+    return Response(status_code=HTTPStatus.NO_CONTENT, headers={"Cache-Control": "no-store"})
 
 
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)

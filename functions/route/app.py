@@ -32,10 +32,11 @@ from pendopo.domain.officer import Officer
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS, Command
-from pendopo.runtime.bootstrap import connect, workflow_service
+from pendopo.runtime.bootstrap import access_log_service, connect, workflow_service
 from pendopo.runtime.settings import get_settings
-from pendopo.services.workflow import InvalidQuery, QueueFilters
-from pendopo.views.officer import ActionResult, ComplaintDetail, QueuePage
+from pendopo.services.access_log import AccessQuery
+from pendopo.services.workflow import InvalidQuery, QueueFilters, Request
+from pendopo.views.officer import AccessLogPage, ActionResult, ComplaintDetail, QueuePage
 from pendopo.views.public import CodeLabel, UnitRef
 
 API_TITLE = "Pendopo - Layanan Petugas"
@@ -48,6 +49,7 @@ taxonomy = load_taxonomy()
 clock: Clock = SystemClock()
 connect(settings)
 service = workflow_service(taxonomy, clock)
+access_log = access_log_service()
 
 # Who may call at all: the authorizer's 401, the stage's 429, and the 403 of a token
 # whose groups do not make one officer (every route reads the officer).
@@ -61,6 +63,12 @@ ME_ERRORS: dict[int, OpenAPIResponse] = {**CALLER_ERRORS, **errors.INVALID}
 OFFICER_ERRORS: dict[int, OpenAPIResponse] = {
     **CALLER_ERRORS,
     404: errors.error_doc("Pengaduan tidak ditemukan"),
+    **errors.INVALID,
+    **errors.STORAGE_BUSY,
+}
+# The access log reads no complaint: no 404.
+ACCESS_LOG_ERRORS: dict[int, OpenAPIResponse] = {
+    **CALLER_ERRORS,
     **errors.INVALID,
     **errors.STORAGE_BUSY,
 }
@@ -80,6 +88,12 @@ _ETAG = re.compile(r'^\s*"?(\d{1,9})"?\s*$')
 
 def officer() -> Officer:
     return current_officer(app.current_event, taxonomy.units)
+
+
+def this_request(route: str) -> Request:
+    """The route (as the template names it) and the request id an access record names."""
+    context = app.current_event.raw_event.get("requestContext") or {}
+    return Request(route=route, request_id=str(context.get("requestId") or "-"))
 
 
 def etag(version: int) -> str:
@@ -192,10 +206,39 @@ def list_queue(
     },
 )
 def get_detail(ticket: Annotated[str, Path(max_length=40)]) -> Response[ComplaintDetail]:
-    detail = service.detail(officer(), unquote(ticket))
+    detail = service.detail(
+        officer(), unquote(ticket), this_request("GET /v1/officer/complaints/{ticket}")
+    )
     return json_response(
         HTTPStatus.OK, detail, {"ETag": etag(detail.version), "Cache-Control": "no-store"}
     )
+
+
+# --- the access log (admins) -------------------------------------------------------
+
+
+ACCESS_LOG_ROUTE = {
+    "summary": "Log akses data identitas pelapor: per pengaduan, atau per petugas dan bulan",
+    "tags": ["Admin"],
+    "responses": {200: {"description": "Satu halaman log akses"}, **ACCESS_LOG_ERRORS},
+}
+
+
+@app.get("/v1/officer/access-log", **ACCESS_LOG_ROUTE)  # type: ignore[arg-type]
+def read_access_log(
+    ticket: Annotated[str | None, Query(max_length=40, description="Nomor tiket")] = None,
+    officer_email: Annotated[
+        str | None, Query(alias="officer", max_length=128, description="Email petugas")
+    ] = None,
+    month: Annotated[str | None, Query(max_length=7, description="Bulan WIB, YYYY-MM")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=CURSOR_MAX_LENGTH)] = None,
+) -> Response[AccessLogPage]:
+    query = AccessQuery(
+        ticket=ticket, officer=officer_email, month=month, limit=limit, cursor=cursor
+    )
+    page = access_log.read(officer(), query)
+    return json_response(HTTPStatus.OK, page, {"Cache-Control": "no-store"})
 
 
 # --- actions ----------------------------------------------------------------------

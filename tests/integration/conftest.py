@@ -14,6 +14,7 @@ from pendopo.domain.clock import FixedClock
 from pendopo.storage.connection import bind_table
 from tests.support.constants import DESK_HOURS_MORNING, TEST_TABLE
 from tests.support.officer_pool import OfficerPool
+from tools.local import moto_cognito_sessions
 from tools.local.moto_isolation import serialize_moto_dynamodb
 
 
@@ -70,6 +71,7 @@ def officer_pool() -> Iterator[OfficerPool]:
     """
     from tools.local.accounts import provision_accounts
 
+    moto_cognito_sessions.install()  # token lifetimes and RevokeToken, as Cognito has them
     with mock_aws():
         cognito = boto3.client("cognito-idp", region_name="ap-southeast-3")
         created = provision_accounts(cognito, "test")

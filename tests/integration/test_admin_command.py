@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 
+from infra.template import create_tables
+from pendopo.domain.access import AccessRecord, month_of
+from pendopo.storage.access_log import AccessLog
 from tests.support.handlers import call
 from tests.support.officer_pool import OfficerPool
 from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.ops import admin
+
+TABLE = "pendopo-dev-complaints"  # the dev stage's table, as the command names it
+
+
+@pytest.fixture(scope="module", autouse=True)
+def table(officer_pool: OfficerPool) -> Iterator[None]:
+    """The dev stage's table in the same moto as the pool: the account log lands there."""
+    create_tables(boto3.client("dynamodb", region_name="ap-southeast-3"), TABLE)
+    yield
 
 
 def run(pool: OfficerPool, *argv: str) -> str:
@@ -151,3 +166,117 @@ def test_reset_mfa_turns_totp_off_and_signs_the_officer_out(officer_pool: Office
     assert not after.get("UserMFASettingList")
     assert f"Verifikasi dua langkah {email} dimatikan" in printed
     assert "wajib menyiapkannya lagi" in printed
+
+
+def account_log(pool: OfficerPool, email: str) -> list[str]:
+    month = month_of(datetime.now(UTC))
+    printed = run(pool, "account-log", "--month", month, "--officer", email)
+    return printed.splitlines()
+
+
+def test_account_actions_are_logged_with_the_aws_principal(officer_pool: OfficerPool) -> None:
+    # Given an account created, reset, disabled, enabled and moved to another role
+    email = "dina.petugas@pendopo.example"
+    run(officer_pool, "create-officer", "--email", email, "--role", "petugas", "--unit", "BIRO_PK")
+    run(officer_pool, "reset-password", "--email", email)
+    run(officer_pool, "disable-officer", "--email", email)
+    run(officer_pool, "enable-officer", "--email", email)
+    printed = run(
+        officer_pool, "change-role", "--email", email, "--role", "koordinator", "--unit", "BIRO_PK"
+    )
+    assert "petugas BIRO_PK -> koordinator BIRO_PK" in printed
+    # When the admin reads the month's account log for that account
+    lines = account_log(officer_pool, email)
+    # Then each action is there, in order, with who ran it (moto's STS caller)
+    actions = [line.split(" WIB ", 1)[1].split()[0] for line in lines[:-1]]
+    assert actions == ["created", "password_reset", "disabled", "enabled", "role_changed"]
+    assert all("oleh arn:aws:" in line for line in lines[:-1])
+    assert lines[-1] == "5 tindakan akun."
+    groups = officer_pool.cognito.admin_list_groups_for_user(
+        UserPoolId=officer_pool.user_pool_id, Username=email
+    )["Groups"]
+    assert sorted(g["GroupName"] for g in groups) == ["BIRO_PK", "koordinator"]
+
+
+def test_disable_officer_signs_the_officer_out_everywhere(
+    officer_pool: OfficerPool, auth: Any
+) -> None:
+    # Given an officer logged in at two desks
+    email = demo_email("koordinator", "BIRO_ORB")
+    credentials = {"email": email, "password": DEMO_PASSWORD}
+    sessions = [call(auth, "POST", "/v1/auth/login", json=credentials).body for _ in range(2)]
+    # When the admin disables the account, then enables it again
+    run(officer_pool, "disable-officer", "--email", email)
+    run(officer_pool, "enable-officer", "--email", email)
+    # Then neither old refresh token works any more: a new login is needed
+    for session in sessions:
+        body = {"refresh_token": session["refresh_token"]}
+        assert call(auth, "POST", "/v1/auth/refresh", json=body).status == 401
+    assert call(auth, "POST", "/v1/auth/login", json=credentials).status == 200
+
+
+def test_access_log_exports_csv_per_officer_month_and_per_ticket(
+    officer_pool: OfficerPool, tmp_path: Any
+) -> None:
+    # Given two access records of a verifier in June and one in July
+    verifier = demo_email("verifikator", "BIRO_PEM")
+    log = AccessLog()
+
+    def seen(ticket: str, at: datetime, request_id: str) -> None:
+        log.record(
+            AccessRecord(
+                ticket=ticket,
+                at=at,
+                officer=verifier,
+                officer_sub="sub-1",
+                role="verifikator",
+                fields=("name", "nik", "phone"),
+                route="GET /v1/officer/complaints/{ticket}",
+                request_id=request_id,
+            )
+        )
+
+    seen("2506-0000-0011", datetime(2025, 6, 10, 1, 0, tzinfo=UTC), "r1")
+    seen("2506-0000-0022", datetime(2025, 6, 30, 18, 0, tzinfo=UTC), "r2")  # 1 July WIB
+    seen("2506-0000-0011", datetime(2025, 6, 11, 2, 0, tzinfo=UTC), "r3")
+    # When the admin exports June for the verifier, to a file
+    path = tmp_path / "akses.csv"
+    printed = run(
+        officer_pool,
+        "access-log",
+        "--officer",
+        verifier,
+        "--month",
+        "2025-06",
+        "--output",
+        str(path),
+    )
+    assert printed.strip() == f"2 catatan akses ditulis ke {path}."
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    # Then the two June (WIB) records, oldest first, with field names and no values
+    assert [r["tiket"] for r in rows] == ["2506-0000-0011", "2506-0000-0011"]
+    assert rows[0] == {
+        "waktu_wib": "2025-06-10T08:00:00+07:00",
+        "petugas": verifier,
+        "peran": "verifikator",
+        "tiket": "2506-0000-0011",
+        "data_ditampilkan": "name;nik;phone",
+        "rute": "GET /v1/officer/complaints/{ticket}",
+    }
+    # And per complaint, to the screen
+    by_ticket = list(
+        csv.DictReader(io.StringIO(run(officer_pool, "access-log", "--ticket", "2506 0000 0011")))
+    )
+    assert len(by_ticket) == 2
+    july = run(officer_pool, "access-log", "--officer", verifier, "--month", "2025-07")
+    assert "2506-0000-0022" in july
+
+
+def test_access_log_needs_a_month_with_the_officer(
+    officer_pool: OfficerPool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--stage", "dev", "--user-pool-id", officer_pool.user_pool_id]
+    assert admin.main(["access-log", "--officer", "a@pendopo.example", *base]) == 2
+    assert "--month" in capsys.readouterr().err
+    assert admin.main(["access-log", "--officer", "a@b.example", "--month", "2025-13", *base]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err

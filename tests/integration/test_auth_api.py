@@ -33,7 +33,7 @@ def test_demo_coordinator_logs_in_and_gets_tokens(auth: Any) -> None:
     assert answer.status == 200, answer.body
     body = answer.body
     assert body["token_type"] == "Bearer"
-    assert body["expires_in"] == 3600
+    assert body["expires_in"] == 1800  # the template client: 30 minutes
     assert body["officer"] == {"username": COORDINATOR, "role": "koordinator", "unit": "BIRO_PLH"}
     assert body["refresh_token"]
     assert answer.headers["Cache-Control"] == "no-store"
@@ -67,6 +67,30 @@ def test_refresh_gives_new_tokens(auth: Any) -> None:
     assert answer.body["access_token"] and answer.body["id_token"]
     assert answer.body["refresh_token"] is None  # the refresh token stays the same
     assert answer.body["officer"]["username"] == COORDINATOR
+
+
+def test_logout_revokes_the_refresh_token(auth: Any) -> None:
+    # Given an officer logged in twice (the desk and another computer)
+    desk = login(auth, COORDINATOR, DEMO_PASSWORD).body
+    other = login(auth, COORDINATOR, DEMO_PASSWORD).body
+    # When the desk logs out
+    answer = call(auth, "POST", "/v1/auth/logout", json={"refresh_token": desk["refresh_token"]})
+    # Then 204, and the desk's refresh token is refused from now on
+    assert answer.status == 204 and answer.headers["Cache-Control"] == "no-store"
+    refused = call(auth, "POST", "/v1/auth/refresh", json={"refresh_token": desk["refresh_token"]})
+    assert refused.status == 401
+    assert refused.body == {"message": "Sesi Anda sudah berakhir. Silakan masuk lagi."}
+    # And the other session goes on
+    again = call(auth, "POST", "/v1/auth/refresh", json={"refresh_token": other["refresh_token"]})
+    assert again.status == 200
+    # And logging out again, or with a token that is none, is still 204
+    for token in (desk["refresh_token"], "bukan-token"):
+        assert call(auth, "POST", "/v1/auth/logout", json={"refresh_token": token}).status == 204
+
+
+def test_logout_without_a_token_is_422(auth: Any) -> None:
+    assert call(auth, "POST", "/v1/auth/logout", json={}).status == 422
+    assert call(auth, "POST", "/v1/auth/logout", json={"refresh_token": ""}).status == 422
 
 
 def test_invalid_refresh_token_is_401(auth: Any) -> None:

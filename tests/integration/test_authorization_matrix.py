@@ -56,6 +56,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None, str]] = {
     "me": ("GET", "/v1/officer/me", None, "waiting"),
     "queue": ("GET", "/v1/officer/complaints", None, "waiting"),
     "detail": ("GET", "/v1/officer/complaints/{t}", None, "waiting"),
+    "access-log": ("GET", "/v1/officer/access-log?ticket={t}", None, "waiting"),
     "walk-in": ("POST", "/v1/officer/complaints", "walk-in", "waiting"),  # type: ignore[dict-item]
     "verify": ("POST", "/v1/officer/complaints/{t}/verify", {}, "waiting"),
     "reject": (
@@ -111,6 +112,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "me": (200, 200, 200, 200, 200, 200, 401),
     "queue": (200, 200, 200, 200, 200, 200, 401),
     "detail": (200, 403, 200, 403, 200, 200, 401),
+    "access-log": (403, 403, 403, 403, 403, 200, 401),
     "walk-in": (201, 201, 201, 201, 201, 403, 401),
     "verify": (403, 403, 403, 403, 200, 403, 401),
     "reject": (403, 403, 403, 403, 200, 403, 401),
@@ -174,7 +176,8 @@ def test_authorization_matrix(
         kwargs["claims"] = claims
     if body is not None:
         kwargs["json"] = body
-    answer = call(module, method, template.format(t=ticket), **kwargs)
+    path, _, query = template.format(t=ticket).partition("?")
+    answer = call(module, method, path, query=query, **kwargs)
 
     expected = EXPECTED[route_name][COLUMNS.index(caller)]
     assert answer.status == expected, (route_name, caller, answer.body)
@@ -189,7 +192,10 @@ def test_the_matrix_covers_every_officer_route_of_the_template() -> None:
     from infra.template import http_routes
 
     authorized = {(r.method, r.path) for r in http_routes() if r.authorized}
-    covered = {(method, path.replace("{t}", "{ticket}")) for method, path, _, _ in ROUTES.values()}
+    covered = {
+        (method, path.replace("{t}", "{ticket}").split("?")[0])
+        for method, path, _, _ in ROUTES.values()
+    }
     # The template's action route is one path with an {action} segment.
     actions = {(m, p) for m, p in covered if p.count("/") == 5}
     assert actions and all(m == "POST" for m, _ in actions)

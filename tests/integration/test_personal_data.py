@@ -24,6 +24,8 @@ Officer workflow, Notifications, Daily deadline check, Monthly recap: now docs/)
 |   refresh (200, 401, 422)                |      |        |        |       |        |
 | officer: me, queues, action answers,     | -    | -      | -      | -     | yes    |
 |   walk-in receipt, 403-428 errors, spec  |      |        |        |       |        |
+| access records (who saw whom): names of  | -    | -      | -      | -     | -      |
+|   the fields shown, never their values   |      |        |        |       |        |
 | officer detail, its `reporter` only:     |      |        |        |       |        |
 |   verifikator                            | yes  | whole  | yes    | yes   | yes    |
 |   admin                                  | yes  | masked | yes    | yes   | yes    |
@@ -66,6 +68,7 @@ from infra.template import load_template
 from pendopo.domain.clock import WIB, FixedClock
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import Settings
+from tests.support.constants import TEST_TABLE
 from tests.support.handlers import Answer, call, officer_claims
 from tests.support.notify_stream import attached_poller
 from tests.support.notify_stream import invoke as invoke_notify
@@ -509,6 +512,18 @@ def expected_reporter(role: str, anonymous: bool) -> dict[str, Any]:
     return {"name": NAME, "nik": nik, "phone": PHONE_E164, "email": EMAIL}
 
 
+def access_records(dynamodb: Any, tickets: list[str]) -> list[dict[str, Any]]:
+    """Every access record of these complaints (one Query per complaint)."""
+    items: list[dict[str, Any]] = []
+    for ticket in tickets:
+        items += dynamodb.query(
+            TableName=TEST_TABLE,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"ACCESS#{ticket}"}},
+        )["Items"]
+    return items
+
+
 def stream_records(dynamodb: Any) -> tuple[StreamPoller, list[dict[str, Any]]]:
     poller = attached_poller(dynamodb)
     records: list[dict[str, Any]] = []
@@ -684,6 +699,28 @@ def test_personal_data_goes_only_where_the_design_allows(
     }
     # Verifier and admin see all 6; Biro PLH's petugas and koordinator its 5; Biro PK's 1.
     assert len(desk.seen.details) == 6 + 6 + 5 + 5 + 1
+
+    # And each detail that showed any identity whole left one access record: the field
+    # names, never the values (issue #20); a masked view (anonymous, to the unit) none
+    records = access_records(dynamodb, [t["ticket"] for t in tickets.values()])
+    assert leaks(json.dumps(records)) == set()
+    shown_whole = [
+        (role, anonymous)
+        for role, anonymous, _ in desk.seen.details
+        if not (anonymous and role not in ("verifikator", "admin"))
+    ]
+    assert len(shown_whole) == 6 + 6 + 4 + 4
+    assert len(records) >= len(shown_whole)  # the scenario reads some details more often
+    anonymous = {tickets["B"]["ticket"], tickets["E"]["ticket"]}
+    assert not [
+        r
+        for r in records
+        if r["ticket"]["S"] in anonymous and r["role"]["S"] in ("petugas", "koordinator")
+    ]
+    assert {tuple(f["S"] for f in r["fields"]["L"]) for r in records} == {
+        ("name", "nik", "phone", "email"),  # the verifier
+        ("name", "phone", "email"),  # admin, petugas, koordinator: the NIK masked
+    }
 
     # And the notification emails carry no reporter data (their titles are allowed)
     notices = jobs.notify_ses.emails()

@@ -46,8 +46,19 @@ KEY = "abuse-key-0001"
 
 
 def item_count(dynamodb: Any) -> int:
-    """Every item of the table (a test-only Scan): complaints, events, idempotency records."""
-    return int(dynamodb.scan(TableName=TEST_TABLE, Select="COUNT")["Count"])
+    """Every item of the table (a test-only Scan): complaints, events, idempotency records.
+
+    Access records (an officer's reads of a detail, issue #20) change nothing and are
+    left out.
+    """
+    answer = dynamodb.scan(
+        TableName=TEST_TABLE,
+        Select="COUNT",
+        FilterExpression="#kind <> :access",
+        ExpressionAttributeNames={"#kind": "kind"},
+        ExpressionAttributeValues={":access": {"S": "access"}},
+    )
+    return int(answer["Count"])
 
 
 def post_raw(intake: Any, body: str, content_type: str | None = "application/json") -> Answer:

@@ -24,6 +24,7 @@ PUBLIC_ROUTES = frozenset(
         "POST /v1/auth/mfa",
         "POST /v1/auth/mfa/setup",
         "POST /v1/auth/refresh",
+        "POST /v1/auth/logout",
         "GET /v1/auth/openapi.json",
         # Open311 GeoReport v2: partner apps read services and public requests.
         "GET /open311/v2/discovery.json",

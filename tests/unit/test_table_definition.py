@@ -1,7 +1,7 @@
 """The pynamodb models and template.yaml describe the same table and indexes."""
 
 from infra.template import load_template, table_create_kwargs
-from pendopo.storage.items import ComplaintItem, TableItem
+from pendopo.storage.items import AccessItem, ComplaintItem, TableItem
 
 
 def _template_table():
@@ -24,7 +24,8 @@ def test_every_model_index_exists_in_the_template_with_the_same_keys():
     }
     model_indexes = {
         index["index_name"]: _key_schema(index["key_schema"])
-        for index in ComplaintItem._get_schema()["global_secondary_indexes"]
+        for model in (ComplaintItem, AccessItem)
+        for index in model._get_schema()["global_secondary_indexes"]
     }
     assert model_indexes == template_indexes
     # The models read every attribute from the indexes, so each projects ALL.
@@ -49,6 +50,7 @@ def test_the_local_stack_creates_the_template_table():
         "status_due",
         "public_month",
         "disputed_by_due",
+        "officer_month",
     ]
 
 
@@ -68,6 +70,15 @@ def test_public_month_is_sparse_and_never_on_a_confidential_complaint():
         update={"reporter": public.reporter.model_copy(update={"confidential": True})}
     )
     assert IndexKeys.of(secret).public_month is None
+
+
+def test_officer_month_is_sparse_only_access_records_carry_its_key():
+    """CloudFormation adds one GSI per update; this one indexes access records only."""
+    from pendopo.storage.items import AccountEventItem, AuditEventItem, NotificationItem
+
+    for model in (ComplaintItem, AuditEventItem, NotificationItem, AccountEventItem):
+        assert "officer_month" not in model.get_attributes(), model.__name__
+    assert "officer_month" in AccessItem.get_attributes()
 
 
 def test_the_template_loader_refuses_duplicate_keys(tmp_path):

@@ -169,6 +169,9 @@ def run() -> list[RouteCall]:
     import boto3
     from moto import mock_aws
 
+    from tools.local import moto_cognito_sessions
+
+    moto_cognito_sessions.install()  # RevokeToken, for the logout route
     with mock_aws():
         calls = _run(boto3)
     _last[:] = [calls]
@@ -246,7 +249,8 @@ def _requests(
         if call.status >= 400:
             raise RuntimeError(f"{route} answered {call.status}: {result.get('body')}")
         done.append(call)
-        return json.loads(result["body"]) if result.get("body", "").startswith(("{", "[")) else {}
+        text = result.get("body") or ""
+        return json.loads(text) if text.startswith(("{", "[")) else {}
 
     none = "no table access"
     request("intake", "GET", "/v1/categories", "GET /v1/categories", "categories", 0, none)
@@ -345,9 +349,22 @@ def _requests(
         f"/v1/officer/complaints/{ticket}",
         "GET /v1/officer/complaints/{ticket}",
         "detail with audit trail",
-        1,
-        "one Query of the complaint's partition (complaint and events)",
+        2,
+        "one Query of the complaint's partition (complaint and events) + one PutItem: the "
+        "access record, as the verifier sees the reporter's identity",
         claims=verifier,
+    )
+    admin = {**_claims("admin@pendopo.example", "admin", ""), "cognito:groups": "[admin]"}
+    request(
+        "route",
+        "GET",
+        "/v1/officer/access-log",
+        "GET /v1/officer/access-log",
+        "the access log of a complaint (admin)",
+        1,
+        "one Query of the complaint's access partition",
+        claims=admin,
+        query=f"ticket={ticket}",
     )
     version = 1
     steps = [
@@ -477,6 +494,16 @@ def _requests(
         "/v1/auth/refresh",
         "POST /v1/auth/refresh",
         "refresh (Cognito InitiateAuth)",
+        0,
+        "Cognito only; no table access",
+        body={"refresh_token": tokens["refresh_token"]},
+    )
+    request(
+        "auth",
+        "POST",
+        "/v1/auth/logout",
+        "POST /v1/auth/logout",
+        "logout (Cognito RevokeToken)",
         0,
         "Cognito only; no table access",
         body={"refresh_token": tokens["refresh_token"]},

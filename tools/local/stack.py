@@ -31,6 +31,7 @@ from typing import Any
 import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
+from tools.local import moto_cognito_sessions
 from tools.local.accounts import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -332,6 +333,9 @@ class LocalStack:
         # does not (see tools.local.moto_isolation). The server runs in this process, so the
         # patch applies to it.
         serialize_moto_dynamodb()
+        # moto's Cognito issues tokens for an hour and forever, and has no RevokeToken;
+        # the pool client's lifetimes and revocation hold here (tools.local.moto_cognito_sessions).
+        moto_cognito_sessions.install()
         # moto keeps only the HTML part of an SES v2 email; the outbox wants the text too.
         capture_sesv2_requests()
         # moto's Cognito accepts any TOTP code with one secret for all; real Cognito does

@@ -10,6 +10,10 @@
     pendopo-admin create-partner  --name N                               TARGET
     pendopo-admin list-partners                                          TARGET
     pendopo-admin revoke-partner  --id ID                                TARGET
+    pendopo-admin change-role     --email E --role R [--unit U]          TARGET
+    pendopo-admin access-log      (--officer E --month YYYY-MM | --ticket T) [--output F]
+                                                                          TARGET
+    pendopo-admin account-log     --month YYYY-MM [--officer E]          TARGET
 
 (``pendopo-admin`` is ``python -m tools.ops.admin``, installed by ``make venv``.)
 
@@ -17,8 +21,14 @@ TARGET is ``--local`` (the local stack's moto, ``--endpoint-url`` default
 http://127.0.0.1:5000, dummy credentials, pool ``pendopo-local-officers``) or
 ``--stage dev|training|prod [--region ap-southeast-3]`` (the ``UserPoolId`` output
 of CloudFormation stack ``pendopo-<stage>``, with your usual AWS credentials).
-``--user-pool-id`` overrides the pool either way. The partner commands work on the
-complaints table instead (see ``tools.ops.partners``; ``--table`` overrides it).
+``--user-pool-id`` overrides the pool either way, ``--table`` the table
+(``pendopo-local-complaints`` or ``pendopo-<stage>-complaints``). The partner commands
+work on that table too (see ``tools.ops.partners``).
+
+Every account action is recorded in the table's account log with the AWS principal
+that ran it (STS GetCallerIdentity); ``account-log`` reads a month of them.
+``access-log`` exports, as CSV, who saw a reporter's identity unmasked: field names,
+never values.
 """
 
 from __future__ import annotations
@@ -32,10 +42,23 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from infra.template import user_pool_name
+from pendopo.domain.access import AccountAction, parse_month
+from pendopo.domain.errors import InvalidField
+from pendopo.domain.identifiers import normalize_ticket
 from tools.ops import partners, targets
+from tools.ops.account_log import (
+    TableTarget,
+    access_records,
+    account_events,
+    operator_arn,
+    print_account_events,
+    record_action,
+    write_access_csv,
+)
 from tools.ops.officers import (
     ROLES,
     OfficerError,
+    change_role,
     create_officer,
     disable_officer,
     enable_officer,
@@ -59,6 +82,25 @@ def _session(args: argparse.Namespace) -> boto3.session.Session:
 
 def _endpoint(args: argparse.Namespace) -> str | None:
     return str(args.endpoint_url) if args.local else None
+
+
+def table_target(args: argparse.Namespace) -> TableTarget:
+    """The stage's table: --table, or the name template.yaml gives it."""
+    stage = targets.LOCAL_STAGE if args.local else args.stage
+    table = args.table or f"pendopo-{stage}-complaints"
+    return TableTarget(table=table, region=args.region, endpoint_url=_endpoint(args))
+
+
+def log_account_action(
+    args: argparse.Namespace, action: AccountAction, email: str, detail: str | None = None
+) -> None:
+    """Record an account action with the AWS principal running this command.
+
+    Every account command calls this after Cognito accepted the change (reset-mfa
+    too: ``AccountAction.MFA_RESET``).
+    """
+    sts = _session(args).client("sts", endpoint_url=_endpoint(args))
+    record_action(table_target(args), operator_arn(sts), action, email, detail)
 
 
 def cognito_client(args: argparse.Namespace) -> Any:
@@ -111,6 +153,7 @@ def _target_options() -> argparse.ArgumentParser:
         endpoint_help="moto's URL with --local (default %(default)s)",
     )
     target.add_argument("--user-pool-id", help="use this pool instead of finding it")
+    target.add_argument("--table", help="the complaints table (default: the stage's)")
     return parent
 
 
@@ -158,18 +201,81 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mfa.add_argument("--email", required=True)
     partners.add_commands(commands, parent)
+
+    role = commands.add_parser(
+        "change-role", parents=[parent], help="ubah peran/unit akun (keluar dari semua sesi)"
+    )
+    role.add_argument("--email", required=True)
+    role.add_argument("--role", required=True, choices=ROLES)
+    role.add_argument("--unit", choices=unit_codes())
+
+    access = commands.add_parser(
+        "access-log",
+        parents=[parent],
+        help="ekspor CSV: siapa melihat identitas pelapor (per petugas dan bulan, atau tiket)",
+    )
+    access.add_argument("--officer", help="email petugas (dengan --month)")
+    access.add_argument("--month", help="bulan WIB, YYYY-MM (dengan --officer)")
+    access.add_argument("--ticket", help="nomor tiket (sebagai ganti --officer/--month)")
+    access.add_argument("--output", help="tulis CSV ke berkas ini (bawaan: layar)")
+
+    accounts = commands.add_parser(
+        "account-log", parents=[parent], help="tindakan atas akun petugas dalam sebulan"
+    )
+    accounts.add_argument("--month", required=True, help="bulan WIB, YYYY-MM")
+    accounts.add_argument("--officer", help="hanya akun ini")
     return parser
+
+
+def _access_query(args: argparse.Namespace) -> tuple[str | None, str | None, str | None]:
+    if args.ticket:
+        if args.officer or args.month:
+            raise OfficerError("Pilih salah satu: --ticket, atau --officer dengan --month.")
+        ticket = normalize_ticket(args.ticket)
+        if ticket is None:
+            raise OfficerError(f"Nomor tiket tidak valid: {args.ticket!r}.")
+        return None, None, ticket
+    if not (args.officer and args.month):
+        raise OfficerError("Isi --officer dan --month, atau --ticket.")
+    return args.officer, _month(args.month), None
+
+
+def _month(text: str) -> str:
+    try:
+        return parse_month(text)
+    except InvalidField as error:
+        raise OfficerError(error.message) from error
+
+
+def run_logs(args: argparse.Namespace, out: Any) -> None:
+    """The log commands: they read the table only (no Cognito)."""
+    if args.command == "access-log":
+        officer, month, ticket = _access_query(args)
+        records = access_records(table_target(args), officer=officer, month=month, ticket=ticket)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as file:
+                write_access_csv(records, file)
+            print(f"{len(records)} catatan akses ditulis ke {args.output}.", file=out)
+        else:
+            write_access_csv(records, out)
+    else:
+        month = _month(args.month)
+        print_account_events(account_events(table_target(args), month, args.officer), out)
 
 
 def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
     if args.command in partners.COMMANDS:
         partners.run(args, partners.connect(args, _session(args)), out)
         return
+    if args.command in ("access-log", "account-log"):
+        run_logs(args, out)
+        return
     cognito = cognito_client(args)
     pool = resolve_user_pool_id(args, cognito)
     if args.command == "create-officer":
         spec = officer_spec(args.email, args.role, args.unit, args.name)
         create_officer(cognito, pool, spec, password=args.password)
+        log_account_action(args, AccountAction.CREATED, spec.email, " ".join(spec.groups))
         how = (
             "dengan kata sandi tetap"
             if args.password
@@ -188,12 +294,18 @@ def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
         print(f"{len(rows)} akun.", file=out)
     elif args.command == "disable-officer":
         disable_officer(cognito, pool, args.email)
-        print(f"Akun {args.email.strip().lower()} dinonaktifkan.", file=out)
+        log_account_action(args, AccountAction.DISABLED, args.email, "signed out everywhere")
+        print(
+            f"Akun {args.email.strip().lower()} dinonaktifkan dan dikeluarkan dari semua sesi.",
+            file=out,
+        )
     elif args.command == "enable-officer":
         enable_officer(cognito, pool, args.email)
+        log_account_action(args, AccountAction.ENABLED, args.email)
         print(f"Akun {args.email.strip().lower()} diaktifkan kembali.", file=out)
     elif args.command == "reset-mfa":
         reset_mfa(cognito, pool, args.email)
+        log_account_action(args, AccountAction.MFA_RESET, args.email)
         print(
             f"Verifikasi dua langkah {args.email.strip().lower()} dimatikan dan semua sesinya "
             "diakhiri. Verifikator dan admin wajib menyiapkannya lagi saat masuk berikutnya.",
@@ -201,12 +313,18 @@ def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
         )
     elif args.command == "reset-password":
         password = reset_password(cognito, pool, args.email, args.temporary_password)
+        log_account_action(args, AccountAction.PASSWORD_RESET, args.email)
         # Shown once, to the admin at the terminal, to hand over in person; never logged.
         print(
             f"Kata sandi sementara untuk {args.email.strip().lower()}: {password}\n"
             "Serahkan langsung ke petugas; saat masuk ia wajib membuat kata sandi baru.",
             file=out,
         )
+    elif args.command == "change-role":
+        spec = officer_spec(args.email, args.role, args.unit)
+        change = change_role(cognito, pool, spec)
+        log_account_action(args, AccountAction.ROLE_CHANGED, spec.email, change)
+        print(f"Akun {spec.email}: {change}; semua sesinya diakhiri.", file=out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -172,10 +172,11 @@ def list_officers(
 
 
 def disable_officer(cognito: Any, user_pool_id: str, email: str) -> None:
-    """No new logins or refreshes; tokens already issued end within their hour."""
+    """No new logins or refreshes; access tokens already issued end within 30 minutes."""
     username = email.strip().lower()
     cognito.admin_disable_user(UserPoolId=user_pool_id, Username=username)
-    # Revoke the refresh tokens too (the access token still runs out within 1 hour).
+    # Sign out everywhere: every refresh token is revoked (an access token already
+    # issued still runs out within its 30 minutes: the JWT authorizer checks expiry).
     cognito.admin_user_global_sign_out(UserPoolId=user_pool_id, Username=username)
 
 
@@ -223,3 +224,37 @@ def reset_password(
         UserPoolId=user_pool_id, Username=email.strip().lower(), Password=password, Permanent=False
     )
     return password
+
+
+def groups_of(cognito: Any, user_pool_id: str, email: str) -> list[str]:
+    username = email.strip().lower()
+    return [
+        g["GroupName"]
+        for g in _paged(
+            cognito.admin_list_groups_for_user, "Groups", UserPoolId=user_pool_id, Username=username
+        )
+    ]
+
+
+def change_role(cognito: Any, user_pool_id: str, spec: OfficerSpec) -> str:
+    """Move the account to the role and unit of ``spec``: out of its old role and unit
+    groups, into the new ones. Returns "old -> new" for the account log.
+
+    The officer's tokens carry the groups they were issued with; the account is signed
+    out everywhere, so the next login (at most 30 minutes away) has the new role.
+    """
+    known = set(ROLES) | set(unit_codes())
+    old = [g for g in groups_of(cognito, user_pool_id, spec.email) if g in known]
+    for group in old:
+        if group not in spec.groups:
+            cognito.admin_remove_user_from_group(
+                UserPoolId=user_pool_id, Username=spec.email, GroupName=group
+            )
+    for group in spec.groups:
+        if group not in old:
+            cognito.admin_add_user_to_group(
+                UserPoolId=user_pool_id, Username=spec.email, GroupName=group
+            )
+    cognito.admin_user_global_sign_out(UserPoolId=user_pool_id, Username=spec.email)
+    before = " ".join(sorted(old, key=lambda g: g not in ROLES)) or "-"
+    return f"{before} -> {' '.join(spec.groups)}"

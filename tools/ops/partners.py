@@ -33,16 +33,14 @@ class PartnerCommandError(RuntimeError):
 
 
 def add_commands(commands: Any, parent: argparse.ArgumentParser) -> None:
-    """The partner commands, on pendopo-admin's subparsers."""
-    table = argparse.ArgumentParser(add_help=False)
-    table.add_argument("--table", help="tabel pengaduan (bawaan: dari --local atau --stage)")
+    """The partner commands, on pendopo-admin's subparsers (``parent`` has ``--table``)."""
     create = commands.add_parser(
-        "create-partner", parents=[parent, table], help="buat mitra Open311 dan kuncinya"
+        "create-partner", parents=[parent], help="buat mitra Open311 dan kuncinya"
     )
     create.add_argument("--name", required=True, help="nama mitra, tampil bagi petugas")
-    commands.add_parser("list-partners", parents=[parent, table], help="daftar mitra Open311")
+    commands.add_parser("list-partners", parents=[parent], help="daftar mitra Open311")
     revoke = commands.add_parser(
-        "revoke-partner", parents=[parent, table], help="cabut kunci mitra (seketika)"
+        "revoke-partner", parents=[parent], help="cabut kunci mitra (seketika)"
     )
     revoke.add_argument("--id", required=True, help="id mitra (list-partners)")
 

@@ -104,6 +104,20 @@ export async function authCall(path, body) {
   throw errorFor(status, data);
 }
 
+/**
+ * End the session at Cognito: POST /v1/auth/logout revokes the refresh token. Best
+ * effort: the tokens are dropped from this tab whatever the answer, and an access
+ * token already issued runs out within its 30 minutes.
+ */
+export async function revokeSession(session) {
+  if (!session || !session.refreshToken) return;
+  try {
+    await rawFetch("POST", "/v1/auth/logout", { body: { refresh_token: session.refreshToken } });
+  } catch {
+    // offline: nothing more this tab can do
+  }
+}
+
 let refreshing = null;
 
 async function refreshTokens(session) {

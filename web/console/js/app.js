@@ -2,14 +2,17 @@
 // the one way errors are shown. Routes:
 //   #/antrean[?status=..&overdue=1&unit=..&limit=..]   the queue (the default)
 //   #/complaints/<ticket>                               one complaint (emails link here)
+//   #/log-akses[?ticket=..|?officer=..&month=..]        who saw whom (admins only)
 // Without a session every route shows the login first and then opens itself, so a
 // link from an email lands on its complaint after logging in.
 
 import "../../shared/stage-banner.js";
-import { api, MESSAGES, setUnauthorizedHandler } from "./api.js";
+import { renderAccessLog } from "./access-log.js";
+import { api, MESSAGES, revokeSession, setUnauthorizedHandler } from "./api.js";
 import { renderDetail } from "./detail.js";
 import { focus, h, replace } from "../../shared/dom.js";
 import { renderLogin } from "./login.js";
+import { watchIdle } from "./idle.js";
 import { renderQueue } from "./queue.js";
 import { clearSession, loadSession } from "./session.js";
 import { roleLabel } from "./text.js";
@@ -18,6 +21,12 @@ const main = document.getElementById("main");
 const who = document.getElementById("who");
 const nav = document.getElementById("nav");
 const logout = document.getElementById("logout");
+const accessLogLink = document.getElementById("nav-access-log");
+const idle = watchIdle({
+  banner: document.getElementById("idle-warning"),
+  isActive: () => Boolean(loadSession()),
+  onIdle: () => endSession("Anda dikeluarkan otomatis karena 15 menit tanpa aktivitas."),
+});
 
 let me = null; // GET /v1/officer/me, once per session
 let renderId = 0; // the latest render; an older one that finishes late draws nothing
@@ -41,6 +50,7 @@ function showHeader(session) {
   const loggedIn = Boolean(session);
   nav.hidden = !loggedIn;
   logout.hidden = !loggedIn;
+  accessLogLink.hidden = !(loggedIn && me && me.role === "admin");
   if (!loggedIn) {
     replace(who);
     return;
@@ -56,11 +66,24 @@ function showHeader(session) {
 
 function showLogin(notice) {
   me = null;
+  idle.stop();
   showHeader(null);
   renderLogin(main, {
     notice,
-    onLoggedIn: () => route(),
+    onLoggedIn: () => {
+      idle.restart();
+      route();
+    },
   });
+}
+
+/** Log out: revoke the refresh token at Cognito, forget the tokens, show the login. */
+function endSession(notice) {
+  const session = loadSession();
+  clearSession();
+  revokeSession(session);
+  history.replaceState(null, "", "#/antrean");
+  showLogin(notice);
 }
 
 function parseHash() {
@@ -96,6 +119,8 @@ async function route() {
   const isCurrent = () => id === renderId;
   if (detail) {
     await renderDetail(main, { me, ticket: decodeURIComponent(detail[1]), showError, isCurrent });
+  } else if (path === "/log-akses" && me.role === "admin") {
+    await renderAccessLog(main, { params, showError, isCurrent });
   } else if (path === "/antrean") {
     await renderQueue(main, { me, params, showError, isCurrent });
   } else {
@@ -105,13 +130,7 @@ async function route() {
 
 setUnauthorizedHandler(() => showLogin(MESSAGES.expired));
 
-logout.addEventListener("click", () => {
-  // Tokens live in this tab only; dropping them ends the session here. (There is
-  // no revoke route yet: an access token stays valid at the API until its hour ends.)
-  clearSession();
-  history.replaceState(null, "", "#/antrean");
-  showLogin("Anda sudah keluar.");
-});
+logout.addEventListener("click", () => endSession("Anda sudah keluar."));
 
 // The skip link must not touch the fragment: the fragment is the route.
 document.querySelector(".skip").addEventListener("click", (event) => {
@@ -120,4 +139,5 @@ document.querySelector(".skip").addEventListener("click", (event) => {
 });
 
 window.addEventListener("hashchange", () => route());
+idle.restart(); // a session left in this tab (a reload) is watched too
 route();

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pendopo.domain.clock import Clock
     from pendopo.domain.intake import IntakeRules
     from pendopo.domain.taxonomy import Taxonomy
+    from pendopo.services.access_log import AccessLogService
     from pendopo.services.accounts import AccountsService
     from pendopo.services.intake import IntakeService
     from pendopo.services.notify import NotifyService
@@ -92,6 +93,13 @@ def workflow_service(taxonomy: Taxonomy, clock: Clock) -> WorkflowService:
     from pendopo.storage.complaints import ComplaintStore
 
     return WorkflowService(ComplaintStore(), taxonomy, clock)
+
+
+def access_log_service() -> AccessLogService:
+    """functions/route: the access log, as administrators read it."""
+    from pendopo.services.access_log import AccessLogService
+
+    return AccessLogService()
 
 
 def accounts_service(settings: Settings) -> AccountsService:

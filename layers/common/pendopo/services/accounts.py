@@ -1,10 +1,11 @@
 """Officer login through Cognito's public app client: password, first-login change,
-TOTP second factor, refresh.
+TOTP second factor, refresh, logout.
 
 The only code that talks to Cognito's user-facing API (InitiateAuth,
-RespondToAuthChallenge, and the software-token calls AssociateSoftwareToken,
-VerifySoftwareToken and SetUserMFAPreference, which the user's own access token
-authorises). None needs an IAM permission on a public client (no secret).
+RespondToAuthChallenge, RevokeToken, and the software-token calls
+AssociateSoftwareToken, VerifySoftwareToken and SetUserMFAPreference, which the user's
+own access token authorises). None needs an IAM permission on a public client (no
+secret).
 
 The second factor (TOTP): an officer with it set up gets Cognito's SOFTWARE_TOKEN_MFA
 challenge (``MfaChallenge``), answered with a code (``answer_mfa``). An officer who
@@ -83,6 +84,15 @@ _MFA_SESSION_REFUSED = frozenset(
 # The software-token calls by access token: the token just issued, refused only if the
 # account was disabled or signed out in between.
 _TOKEN_REFUSED = frozenset({"NotAuthorizedException", "UserNotFoundException"})
+# RevokeToken's refusals of the token itself: not ours, not a refresh token, malformed.
+# The session is over either way, so logout still succeeds (as RFC 7009 answers).
+_REVOKE_REFUSED = frozenset(
+    {"UnauthorizedException", "UnsupportedTokenTypeException", "InvalidParameterException"}
+)
+
+
+class _TokenAlreadyUnusable(Exception):
+    """RevokeToken refused the token: it cannot refresh anything anyway."""
 
 
 class _Unauthorized(PendopoError):
@@ -182,9 +192,10 @@ _METHODS = {
     "AssociateSoftwareToken": "associate_software_token",
     "VerifySoftwareToken": "verify_software_token",
     "SetUserMFAPreference": "set_user_mfa_preference",
+    "RevokeToken": "revoke_token",
 }
 # Calls that name the app client (the software-token calls name the access token).
-_CLIENT_CALLS = frozenset({"InitiateAuth", "RespondToAuthChallenge"})
+_CLIENT_CALLS = frozenset({"InitiateAuth", "RespondToAuthChallenge", "RevokeToken"})
 
 
 class AccountsService:
@@ -291,6 +302,17 @@ class AccountsService:
         if not isinstance(outcome, Tokens):
             raise RefreshRefused
         return outcome
+
+    def logout(self, refresh_token: str) -> None:
+        """Revoke the refresh token (and the access tokens issued from it) at Cognito.
+
+        A token Cognito refuses (another client's, malformed) is no session to end, so
+        that is success too; Cognito failing or throttling is AccountsUnavailable.
+        """
+        try:
+            self._call("RevokeToken", _REVOKE_REFUSED, _TokenAlreadyUnusable, Token=refresh_token)
+        except _TokenAlreadyUnusable:
+            return
 
     def _call(
         self,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import QueryError
 
+from pendopo.domain.access import IDENTITY_FIELDS as IDENTITY
+from pendopo.domain.access import AccessRecord, unmasked_fields
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.errors import ComplaintNotFound, InvalidField, PendopoError
@@ -30,6 +32,7 @@ from pendopo.domain.workflow import (
     ensure_may_read,
 )
 from pendopo.runtime.observability import logger, metrics
+from pendopo.storage.access_log import AccessLog
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.cursor import InvalidCursor, decode_cursor, encode_cursor, fingerprint
 from pendopo.storage.queues import QueuePartition, read_queue
@@ -84,6 +87,13 @@ class PreconditionFailed(PendopoError):
         return {"ETag": f'"{self.current.version}"'}  # as the detail route tags a version
 
 
+class Request(NamedTuple):
+    """Where a read came from, for its access record: the route and the request id."""
+
+    route: str
+    request_id: str
+
+
 @dataclass(frozen=True, slots=True)
 class QueueFilters:
     unit: str | None = None  # None: my unit (verifiers and admins: every unit)
@@ -96,10 +106,17 @@ class QueueFilters:
 
 
 class WorkflowService:
-    def __init__(self, store: ComplaintStore, taxonomy: Taxonomy, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: ComplaintStore,
+        taxonomy: Taxonomy,
+        clock: Clock,
+        access_log: AccessLog | None = None,
+    ) -> None:
         self._store = store
         self._taxonomy = taxonomy
         self._clock = clock
+        self._access_log = access_log or AccessLog()
 
     # --- reading ---------------------------------------------------------------
 
@@ -150,13 +167,37 @@ class WorkflowService:
             return [QueuePartition("status_due", s.value) for s in statuses]
         return [QueuePartition("unit_status", f"{unit}#{s.value}") for s in statuses]
 
-    def detail(self, officer: Officer, ticket_text: str) -> ComplaintDetail:
+    def detail(self, officer: Officer, ticket_text: str, request: Request) -> ComplaintDetail:
+        """The complaint as this officer may see it; one access record (a PutItem) when
+        the answer shows any of the reporter's identity unmasked, before it is sent."""
         ticket = _ticket(ticket_text)
         complaint, events = self._store.get_with_events(ticket)
         if complaint is None:
             raise ComplaintNotFound
         ensure_may_read(officer, complaint.unit)
-        return complaint_detail(complaint, events, officer, self._taxonomy, self._clock.now())
+        now = self._clock.now()
+        detail = complaint_detail(complaint, events, officer, self._taxonomy, now)
+        fields = unmasked_fields(
+            complaint.reporter.model_dump(), detail.reporter.model_dump(include=set(IDENTITY))
+        )
+        if fields:
+            self._access_log.record(
+                AccessRecord(
+                    ticket=ticket,
+                    at=now,
+                    officer=officer.username,
+                    officer_sub=officer.sub,
+                    role=officer.role.value,
+                    fields=fields,
+                    route=request.route,
+                    request_id=request.request_id,
+                )
+            )
+            logger.info(
+                "Reporter identity shown",
+                extra={"ticket": ticket, "role": officer.role.value, "fields": list(fields)},
+            )
+        return detail
 
     # --- acting ----------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from typing import Any
 from pynamodb.connection import Connection
 
 from pendopo.storage.items import (
+    AccessItem,
+    AccountEventItem,
     AuditEventItem,
     ComplaintItem,
     IdempotencyItem,
@@ -39,6 +41,8 @@ def bind_table(table_name: str, region: str, host: str | None) -> Connection:
         IdempotencyItem,
         NotificationItem,
         PartnerItem,
+        AccessItem,
+        AccountEventItem,
     )
     for model in models:
         if "_connection" in vars(model):

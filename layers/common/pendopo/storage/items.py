@@ -1,6 +1,6 @@
 """The single table's items, as pynamodb models.
 
-One table holds four kinds of item, told apart by ``kind``:
+One table holds six kinds of item, told apart by ``kind``:
 
 | item        | pk              | sk                         |
 |-------------|-----------------|----------------------------|
@@ -11,6 +11,8 @@ One table holds four kinds of item, told apart by ``kind``:
 | partner     | ``PARTNER``     | ``P#<partner id>``         |
 | receipt     | ``C#<ticket>``  | ``RECEIPT`` (TTL)          |
 | opt-out     | ``C#<ticket>``  | ``OPTOUT``                 |
+| access record | ``ACCESS#<ticket>`` | ``<utc time>#<request id>`` |
+| account event | ``ACCOUNTLOG#<WIB month>`` | ``<utc time>#<id>`` |
 
 The receipt and opt-out items exist only for a reporter who asked for messages
 (``storage.reporter_messages``).
@@ -65,6 +67,14 @@ PARTNER_PK = "PARTNER"
 
 def partner_sk(partner_id: str) -> str:
     return f"P#{partner_id}"
+
+
+def access_pk(ticket: str) -> str:
+    return f"ACCESS#{ticket}"
+
+
+def account_log_pk(month: str) -> str:
+    return f"ACCOUNTLOG#{month}"
 
 
 class TableMeta:
@@ -258,3 +268,38 @@ class OptOutItem(TableItem, discriminator="opt_out"):
     """The reporter followed the unsubscribe link: no further messages for the complaint."""
 
     at = UnicodeAttribute()
+
+
+class OfficerMonthIndex(GlobalSecondaryIndex["AccessItem"]):
+    """Sparse: only access records carry ``officer_month`` (``<officer>#<WIB month>``)."""
+
+    Meta = _all_projected("officer_month")
+    officer_month = UnicodeAttribute(hash_key=True)
+    at = UnicodeAttribute(range_key=True)
+
+
+class AccessItem(TableItem, discriminator="access"):
+    """Who saw a reporter's identity unmasked: field names only, never the values."""
+
+    ticket = UnicodeAttribute()
+    at = UnicodeAttribute()
+    officer = UnicodeAttribute()
+    officer_sub = UnicodeAttribute()
+    role = UnicodeAttribute()
+    fields = ListAttribute[str]()
+    route = UnicodeAttribute()
+    request_id = UnicodeAttribute()
+    officer_month = UnicodeAttribute()
+
+    by_officer_month = OfficerMonthIndex()
+
+
+class AccountEventItem(TableItem, discriminator="account"):
+    """An action on an officer account and the operator who took it."""
+
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()
+    officer = UnicodeAttribute()
+    operator = UnicodeAttribute()
+    operator_kind = UnicodeAttribute()
+    detail = UnicodeAttribute(null=True)

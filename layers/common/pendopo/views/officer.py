@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
+from pendopo.domain.access import AccessRecord
 from pendopo.domain.clock import format_wib, wib_to_the_second
 from pendopo.domain.complaint import (
     AuditEvent,
@@ -287,4 +288,33 @@ class ActionResult(ViewModel):
     event: EventView
     allowed_actions: list[CodeLabel] = Field(
         description="Tindakan berikutnya yang boleh Anda ambil"
+    )
+
+
+class AccessRecordView(ViewModel):
+    at: datetime
+    at_text: str
+    officer: str = Field(description="Akun petugas yang melihat")
+    role: str
+    ticket: str
+    fields: list[str] = Field(
+        description="Nama data identitas yang ditampilkan utuh (tanpa isinya)"
+    )
+    route: str
+
+
+class AccessLogPage(ViewModel):
+    items: list[AccessRecordView]
+    next_cursor: str | None = Field(description="Kirim sebagai `cursor` untuk halaman berikutnya")
+
+
+def access_record_view(record: AccessRecord) -> AccessRecordView:
+    return AccessRecordView(
+        at=wib_to_the_second(record.at),
+        at_text=format_wib(record.at),
+        officer=record.officer,
+        role=record.role,
+        ticket=record.ticket,
+        fields=list(record.fields),
+        route=record.route,
     )
