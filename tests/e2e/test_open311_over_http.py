@@ -24,7 +24,7 @@ from tests.support.open311 import (
     validate,
     xml_data,
 )
-from tests.support.over_http import act, as_officer, street_light_at_kiosk, submitted
+from tests.support.over_http import street_light_at_kiosk, submitted, work_to_done
 from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
@@ -108,16 +108,7 @@ def test_worked_to_selesai_the_request_is_closed_with_its_result(
 ) -> None:
     api = local_stack.api_url
     ticket = kiosk_complaint(local_stack)
-    verifier = as_officer(api, "verifikator", "BIRO_PEM")
-    coordinator = as_officer(api, "koordinator", "BIRO_PLH")
-    for segment, headers, body in [
-        ("verify", verifier, {}),
-        ("disposition", coordinator, {"agency": "BINA_MARGA"}),
-        ("follow-up", coordinator, {"result": FOLLOW_UP}),
-        ("accept", verifier, {}),
-    ]:
-        answer = act(api, ticket, segment, headers, body)
-        assert answer.status_code == 200, answer.text
+    work_to_done(api, ticket, FOLLOW_UP)
     [request] = validate(get(local_stack, f"requests/{ticket}.json").json(), SERVICE_REQUESTS)
     assert request["status"] == "closed"
     assert request["status_notes"] == f"Selesai. Hasil tindak lanjut: {FOLLOW_UP}"

@@ -23,6 +23,7 @@ from tests.support.over_http import (
     street_light_at_kiosk,
     submitted,
     track,
+    work_to_done,
 )
 from tests.support.stack import RunningStack
 
@@ -76,17 +77,8 @@ def test_a_consenting_reporter_is_told_of_every_step_and_can_stop_it(
     assert f"{api}/warga/lacak.html#tiket={ticket}&kode={code}" in emails[0]["text"]
 
     # When the verifier verifies, the coordinator dispositions, the result is accepted
-    verifier = as_officer(api, "verifikator", "BIRO_PEM")
-    coordinator = as_officer(api, "koordinator", "BIRO_PLH")
     result = {"result": "Tiga lampu sudah diganti oleh Dinas Bina Marga."}
-    for segment, headers, body in (
-        ("verify", verifier, {}),
-        ("disposition", coordinator, {"agency": "BINA_MARGA"}),
-        ("follow-up", coordinator, result),
-        ("accept", verifier, {}),
-    ):
-        answer = act(api, ticket, segment, headers, body)
-        assert answer.status_code == 200, (segment, answer.text)
+    work_to_done(api, ticket, result["result"])
 
     # Then each of verify, disposition and accept added one SMS and one email
     sms = _sms(messages_to(local_stack, PHONE_E164, expected=before_sms + 4)[before_sms:])

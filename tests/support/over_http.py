@@ -121,19 +121,25 @@ def act(
 FOLLOW_UP_RESULT = "Lampu sudah diganti oleh Dinas Bina Marga; menyala kembali sejak kemarin."
 
 
-def finished_at_kiosk(api_url: str) -> dict[str, Any]:
-    """A kiosk complaint (Biro PLH) taken to Selesai by the demo officers: its receipt."""
-    receipt = submit_at_kiosk(api_url)
+def work_to_done(api_url: str, ticket: str, result: str = FOLLOW_UP_RESULT) -> None:
+    """A Biro PLH complaint taken to Selesai by the demo verifier and coordinator, as the
+    console does: verify, disposition to Bina Marga, the follow-up ``result``, accept."""
     verifier = as_officer(api_url, "verifikator", "BIRO_PEM")
     coordinator = as_officer(api_url, "koordinator", "BIRO_PLH")
     for segment, headers, body in [
         ("verify", verifier, {}),
         ("disposition", coordinator, {"agency": "BINA_MARGA"}),
-        ("follow-up", coordinator, {"result": FOLLOW_UP_RESULT}),
+        ("follow-up", coordinator, {"result": result}),
         ("accept", verifier, {}),
     ]:
-        answer = act(api_url, receipt["ticket"], segment, headers, body)
-        assert answer.status_code == 200, answer.text
+        answer = act(api_url, ticket, segment, headers, body)
+        assert answer.status_code == 200, (segment, answer.text)
+
+
+def finished_at_kiosk(api_url: str) -> dict[str, Any]:
+    """A kiosk complaint (Biro PLH) taken to Selesai by the demo officers: its receipt."""
+    receipt = submit_at_kiosk(api_url)
+    work_to_done(api_url, receipt["ticket"])
     return receipt
 
 
@@ -155,7 +161,7 @@ def email_titled(stack: RunningStack, subject: str) -> list[dict[str, Any]]:
     while True:
         answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
         assert answer.status_code == 200
-        found = [e for e in answer.json() if e["subject"] == subject]
+        found = [e for e in answer.json() if e.get("subject") == subject]
         if found or time.monotonic() > deadline:
             return found
         time.sleep(0.1)

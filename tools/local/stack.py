@@ -411,7 +411,7 @@ def _print_urls(stack: LocalStack) -> None:
         f"  petugas.<unit>@pendopo.example and koordinator.<unit>@pendopo.example for units\n"
         f"  {_unit_slugs()}\n"
         f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}: these two with TOTP\n"
-        f"  (a 6-digit code, POST {api}/v1/auth/mfa) from the demo secret {DEMO_TOTP_SECRET}\n",
+        f"  (a 6-digit code, POST {api}/v1/auth/mfa) from the demo secret {DEMO_TOTP_SECRET}\n"
         f"\nOpen311 demo partner ({DEMO_PARTNER_NAME}): api_key={DEMO_PARTNER_KEY}\n"
         f"  POST {api}/open311/v2/requests.json (docs/api.md, Open311 partners)\n",
         flush=True,
