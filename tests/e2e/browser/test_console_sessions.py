@@ -14,7 +14,8 @@ from playwright.sync_api import Page, expect
 
 from tests.support.over_http import as_officer, street_light_at_kiosk, submitted
 from tests.support.stack import RunningStack
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.browser import log_in_console
+from tools.local.accounts import DEMO_PASSWORD, demo_email, demo_totp_secret
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +25,7 @@ WARNING = "Anda akan dikeluarkan otomatis"
 
 def log_in(page: Page, email: str) -> None:
     expect(page.get_by_role("heading", name="Masuk ke Konsol Petugas")).to_be_visible()
-    page.get_by_label("Email dinas").fill(email)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
+    log_in_console(page, email, DEMO_PASSWORD, demo_totp_secret(email))
 
 
 def logged_in(page: Page, web_origin: str, email: str = PLH_COORDINATOR) -> str:

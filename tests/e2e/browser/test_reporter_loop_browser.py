@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from tests.support.over_http import finished_at_kiosk, reporter_step, submit_at_kiosk
 from tests.support.stack import RunningStack
-from tools.local.accounts import DEMO_PASSWORD, demo_email
+from tools.browser import log_in_console
+from tools.local.accounts import DEMO_PASSWORD, demo_email, demo_totp_secret
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +35,7 @@ def disputed(api_url: str) -> dict[str, str]:
 
 def log_in_as_verifier(page: Page) -> None:
     expect(page.get_by_role("heading", name="Masuk ke Konsol Petugas")).to_be_visible()
-    page.get_by_label("Email dinas").fill(VERIFIER)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
+    log_in_console(page, VERIFIER, DEMO_PASSWORD, demo_totp_secret(VERIFIER))
 
 
 def test_the_reporter_rates_a_finished_complaint_on_a_360px_phone(
