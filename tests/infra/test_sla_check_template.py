@@ -5,6 +5,7 @@ resource in test_transformed_template.py.)"""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -46,8 +47,9 @@ def test_the_overdue_alarm_watches_the_checks_metric(transformed: Transformed) -
 
 
 def test_the_house_lint_checks_the_parameters_cron() -> None:
-    # Given the template whose schedule takes its expression from a parameter
-    template = load_template()
+    # Given the template whose schedule takes its expression from a parameter (a copy:
+    # load_template is cached, and other tests read the real one)
+    template = copy.deepcopy(load_template())
     assert check_template(template)[0] == []
     # When the parameter's default is a 5-field (Unix) cron, then the house lint says so
     template["Parameters"]["SlaCheckSchedule"]["Default"] = "cron(0 7 * * *)"
