@@ -3,6 +3,7 @@
 //   #/antrean[?status=..&overdue=1&unit=..&limit=..]   the queue (the default)
 //   #/complaints/<ticket>                               one complaint (emails link here)
 //   #/log-akses[?ticket=..|?officer=..&month=..]        who saw whom (admins only)
+//   #/tatap-muka                                        a walk-in at the desk (not admins)
 // Without a session every route shows the login first and then opens itself, so a
 // link from an email lands on its complaint after logging in.
 
@@ -16,12 +17,14 @@ import { watchIdle } from "./idle.js";
 import { renderQueue } from "./queue.js";
 import { clearSession, loadSession } from "./session.js";
 import { roleLabel } from "./text.js";
+import { renderWalkIn, WALK_IN_ROLES } from "./walk-in.js";
 
 const main = document.getElementById("main");
 const who = document.getElementById("who");
 const nav = document.getElementById("nav");
 const logout = document.getElementById("logout");
 const accessLogLink = document.getElementById("nav-access-log");
+const walkInLink = document.getElementById("nav-walk-in");
 const idle = watchIdle({
   banner: document.getElementById("idle-warning"),
   isActive: () => Boolean(loadSession()),
@@ -51,6 +54,7 @@ function showHeader(session) {
   nav.hidden = !loggedIn;
   logout.hidden = !loggedIn;
   accessLogLink.hidden = !(loggedIn && me && me.role === "admin");
+  walkInLink.hidden = !(loggedIn && me && WALK_IN_ROLES.has(me.role));
   if (!loggedIn) {
     replace(who);
     return;
@@ -121,6 +125,8 @@ async function route() {
     await renderDetail(main, { me, ticket: decodeURIComponent(detail[1]), showError, isCurrent });
   } else if (path === "/log-akses" && me.role === "admin") {
     await renderAccessLog(main, { params, showError, isCurrent });
+  } else if (path === "/tatap-muka" && WALK_IN_ROLES.has(me.role)) {
+    await renderWalkIn(main, { showError, isCurrent });
   } else if (path === "/antrean") {
     await renderQueue(main, { me, params, showError, isCurrent });
   } else {
