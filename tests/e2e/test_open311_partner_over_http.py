@@ -10,7 +10,6 @@ would, exactly as the specification's example.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -30,13 +29,7 @@ def file_request(api: str, **fields: str) -> requests.Response:
 
 
 def test_the_banner_gives_the_demo_partner_key(local_stack: RunningStack) -> None:
-    # The stack is serving once its API line is out; the rest of the banner follows it.
-    deadline = time.monotonic() + 10
-    while True:
-        lines = [line for line in local_stack.output if "Open311" in line]
-        if lines or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+    lines = local_stack.lines_with("Open311")
     assert any(f"api_key={DEMO_PARTNER_KEY}" in line for line in lines), lines
 
 

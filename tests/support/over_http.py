@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -64,28 +65,32 @@ def track(api_url: str, ticket: str, code: str) -> requests.Response:
     )
 
 
-def emails_about(stack: RunningStack, ticket: str, expected: int) -> list[dict[str, Any]]:
-    """The outbox's emails about a ticket, once ``expected`` of them have arrived (or 10 s)."""
+def outbox_until(
+    stack: RunningStack, wanted: Callable[[dict[str, Any]], bool], expected: int = 1
+) -> list[dict[str, Any]]:
+    """The local outbox's entries (emails and SMS) that are ``wanted``, once ``expected`` of
+    them have arrived (or after 10 s). The notify function runs in the stack's stream
+    poller, in another process: polling its outbox is the only way to know."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
         assert answer.status_code == 200
-        found = [e for e in answer.json() if e["channel"] == "email" and ticket in e["subject"]]
+        found = [entry for entry in answer.json() if wanted(entry)]
         if len(found) >= expected or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
+
+
+def emails_about(stack: RunningStack, ticket: str, expected: int) -> list[dict[str, Any]]:
+    """The outbox's emails about a ticket, once ``expected`` of them have arrived (or 10 s)."""
+    return outbox_until(
+        stack, lambda e: e["channel"] == "email" and ticket in e["subject"], expected
+    )
 
 
 def messages_to(stack: RunningStack, address: str, expected: int) -> list[dict[str, Any]]:
     """The outbox's emails and SMS to one address or number, once ``expected`` arrived (or 10 s)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
-        assert answer.status_code == 200
-        found = [e for e in answer.json() if address in e["to"]]
-        if len(found) >= expected or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return outbox_until(stack, lambda e: address in e["to"], expected)
 
 
 # Officers over HTTP: the demo accounts' tokens (one login per account and stack) and
@@ -157,11 +162,4 @@ def reporter_step(
 
 def email_titled(stack: RunningStack, subject: str) -> list[dict[str, Any]]:
     """The outbox's emails with exactly this subject, once one has arrived (or 10 s)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
-        assert answer.status_code == 200
-        found = [e for e in answer.json() if e.get("subject") == subject]
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return outbox_until(stack, lambda e: e.get("subject") == subject)

@@ -28,15 +28,31 @@ class RunningStack:
     table_name: str
     process: subprocess.Popen[str]
     output: list[str] = field(default_factory=list)  # every line the stack printed
+    # Notified by the reader thread at each new line of ``output``.
+    new_line: threading.Condition = field(default_factory=threading.Condition)
 
     def printed(self) -> str:
         return "".join(self.output)
 
+    def lines_with(self, text: str, seconds: float = 10.0) -> list[str]:
+        """The printed lines holding ``text``, once one is out (the banner is printed
+        after the API line that makes the stack ready), or none after ``seconds``."""
+        with self.new_line:
+            self.new_line.wait_for(lambda: any(text in line for line in self.output), seconds)
+        return [line for line in self.output if text in line]
 
-def _drain(process: subprocess.Popen[str], lines: list[str], ready: threading.Event) -> None:
+
+def _drain(
+    process: subprocess.Popen[str],
+    lines: list[str],
+    ready: threading.Event,
+    new_line: threading.Condition,
+) -> None:
     assert process.stdout is not None
     for line in process.stdout:
-        lines.append(line)
+        with new_line:
+            lines.append(line)
+            new_line.notify_all()
         if _API_LINE.match(line):
             ready.set()
     ready.set()  # the process ended: wake the waiter, which then reports the failure
@@ -69,10 +85,10 @@ def running_stack(
         text=True,
     )
     lines: list[str] = []
-    ready = threading.Event()
-    threading.Thread(target=_drain, args=(process, lines, ready), daemon=True).start()
+    ready, new_line = threading.Event(), threading.Condition()
+    threading.Thread(target=_drain, args=(process, lines, ready, new_line), daemon=True).start()
     try:
-        yield _wait_until_serving(process, lines, ready, table)
+        yield _wait_until_serving(process, lines, ready, table, new_line)
     finally:
         process.terminate()
         try:
@@ -82,7 +98,11 @@ def running_stack(
 
 
 def _wait_until_serving(
-    process: subprocess.Popen[str], lines: list[str], ready: threading.Event, table: str
+    process: subprocess.Popen[str],
+    lines: list[str],
+    ready: threading.Event,
+    table: str,
+    new_line: threading.Condition,
 ) -> RunningStack:
     deadline = time.monotonic() + STARTUP_SECONDS
     while not ready.wait(timeout=0.5):
@@ -92,4 +112,11 @@ def _wait_until_serving(
     moto = next((m.group(1) for m in map(_MOTO_LINE.match, lines) if m), None)
     if api is None or moto is None or process.poll() is not None:
         raise RuntimeError("the local stack did not start:\n" + "".join(lines))
-    return RunningStack(api_url=api, moto_url=moto, table_name=table, process=process, output=lines)
+    return RunningStack(
+        api_url=api,
+        moto_url=moto,
+        table_name=table,
+        process=process,
+        output=lines,
+        new_line=new_line,
+    )
