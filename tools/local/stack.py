@@ -399,7 +399,7 @@ def _print_urls(stack: LocalStack) -> None:
         f"  Swagger UI     {api}/v1/docs\n"
         f"  OpenAPI        {api}/v1/openapi.json\n"
         f"  Web clients    {api}/\n"
-        f"  Outbox (email, SMS) {stack.outbox_url}\n"
+        f"  Outbox         {stack.outbox_url}\n"
         f"  moto (AWS)     {stack.moto_url}/moto-api/\n"
         f"  table          {stack.table_name}\n"
         + _training_line(stack.training)
