@@ -22,6 +22,7 @@ from pendopo.storage.items import (
     PartnerItem,
     TableItem,
     TableMeta,
+    UploadItem,
 )
 
 
@@ -43,6 +44,7 @@ def bind_table(table_name: str, region: str, host: str | None) -> Connection:
         PartnerItem,
         AccessItem,
         AccountEventItem,
+        UploadItem,
     )
     for model in models:
         if "_connection" in vars(model):

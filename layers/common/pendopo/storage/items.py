@@ -13,6 +13,7 @@ One table holds six kinds of item, told apart by ``kind``:
 | opt-out     | ``C#<ticket>``  | ``OPTOUT``                 |
 | access record | ``ACCESS#<ticket>`` | ``<utc time>#<request id>`` |
 | account event | ``ACCOUNTLOG#<WIB month>`` | ``<utc time>#<id>`` |
+| upload      | ``UPLOAD#<upload id>`` | ``UPLOAD`` (TTL until claimed) |
 
 The receipt and opt-out items exist only for a reporter who asked for messages
 (``storage.reporter_messages``).
@@ -67,6 +68,13 @@ PARTNER_PK = "PARTNER"
 
 def partner_sk(partner_id: str) -> str:
     return f"P#{partner_id}"
+
+
+UPLOAD_SK = "UPLOAD"
+
+
+def upload_pk(upload_id: str) -> str:
+    return f"UPLOAD#{upload_id}"
 
 
 def access_pk(ticket: str) -> str:
@@ -303,3 +311,29 @@ class AccountEventItem(TableItem, discriminator="account"):
     operator = UnicodeAttribute()
     operator_kind = UnicodeAttribute()
     detail = UnicodeAttribute(null=True)
+
+
+class UploadItem(TableItem, discriminator="upload"):
+    """A photo or document slot and what the checker found (``domain.uploads``).
+
+    ``expires_at`` is the TTL: an unclaimed upload is forgotten two days after its slot
+    was handed out; claiming it removes the TTL, so it lives as long as its complaint.
+    """
+
+    upload_id = UnicodeAttribute()
+    owner = UnicodeAttribute()  # public | officer
+    officer = UnicodeAttribute(null=True)
+    filename = UnicodeAttribute()
+    declared_type = UnicodeAttribute()
+    declared_size = NumberAttribute()
+    created_at = UnicodeAttribute()
+    slot_expires_at = UnicodeAttribute()
+    status = UnicodeAttribute()  # checking | clean | refused
+    refusal = UnicodeAttribute(null=True)
+    content_type = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    checked_at = UnicodeAttribute(null=True)
+    claimed_by = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # TTL while unclaimed
