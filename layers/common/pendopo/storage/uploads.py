@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -78,7 +79,7 @@ class UploadStore:
             ],
         )
 
-    def _verdict(self, upload_id: str, actions: list) -> None:  # type: ignore[type-arg]
+    def _verdict(self, upload_id: str, actions: list[Any]) -> None:
         item = UploadItem(upload_pk(upload_id), UPLOAD_SK)
         try:
             item.update(
