@@ -253,8 +253,11 @@ class CannedAws:
         from botocore.client import BaseClient
 
         clients = live_clients(BaseClient)
-        for client in clients:
-            client.meta.events.register("before-send", self._send)
+        # Once per event emitter: botocore's S3 client makes a second client (S3 Express
+        # sessions) sharing its emitter, which would count every S3 call twice.
+        emitters = {id(client.meta.events): client.meta.events for client in clients}
+        for events in emitters.values():
+            events.register("before-send", self._send)
         return len(clients)
 
     def _send(self, request: Any, event_name: str = "", **_: Any) -> Any:
