@@ -170,11 +170,12 @@ _FALLBACK_CORS_RULE: dict[str, Any] = {
 }
 
 
-def files_bucket_cors(origin: str) -> list[dict[str, Any]]:
+def files_bucket_cors(origin: str, template: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The files bucket's CORS rules for the local stack: the template's FilesBucket
     CorsConfiguration (``AllowedOrigins: !Ref AllowedOrigins`` becomes the gateway's
     origin), or, while the template has none, a rule for the browser's uploads."""
-    bucket = load_template().get("Resources", {}).get("FilesBucket", {})
+    template = load_template() if template is None else template
+    bucket = template.get("Resources", {}).get("FilesBucket", {})
     rules = bucket.get("Properties", {}).get("CorsConfiguration", {}).get("CorsRules")
     local_origins = [origin, origin.replace("127.0.0.1", "localhost")]
     if not rules:
