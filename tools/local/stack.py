@@ -31,7 +31,7 @@ from typing import Any
 import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
-from tools.local import moto_cognito_sessions
+from tools.local import moto_cognito_sessions, moto_s3_cors
 from tools.local.accounts import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -394,6 +394,9 @@ class LocalStack:
         # moto stores any browser upload (POST Object) whatever its policy says; S3 checks
         # the expiry, the conditions and the signature (see tools.local.moto_s3_post_policy).
         install_s3_post_policy({DUMMY_CREDENTIAL: DUMMY_CREDENTIAL})
+        # moto answers a CORS preflight from the bucket's rules, but not as S3 chooses the
+        # rule (origin, method and headers; see tools.local.moto_s3_cors).
+        moto_s3_cors.install()
         bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
