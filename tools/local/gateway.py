@@ -56,7 +56,6 @@ class GatewayOptions(TypedDict, total=False):
     verifier: JwtVerifier | None
     local_pages: Mapping[str, LocalPage] | None
     throttle: RouteThrottle | None
-    prefix_pages: Mapping[str, LocalPage] | None
 
 
 class GatewayApp:
@@ -64,8 +63,6 @@ class GatewayApp:
 
     ``local_pages`` maps exact paths to callables that answer GET requests
     themselves: the local stack's own pages (the email outbox), never deployed.
-    ``prefix_pages`` maps path prefixes to such callables, for any method: the file
-    links' stand-in for the web distribution's ``/uploads/clean/*`` (tools.local.files).
     """
 
     def __init__(
@@ -76,7 +73,6 @@ class GatewayApp:
         verifier: JwtVerifier | None = None,
         local_pages: Mapping[str, LocalPage] | None = None,
         throttle: RouteThrottle | None = None,
-        prefix_pages: Mapping[str, LocalPage] | None = None,
     ) -> None:
         self.routes = RouteTable(routes)
         self.throttle = throttle
@@ -84,16 +80,12 @@ class GatewayApp:
         self.stage = stage
         self.verifier = verifier
         self.local_pages = dict(local_pages or {})
-        self.prefix_pages = dict(prefix_pages or {})
         self._functions = Functions()
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         page = self.local_pages.get(request.raw_path)
         if page is not None and request.method in ("GET", "HEAD"):
             return page(request)
-        for prefix, prefixed in self.prefix_pages.items():
-            if request.raw_path.startswith(prefix):
-                return prefixed(request)
         matched = self.routes.match(request.method, request.raw_path)
         if matched is not None:
             return self._invoke(matched, request)

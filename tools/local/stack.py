@@ -40,7 +40,6 @@ from tools.local.accounts import (
     unit_slug,
 )
 from tools.local.artifacts import ServedArtifacts, code_report, describe
-from tools.local.files import files_prefix, files_proxy
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_cognito_mfa import install_cognito_mfa
@@ -256,8 +255,6 @@ class LocalStack:
                     f"/{CONFIG_KEY}": config_page(self.training is not None),
                 },
                 throttle=RouteThrottle.from_template() if self.throttle else None,
-                # File links, as the web distribution serves them (nosniff added).
-                prefix_pages={files_prefix(FILES_BUCKET): files_proxy(self.moto_url)},
             )
             self._gateway.start()
             # Emails link to the officer console, served by the gateway.
@@ -265,8 +262,6 @@ class LocalStack:
             # The reporter's SMS and emails link to the citizen web and the unsubscribe
             # route, both served by the gateway.
             self.env["CITIZEN_URL"] = f"{self._gateway.url}/warga/"
-            # File links go through the gateway, as through the web distribution.
-            self.env["FILES_LINK_BASE"] = self._gateway.url
             self.apply_environment()
             if self.notifications:
                 self._start_stream_poller()
