@@ -1,5 +1,6 @@
-"""The whole system on loopback: moto standing in for AWS, the HTTP gateway, and the
-table's stream delivered to the notify function (emails land in the local outbox).
+"""The whole system on loopback: moto standing in for AWS, the HTTP gateway, the
+table's stream delivered to the notify function (emails land in the local outbox), and
+the files bucket's uploads delivered to the upload checker (tools.local.uploads).
 
     python -m tools.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
                                 [--training [--email-allow-list LIST]]
@@ -44,12 +45,14 @@ from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_cognito_mfa import install_cognito_mfa
 from tools.local.moto_isolation import serialize_moto_dynamodb
+from tools.local.moto_s3_post_policy import install as install_s3_post_policy
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests, capture_sns_sms
 from tools.local.partners import DEMO_PARTNER_KEY, DEMO_PARTNER_NAME, provision_demo_partner
 from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from tools.local.throttle import RouteThrottle
+from tools.local.uploads import S3EventPoller, route_bucket_events_to_queue
 from tools.ops.officers import unit_codes
 from tools.ops.publish_web import CONFIG_KEY, web_config
 from tools.ops.targets import DUMMY_CREDENTIAL, LOCAL_STAGE, local_session
@@ -160,6 +163,48 @@ def local_environment(moto_url: str, table_name: str) -> dict[str, str]:
     return env
 
 
+# The files bucket's CORS when the template sets none: what a browser's upload needs.
+_FALLBACK_CORS_RULE: dict[str, Any] = {
+    "AllowedMethods": ["POST", "GET", "HEAD"],
+    "AllowedHeaders": ["*"],
+    "ExposeHeaders": ["ETag", "Location", "x-amz-request-id"],
+    "MaxAgeSeconds": 600,
+}
+
+
+def files_bucket_cors(origin: str) -> list[dict[str, Any]]:
+    """The files bucket's CORS rules for the local stack: the template's FilesBucket
+    CorsConfiguration (``AllowedOrigins: !Ref AllowedOrigins`` becomes the gateway's
+    origin), or, while the template has none, a rule for the browser's uploads."""
+    bucket = load_template().get("Resources", {}).get("FilesBucket", {})
+    rules = bucket.get("Properties", {}).get("CorsConfiguration", {}).get("CorsRules")
+    local_origins = [origin, origin.replace("127.0.0.1", "localhost")]
+    if not rules:
+        return [{**_FALLBACK_CORS_RULE, "AllowedOrigins": local_origins}]
+    converted = []
+    for rule in rules:
+        # CloudFormation's CorsRule names (MaxAge, Id) to the S3 API's (MaxAgeSeconds, ID).
+        api_rule: dict[str, Any] = {
+            "AllowedMethods": rule["AllowedMethods"],
+            "AllowedOrigins": (
+                local_origins
+                if isinstance(rule["AllowedOrigins"], dict)
+                else rule["AllowedOrigins"]
+            ),
+        }
+        for source, target in (
+            ("AllowedHeaders", "AllowedHeaders"),
+            ("ExposedHeaders", "ExposeHeaders"),
+            ("ExposeHeaders", "ExposeHeaders"),
+            ("MaxAge", "MaxAgeSeconds"),
+            ("Id", "ID"),
+        ):
+            if source in rule:
+                api_rule[target] = rule[source]
+        converted.append(api_rule)
+    return converted
+
+
 def _check_port_free(host: str, port: int) -> None:
     """Fail fast on a taken port: ThreadedMotoServer would wait forever for it."""
     if port == 0:
@@ -212,6 +257,9 @@ class LocalStack:
         self.user_pool_id: str | None = None
         self.user_pool_client_id: str | None = None
         self.poller: StreamPoller | None = None
+        # The files bucket's object-created events to the upload checker (SQS, polled).
+        self.upload_events: S3EventPoller | None = None
+        self._upload_queue_url: str | None = None
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -257,6 +305,11 @@ class LocalStack:
                 throttle=RouteThrottle.from_template() if self.throttle else None,
             )
             self._gateway.start()
+            # Browsers post uploads from the gateway's origin straight to moto's S3.
+            self._session().client("s3", endpoint_url=self.moto_url).put_bucket_cors(
+                Bucket=FILES_BUCKET,
+                CORSConfiguration={"CORSRules": files_bucket_cors(self._gateway.url)},  # type: ignore[typeddict-item]
+            )
             # Emails link to the officer console, served by the gateway.
             self.env["CONSOLE_URL"] = f"{self._gateway.url}/console/"
             # The reporter's SMS and emails link to the citizen web and the unsubscribe
@@ -265,6 +318,7 @@ class LocalStack:
             self.apply_environment()
             if self.notifications:
                 self._start_stream_poller()
+            self._start_upload_checker()
         except BaseException:
             self.stop()
             raise
@@ -284,6 +338,9 @@ class LocalStack:
         return f"{self.api_url}/_local/outbox"
 
     def stop(self) -> None:
+        if self.upload_events is not None:
+            self.upload_events.stop()
+            self.upload_events = None
         if self.poller is not None:
             self.poller.stop()
             self.poller = None
@@ -342,6 +399,9 @@ class LocalStack:
         # not (see tools.local.moto_cognito_mfa).
         install_cognito_mfa()
         capture_sns_sms()  # moto keeps an SMS's number and text only; the outbox adds its time
+        # moto stores any browser upload (POST Object) whatever its policy says; S3 checks
+        # the expiry, the conditions and the signature (see tools.local.moto_s3_post_policy).
+        install_s3_post_policy({DUMMY_CREDENTIAL: DUMMY_CREDENTIAL})
         bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
@@ -361,6 +421,17 @@ class LocalStack:
         )
         self.poller.start()
 
+    def _start_upload_checker(self) -> None:
+        """The files bucket's notification to CheckUploadFunction: moto sends each S3
+        event to a queue, polled here, and the checker runs on it in this process."""
+        assert self._upload_queue_url is not None  # _provision made it
+        self.upload_events = S3EventPoller(
+            sqs_client=self._session().client("sqs", endpoint_url=self.moto_url),
+            queue_url=self._upload_queue_url,
+            region=LOCAL_REGION,
+        )
+        self.upload_events.start()
+
     def _provision(self) -> None:
         """The resources the functions expect, created from the template's definitions."""
         session = self._session()
@@ -368,9 +439,15 @@ class LocalStack:
         create_tables(session.client("dynamodb", endpoint_url=endpoint), self.table_name)
         # moto verifies identities at once; SES refuses to send from unverified senders.
         session.client("ses", endpoint_url=endpoint).verify_email_identity(EmailAddress=SES_SENDER)
-        session.client("s3", endpoint_url=endpoint).create_bucket(
+        s3 = session.client("s3", endpoint_url=endpoint)
+        s3.create_bucket(
             Bucket=FILES_BUCKET,
             CreateBucketConfiguration={"LocationConstraint": LOCAL_REGION},  # type: ignore[typeddict-item]
+        )
+        # Versioned, as FilesBucket is (the checker deletes the version it read).
+        s3.put_bucket_versioning(Bucket=FILES_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        self._upload_queue_url = route_bucket_events_to_queue(
+            s3, session.client("sqs", endpoint_url=endpoint), FILES_BUCKET
         )
         provision_demo_partner(self.table_name, LOCAL_REGION, endpoint)
         # The officer pool, client and groups from the template; the demo accounts.

@@ -26,9 +26,18 @@ from enum import StrEnum
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from pendopo.domain.errors import PendopoError
+from pendopo.domain.errors import CUSTOM_ERROR_PREFIX, PendopoError
 from pendopo.domain.status import Role
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -52,6 +61,18 @@ UploadId = Annotated[str, StringConstraints(pattern=UPLOAD_ID_PATTERN)]
 INCOMING_PREFIX = "uploads/incoming/"
 CLEAN_PREFIX = "uploads/clean/"
 
+# The object tag on every clean file: the checker writes it "unclaimed"; the write that
+# claims the upload sets it "claimed". The bucket's lifecycle deletes clean objects
+# still tagged "unclaimed" after 2 days (template.yaml, FilesBucket).
+UPLOAD_TAG = "pendopo-upload"
+UNCLAIMED_TAG = "unclaimed"
+CLAIMED_TAG = "claimed"
+
+# S3 checks a presigned POST's policy (its expiration) when the request starts; a slow
+# 10 MB upload on mobile data that started in time is stored minutes later. A file
+# stored later than this after its slot closed is refused as expired.
+ARRIVAL_GRACE_SECONDS = 5 * 60
+
 
 def new_upload_id() -> str:
     return secrets.token_hex(16)
@@ -69,6 +90,11 @@ def incoming_key(upload_id: str) -> str:
 def clean_key(upload_id: str) -> str:
     """Where the checker writes the file it accepted (the only copy anyone is shown)."""
     return f"{CLEAN_PREFIX}{upload_id}"
+
+
+def upload_tagging(value: str) -> str:
+    """The ``Tagging`` of a put (URL query form): ``pendopo-upload=<value>``."""
+    return f"{UPLOAD_TAG}={value}"
 
 
 def upload_id_of_incoming(key: str) -> str | None:
@@ -185,14 +211,73 @@ def content_disposition(file: ComplaintFile) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-class UploadRequest(BaseModel):
-    """The body of ``POST /v1/uploads`` and ``POST /v1/officer/uploads``."""
+@dataclass(frozen=True, slots=True)
+class CleanFile:
+    """What the checker accepted: the bytes to store (re-encoded for an image, as sent
+    for a PDF), the type found by the magic bytes, and an image's size in pixels."""
 
+    body: bytes
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+def arrival_refusal(upload: Upload, size: int, arrived_at: datetime) -> Refusal | None:
+    """What refuses a file before its content is read: too late, empty or too big."""
+    if arrived_at > upload.slot_expires_at + timedelta(seconds=ARRIVAL_GRACE_SECONDS):
+        return Refusal.EXPIRED
+    if size <= 0:
+        return Refusal.EMPTY
+    if size > MAX_UPLOAD_BYTES:
+        return Refusal.TOO_LARGE
+    return None
+
+
+TYPE_MESSAGE = "Jenis berkas harus foto (JPEG, PNG, WebP) atau dokumen PDF."
+
+
+# The body of ``POST /v1/uploads`` and ``POST /v1/officer/uploads``. No docstring: it
+# would be the schema's description in the OpenAPI documents, read in Bahasa Indonesia.
+class UploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    filename: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    content_type: ContentType
-    size: Annotated[int, Field(ge=1, le=MAX_UPLOAD_BYTES)]
+    filename: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=200),
+        Field(description="Nama berkas di perangkat pengirim"),
+    ]
+    content_type: Annotated[
+        ContentType, Field(description="Jenis berkas; dikirim sama persis sebagai Content-Type")
+    ]
+    size: Annotated[
+        int,
+        Field(ge=1, le=MAX_UPLOAD_BYTES, description="Ukuran berkas yang akan dikirim, dalam byte"),
+    ]
+
+    # Wrap validators: the schema (the enum, the maximum) stays the annotation's, and
+    # the edge answers these two refusals in a citizen's words.
+    @field_validator("content_type", mode="wrap")
+    @classmethod
+    def _known_type(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise PydanticCustomError(CUSTOM_ERROR_PREFIX + "upload_type", TYPE_MESSAGE) from None
+
+    @field_validator("size", mode="wrap")
+    @classmethod
+    def _allowed_size(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as error:
+            kinds = {detail["type"] for detail in error.errors()}
+            if "less_than_equal" in kinds:
+                message = Refusal.TOO_LARGE.message
+            elif "greater_than_equal" in kinds:
+                message = Refusal.EMPTY.message
+            else:
+                raise
+            raise PydanticCustomError(CUSTOM_ERROR_PREFIX + "upload_size", message) from None
 
 
 def safe_filename(filename: str) -> str:

@@ -2,8 +2,9 @@
 
 One place wires settings, storage, the Cognito, SES and S3 clients, recipients and the
 clock into the services of every function: the API's ``functions/intake``,
-``functions/route`` and ``functions/auth``, and the stream and scheduled
-``functions/notify``, ``functions/sla_check`` and ``functions/monthly_recap``. Each
+``functions/route`` and ``functions/auth``, the stream and scheduled
+``functions/notify``, ``functions/sla_check`` and ``functions/monthly_recap``, and the
+files bucket's ``functions/check_upload``. Each
 function calls its builder once at cold start, and tests call the same builder with
 their own clock or AWS clients. Every notification log's lease comes from settings
 (``*_lease_seconds``), so a lease is set one way.
@@ -31,11 +32,13 @@ if TYPE_CHECKING:
     from pendopo.services.notify import NotifyService
     from pendopo.services.open311 import Open311ReadService
     from pendopo.services.partners import PartnerService
-    from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
+    from pendopo.services.ports import FileInspector, MailerWithAttachments, XlsxRenderer
     from pendopo.services.recap import RecapService
     from pendopo.services.reporter import ReporterMessenger
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
+    from pendopo.services.upload_check import UploadCheckService
+    from pendopo.services.uploads import UploadSlots
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.files import UploadFiles
     from pendopo.storage.notifications import NotificationLog
@@ -81,16 +84,51 @@ def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> I
     )
 
 
+def upload_slots(settings: Settings, clock: Clock, *, s3_client: Any = None) -> UploadSlots:
+    """functions/intake and functions/route: upload slots (presigned POSTs) and statuses.
+
+    The S3 client is made on the first slot asked for, not at cold start: most
+    invocations of both functions never sign one, and an S3 client's models and
+    endpoint rules cost every cold start otherwise. ``FILES_BUCKET`` names the bucket
+    (unset, a slot asked for fails, but the function still serves its other routes).
+    """
+    from pendopo.services.uploads import UploadSlots
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import UploadSigner
+    from pendopo.storage.uploads import UploadStore
+
+    def client() -> Any:
+        from botocore.config import Config
+
+        # Virtual-hosted on the region's endpoint (https://<bucket>.s3.<region>.amazonaws.com/):
+        # botocore would otherwise sign presigned POSTs for the global endpoint, which
+        # a bucket in a region opened after March 2019 (ap-southeast-3) does not
+        # answer. The local stack's moto on 127.0.0.1 takes path-style only.
+        config = Config(s3={"addressing_style": "path" if settings.endpoint_url else "virtual"})
+        return s3_client or aws_client("s3", settings.region, settings.endpoint_url, config)
+
+    return UploadSlots(UploadStore(), UploadSigner(client, settings.files_bucket), clock)
+
+
 def upload_files(settings: Settings, s3_client: Any = None) -> UploadFiles | None:
     """The uploads' clean copies in the files bucket (links, claim tags); None without
-    ``FILES_BUCKET``. Signing a link is local: it costs no call."""
+    ``FILES_BUCKET``. Signing a link is local: it costs no call. ``s3_client``: a test's."""
     from pendopo.storage.connection import aws_client
     from pendopo.storage.files import UploadFiles
 
     if not settings.files_bucket:
         return None
-    s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
-    return UploadFiles(s3, settings.files_bucket, settings.files_link_base)
+
+    def client() -> Any:
+        from botocore.config import Config
+
+        # Signed for the bucket's regional virtual host, which is the web distribution's
+        # files origin (template.yaml: FilesBucket.RegionalDomainName); moto: path-style.
+        config = Config(s3={"addressing_style": "path" if settings.endpoint_url else "virtual"})
+        return s3_client or aws_client("s3", settings.region, settings.endpoint_url, config)
+
+    # Made on the first link or tag, not at cold start (as upload_slots' client).
+    return UploadFiles(client, settings.files_bucket, settings.files_link_base)
 
 
 def partner_service(clock: Clock) -> PartnerService:
@@ -290,3 +328,35 @@ def open311_read_service(taxonomy: Taxonomy, clock: Clock) -> Open311ReadService
     from pendopo.storage.public_requests import PublicRequestReader
 
     return Open311ReadService(reader=PublicRequestReader(), taxonomy=taxonomy, clock=clock)
+
+
+# --- the files bucket's events -----------------------------------------------------
+
+
+def upload_check_service(
+    settings: Settings,
+    *,
+    inspect: FileInspector,
+    bucket: str | None = None,
+    clock: Clock | None = None,
+    s3_client: Any = None,
+) -> UploadCheckService:
+    """functions/check_upload: the verdict on each uploaded file.
+
+    The function names its own ``inspect`` (Pillow and pypdf are in the function's
+    package, not the layer); ``bucket`` defaults to ``FILES_BUCKET``.
+    """
+    from pendopo.domain.clock import SystemClock
+    from pendopo.services.upload_check import UploadCheckService
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import FileStore
+    from pendopo.storage.uploads import UploadStore
+
+    s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
+    bucket = settings.files_bucket if bucket is None else bucket
+    return UploadCheckService(
+        uploads=UploadStore(),
+        files=FileStore(s3, bucket),
+        inspect=inspect,
+        clock=clock or SystemClock(),
+    )
