@@ -527,7 +527,9 @@ export function fileGallery(files, { extra, label = "Berkas" } = {}) {
       const name = file.filename || "berkas";
       const badge = file.internal ? h("span", { class: "badge badge-internal" }, "Internal") : null;
       let shown;
-      if (isImage) {
+      if (!file.url) {
+        shown = h("p", { class: "file-doc" }, `${name} (tautan belum tersedia; muat ulang halaman)`);
+      } else if (isImage) {
         shown = h(
           "button",
           { type: "button", class: "file-thumb", "aria-label": `Lihat foto ${name}` },
@@ -558,7 +560,7 @@ export function fileGallery(files, { extra, label = "Berkas" } = {}) {
         "li",
         { class: "file-item", "data-upload-id": file.upload_id || "" },
         shown,
-        h("p", { class: "file-name" }, isImage ? name : null, badge ? " " : null, badge),
+        h("p", { class: "file-name" }, isImage && file.url ? name : null, badge ? " " : null, badge),
         extra ? extra(file) : null,
       );
     }),

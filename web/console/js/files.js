@@ -20,12 +20,6 @@ export function officerUploads(container, options = {}) {
   return new UploadField(container, { requestSlot: officerSlot, readStatus: uploadStatus, ...options });
 }
 
-const SOURCE_LABELS = {
-  complaint: "Lampiran pengaduan",
-  follow_up: "Bukti tindak lanjut",
-  update: "Tambahan dari pelapor",
-};
-
 /**
  * The complaint's files. `onToggle(file)` (verifiers only) marks a file internal or
  * public; without it no button is drawn.
@@ -38,7 +32,8 @@ export function filesSection(files, { onToggle } = {}) {
       h(
         "div",
         { class: "file-extra" },
-        file.source ? h("p", { class: "hint" }, SOURCE_LABELS[file.source] || file.source) : null,
+        // source: {code, label} ("Lampiran pengaduan", "Bukti tindak lanjut", ...), and when
+        file.source ? h("p", { class: "hint" }, file.source.label, file.at_text ? `, ${file.at_text}` : "") : null,
         onToggle
           ? h(
               "button",
