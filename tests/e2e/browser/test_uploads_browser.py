@@ -19,7 +19,7 @@ from playwright.sync_api import Page, Request, Route, expect
 
 from tests.support.over_http import act, as_officer, submit_at_kiosk, track
 from tests.support.stack import RunningStack
-from tests.support.upload_files import chooser_file, jpeg_size, pdf_bytes, photo_bytes
+from tests.support.web_upload_files import chooser_file, jpeg_size, pdf_bytes, photo_bytes
 from tools.browser import log_in_console
 from tools.local.accounts import DEMO_PASSWORD, demo_email, demo_totp_secret
 
