@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
     from pendopo.services.workflow import WorkflowService
+    from pendopo.storage.files import UploadFiles
     from pendopo.storage.notifications import NotificationLog
 
 # Recap claims outlive any re-run of the month worth guarding against.
@@ -76,7 +77,20 @@ def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> I
         rules=rules,
         clock=clock,
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        files=upload_files(settings),
     )
+
+
+def upload_files(settings: Settings, s3_client: Any = None) -> UploadFiles | None:
+    """The uploads' clean copies in the files bucket (links, claim tags); None without
+    ``FILES_BUCKET``. Signing a link is local: it costs no call."""
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import UploadFiles
+
+    if not settings.files_bucket:
+        return None
+    s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
+    return UploadFiles(s3, settings.files_bucket, settings.files_link_base)
 
 
 def partner_service(clock: Clock) -> PartnerService:
@@ -87,12 +101,16 @@ def partner_service(clock: Clock) -> PartnerService:
     return PartnerService(PartnerStore(), clock)
 
 
-def workflow_service(taxonomy: Taxonomy, clock: Clock) -> WorkflowService:
-    """functions/route: the officers' queues, details and workflow actions."""
+def workflow_service(
+    taxonomy: Taxonomy, clock: Clock, settings: Settings | None = None
+) -> WorkflowService:
+    """functions/route: the officers' queues, details and workflow actions (and, with
+    ``settings``, the detail's file links)."""
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.complaints import ComplaintStore
 
-    return WorkflowService(ComplaintStore(), taxonomy, clock)
+    files = upload_files(settings) if settings is not None else None
+    return WorkflowService(ComplaintStore(), taxonomy, clock, files=files)
 
 
 def access_log_service() -> AccessLogService:
@@ -169,6 +187,7 @@ def notify_service(
     clock: Clock | None = None,
     ses_client: Any = None,
     sns_client: Any = None,
+    s3_client: Any = None,
 ) -> NotifyService:
     """functions/notify: emails for the audit events in the table's stream, and the
     reporter's SMS and emails (when ``CITIZEN_URL`` says where the tracking page is)."""
@@ -183,6 +202,7 @@ def notify_service(
         complaints=ComplaintStore(),
         console_url=settings.console_url,
         reporter=reporter,
+        files=upload_files(settings, s3_client),
         **emailing,
     )
 
