@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Reinstall when a requirements file or pyproject.toml (packages, console scripts)
 # changes (cksum: POSIX, on every system).
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt functions/check_upload/requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 export PYTHONDONTWRITEBYTECODE := 1
 export SAM_CLI_TELEMETRY := 0
 # lint and build never talk to AWS: dummy credentials and a fixed region, even
@@ -49,7 +49,7 @@ venv:
 	fi; \
 	test -f $(STAMP) || $(MAKE) --no-print-directory $(STAMP) VENV_PYTHON="$$want"
 
-$(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt pyproject.toml
+$(STAMP): requirements-dev.txt layers/common/requirements.txt functions/monthly_recap/requirements.txt functions/check_upload/requirements.txt pyproject.toml
 	test -x $(PY) || $(VENV_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -3,13 +3,16 @@
 # scratch directory, runs `make build-<Name>Function` there and sets ARTIFACTS_DIR.
 # The handler is `functions.<name>.app.lambda_handler`, so the code goes to
 # $(ARTIFACTS_DIR)/functions/<name>/ (with both package __init__.py files). A function
-# with its own requirements.txt (monthly_recap: XlsxWriter) gets them installed next
+# with its own requirements.txt (monthly_recap: XlsxWriter; check_upload: Pillow, pypdf) gets them installed next
 # to it for the target platform; everything else comes from CommonLayer.
 SHELL := /bin/bash
 # functions/<name>/Makefile, the first makefile read (SAM passes the original path).
 FUNCTION_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 FUNCTION := $(notdir $(patsubst %/,%,$(dir $(abspath $(FUNCTION_MAKEFILE)))))
 include $(dir $(lastword $(MAKEFILE_LIST)))../tools/build/artifact.mk
+# A function's own wheels may be manylinux_2_28 too (check_upload: Pillow has no
+# manylinux2014 aarch64 wheel since 12.x); Lambda's python3.13 has glibc 2.34.
+PIP_PLATFORMS = $(TARGET_PLATFORM) $(subst manylinux2014_,manylinux_2_28_,$(TARGET_PLATFORM))
 # Not run on Lambda: the build's own files (and any __main__.py: operator commands live in tools/ops).
 NOT_SHIPPED := "Makefile", "requirements.txt", "README.md", "__main__.py", \
     "__pycache__", "*.pyc", ".aws-sam"

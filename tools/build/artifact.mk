@@ -12,6 +12,10 @@
 # The Lambda runtime: python3.13 on arm64 (template.yaml). `make build-host` sets the
 # platform to this machine's (manylinux2014_x86_64 here).
 TARGET_PLATFORM ?= manylinux2014_aarch64
+# The wheel tags pip may install (--platform each). An artifact's Makefile may add
+# manylinux_2_28 (functions/function.mk: Pillow ships no manylinux2014 aarch64 wheel
+# since 12.x); the python3.13 runtime is Amazon Linux 2023 (glibc 2.34), so both run.
+PIP_PLATFORMS = $(TARGET_PLATFORM)
 TARGET_PYTHON := 3.13
 # The interpreter that compiles the bytecode: it must be the runtime's minor version
 # (a .pyc of another version is ignored, and recompiled at every cold start since the
@@ -27,7 +31,7 @@ ELF_STRIP ?= $(shell command -v llvm-strip || command -v aarch64-linux-gnu-strip
 # bytecode yet (compile-bytecode writes it), no console scripts.
 define pip-install
 python3 -m pip install --quiet --disable-pip-version-check --no-compile --no-warn-conflicts \
-    --platform $(TARGET_PLATFORM) --implementation cp --python-version $(TARGET_PYTHON) \
+    $(foreach p,$(PIP_PLATFORMS),--platform $(p)) --implementation cp --python-version $(TARGET_PYTHON) \
     --only-binary=:all: --target "$(1)" -r "$(2)"
 rm -rf "$(1)/bin"
 endef

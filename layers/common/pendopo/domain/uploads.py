@@ -52,6 +52,18 @@ UploadId = Annotated[str, StringConstraints(pattern=UPLOAD_ID_PATTERN)]
 INCOMING_PREFIX = "uploads/incoming/"
 CLEAN_PREFIX = "uploads/clean/"
 
+# The object tag on every clean file: the checker writes it "unclaimed"; the write that
+# claims the upload sets it "claimed". The bucket's lifecycle deletes clean objects
+# still tagged "unclaimed" after 2 days (template.yaml, FilesBucket).
+UPLOAD_TAG = "pendopo-upload"
+UNCLAIMED_TAG = "unclaimed"
+CLAIMED_TAG = "claimed"
+
+# S3 checks a presigned POST's policy (its expiration) when the request starts; a slow
+# 10 MB upload on mobile data that started in time is stored minutes later. A file
+# stored later than this after its slot closed is refused as expired.
+ARRIVAL_GRACE_SECONDS = 5 * 60
+
 
 def new_upload_id() -> str:
     return secrets.token_hex(16)
@@ -69,6 +81,11 @@ def incoming_key(upload_id: str) -> str:
 def clean_key(upload_id: str) -> str:
     """Where the checker writes the file it accepted (the only copy anyone is shown)."""
     return f"{CLEAN_PREFIX}{upload_id}"
+
+
+def upload_tagging(value: str) -> str:
+    """The ``Tagging`` of a put (URL query form): ``pendopo-upload=<value>``."""
+    return f"{UPLOAD_TAG}={value}"
 
 
 def upload_id_of_incoming(key: str) -> str | None:
@@ -183,6 +200,28 @@ def content_disposition(file: ComplaintFile) -> str:
     name = safe_filename(file.filename)
     ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in name)
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@dataclass(frozen=True, slots=True)
+class CleanFile:
+    """What the checker accepted: the bytes to store (re-encoded for an image, as sent
+    for a PDF), the type found by the magic bytes, and an image's size in pixels."""
+
+    body: bytes
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+def arrival_refusal(upload: Upload, size: int, arrived_at: datetime) -> Refusal | None:
+    """What refuses a file before its content is read: too late, empty or too big."""
+    if arrived_at > upload.slot_expires_at + timedelta(seconds=ARRIVAL_GRACE_SECONDS):
+        return Refusal.EXPIRED
+    if size <= 0:
+        return Refusal.EMPTY
+    if size > MAX_UPLOAD_BYTES:
+        return Refusal.TOO_LARGE
+    return None
 
 
 class UploadRequest(BaseModel):

@@ -2,8 +2,9 @@
 
 One place wires settings, storage, the Cognito, SES and S3 clients, recipients and the
 clock into the services of every function: the API's ``functions/intake``,
-``functions/route`` and ``functions/auth``, and the stream and scheduled
-``functions/notify``, ``functions/sla_check`` and ``functions/monthly_recap``. Each
+``functions/route`` and ``functions/auth``, the stream and scheduled
+``functions/notify``, ``functions/sla_check`` and ``functions/monthly_recap``, and the
+files bucket's ``functions/check_upload``. Each
 function calls its builder once at cold start, and tests call the same builder with
 their own clock or AWS clients. Every notification log's lease comes from settings
 (``*_lease_seconds``), so a lease is set one way.
@@ -31,11 +32,12 @@ if TYPE_CHECKING:
     from pendopo.services.notify import NotifyService
     from pendopo.services.open311 import Open311ReadService
     from pendopo.services.partners import PartnerService
-    from pendopo.services.ports import MailerWithAttachments, XlsxRenderer
+    from pendopo.services.ports import FileInspector, MailerWithAttachments, XlsxRenderer
     from pendopo.services.recap import RecapService
     from pendopo.services.reporter import ReporterMessenger
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
+    from pendopo.services.upload_check import UploadCheckService
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.files import UploadFiles
     from pendopo.storage.notifications import NotificationLog
@@ -290,3 +292,37 @@ def open311_read_service(taxonomy: Taxonomy, clock: Clock) -> Open311ReadService
     from pendopo.storage.public_requests import PublicRequestReader
 
     return Open311ReadService(reader=PublicRequestReader(), taxonomy=taxonomy, clock=clock)
+
+
+# --- the files bucket's events -----------------------------------------------------
+
+
+def upload_check_service(
+    settings: Settings,
+    *,
+    inspect: FileInspector,
+    bucket: str | None = None,
+    clock: Clock | None = None,
+    s3_client: Any = None,
+) -> UploadCheckService:
+    """functions/check_upload: the verdict on each uploaded file.
+
+    The function names its own ``inspect`` (Pillow and pypdf are in the function's
+    package, not the layer); ``bucket`` defaults to ``FILES_BUCKET``.
+    """
+    from pendopo.domain.clock import SystemClock
+    from pendopo.services.upload_check import UploadCheckService
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import FileStore
+    from pendopo.storage.uploads import UploadStore
+
+    s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
+    bucket = settings.files_bucket if bucket is None else bucket
+    if not bucket:
+        raise RuntimeError("FILES_BUCKET is not set: the upload checker has no bucket")
+    return UploadCheckService(
+        uploads=UploadStore(),
+        files=FileStore(s3, bucket),
+        inspect=inspect,
+        clock=clock or SystemClock(),
+    )

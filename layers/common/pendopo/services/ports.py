@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # annotations only: notify imports this without the recap's m
     from pendopo.domain.recap import MonthRecap
     from pendopo.domain.sla_digest import OpenComplaint
     from pendopo.domain.taxonomy import Taxonomy
+    from pendopo.domain.uploads import CleanFile, Refusal
 
 
 class Mailer(Protocol):
@@ -60,3 +61,7 @@ class Tally(Protocol):
 
 # The recap's XLSX workbook: the function's own renderer (XlsxWriter is not in the layer).
 XlsxRenderer = Callable[["MonthRecap", "Taxonomy"], bytes]
+
+# The upload checker's inspection of a file's bytes against its declared content type:
+# the function's own (Pillow and pypdf are not in the layer).
+FileInspector = Callable[[bytes, str], "CleanFile | Refusal"]

@@ -1,5 +1,6 @@
-"""The files bucket (``FilesBucket``): recap reports under ``recaps/YYYY-MM/``, and the
-clean copies of uploads under ``uploads/clean/`` (``UploadFiles``).
+"""The files bucket (``FilesBucket``): recap reports under ``recaps/YYYY-MM/``, uploads
+as sent under ``uploads/incoming/`` and as checked under ``uploads/clean/`` (view links
+and claim tags: ``UploadFiles``).
 
 The bucket encrypts with the stage's KMS key by default (SSE-KMS, bucket key on), so
 a put names no key of its own; the writer's role needs ``kms:GenerateDataKey`` on
@@ -9,6 +10,8 @@ that key. A put of the same key replaces the object (the bucket keeps old versio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,6 +29,21 @@ from pendopo.domain.uploads import (
 # the expiry says: which is why the recap attaches its reports and links them only
 # when they are too big to attach.
 MAX_LINK_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    """An object as read: its bytes (None when it was too big to read), its size, when S3
+    stored it, and the version read (the bucket is versioned)."""
+
+    body: bytes | None
+    size: int
+    last_modified: datetime
+    version_id: str | None
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 class FileStore:
@@ -47,6 +65,53 @@ class FileStore:
             ExpiresIn=min(seconds, MAX_LINK_SECONDS),
         )
         return url
+
+    def read_at_most(self, key: str, max_bytes: int) -> StoredObject | None:
+        """The object's current version, its bytes only if it is at most ``max_bytes``
+        (a bigger one is not read: its size says enough); None if there is no object."""
+        try:
+            answer = self._client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _code(error) in ("NoSuchKey", "404"):
+                return None
+            raise
+        stream = answer["Body"]
+        size = int(answer["ContentLength"])
+        try:
+            body: bytes | None = stream.read() if size <= max_bytes else None
+        finally:
+            stream.close()
+        return StoredObject(
+            body=body,
+            size=size,
+            last_modified=answer["LastModified"],
+            version_id=answer.get("VersionId"),
+        )
+
+    def put_new(self, key: str, body: bytes, content_type: str, tagging: str) -> bool:
+        """Write ``key`` only if it does not exist (``If-None-Match: *``), with its tags
+        (``Tagging``, URL query form); False if it existed, which is left as it was."""
+        try:
+            self._client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=body,
+                ContentType=content_type,
+                Tagging=tagging,
+                IfNoneMatch="*",
+            )
+        except ClientError as error:
+            # 409 ConditionalRequestConflict: a concurrent write of the same key.
+            if _code(error) in ("PreconditionFailed", "ConditionalRequestConflict"):
+                return False
+            raise
+        return True
+
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        """Delete a key (a delete marker) or, given ``version_id``, that version for good.
+        A key or version that is gone already is no error (S3 answers 204 for it)."""
+        extra = {"VersionId": version_id} if version_id else {}
+        self._client.delete_object(Bucket=self.bucket, Key=key, **extra)
 
 
 # The tag the checker writes on a clean copy (``unclaimed``) and the stream flips once a
