@@ -36,6 +36,8 @@ THROTTLED_PUBLIC_ROUTES = (
     "GET /v1/complaints/{ticket}",
     "POST /v1/complaints/{ticket}/updates",
     "POST /v1/complaints/{ticket}/feedback",
+    "POST /v1/uploads",
+    "GET /v1/uploads/{upload_id}",
 )
 DATA_KEY = "DataKey"
 OPS_TOPIC = "OpsTopic"

@@ -1,6 +1,6 @@
 """The files bucket (``FilesBucket``): recap reports under ``recaps/YYYY-MM/``, uploads
-as sent under ``uploads/incoming/`` and as checked under ``uploads/clean/`` (view links
-and claim tags: ``UploadFiles``).
+as sent under ``uploads/incoming/`` (the presigned POSTs: ``UploadSigner``) and as
+checked under ``uploads/clean/`` (view links and claim tags: ``UploadFiles``).
 
 The bucket encrypts with the stage's KMS key by default (SSE-KMS, bucket key on), so
 a put names no key of its own; the writer's role needs ``kms:GenerateDataKey`` on
@@ -10,9 +10,10 @@ that key. A put of the same key replaces the object (the bucket keeps old versio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from botocore.exceptions import ClientError
@@ -166,3 +167,43 @@ class UploadFiles:
                 return False
             raise
         return True
+
+
+class UploadForm(NamedTuple):
+    """A presigned POST: where the client posts, and the form fields it sends first."""
+
+    url: str
+    fields: dict[str, str]
+
+
+class UploadSigner:
+    """Presigned POSTs for the files bucket: the client sends a file straight to S3.
+
+    S3 checks the signed policy: the exact key, the exact ``Content-Type`` and the
+    file's size (``content-length-range``), until the policy's expiration. The policy
+    is signed with the caller's credentials, so S3 also checks that the signer may
+    ``s3:PutObject`` that key (and, with SSE-KMS by default, ``kms:GenerateDataKey``).
+    """
+
+    def __init__(self, client: Callable[[], Any], bucket: str) -> None:
+        # The client is made on first use (see runtime.bootstrap.upload_slots).
+        self._make_client = client
+        self._client: Any = None
+        self.bucket = bucket
+
+    def form(self, key: str, content_type: str, max_bytes: int, seconds: int) -> UploadForm:
+        if not self.bucket:
+            raise RuntimeError("FILES_BUCKET is not set: upload slots have no bucket")
+        if self._client is None:
+            self._client = self._make_client()
+        post: dict[str, Any] = self._client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[
+                {"Content-Type": content_type},
+                ["content-length-range", 1, max_bytes],
+            ],
+            ExpiresIn=seconds,
+        )
+        return UploadForm(url=post["url"], fields={k: str(v) for k, v in post["fields"].items()})
