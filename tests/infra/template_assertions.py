@@ -326,8 +326,43 @@ def check_log_group(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[
     ]
 
 
+S3_PRINCIPAL = "s3.amazonaws.com"
+FILES_BUCKET = "FilesBucket"
+UPLOAD_CHECKER = "CheckUploadFunction"
+INCOMING_PREFIX = "uploads/incoming/"
+CLEAN_PREFIX = "uploads/clean/"
+# The files bucket's name, spelled out (!Sub) where a reference would close a circle
+# (the bucket's notification -> the permission -> the function -> its role).
+FILES_BUCKET_NAME = "pendopo-${Stage}-files-${AWS::AccountId}"
+
+
+def check_s3_permission(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    """The files bucket may invoke the upload checker, and no other bucket or account."""
+    p = r["Properties"]
+    return [
+        check("Action = lambda:InvokeFunction", p.get("Action") == "lambda:InvokeFunction"),
+        check(
+            "FunctionName = the upload checker",
+            _refers_to(p.get("FunctionName"), UPLOAD_CHECKER),
+            p.get("FunctionName"),
+        ),
+        check(
+            "SourceAccount = this account",
+            p.get("SourceAccount") == {"Ref": "AWS::AccountId"},
+            p.get("SourceAccount"),
+        ),
+        check(
+            "SourceArn = the files bucket (by name: a reference would close a circle)",
+            p.get("SourceArn") == {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{FILES_BUCKET_NAME}"},
+            p.get("SourceArn"),
+        ),
+    ]
+
+
 def check_permission(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
     p = r["Properties"]
+    if p.get("Principal") == S3_PRINCIPAL:
+        return check_s3_permission(t, logical_id, r)
     sub = p.get("SourceArn", {}).get("Fn::Sub")
     arn, variables = sub if isinstance(sub, list) and len(sub) == 2 else ("", {})
     route = arn.partition("${__Stage__}/")[2]  # METHOD/path; any stage of the API
@@ -1051,9 +1086,120 @@ def check_web_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list
     ]
 
 
+def _statements_of(t: Transformed, role: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in t.props(role).get("Policies", [])
+        for statement in _as_list(policy["PolicyDocument"].get("Statement", []))
+        if statement.get("Effect") == "Allow"
+    ]
+
+
+def check_files_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    """The files bucket: as any bucket, plus the uploads (issue #17): browsers POST from
+    the web origins, incoming files and unclaimed clean ones expire, and every object
+    created under uploads/incoming/ goes to the upload checker."""
+    p = r["Properties"]
+    cors = p.get("CorsConfiguration", {}).get("CorsRules", [])
+    lifecycle = p.get("LifecycleConfiguration", {}).get("Rules", [])
+    lambdas = p.get("NotificationConfiguration", {}).get("LambdaConfigurations", [])
+    incoming = [rule for rule in lifecycle if rule.get("Prefix") == INCOMING_PREFIX]
+    unclaimed = [
+        rule
+        for rule in lifecycle
+        if rule.get("TagFilters") == [{"Key": "pendopo-upload", "Value": "unclaimed"}]
+    ]
+
+    def to_checker(config: dict[str, Any]) -> bool:
+        rules = config.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+        return (
+            _refers_to(config.get("Function"), UPLOAD_CHECKER)
+            and config.get("Event") == "s3:ObjectCreated:*"
+            and rules == [{"Name": "prefix", "Value": INCOMING_PREFIX}]
+        )
+
+    return [
+        *check_bucket(t, logical_id, r),
+        check(
+            "CORS: POST from the web clients' origins (AllowedOrigins), no wildcard origin",
+            len(cors) == 1
+            and cors[0].get("AllowedOrigins") == {"Ref": "AllowedOrigins"}
+            and "POST" in cors[0].get("AllowedMethods", [])
+            and "PUT" not in cors[0].get("AllowedMethods", [])
+            and "DELETE" not in cors[0].get("AllowedMethods", []),
+            cors,
+        ),
+        check(
+            "lifecycle: uploads/incoming/ expires after 1 day (old versions too)",
+            len(incoming) == 1
+            and incoming[0].get("ExpirationInDays") == 1
+            and "NoncurrentVersionExpiration" in incoming[0],
+            incoming,
+        ),
+        check(
+            "lifecycle: objects tagged pendopo-upload=unclaimed expire after 2 days",
+            len(unclaimed) == 1 and unclaimed[0].get("ExpirationInDays") == 2,
+            unclaimed,
+        ),
+        check(
+            "notification: every object created under uploads/incoming/ to the upload checker",
+            len(lambdas) == 1 and to_checker(lambdas[0]),
+            lambdas,
+        ),
+    ]
+
+
+def check_upload_checker(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    """The upload checker: as any function, plus its asynchronous failures land in a
+    queue, and its role reaches the two upload prefixes only, each for what it does."""
+    role = next(
+        (k for k in t.of_type("AWS::IAM::Role") if _refers_to(r["Properties"].get("Role"), k)), ""
+    )
+    allows = _statements_of(t, role) if role else []
+    s3 = [s for s in allows if any(str(a).startswith("s3:") for a in _as_list(s.get("Action")))]
+    arn = f"arn:${{AWS::Partition}}:s3:::{FILES_BUCKET_NAME}/"
+    expected = {
+        f"{arn}{INCOMING_PREFIX}*": {"s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"},
+        f"{arn}{CLEAN_PREFIX}*": {"s3:PutObject", "s3:PutObjectTagging"},
+    }
+    found = {
+        str(res.get("Fn::Sub") if isinstance(res, dict) else res): set(_as_list(s.get("Action")))
+        for s in s3
+        for res in _as_list(s.get("Resource"))
+    }
+    table_actions = {
+        a
+        for s in allows
+        if any(_refers_to(res, "ComplaintsTable") for res in _as_list(s.get("Resource")))
+        for a in _as_list(s.get("Action"))
+    }
+    return [
+        *check_function(t, logical_id, r),
+        *_async_failure_checks(t, {"Ref": logical_id}),
+        check(
+            "role: s3 on uploads/incoming/* (read, delete) and uploads/clean/* (put, tag) only",
+            found == expected,
+            found,
+        ),
+        check(
+            "role: the table by GetItem and UpdateItem only",
+            table_actions == {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+            table_actions,
+        ),
+    ]
+
+
+def check_any_function(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    if logical_id == UPLOAD_CHECKER:
+        return check_upload_checker(t, logical_id, r)
+    return check_function(t, logical_id, r)
+
+
 def check_any_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
     if logical_id == WEB_BUCKET:
         return check_web_bucket(t, logical_id, r)
+    if logical_id == FILES_BUCKET:
+        return check_files_bucket(t, logical_id, r)
     return check_bucket(t, logical_id, r)
 
 
@@ -1183,7 +1329,7 @@ def check_distribution(t: Transformed, logical_id: str, r: dict[str, Any]) -> li
 
 
 CHECKERS: dict[str, Checker] = {
-    "AWS::Lambda::Function": check_function,
+    "AWS::Lambda::Function": check_any_function,
     "AWS::IAM::Role": check_role,
     "AWS::Lambda::LayerVersion": check_layer,
     "AWS::Logs::LogGroup": check_log_group,

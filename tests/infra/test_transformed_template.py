@@ -53,7 +53,24 @@ def test_every_sam_function_becomes_a_checked_lambda_function(transformed: Trans
 def test_every_http_event_is_a_route_of_the_api(transformed: Transformed) -> None:
     events = {f"{r.method} {r.path}" for r in http_routes()}
     assert set(transformed.http_routes()) == events
-    assert len(transformed.of_type("AWS::Lambda::Permission")) == len(events)
+    api_permissions = [
+        p
+        for p in transformed.of_type("AWS::Lambda::Permission").values()
+        if p["Properties"].get("Principal") == "apigateway.amazonaws.com"
+    ]
+    assert len(api_permissions) == len(events)
+
+
+def test_only_the_files_bucket_invokes_a_function_and_only_the_checker(
+    transformed: Transformed,
+) -> None:
+    s3 = [
+        p["Properties"]
+        for p in transformed.of_type("AWS::Lambda::Permission").values()
+        if p["Properties"].get("Principal") == "s3.amazonaws.com"
+    ]
+    assert len(s3) == 1
+    assert s3[0]["FunctionName"] == {"Ref": "CheckUploadFunction"}
 
 
 def test_the_pool_has_its_groups(transformed: Transformed) -> None:
@@ -344,6 +361,33 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
                 "Statement"
             ].append({"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:x"}),
             "IntakeFunctionRole: sns:Publish only for SMS",
+        ),
+        # The upload checker (issue #17).
+        (
+            lambda r: r["FilesBucket"]["Properties"].pop("NotificationConfiguration"),
+            "FilesBucket: notification: every object created under uploads/incoming/",
+        ),
+        (
+            lambda r: r["FilesBucket"]["Properties"]["LifecycleConfiguration"]["Rules"].pop(),
+            "FilesBucket: lifecycle: objects tagged pendopo-upload=unclaimed",
+        ),
+        (
+            lambda r: r["FilesBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0].update(
+                AllowedOrigins=["*"]
+            ),
+            "FilesBucket: CORS: POST from the web clients' origins",
+        ),
+        (
+            lambda r: r["CheckUploadFunctionIncomingPermission"]["Properties"].pop("SourceArn"),
+            "CheckUploadFunctionIncomingPermission: SourceArn = the files bucket",
+        ),
+        (
+            lambda r: _drop_action(r["CheckUploadFunctionRole"], "s3:DeleteObjectVersion"),
+            "CheckUploadFunction: role: s3 on uploads/incoming/*",
+        ),
+        (
+            lambda r: r.pop("CheckUploadFunctionEventInvokeConfig"),
+            "CheckUploadFunction: the target function has an EventInvokeConfig",
         ),
     ],
 )
