@@ -1079,6 +1079,11 @@ def check_web_bucket(t: Transformed, logical_id: str, r: dict[str, Any]) -> list
         *(c for c in check_bucket(t, logical_id, r) if not c.prop.startswith("encrypted")),
         check("encrypted (SSE-S3: public pages, no personal data)", default, default),
         check(
+            "no CORS and no notifications (uploads go to the files bucket only)",
+            "CorsConfiguration" not in r["Properties"]
+            and "NotificationConfiguration" not in r["Properties"],
+        ),
+        check(
             "bucket policy: only this stack's distribution may read (s3:GetObject)",
             grants and cloudfront_only,
             grants,

@@ -1,5 +1,6 @@
-"""The whole system on loopback: moto standing in for AWS, the HTTP gateway, and the
-table's stream delivered to the notify function (emails land in the local outbox).
+"""The whole system on loopback: moto standing in for AWS, the HTTP gateway, the
+table's stream delivered to the notify function (emails land in the local outbox), and
+the files bucket's uploads delivered to the upload checker (tools.local.uploads).
 
     python -m tools.local.stack [--port 3000] [--moto-port 5000] [--demo] [--table NAME]
                                 [--training [--email-allow-list LIST]]
@@ -52,6 +53,7 @@ from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from tools.local.throttle import RouteThrottle
+from tools.local.uploads import S3EventPoller, route_bucket_events_to_queue
 from tools.ops.officers import unit_codes
 from tools.ops.publish_web import CONFIG_KEY, web_config
 from tools.ops.targets import DUMMY_CREDENTIAL, LOCAL_STAGE, local_session
@@ -256,6 +258,9 @@ class LocalStack:
         self.user_pool_id: str | None = None
         self.user_pool_client_id: str | None = None
         self.poller: StreamPoller | None = None
+        # The files bucket's object-created events to the upload checker (SQS, polled).
+        self.upload_events: S3EventPoller | None = None
+        self._upload_queue_url: str | None = None
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -321,6 +326,7 @@ class LocalStack:
             self.apply_environment()
             if self.notifications:
                 self._start_stream_poller()
+            self._start_upload_checker()
         except BaseException:
             self.stop()
             raise
@@ -340,6 +346,9 @@ class LocalStack:
         return f"{self.api_url}/_local/outbox"
 
     def stop(self) -> None:
+        if self.upload_events is not None:
+            self.upload_events.stop()
+            self.upload_events = None
         if self.poller is not None:
             self.poller.stop()
             self.poller = None
@@ -420,6 +429,17 @@ class LocalStack:
         )
         self.poller.start()
 
+    def _start_upload_checker(self) -> None:
+        """The files bucket's notification to CheckUploadFunction: moto sends each S3
+        event to a queue, polled here, and the checker runs on it in this process."""
+        assert self._upload_queue_url is not None  # _provision made it
+        self.upload_events = S3EventPoller(
+            sqs_client=self._session().client("sqs", endpoint_url=self.moto_url),
+            queue_url=self._upload_queue_url,
+            region=LOCAL_REGION,
+        )
+        self.upload_events.start()
+
     def _provision(self) -> None:
         """The resources the functions expect, created from the template's definitions."""
         session = self._session()
@@ -427,9 +447,15 @@ class LocalStack:
         create_tables(session.client("dynamodb", endpoint_url=endpoint), self.table_name)
         # moto verifies identities at once; SES refuses to send from unverified senders.
         session.client("ses", endpoint_url=endpoint).verify_email_identity(EmailAddress=SES_SENDER)
-        session.client("s3", endpoint_url=endpoint).create_bucket(
+        s3 = session.client("s3", endpoint_url=endpoint)
+        s3.create_bucket(
             Bucket=FILES_BUCKET,
             CreateBucketConfiguration={"LocationConstraint": LOCAL_REGION},  # type: ignore[typeddict-item]
+        )
+        # Versioned, as FilesBucket is (the checker deletes the version it read).
+        s3.put_bucket_versioning(Bucket=FILES_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        self._upload_queue_url = route_bucket_events_to_queue(
+            s3, session.client("sqs", endpoint_url=endpoint), FILES_BUCKET
         )
         provision_demo_partner(self.table_name, LOCAL_REGION, endpoint)
         # The officer pool, client and groups from the template; the demo accounts.

@@ -345,8 +345,6 @@ def upload_check_service(
 
     s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
     bucket = settings.files_bucket if bucket is None else bucket
-    if not bucket:
-        raise RuntimeError("FILES_BUCKET is not set: the upload checker has no bucket")
     return UploadCheckService(
         uploads=UploadStore(),
         files=FileStore(s3, bucket),

@@ -84,7 +84,10 @@ class UploadCheckService:
             logger.warning("upload check: no upload item, skipped", extra={"upload_id": upload_id})
             return CheckResult(key, CheckOutcome.SKIPPED, upload_id)
         if upload.status is not UploadStatus.CHECKING:
-            self.files.delete(key, version_id)
+            if version_id:
+                self.files.delete(key, version_id)
+            else:
+                self.files.delete_current(key)
             logger.info(
                 "upload check: verdict given before",
                 extra={"upload_id": upload_id, "status": upload.status.value},

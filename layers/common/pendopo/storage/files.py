@@ -108,6 +108,17 @@ class FileStore:
             raise
         return True
 
+    def delete_current(self, key: str) -> None:
+        """Delete the current version of ``key`` for good, if there is one (an event of
+        an unversioned bucket, or one that names no version, says which it is not)."""
+        try:
+            answer = self._client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _code(error) in ("NoSuchKey", "404", "NotFound"):
+                return
+            raise
+        self.delete(key, answer.get("VersionId"))
+
     def delete(self, key: str, version_id: str | None = None) -> None:
         """Delete a key (a delete marker) or, given ``version_id``, that version for good.
         A key or version that is gone already is no error (S3 answers 204 for it)."""
