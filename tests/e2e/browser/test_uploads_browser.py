@@ -253,7 +253,7 @@ def test_proof_photo_from_the_console_to_the_tracking_page(
     page.get_by_role("button", name="Sampaikan hasil tindak lanjut").click()
 
     # When they write the result and attach a proof photo, then send it
-    page.get_by_label("Hasil tindak lanjut").fill(
+    page.get_by_role("textbox", name="Hasil tindak lanjut").fill(
         "Lampu jalan sudah diganti dan menyala kembali sejak kemarin malam."
     )
     page.locator("form[data-action=follow-up] [data-upload=pick]").set_input_files(
