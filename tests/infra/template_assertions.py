@@ -24,7 +24,7 @@ OFFICER_PREFIX = "/v1/officer/"
 AUTHORIZER = "OfficerAuthorizer"
 USER_POOL = "OfficerUserPool"
 USER_POOL_CLIENT = "OfficerUserPoolClient"
-USER_POOL_GROUPS = 11  # 4 role groups + 7 coordinating units
+USER_POOL_GROUPS = 17  # 5 role groups (pimpinan too) + 5 leader scopes + 7 coordinating units
 LOGIN_ROUTE = "POST /v1/auth/login"
 # Public routes with their own throttle, tighter than the default (abuse of open routes).
 # The TOTP routes guess codes as the login guesses passwords: the same limit.
