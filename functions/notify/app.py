@@ -55,6 +55,7 @@ class _Batch:
 
     records: int = 0
     ignored: int = 0
+    tagged: int = 0  # uploads' clean copies tagged claimed
     deliveries: list[Delivery] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -78,6 +79,8 @@ def record_handler(record: dict[str, Any]) -> None:
         return
     event, event_sk = parsed
     try:
+        # Claimed uploads first: their tag is what keeps the files (at least once).
+        _batch.tagged += service.tag_claimed(event)
         delivery = service.notify(event, event_sk)
     except Exception as error:
         # The type only: messages of storage errors could quote keys (recipients).
@@ -122,6 +125,7 @@ def _report(batch: _Batch, failed_records: int) -> None:
             "in_progress_elsewhere": batch.total("in_progress"),
             "dropped_not_allowed": batch.total("dropped"),
             "failed_records": failed_records,
+            "uploads_tagged_claimed": batch.tagged,
             "reporter_messages": reporter,
             "errors": sorted(
                 {

@@ -27,11 +27,12 @@ from pendopo.api import errors
 from pendopo.api.identity import current_officer
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
+from pendopo.domain.attachments import FileVisibilityCommand
 from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.officer import Officer
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
-from pendopo.domain.uploads import UploadOwner, UploadRequest
+from pendopo.domain.uploads import UPLOAD_ID_PATTERN, UploadOwner, UploadRequest
 from pendopo.domain.workflow import COMMANDS, Command
 from pendopo.runtime.bootstrap import (
     access_log_service,
@@ -55,7 +56,7 @@ settings = get_settings()
 taxonomy = load_taxonomy()
 clock: Clock = SystemClock()
 connect(settings)
-service = workflow_service(taxonomy, clock)
+service = workflow_service(taxonomy, clock, settings)
 access_log = access_log_service()
 uploads = upload_slots(settings, clock)
 
@@ -333,6 +334,28 @@ def _as_command(value: object) -> Command:
 
 for _segment, _action, _summary in ACTION_ROUTES:
     _register_action(_segment, _action, _summary)
+
+
+@app.post(
+    "/v1/officer/complaints/<ticket>/files/<upload_id>/visibility",
+    summary="Tandai berkas sebagai internal, atau boleh tampil untuk publik (verifikator)",
+    tags=["Petugas"],
+    operation_id="file_visibility",
+    responses={200: {"description": "Versi baru pengaduan"}, **ACTION_ERRORS},
+)
+def file_visibility(
+    ticket: Annotated[str, Path(max_length=40)],
+    upload_id: Annotated[str, Path(pattern=UPLOAD_ID_PATTERN)],
+    command: Annotated[FileVisibilityCommand, Body()],
+    if_match: Annotated[
+        str | None,
+        Header(max_length=40, description='Versi yang Anda lihat (ETag), misalnya "3"'),
+    ] = None,
+) -> Response[ActionResult]:
+    result = service.set_file_visibility(
+        officer(), unquote(ticket), upload_id, command, parse_if_match(if_match)
+    )
+    return json_response(HTTPStatus.OK, result, {"ETag": etag(result.version)})
 
 
 lambda_handler = lambda_handler_for(app, settings.max_body_bytes)

@@ -79,9 +79,9 @@ def test_over_http_the_loser_gets_409_with_a_message_to_reload(
     class OvertakenStore(ComplaintStore):
         """Another coordinator's disposition lands between our read and our write."""
 
-        def apply(self, complaint: Any, event: Any, read_version: int) -> None:
+        def apply(self, complaint: Any, event: Any, read_version: int, claims: Any = ()) -> None:
             plain.act(FIRST, ticket, Action.DISPOSITION, DispositionCommand(agency="DINAS_SDA"), 2)
-            super().apply(complaint, event, read_version)
+            super().apply(complaint, event, read_version, claims)
 
     plain = WorkflowService(ComplaintStore(), route.taxonomy, clock)
     monkeypatch.setattr(route, "service", WorkflowService(OvertakenStore(), route.taxonomy, clock))

@@ -200,6 +200,30 @@ def _run(boto3: Any) -> list[RouteCall]:
         auth_app.service = deployed_service
 
 
+def _clean_uploads(owner: str, count: int) -> list[str]:
+    """``count`` uploads the checker passed (written to the table directly, outside any
+    counted request): what a complaint or a follow-up attaches."""
+    from datetime import UTC, datetime
+
+    from pendopo.domain.uploads import UploadOwner, UploadRequest, new_upload
+    from pendopo.storage.uploads import UploadStore
+
+    store, ids = UploadStore(), []
+    for n in range(count):
+        request = UploadRequest(filename=f"foto-{n}.jpg", content_type="image/jpeg", size=2000)
+        upload = new_upload(request, UploadOwner(owner), datetime.now(UTC))
+        store.create(upload)
+        store.mark_clean(upload.upload_id, "image/jpeg", 1500, datetime.now(UTC), 640, 480)
+        ids.append(upload.upload_id)
+    return ids
+
+
+def _proof_of(route_app: Any, ticket: str) -> str:
+    """The upload id of the complaint's proof photo (read outside any counted request)."""
+    complaint = route_app.service._store.get_complaint(ticket)
+    return str(complaint.follow_up.attachments[0])
+
+
 def _requests(
     auth_app: Any, intake_app: Any, route_app: Any, cognito_client: Any, user_pool_id: str
 ) -> list[RouteCall]:
@@ -286,6 +310,18 @@ def _requests(
     ticket, code = receipt["ticket"], receipt["tracking_code"]
     request(
         "intake",
+        "POST",
+        "/v1/complaints",
+        "POST /v1/complaints",
+        "a web complaint with two photos",
+        2,
+        "one BatchGetItem of its uploads + one TransactWriteItems that also claims them",
+        2,
+        body={**_COMPLAINT, "attachments": _clean_uploads("public", 2)},
+        headers={"Idempotency-Key": "bench-submit-files-0001"},
+    )
+    request(
+        "intake",
         "GET",
         f"/v1/complaints/{ticket}",
         "GET /v1/complaints/{ticket}",
@@ -368,31 +404,51 @@ def _requests(
         query=f"ticket={ticket}",
     )
     version = 1
-    steps = [
+    steps: list[tuple[str, dict[str, str], dict[str, Any]]] = [
         ("verify", verifier, {}),
         ("disposition", coordinator, {"agency": "BINA_MARGA"}),
         ("acknowledge", coordinator, {}),
         ("follow-up", coordinator, _FOLLOW_UP),
         ("return", verifier, {"reason": "Foto bukti belum dilampirkan."}),
-        ("follow-up", coordinator, _FOLLOW_UP),
+        ("follow-up", coordinator, {**_FOLLOW_UP, "attachments": _clean_uploads("officer", 1)}),
         ("accept", verifier, {}),
     ]
     action_why = "one GetItem (the rules need the complaint) + one TransactWriteItems"
+    proof_why = (
+        "one GetItem + one BatchGetItem of the proof's uploads + one TransactWriteItems "
+        "that also claims them"
+    )
     for segment, claims, body in steps:
+        with_files = bool(body.get("attachments"))
         result = request(
             "route",
             "POST",
             f"/v1/officer/complaints/{ticket}/{segment}",
             f"POST /v1/officer/complaints/{{ticket}}/{segment}",
-            f"{segment} (the complaint's life)",
-            2,
-            action_why,
-            ACTION_GOAL,
+            f"{segment} (the complaint's life)" + (", with a proof photo" if with_files else ""),
+            3 if with_files else 2,
+            proof_why if with_files else action_why,
+            ACTION_GOAL + 1 if with_files else ACTION_GOAL,
             body=body,
             headers={"If-Match": f'"{version}"'},
             claims=claims,
         )
         version = int(result["version"])
+    proof = _proof_of(route_app, ticket)
+    result = request(
+        "route",
+        "POST",
+        f"/v1/officer/complaints/{ticket}/files/{proof}/visibility",
+        "POST /v1/officer/complaints/{ticket}/files/{upload_id}/visibility",
+        "the verifier marks the proof photo internal",
+        2,
+        action_why,
+        ACTION_GOAL,
+        body={"internal": True},
+        headers={"If-Match": f'"{version}"'},
+        claims=verifier,
+    )
+    version = int(result["version"])
     request(
         "route",
         "POST",

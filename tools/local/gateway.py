@@ -56,13 +56,19 @@ class GatewayOptions(TypedDict, total=False):
     verifier: JwtVerifier | None
     local_pages: Mapping[str, LocalPage] | None
     throttle: RouteThrottle | None
+    local_prefixes: Mapping[str, LocalPage] | None
+    storage_origin: str | None
 
 
 class GatewayApp:
     """Routes a request to a function or a static file; knows nothing about sockets.
 
     ``local_pages`` maps exact paths to callables that answer GET requests
-    themselves: the local stack's own pages (the email outbox), never deployed.
+    themselves: the local stack's own pages (the email outbox), never deployed;
+    ``local_prefixes`` does the same for every path under a prefix (the file links that
+    CloudFront sends to the files bucket: tools.local.file_links). ``storage_origin``
+    stands for the files bucket's host in the pages' Content-Security-Policy (moto's
+    origin locally; see ``web_security_headers``).
     """
 
     def __init__(
@@ -73,8 +79,12 @@ class GatewayApp:
         verifier: JwtVerifier | None = None,
         local_pages: Mapping[str, LocalPage] | None = None,
         throttle: RouteThrottle | None = None,
+        local_prefixes: Mapping[str, LocalPage] | None = None,
+        storage_origin: str | None = None,
     ) -> None:
         self.routes = RouteTable(routes)
+        self.local_prefixes = dict(local_prefixes or {})
+        self.storage_origin = storage_origin
         self.throttle = throttle
         self.static_dir = static_dir.resolve() if static_dir else None
         self.stage = stage
@@ -86,6 +96,9 @@ class GatewayApp:
         page = self.local_pages.get(request.raw_path)
         if page is not None and request.method in ("GET", "HEAD"):
             return page(request)
+        for prefix, prefixed in self.local_prefixes.items():
+            if request.raw_path.startswith(prefix) and request.method in ("GET", "HEAD"):
+                return prefixed(request)
         matched = self.routes.match(request.method, request.raw_path)
         if matched is not None:
             return self._invoke(matched, request)
@@ -159,7 +172,8 @@ class GatewayApp:
             target = target / "index.html"
         if not target.is_file():
             return json_message(404, "Not Found")
-        return GatewayResponse(200, _static_headers(target), target.read_bytes())
+        headers = _static_headers(target, self.storage_origin)
+        return GatewayResponse(200, headers, target.read_bytes())
 
     def _static_target(self, raw_path: str) -> Path | None:
         """The file under static_dir that a URL path names, or None if it escapes it."""
@@ -172,7 +186,7 @@ class GatewayApp:
         return target if target.is_relative_to(self.static_dir) else None
 
 
-def _static_headers(path: Path) -> list[tuple[str, str]]:
+def _static_headers(path: Path, storage_origin: str | None = None) -> list[tuple[str, str]]:
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/javascript",):
         content_type += "; charset=utf-8"
@@ -180,15 +194,33 @@ def _static_headers(path: Path) -> list[tuple[str, str]]:
     return [
         ("content-type", content_type),
         ("cache-control", "no-cache"),
-        *web_security_headers(),
+        *web_security_headers(storage_origin),
     ]
 
 
+# How the pages' CSP names the files bucket's host (template.yaml, WebSecurityHeadersPolicy:
+# the presigned POSTs go there). Locally the bucket is moto's, at another origin.
+FILES_BUCKET_ORIGIN = "https://${FilesBucket}.s3.${AWS::Region}.${AWS::URLSuffix}"
+
+
+def _policy_text(policy: object, storage_origin: str | None) -> str:
+    """The CSP as a browser gets it: a !Sub resolved for the local stack (the bucket's
+    origin is ``storage_origin``; without one, left out), refused if anything else is
+    left to substitute (it would mean something the local stack does not know)."""
+    if isinstance(policy, dict) and "Fn::Sub" in policy:
+        text = str(policy["Fn::Sub"]).replace(FILES_BUCKET_ORIGIN, storage_origin or "")
+        if "${" in text:
+            raise ValueError(f"the web CSP names what the local stack cannot fill in: {text}")
+        policy = text
+    return " ".join(str(policy).split()).replace(" ;", ";")
+
+
 @functools.cache
-def web_security_headers() -> tuple[tuple[str, str], ...]:
+def web_security_headers(storage_origin: str | None = None) -> tuple[tuple[str, str], ...]:
     """The headers CloudFront adds to every web file (template.yaml's
     WebSecurityHeadersPolicy), so the pages meet the same Content-Security-Policy
     locally and in the browser tests as deployed. HSTS is left out: local is HTTP.
+    ``storage_origin``: the files bucket's origin the CSP allows uploads to (moto's).
     """
     resource = load_template()["Resources"].get("WebSecurityHeadersPolicy", {})
     config = resource.get("Properties", {}).get("ResponseHeadersPolicyConfig", {})
@@ -196,7 +228,7 @@ def web_security_headers() -> tuple[tuple[str, str], ...]:
     headers: list[tuple[str, str]] = [("x-content-type-options", "nosniff")]
     if "ContentSecurityPolicy" in security:
         policy = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-        headers.append(("content-security-policy", " ".join(str(policy).split())))
+        headers.append(("content-security-policy", _policy_text(policy, storage_origin)))
     if "FrameOptions" in security:
         headers.append(("x-frame-options", security["FrameOptions"]["FrameOption"]))
     if "ReferrerPolicy" in security:

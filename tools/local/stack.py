@@ -42,6 +42,7 @@ from tools.local.accounts import (
     unit_slug,
 )
 from tools.local.artifacts import ServedArtifacts, code_report, describe
+from tools.local.file_links import FileLinks
 from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_cognito_mfa import install_cognito_mfa
@@ -293,6 +294,7 @@ class LocalStack:
                 }
             )
             self.apply_environment()
+            file_links = FileLinks(self.moto_url, FILES_BUCKET)
             self._gateway = LocalGateway(
                 routes=self._routes,
                 host=LOCAL_HOST,
@@ -305,6 +307,10 @@ class LocalStack:
                     f"/{CONFIG_KEY}": config_page(self.training is not None),
                 },
                 throttle=RouteThrottle.from_template() if self.throttle else None,
+                # File links as the web distribution serves them (/uploads/clean/*), and
+                # moto's origin for the bucket's in the pages' CSP (the presigned POSTs).
+                local_prefixes={file_links.prefix(): file_links},
+                storage_origin=self.moto_url,
             )
             self._gateway.start()
             # Browsers post uploads from the gateway's origin straight to moto's S3.
@@ -317,6 +323,8 @@ class LocalStack:
             # The reporter's SMS and emails link to the citizen web and the unsubscribe
             # route, both served by the gateway.
             self.env["CITIZEN_URL"] = f"{self._gateway.url}/warga/"
+            # File links go through the gateway, as through the web distribution deployed.
+            self.env["FILES_LINK_BASE"] = self._gateway.url
             self.apply_environment()
             if self.notifications:
                 self._start_stream_poller()

@@ -70,8 +70,8 @@ function reporterStep(ticket, code, step, body) {
   return postJson(path, body, { "X-Tracking-Code": code.trim() });
 }
 
-export function addUpdate(ticket, code, text) {
-  return reporterStep(ticket, code, "updates", { text });
+export function addUpdate(ticket, code, text, attachments = []) {
+  return reporterStep(ticket, code, "updates", attachments.length ? { text, attachments } : { text });
 }
 
 export function giveFeedback(ticket, code, feedback) {
@@ -89,4 +89,13 @@ export function topicsWithCategories(catalog) {
     label: topic.label,
     categories: topic.categories.map((code) => byCode.get(code)).filter(Boolean),
   }));
+}
+
+// Photos and documents (web/shared/uploads.js): a slot for one file, then its check.
+export function requestUploadSlot(file) {
+  return postJson("/v1/uploads", file);
+}
+
+export function uploadStatus(uploadId) {
+  return getJson("/v1/uploads/" + encodeURIComponent(uploadId));
 }

@@ -4,16 +4,23 @@
 // reaches a server's or a proxy's access log.
 
 import "../shared/stage-banner.js";
-import { ApiError, addUpdate, giveFeedback, trackComplaint } from "../shared/api.js";
+import { ApiError, addUpdate, giveFeedback, requestUploadSlot, trackComplaint, uploadStatus } from "../shared/api.js";
 import { showErrors } from "../shared/complaint-form.js";
 import { h, replace } from "../shared/dom.js";
 import { renderGroups } from "../shared/receipt.js";
+import { UploadField, attachmentErrors, fileGallery } from "../shared/uploads.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("track-form");
 // The pair that last opened a complaint: the forms below act on it.
 let current = null;
 const OFFLINE = "Tidak dapat terhubung. Periksa koneksi internet Anda lalu coba lagi.";
+// Photos and documents sent with an addition (web/shared/uploads.js).
+const uploads = new UploadField($("u-files"), {
+  requestSlot: requestUploadSlot,
+  readStatus: uploadStatus,
+  legend: "Foto atau dokumen tambahan ",
+});
 
 function fromFragment() {
   const params = new URLSearchParams(window.location.hash.slice(1));
@@ -34,6 +41,10 @@ function render(tracking) {
   text("r-due", tracking.due_at_text);
   $("r-result").hidden = !tracking.result;
   text("r-result", tracking.result ? `Hasil tindak lanjut: ${tracking.result}` : "");
+  // The officers' proof photos, once the result is validated (never the reporter's own files).
+  const files = tracking.files || [];
+  $("r-files").hidden = !files.length;
+  replace($("r-files-list"), files.length ? fileGallery(files, { label: "Foto bukti tindak lanjut" }) : null);
   $("r-reason").hidden = !tracking.reason;
   text("r-reason", tracking.reason ? `Alasan penolakan: ${tracking.reason}` : "");
   const feedback = tracking.feedback;
@@ -71,11 +82,13 @@ async function sendStep(stepForm, summary, button, send) {
   try {
     const answer = await send();
     stepForm.reset();
+    if (stepForm.id === "update-form") uploads.clear();
     render(await trackComplaint(current.ticket, current.code));
     showDone(answer.message);
   } catch (error) {
     const message = error instanceof ApiError ? error.message : OFFLINE;
-    const errors = error instanceof ApiError && error.errors.length ? error.errors : [{ field: "", message }];
+    const errors =
+      error instanceof ApiError && error.errors.length ? attachmentErrors(error.errors) : [{ field: "", message }];
     showErrors(stepForm, summary, errors, "Belum terkirim");
   } finally {
     button.disabled = false;
@@ -85,14 +98,17 @@ async function sendStep(stepForm, summary, button, send) {
 $("update-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const value = $("u-text").value.trim();
-  if (value.length < 5) {
-    showErrors($("update-form"), $("update-summary"), [
-      { field: "text", message: "Tulis tambahan informasi, paling sedikit 5 huruf." },
-    ]);
+  const errors = [];
+  if (value.length < 5) errors.push({ field: "text", message: "Tulis tambahan informasi, paling sedikit 5 huruf." });
+  const waiting = uploads.problem();
+  if (waiting) errors.push({ field: "attachments", message: waiting });
+  if (errors.length) {
+    showErrors($("update-form"), $("update-summary"), errors);
     return;
   }
+  const attachments = uploads.ids();
   sendStep($("update-form"), $("update-summary"), $("u-send"), () =>
-    addUpdate(current.ticket, current.code, value),
+    addUpdate(current.ticket, current.code, value, attachments),
   );
 });
 

@@ -2,15 +2,17 @@
 // The same form, checks and retrying outbox as the e-kiosk (web/shared/).
 
 import "../shared/stage-banner.js";
-import { loadCategories, topicsWithCategories } from "../shared/api.js";
+import { loadCategories, requestUploadSlot, topicsWithCategories, uploadStatus } from "../shared/api.js";
 import { apiErrors, fillForm, payload, renderFields, showErrors, validate } from "../shared/complaint-form.js";
 import { Outbox } from "../shared/outbox.js";
 import { renderReceipt, trackingUrl } from "../shared/receipt.js";
+import { UploadField, attachmentErrors } from "../shared/uploads.js";
 
 const CHANNEL = "web";
 const $ = (id) => document.getElementById(id);
 const form = $("complaint-form");
 const hints = new Map();
+let uploads = null; // the photos and documents (web/shared/uploads.js)
 
 function show(name) {
   for (const screen of ["form", "sending", "receipt"]) $(`screen-${screen}`).hidden = screen !== name;
@@ -65,6 +67,7 @@ function refill(entry) {
   try {
     const body = JSON.parse(entry.body);
     fillForm(form, body);
+    if (body.attachments && !uploads.items.length) uploads.restore(body.attachments);
     if (body.category) {
       $("f-category").value = body.category;
       $("f-category-detail").textContent = hints.get(body.category) || "";
@@ -104,26 +107,40 @@ async function send(promise) {
     renderReceipt($, receipt);
     $("receipt-link").href = trackingUrl(receipt.ticket, receipt.tracking_code);
     form.reset();
+    uploads.clear();
     show("receipt");
     return;
   }
   show("form");
-  showErrors(form, $("form-summary"), apiErrors(result));
+  showErrors(form, $("form-summary"), attachmentErrors(apiErrors(result)));
 }
 
 function onSubmit(event) {
   event.preventDefault();
   const category = $("f-category").value;
   const errors = validate(form, { category });
+  const waiting = uploads.problem();
+  if (waiting) errors.push({ field: "attachments", message: waiting });
   if (errors.length) {
     showErrors(form, $("form-summary"), errors);
     return;
   }
   showErrors(form, $("form-summary"), []);
-  send(outbox.submit(payload(form, CHANNEL, category)));
+  const body = payload(form, CHANNEL, category);
+  const attachments = uploads.ids();
+  if (attachments.length) body.attachments = attachments;
+  send(outbox.submit(body));
 }
 
 renderFields($("form-fields"));
+// Photos and documents right after what the complaint is about, before the reporter's data.
+const uploadBox = document.createElement("div");
+$("form-fields").querySelector("fieldset").after(uploadBox);
+uploads = new UploadField(uploadBox, {
+  requestSlot: requestUploadSlot,
+  readStatus: uploadStatus,
+  legend: "Foto atau dokumen pendukung ",
+});
 form.addEventListener("submit", onSubmit);
 $("retry-now").addEventListener("click", () => outbox.retryNow());
 fillCategories().then(() => {

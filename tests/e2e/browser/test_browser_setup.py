@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tests.support.stack import RunningStack
 from tools.local.gateway import web_security_headers
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ def test_chromium_loads_the_landing_page_from_the_local_gateway(
 
 
 def test_the_web_files_carry_the_production_csp_and_chromium_enforces_it(
-    browser: Browser, web_origin: str
+    browser: Browser, web_origin: str, local_stack: RunningStack
 ) -> None:
     # Given the landing page as the local gateway serves it
     context = browser.new_context()
@@ -28,12 +29,12 @@ def test_the_web_files_carry_the_production_csp_and_chromium_enforces_it(
     page = context.new_page()
     response = page.goto(web_origin + "/")
     assert response is not None
-    # Then it carries the CSP CloudFront adds in production (template.yaml)
-    assert dict(web_security_headers())["content-security-policy"].startswith("default-src 'self'")
-    assert (
-        response.headers["content-security-policy"]
-        == dict(web_security_headers())["content-security-policy"]
-    )
+    # Then it carries the CSP CloudFront adds in production (template.yaml), with moto's
+    # origin for the files bucket's (where the presigned POSTs of uploads go)
+    local_csp = dict(web_security_headers(local_stack.moto_url))["content-security-policy"]
+    assert local_csp.startswith("default-src 'self'")
+    assert f"connect-src 'self' {local_stack.moto_url};" in local_csp
+    assert response.headers["content-security-policy"] == local_csp
     # And an inline script is refused, and the refusal is on the console, where the
     # page fixtures look for it
     page.evaluate(

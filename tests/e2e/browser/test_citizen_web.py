@@ -124,7 +124,7 @@ def test_the_citizen_form_works_by_keyboard_alone(desktop_page: Page, web_origin
     expect(desktop_page.get_by_role("link", name="Langsung ke isi")).to_be_focused()
     order = []
     desktop_page.get_by_label("Pengaduan Anda tentang apa?").focus()
-    for _ in range(11):
+    for _ in range(13):
         order.append(desktop_page.evaluate("document.activeElement.id"))
         desktop_page.keyboard.press("Tab")
     assert order == [
@@ -132,6 +132,8 @@ def test_the_citizen_form_works_by_keyboard_alone(desktop_page: Page, web_origin
         "f-title",
         "f-description",
         "f-location",
+        "lampiran-pick-button",  # photos and documents: pick, or take with the camera
+        "lampiran-camera-button",
         "f-name",
         "f-phone",
         "f-nik",

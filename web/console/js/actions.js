@@ -68,6 +68,15 @@ export const ACTIONS = {
     button: "Sampaikan hasil tindak lanjut",
     title: "Sampaikan hasil tindak lanjut",
     explain: "Hasil dari perangkat daerah atau BUMD; verifikator akan memvalidasinya.",
+    // Proof photos (and documents) of the follow-up: shown to the reporter once accepted,
+    // unless the verifier marks one internal.
+    attachments: {
+      legend: "Foto bukti tindak lanjut ",
+      hint:
+        "Foto hasil pekerjaan di lokasi, atau dokumen pendukung: paling banyak 5 berkas (JPEG, PNG, WebP, PDF; " +
+        "masing-masing paling besar 10 MB). Setelah hasil diterima verifikator, fotonya tampil di halaman " +
+        "pelacakan pelapor, kecuali yang dijadikan internal.",
+    },
     fields: [
       {
         name: "result",

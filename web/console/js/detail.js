@@ -9,6 +9,7 @@ import { ACTIONS, checkField } from "./actions.js";
 import { MESSAGES, api, categories } from "./api.js";
 import { focus, h, replace, uid } from "../../shared/dom.js";
 import { channelLabel, roleLabel } from "./text.js";
+import { filesSection, officerUploads } from "./files.js";
 
 function unitName(me, code) {
   const unit = (me.units || []).find((u) => u.code === code);
@@ -113,6 +114,11 @@ function trail(me, events) {
   );
 }
 
+// Only verifiers decide what of a complaint's files the public may see.
+function canMarkInternal(me) {
+  return Boolean(me && me.role === "verifikator");
+}
+
 async function control(field, detail) {
   const id = uid(field.name);
   const common = {
@@ -171,6 +177,8 @@ async function actionForm(spec, detail, { onSubmit, onCancel }) {
     );
   }
   const alert = h("div", { class: "alert alert-error", role: "alert", hidden: true, tabindex: "-1" });
+  const uploadBox = spec.attachments ? h("div") : null;
+  const uploads = spec.attachments ? officerUploads(uploadBox, spec.attachments) : null;
   const submit = h("button", { type: "submit", class: "button primary" }, spec.button);
   const cancel = h("button", { type: "button", class: "button" }, "Batal");
   cancel.addEventListener("click", onCancel);
@@ -182,6 +190,7 @@ async function actionForm(spec, detail, { onSubmit, onCancel }) {
     h("p", { class: "hint" }, spec.explain),
     alert,
     entries.map((entry) => entry.wrapper),
+    uploadBox,
     h("div", { class: "buttons" }, submit, cancel),
   );
 
@@ -195,6 +204,11 @@ async function actionForm(spec, detail, { onSubmit, onCancel }) {
   form.showErrors = (error) => {
     let first = null;
     for (const problem of error.fields || []) {
+      if (uploads && (problem.field || "").startsWith("attachments")) {
+        uploads.say(problem.message);
+        first = first || uploads.pickButton;
+        continue;
+      }
       const entry = entries.find((item) => item.field.name === problem.field);
       if (entry) {
         setError(entry, problem.message);
@@ -221,6 +235,13 @@ async function actionForm(spec, detail, { onSubmit, onCancel }) {
       setError(entry, message);
       if (message) first = first || entry.input;
       if (value) body[entry.field.name] = value;
+    }
+    if (uploads) {
+      const waiting = uploads.problem();
+      uploads.say(waiting);
+      if (waiting) first = first || uploads.pickButton;
+      const attachments = uploads.ids();
+      if (attachments.length) body.attachments = attachments;
     }
     if (first) {
       alert.textContent = MESSAGES.invalid;
@@ -335,6 +356,17 @@ export async function renderDetail(main, { me, ticket, showError, isCurrent = ()
                 ]),
               )
             : null,
+          detail.files && detail.files.length
+            ? section(
+                "Foto dan dokumen",
+                h(
+                  "p",
+                  { class: "hint" },
+                  "Pilih foto untuk melihatnya lebih besar. Tautan berlaku beberapa menit; muat ulang halaman bila sudah kedaluwarsa.",
+                ),
+                filesSection(detail.files, { onToggle: canMarkInternal(me) ? (file, button) => toggleInternal(detail, etag, file, button) : null }),
+              )
+            : null,
           detail.feedback ? feedbackSection(detail.feedback, detail.disputed) : null,
           reporterSection(detail.reporter),
         ),
@@ -343,6 +375,33 @@ export async function renderDetail(main, { me, ticket, showError, isCurrent = ()
     );
     if (focusFlash && flashBox) focus(flashBox);
     else focus(heading);
+  }
+
+  /**
+   * Hide a file from the public tracking page (internal) or show it again: an audited
+   * change of the complaint, sent with If-Match like every action.
+   */
+  async function toggleInternal(detail, etag, file, button) {
+    const internal = !file.internal;
+    button.disabled = true;
+    try {
+      await api("POST", `${path}/files/${encodeURIComponent(file.upload_id)}/visibility`, {
+        body: { internal },
+        headers: { "If-Match": etag },
+      });
+      flash = {
+        kind: "success",
+        message: internal
+          ? `${file.filename} sekarang internal: tidak tampil di halaman pelacakan pelapor.`
+          : `${file.filename} sekarang dapat tampil di halaman pelacakan pelapor.`,
+      };
+      await load({ focusFlash: true });
+    } catch (error) {
+      button.disabled = false;
+      if (!isCurrent() || error.kind === "unauthorized") return;
+      flash = error.kind === "conflict" ? { kind: "conflict", detail: error.message } : { kind: "error", message: error.message };
+      render(detail, etag, true);
+    }
   }
 
   function renderFlash() {

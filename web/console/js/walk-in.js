@@ -10,7 +10,9 @@ import { apiErrors, payload, renderFields, showErrors, validate } from "../../sh
 import { focus, h, replace } from "../../shared/dom.js";
 import { newIdempotencyKey } from "../../shared/outbox.js";
 import { renderReceipt } from "../../shared/receipt.js";
+import { attachmentErrors } from "../../shared/uploads.js";
 import { api, categories } from "./api.js";
+import { officerUploads } from "./files.js";
 
 /** The roles the API lets enter a walk-in (functions/intake/app.py, WALK_IN_ROLES). */
 export const WALK_IN_ROLES = new Set(["petugas", "koordinator", "verifikator"]);
@@ -116,6 +118,15 @@ export async function renderWalkIn(main, { showError, isCurrent }) {
     form,
   );
   renderFields(fields, { kiosk: true });
+  // Documents the citizen brought, scanned or photographed at the desk.
+  const uploadBox = h("div");
+  fields.querySelector("fieldset").after(uploadBox);
+  const uploads = officerUploads(uploadBox, {
+    legend: "Dokumen atau foto dari pelapor ",
+    hint:
+      "Pindai atau foto dokumen yang dibawa pelapor: paling banyak 5 berkas, foto (JPEG, PNG, WebP) atau PDF, " +
+      "masing-masing paling besar 10 MB.",
+  });
   const notifyHint = form.querySelector("#f-notify-hint");
   notifyHint.before(h("p", { class: "alert alert-info desk-prompt", id: "f-notify-prompt" }, DESK_PROMPT));
   focus(heading);
@@ -127,6 +138,8 @@ export async function renderWalkIn(main, { showError, isCurrent }) {
     event.preventDefault();
     const category = form.elements.namedItem("category").value;
     const errors = validate(form, { category });
+    const waiting = uploads.problem();
+    if (waiting) errors.push({ field: "attachments", message: waiting });
     if (errors.length) {
       showErrors(form, summary, errors);
       return;
@@ -134,6 +147,8 @@ export async function renderWalkIn(main, { showError, isCurrent }) {
     showErrors(form, summary, []);
     const body = payload(form, "pendopo", category);
     delete body.channel; // the channel is the desk's, from the route
+    const attachments = uploads.ids();
+    if (attachments.length) body.attachments = attachments;
     const text = JSON.stringify(body);
     if (sent.body !== text) sent = { body: text, key: newIdempotencyKey("desk") };
     submit.disabled = true;
@@ -149,7 +164,7 @@ export async function renderWalkIn(main, { showError, isCurrent }) {
     } catch (error) {
       if (error.kind === "unauthorized") return;
       if (error.kind === "invalid") {
-        showErrors(form, summary, apiErrors(error.body || { message: error.message }));
+        showErrors(form, summary, attachmentErrors(apiErrors(error.body || { message: error.message })));
       } else {
         showErrors(form, summary, [{ field: "", message: error.message }], "Pengaduan belum tercatat");
       }

@@ -30,6 +30,7 @@ from pendopo.domain.complaint import (
 from pendopo.domain.errors import PendopoError
 from pendopo.domain.intake import CITIZEN_ACTOR
 from pendopo.domain.status import Action, Role, Status
+from pendopo.domain.uploads import MAX_ATTACHMENTS, UploadId
 from pendopo.domain.workflow import Change, to_the_millisecond
 
 MAX_UPDATES = 10
@@ -54,6 +55,11 @@ class UpdateBody(StrictModel):
 
     text: Annotated[Text, Field(min_length=5, max_length=MAX_UPDATE_CHARS)] = Field(
         description="Tambahan informasi dari pelapor"
+    )
+    attachments: list[UploadId] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS,
+        description="Lampiran: upload_id dari POST /v1/uploads (status clean); paling banyak 5",
     )
 
 

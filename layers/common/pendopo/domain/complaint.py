@@ -23,8 +23,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pendopo.domain.errors import CUSTOM_ERROR_PREFIX
 from pendopo.domain.status import Action, Role, Status
 from pendopo.domain.taxonomy import CODE_PATTERN, EMAIL_PATTERN, load_taxonomy
+from pendopo.domain.uploads import MAX_ATTACHMENTS, ComplaintFile, UploadId
 
 # The Jakarta area, Kepulauan Seribu included: a generous bounding box, so a
 # point in Bekasi or the sea off Ancol is not refused for a few metres.
@@ -32,9 +34,6 @@ JAKARTA_LAT = (-6.40, -5.10)
 JAKARTA_LON = (106.30, 107.00)
 
 
-# Error types of our own validators start with this; their messages are
-# Indonesian already, so the HTTP edge shows them as they are.
-CUSTOM_ERROR_PREFIX = "pendopo_"
 # Control and format characters (NUL, bidi overrides...) have no place in text a
 # person typed; line breaks and tabs do, and the zero-width joiner inside emoji.
 _ALLOWED_CONTROLS = frozenset("\n\r\t\u200d")
@@ -217,6 +216,14 @@ class ComplaintDetails(StrictModel):
         default_factory=NotifyChoice,
         description="Persetujuan pelapor untuk menerima kabar perkembangan (SMS, email)",
     )
+    attachments: list[UploadId] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS,
+        description=(
+            "Lampiran: upload_id dari POST /v1/uploads (web) atau POST /v1/officer/uploads "
+            "(petugas), yang sudah diperiksa (status clean); paling banyak 5"
+        ),
+    )
 
     @field_validator("notify")
     @classmethod
@@ -296,6 +303,8 @@ class AuditEvent(StrictModel):
     version: int = Field(default=1, ge=1)  # the complaint's version this change produced
     previous_unit: str | None = None  # set by a re-route
     disputed: bool = False  # feedback saying the problem is not resolved (verifiers emailed)
+    # The uploads this change claimed (their S3 objects are tagged claimed from the stream).
+    attachments: tuple[str, ...] = ()
 
 
 class Resolved(StrEnum):
@@ -327,7 +336,7 @@ class FollowUp(StrictModel):
     """The latest follow-up result, recorded by the coordinator on the agency's behalf."""
 
     result: str
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()  # the upload ids of the result's files (proof)
     at: datetime
     by: str
 
@@ -363,6 +372,8 @@ class Complaint(StrictModel):
     disputed: bool = False  # the reporter says it is not resolved; a verifier decides
     partner: str | None = None  # the Open311 partner that filed it (channel open311)
     media_url: str | None = None  # a partner's link to a photo; a link, never fetched
+    # The files its writes claimed (complaint, follow-ups, reporter updates), in order.
+    files: tuple[ComplaintFile, ...] = ()
 
     @model_validator(mode="after")
     def _reporter_fits_channel(self) -> Complaint:

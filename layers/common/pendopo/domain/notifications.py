@@ -121,6 +121,7 @@ NOTIFICATION_RULES: Mapping[Action, NotificationRule | None] = MappingProxyType(
             "Alasan dibuka kembali",
         ),
         Action.KEEP_CLOSED: None,
+        Action.FILE_VISIBILITY: None,
     }
 )
 

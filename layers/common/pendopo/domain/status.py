@@ -91,6 +91,9 @@ class Action(StrEnum):
     # A verifier's answer to a complaint its reporter says is not resolved (disputed).
     REOPEN = "reopen"
     KEEP_CLOSED = "keep_closed"
+    # A verifier marks a file internal (hidden from the public view) or public again
+    # (not in TRANSITIONS: the status stays; pendopo.domain.attachments).
+    FILE_VISIBILITY = "file_visibility"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -107,6 +110,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.FEEDBACK: "Penilaian pelapor diterima",
     Action.REOPEN: "Pengaduan dibuka kembali",
     Action.KEEP_CLOSED: "Pengaduan tetap dinyatakan selesai",
+    Action.FILE_VISIBILITY: "Tampilan berkas untuk publik diubah",
 }
 
 

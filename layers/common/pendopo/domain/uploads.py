@@ -37,8 +37,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
-from pendopo.domain.errors import PendopoError
+from pendopo.domain.errors import CUSTOM_ERROR_PREFIX, PendopoError
+from pendopo.domain.status import Role
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
@@ -154,6 +154,61 @@ _REFUSAL_MESSAGES: dict[Refusal, str] = {
     Refusal.POLYGLOT: "Berkas berisi data lain yang tersembunyi dan tidak dapat diterima.",
     Refusal.EXPIRED: "Waktu unggah sudah habis (15 menit); minta slot unggah baru.",
 }
+
+
+class FileSource(StrEnum):
+    """Which write attached a file to its complaint."""
+
+    COMPLAINT = "complaint"  # the complaint itself (web form or walk-in desk)
+    FOLLOW_UP = "follow_up"  # a coordinator's follow-up result (proof)
+    UPDATE = "update"  # the reporter's addition
+
+
+class ComplaintFile(BaseModel):
+    """A clean upload a complaint claimed: what its views show and link to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    upload_id: UploadId
+    filename: str
+    content_type: str  # as the checker found it
+    size: int
+    source: FileSource
+    role: Role  # who attached it
+    at: datetime
+    # Hidden from the public view (a verifier's choice); officers still see it.
+    internal: bool = False
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGE_TYPES
+
+
+def file_of(upload: Upload, source: FileSource, role: Role, at: datetime) -> ComplaintFile:
+    """The complaint's record of a clean upload it claims."""
+    return ComplaintFile(
+        upload_id=upload.upload_id,
+        filename=upload.filename,
+        content_type=upload.content_type or upload.declared_type,
+        size=upload.size if upload.size is not None else upload.declared_size,
+        source=source,
+        role=role,
+        at=at,
+    )
+
+
+def content_disposition(file: ComplaintFile) -> str:
+    """Images open in the browser, PDFs download; the name is the safe one.
+
+    The ``filename`` parameter keeps ASCII only (quoted, no quotes or backslashes in
+    it); ``filename*`` (RFC 6266, RFC 8187) carries the name as written.
+    """
+    from urllib.parse import quote
+
+    kind = "inline" if file.is_image else "attachment"
+    name = safe_filename(file.filename)
+    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in name)
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @dataclass(frozen=True, slots=True)

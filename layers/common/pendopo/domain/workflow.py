@@ -14,11 +14,9 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import Field, StringConstraints
 
 from pendopo.domain.complaint import (
-    CUSTOM_ERROR_PREFIX,
     AuditEvent,
     CategoryCode,
     Complaint,
@@ -31,10 +29,8 @@ from pendopo.domain.errors import InvalidField, PendopoError
 from pendopo.domain.officer import Officer
 from pendopo.domain.status import TRANSITIONS, Action, Role, next_status
 from pendopo.domain.taxonomy import CODE_PATTERN, Taxonomy
+from pendopo.domain.uploads import MAX_ATTACHMENTS, UploadId
 
-MAX_ATTACHMENTS = 5
-# Object keys of files uploaded for a complaint (the upload itself is another route).
-ATTACHMENT_KEY_PATTERN = r"^attachments/[0-9A-Z-]{14}/[A-Za-z0-9._-]{1,100}$"
 # Actions a coordinator may take only on complaints of their own unit. Verifiers
 # work across units; every other role has no action in the status machine.
 _OWN_UNIT_ACTIONS = frozenset(
@@ -60,31 +56,6 @@ class InvalidCommand(InvalidField):
 
 Note = Annotated[Text, Field(min_length=1, max_length=1000)]
 Reason = Annotated[Text, Field(min_length=5, max_length=1000)]
-# What a follow-up result may attach: documents and photos a coordinator scans or
-# takes. Anything else (executables, HTML, archives) could be opened by an officer
-# or shown to a citizen, so it is refused by name.
-ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
-
-
-def validate_attachment_name(key: str) -> str:
-    """The file name of a key (after the pattern held): no dot files, an allowed type."""
-    name = key.rsplit("/", 1)[-1]
-    stem, dot, extension = name.rpartition(".")
-    if name.startswith(".") or not dot or not stem:
-        raise PydanticCustomError(
-            CUSTOM_ERROR_PREFIX + "attachment", "Nama berkas lampiran tidak valid."
-        )
-    if extension.lower() not in ATTACHMENT_EXTENSIONS:
-        raise PydanticCustomError(
-            CUSTOM_ERROR_PREFIX + "attachment",
-            "Lampiran harus berupa berkas PDF, JPG, JPEG, atau PNG.",
-        )
-    return key
-
-
-AttachmentKey = Annotated[
-    str, StringConstraints(pattern=ATTACHMENT_KEY_PATTERN), AfterValidator(validate_attachment_name)
-]
 AgencyCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN.pattern)]
 
 
@@ -114,10 +85,13 @@ class FollowUpCommand(StrictModel):
     result: Annotated[Text, Field(min_length=10, max_length=4000)] = Field(
         description="Hasil tindak lanjut dari perangkat daerah atau BUMD"
     )
-    attachments: list[AttachmentKey] = Field(
+    attachments: list[UploadId] = Field(
         default_factory=list,
         max_length=MAX_ATTACHMENTS,
-        description="Kunci berkas lampiran (opsional)",
+        description=(
+            "Bukti tindak lanjut: upload_id dari POST /v1/officer/uploads (status clean); "
+            "paling banyak 5"
+        ),
     )
 
 
@@ -256,7 +230,7 @@ def _effects(
     if isinstance(command, DispositionCommand) and action is Action.DISPOSITION:
         return _disposition(complaint, command, taxonomy)
     if isinstance(command, FollowUpCommand) and action is Action.SUBMIT_FOLLOW_UP:
-        _check_attachments(complaint, command.attachments)
+        # The files themselves are claimed by the service (pendopo.domain.attachments).
         follow_up = FollowUp(
             result=command.result, attachments=tuple(command.attachments), at=at, by=officer.actor
         )
@@ -275,18 +249,6 @@ def _effects(
     if isinstance(command, NoteCommand) and action in _NOTE_ONLY_ACTIONS:
         return {}, command.note, None
     raise TypeError(f"{type(command).__name__} is not the command of {action.value}")
-
-
-def _check_attachments(complaint: Complaint, keys: list[str]) -> None:
-    """Files are uploaded under the complaint's own prefix; each is attached once."""
-    prefix = f"attachments/{complaint.ticket}/"
-    if any(not key.startswith(prefix) for key in keys):
-        raise InvalidCommand(
-            "attachments",
-            f"Lampiran harus berkas pengaduan ini ({prefix}...), bukan pengaduan lain.",
-        )
-    if len(set(keys)) != len(keys):
-        raise InvalidCommand("attachments", "Lampiran yang sama dikirim lebih dari sekali.")
 
 
 _NOTE_ONLY_ACTIONS = frozenset({Action.VERIFY, Action.ACKNOWLEDGE, Action.ACCEPT_FOLLOW_UP})

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from pendopo.services.upload_check import UploadCheckService
     from pendopo.services.uploads import UploadSlots
     from pendopo.services.workflow import WorkflowService
+    from pendopo.storage.files import UploadFiles
     from pendopo.storage.notifications import NotificationLog
 
 # Recap claims outlive any re-run of the month worth guarding against.
@@ -79,6 +80,7 @@ def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> I
         rules=rules,
         clock=clock,
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        files=upload_files(settings),
     )
 
 
@@ -108,6 +110,27 @@ def upload_slots(settings: Settings, clock: Clock, *, s3_client: Any = None) -> 
     return UploadSlots(UploadStore(), UploadSigner(client, settings.files_bucket), clock)
 
 
+def upload_files(settings: Settings, s3_client: Any = None) -> UploadFiles | None:
+    """The uploads' clean copies in the files bucket (links, claim tags); None without
+    ``FILES_BUCKET``. Signing a link is local: it costs no call. ``s3_client``: a test's."""
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import UploadFiles
+
+    if not settings.files_bucket:
+        return None
+
+    def client() -> Any:
+        from botocore.config import Config
+
+        # Signed for the bucket's regional virtual host, which is the web distribution's
+        # files origin (template.yaml: FilesBucket.RegionalDomainName); moto: path-style.
+        config = Config(s3={"addressing_style": "path" if settings.endpoint_url else "virtual"})
+        return s3_client or aws_client("s3", settings.region, settings.endpoint_url, config)
+
+    # Made on the first link or tag, not at cold start (as upload_slots' client).
+    return UploadFiles(client, settings.files_bucket, settings.files_link_base)
+
+
 def partner_service(clock: Clock) -> PartnerService:
     """functions/intake (Open311) and pendopo-admin: partners and their keys."""
     from pendopo.services.partners import PartnerService
@@ -116,12 +139,16 @@ def partner_service(clock: Clock) -> PartnerService:
     return PartnerService(PartnerStore(), clock)
 
 
-def workflow_service(taxonomy: Taxonomy, clock: Clock) -> WorkflowService:
-    """functions/route: the officers' queues, details and workflow actions."""
+def workflow_service(
+    taxonomy: Taxonomy, clock: Clock, settings: Settings | None = None
+) -> WorkflowService:
+    """functions/route: the officers' queues, details and workflow actions (and, with
+    ``settings``, the detail's file links)."""
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.complaints import ComplaintStore
 
-    return WorkflowService(ComplaintStore(), taxonomy, clock)
+    files = upload_files(settings) if settings is not None else None
+    return WorkflowService(ComplaintStore(), taxonomy, clock, files=files)
 
 
 def access_log_service() -> AccessLogService:
@@ -198,6 +225,7 @@ def notify_service(
     clock: Clock | None = None,
     ses_client: Any = None,
     sns_client: Any = None,
+    s3_client: Any = None,
 ) -> NotifyService:
     """functions/notify: emails for the audit events in the table's stream, and the
     reporter's SMS and emails (when ``CITIZEN_URL`` says where the tracking page is)."""
@@ -212,6 +240,7 @@ def notify_service(
         complaints=ComplaintStore(),
         console_url=settings.console_url,
         reporter=reporter,
+        files=upload_files(settings, s3_client),
         **emailing,
     )
 

@@ -169,6 +169,16 @@ class RecapSettings(_Concern):
     recap_lease_seconds: Annotated[int, Env("RECAP_LEASE_SECONDS")] = 305
 
 
+class FilesSettings(_Concern):
+    """Links to uploads' clean copies (intake's tracking, route's detail)."""
+
+    # The origin the links are served from (the web distribution, which adds nosniff):
+    # scheme and host of the presigned URL are replaced by it. Empty: the bucket's own.
+    files_link_base: Annotated[
+        str | None, Env("FILES_LINK_BASE"), Field(pattern=r"^https?://[^/\s]+/?$")
+    ] = None
+
+
 class ObservabilitySettings(_Concern):
     """Logs and metrics: the stage's own service name (template.yaml: pendopo-<stage>)."""
 
@@ -177,6 +187,7 @@ class ObservabilitySettings(_Concern):
 
 class Settings(
     ObservabilitySettings,
+    FilesSettings,
     RecapSettings,
     ReporterMessageSettings,
     NotificationSettings,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http import HTTPStatus
 
+from pendopo.domain.attachments import attach
 from pendopo.domain.citizen import (
     UPDATE_TAKEN,
     FeedbackBody,
@@ -40,6 +41,14 @@ from pendopo.domain.intake import (
 )
 from pendopo.domain.partners import Partner
 from pendopo.domain.status import Role
+from pendopo.domain.uploads import (
+    AttachmentsRefused,
+    ComplaintFile,
+    FileSource,
+    Upload,
+    UploadOwner,
+    check_claims,
+)
 from pendopo.domain.workflow import Change
 from pendopo.runtime.observability import logger, metrics
 from pendopo.storage.complaints import (
@@ -50,7 +59,9 @@ from pendopo.storage.complaints import (
     VersionConflict,
     WriteConflict,
 )
+from pendopo.storage.files import UploadFiles
 from pendopo.storage.reporter_messages import ReporterMessageStore
+from pendopo.storage.uploads import UploadStore
 from pendopo.views.public import (
     Receipt,
     ReporterStepAnswer,
@@ -89,8 +100,12 @@ class Submitted:
 
 def fingerprint(details: ComplaintDetails | PartnerDetails, channel: Channel, actor: str) -> str:
     """A stable hash of what was asked, to tell a retry from a reused key."""
+    asked = details.model_dump(mode="json")
+    if not asked.get("attachments"):
+        # A request without files hashes as before files existed (records stay valid).
+        asked.pop("attachments", None)
     canonical = json.dumps(
-        {"channel": channel.value, "actor": actor, "details": details.model_dump(mode="json")},
+        {"channel": channel.value, "actor": actor, "details": asked},
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -107,11 +122,16 @@ class IntakeService:
         rules: IntakeRules,
         clock: Clock,
         idempotency_ttl: timedelta = timedelta(hours=24),
+        uploads: UploadStore | None = None,
+        files: UploadFiles | None = None,
     ) -> None:
         self._store = store
         self._rules = rules
         self._clock = clock
         self._idempotency_ttl = idempotency_ttl
+        self._uploads = uploads or UploadStore()
+        # Signs the links of the tracking page's proof photos; None: files without links.
+        self._files = files
 
     def submit(
         self,
@@ -138,13 +158,31 @@ class IntakeService:
             role=role,
             actor_unit=actor_unit,
         )
+        ids = list(details.attachments) if isinstance(details, ComplaintDetails) else []
+        claims: list[Upload] = []
+        if ids:
+            # A citizen's complaint claims public uploads, a walk-in its officer's.
+            owner = UploadOwner.PUBLIC if role is Role.CITIZEN else UploadOwner.OFFICER
+            found = self._uploads.get_many(ids)  # one BatchGetItem
+            try:
+                claims = check_claims(ids, found, owner, now)
+            except AttachmentsRefused:
+                # A retry of a create that went through finds its uploads claimed by it:
+                # the first answer, as any retry gets (one GetItem, on this path only).
+                if any(upload.claimed_by for upload in found.values()):
+                    replay = self._replay(key, asked, now)
+                    if replay:
+                        return replay
+                raise
+            change = attach(Change(new.complaint, new.event), claims, FileSource.COMPLAINT, role)
+            new = NewComplaint(change.complaint, change.event, new.tracking_code)
         for attempt in range(MAX_ATTEMPTS):
             answer = receipt(new.complaint, new.tracking_code, self._rules.taxonomy)
             record = self._record(key, asked, new, answer, now)
             try:
                 # The code, for the receipt message only when one is to be sent.
                 code = new.tracking_code if new.complaint.notify.any else None
-                self._store.create(new.complaint, new.event, record, code)
+                self._store.create(new.complaint, new.event, record, code, claims)
             except TicketTaken:
                 new = with_new_ticket(new)
                 continue
@@ -221,7 +259,10 @@ class IntakeService:
         complaint = self._authenticated(ticket_text, code_text)
         if complaint is None:
             return None
-        return tracking(complaint, self._rules.taxonomy, self._clock.now())
+        return tracking(complaint, self._rules.taxonomy, self._clock.now(), self._link)
+
+    def _link(self, file: ComplaintFile) -> str | None:
+        return self._files.view_link(file) if self._files else None
 
     def _authenticated(self, ticket_text: str, code_text: str) -> Complaint | None:
         """The complaint if the code is its tracking code; None for any wrong pair."""
@@ -245,7 +286,10 @@ class IntakeService:
     ) -> ReporterStepAnswer | None:
         """Add the reporter's text to their open complaint; None for any wrong pair."""
         step = self._reporter_step(
-            ticket_text, code_text, lambda c, now: add_update(c, body, now=now)
+            ticket_text,
+            code_text,
+            lambda c, now: add_update(c, body, now=now),
+            list(body.attachments),
         )
         return reporter_answer(step, UPDATE_TAKEN) if step else None
 
@@ -263,14 +307,24 @@ class IntakeService:
         ticket_text: str,
         code_text: str,
         step: Callable[[Complaint, datetime], Change],
+        attachments: list[str] | None = None,
     ) -> Tracking | None:
         complaint = self._authenticated(ticket_text, code_text)
         if complaint is None:
             return None
+        claims: list[Upload] = []
+        if attachments:
+            step(complaint, self._clock.now())  # the step's own refusals before any read
+            # The reporter's own uploads only (public), checked before the write.
+            found = self._uploads.get_many(attachments)  # one BatchGetItem
+            claims = check_claims(attachments, found, UploadOwner.PUBLIC, self._clock.now())
         for attempt in range(_REPORTER_ATTEMPTS):
             change = step(complaint, self._clock.now())
+            change = attach(change, claims, FileSource.UPDATE, Role.CITIZEN)
             try:
-                self._store.apply(change.complaint, change.event, read_version=complaint.version)
+                self._store.apply(
+                    change.complaint, change.event, read_version=complaint.version, claims=claims
+                )
             except VersionConflict:
                 # An officer acted meanwhile: the reporter's step applies to the complaint
                 # as it is now (its rules are checked again), without asking them to resend.
@@ -291,7 +345,7 @@ class IntakeService:
                 },
             )
             metrics.add_metric(name="ReporterStep", unit="Count", value=1)
-            return tracking(change.complaint, self._rules.taxonomy, self._clock.now())
+            return tracking(change.complaint, self._rules.taxonomy, self._clock.now(), self._link)
         return None  # not reached: the last attempt returns or raises
 
     def unsubscribe_allowed(self, ticket_text: str, token: str) -> str | None:

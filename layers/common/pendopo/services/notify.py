@@ -16,10 +16,12 @@ from pendopo.domain.complaint import AuditEvent
 from pendopo.domain.notifications import build_notice, recipients_for
 from pendopo.domain.reporter_messages import message_for
 from pendopo.notifications.render import RenderedEmail, render_notice
+from pendopo.runtime.observability import logger
 from pendopo.services.ports import Mailer
 from pendopo.services.reporter import ReporterCounts, ReporterMessenger
 from pendopo.services.send_once import Emailing, EmailingService, SendCounts, count
 from pendopo.storage.complaints import ComplaintStore
+from pendopo.storage.files import UploadFiles
 from pendopo.storage.notifications import (
     NotificationKey,
 )
@@ -64,12 +66,34 @@ class NotifyService(EmailingService[Mailer]):
         complaints: ComplaintStore,
         console_url: str,
         reporter: ReporterMessenger | None = None,
+        files: UploadFiles | None = None,
         **emailing: Unpack[Emailing[Mailer]],
     ) -> None:
         super().__init__(**emailing)
         self._complaints = complaints
         self._console_url = console_url
         self._reporter = reporter
+        self._files = files
+
+    def tag_claimed(self, event: AuditEvent) -> int:
+        """Tag the clean copies of the uploads the event's write claimed ``claimed``, so the
+        bucket's lifecycle (which deletes ``unclaimed`` ones after 2 days) keeps them.
+
+        Idempotent (a stream retry tags again); an S3 error raises, so the record is
+        retried. A copy already gone is logged (the claim came after its lifecycle).
+        """
+        if not event.attachments or self._files is None:
+            return 0
+        tagged = 0
+        for upload_id in event.attachments:
+            if self._files.mark_claimed(upload_id):
+                tagged += 1
+            else:
+                logger.warning(
+                    "Claimed upload has no clean copy",
+                    extra={"ticket": event.ticket, "upload_id": upload_id},
+                )
+        return tagged
 
     def notify(self, event: AuditEvent, event_sk: str) -> Delivery:
         """Send what is due for this event; never sends an email twice once marked sent.

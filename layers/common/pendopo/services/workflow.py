@@ -16,15 +16,19 @@ from pynamodb.exceptions import QueryError
 
 from pendopo.domain.access import IDENTITY_FIELDS as IDENTITY
 from pendopo.domain.access import AccessRecord, unmasked_fields
+from pendopo.domain.attachments import FileVisibilityCommand, attach, set_file_visibility
 from pendopo.domain.clock import Clock
 from pendopo.domain.complaint import Complaint
 from pendopo.domain.errors import ComplaintNotFound, InvalidField, PendopoError
 from pendopo.domain.identifiers import normalize_ticket
 from pendopo.domain.officer import Officer
-from pendopo.domain.status import ACTION_LABELS, TERMINAL, TRANSITIONS, Action, Status
+from pendopo.domain.status import ACTION_LABELS, TERMINAL, TRANSITIONS, Action, Role, Status
 from pendopo.domain.taxonomy import Taxonomy
+from pendopo.domain.uploads import ComplaintFile, FileSource, UploadOwner, check_claims
 from pendopo.domain.workflow import (
+    Change,
     Command,
+    FollowUpCommand,
     Forbidden,
     act,
     available_actions,
@@ -35,7 +39,9 @@ from pendopo.runtime.observability import logger, metrics
 from pendopo.storage.access_log import AccessLog
 from pendopo.storage.complaints import ComplaintStore
 from pendopo.storage.cursor import InvalidCursor, decode_cursor, encode_cursor, fingerprint
+from pendopo.storage.files import UploadFiles
 from pendopo.storage.queues import QueuePartition, read_queue
+from pendopo.storage.uploads import UploadStore
 from pendopo.views.officer import (
     ActionResult,
     ComplaintDetail,
@@ -112,11 +118,19 @@ class WorkflowService:
         taxonomy: Taxonomy,
         clock: Clock,
         access_log: AccessLog | None = None,
+        uploads: UploadStore | None = None,
+        files: UploadFiles | None = None,
     ) -> None:
         self._store = store
         self._taxonomy = taxonomy
         self._clock = clock
         self._access_log = access_log or AccessLog()
+        self._uploads = uploads or UploadStore()
+        # Signs the detail's file links (presigned GET); None: files without links.
+        self._files = files
+
+    def _link(self, file: ComplaintFile) -> str | None:
+        return self._files.view_link(file) if self._files else None
 
     # --- reading ---------------------------------------------------------------
 
@@ -176,7 +190,7 @@ class WorkflowService:
             raise ComplaintNotFound
         ensure_may_read(officer, complaint.unit)
         now = self._clock.now()
-        detail = complaint_detail(complaint, events, officer, self._taxonomy, now)
+        detail = complaint_detail(complaint, events, officer, self._taxonomy, now, self._link)
         fields = unmasked_fields(
             complaint.reporter.model_dump(), detail.reporter.model_dump(include=set(IDENTITY))
         )
@@ -219,10 +233,47 @@ class WorkflowService:
             raise PreconditionRequired
         if if_match != complaint.version:
             raise PreconditionFailed(complaint)
-        change = act(
-            complaint, officer, action, command, now=self._clock.now(), taxonomy=self._taxonomy
+        now = self._clock.now()
+        change = act(complaint, officer, action, command, now=now, taxonomy=self._taxonomy)
+        claims = []
+        if isinstance(command, FollowUpCommand) and command.attachments:
+            # Proof of the result: the officers' own uploads, one BatchGetItem, claimed
+            # in the action's transaction.
+            ids = list(command.attachments)
+            claims = check_claims(ids, self._uploads.get_many(ids), UploadOwner.OFFICER, now)
+            change = attach(change, claims, FileSource.FOLLOW_UP, officer.role)
+        self._store.apply(
+            change.complaint, change.event, read_version=complaint.version, claims=claims
         )
+        return self._result(officer, complaint, change, action)
+
+    def set_file_visibility(
+        self,
+        officer: Officer,
+        ticket_text: str,
+        upload_id: str,
+        command: FileVisibilityCommand,
+        if_match: int | None,
+    ) -> ActionResult:
+        """A verifier marks a file internal or public again: one GetItem, one transaction."""
+        if officer.role is not Role.VERIFIER:  # before reading, as actions do
+            raise Forbidden("Hanya verifikator yang dapat menandai berkas sebagai internal.")
+        ticket = _ticket(ticket_text)
+        complaint = self._store.get_complaint(ticket)
+        if complaint is None:
+            raise ComplaintNotFound
+        if if_match is None:
+            raise PreconditionRequired
+        if if_match != complaint.version:
+            raise PreconditionFailed(complaint)
+        change = set_file_visibility(complaint, officer, upload_id, command, now=self._clock.now())
         self._store.apply(change.complaint, change.event, read_version=complaint.version)
+        return self._result(officer, complaint, change, Action.FILE_VISIBILITY)
+
+    def _result(
+        self, officer: Officer, complaint: Complaint, change: Change, action: Action
+    ) -> ActionResult:
+        ticket = complaint.ticket
         logger.info(
             "Complaint changed",
             extra={

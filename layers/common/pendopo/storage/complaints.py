@@ -7,7 +7,7 @@ a key or an index built for it. Nothing here scans.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -31,7 +31,8 @@ from pendopo.domain.complaint import (
     TimelineEntry,
 )
 from pendopo.domain.errors import PendopoError
-from pendopo.domain.status import Status
+from pendopo.domain.status import Role, Status
+from pendopo.domain.uploads import AttachmentsRefused, ComplaintFile, FileSource, Upload
 from pendopo.storage.connection import shared_connection
 from pendopo.storage.errors import cancellation_codes, response_code
 from pendopo.storage.items import (
@@ -41,6 +42,7 @@ from pendopo.storage.items import (
     AuditEventItem,
     ComplaintItem,
     FeedbackAttribute,
+    FileAttribute,
     FollowUpAttribute,
     IdempotencyItem,
     ReceiptItem,
@@ -48,6 +50,7 @@ from pendopo.storage.items import (
     complaint_pk,
     idempotency_pk,
 )
+from pendopo.storage.uploads import claim_in
 
 
 class VersionConflict(PendopoError):
@@ -138,11 +141,15 @@ class ComplaintStore:
         event: AuditEvent,
         record: IdempotencyRecord,
         receipt_code: str | None = None,
+        claims: Sequence[Upload] = (),
     ) -> None:
         """Write the complaint, its first audit event and the idempotency record, or nothing.
 
         ``receipt_code``: the tracking code, for the receipt message of a reporter who
         asked for messages (``storage.reporter_messages``); kept as long as the record.
+        ``claims``: the clean uploads the complaint attaches, each claimed in the same
+        transaction (``storage.uploads.claim_in``); one claimed meanwhile by another
+        complaint cancels it all (``AttachmentsRefused`` naming that file).
         """
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
@@ -164,14 +171,24 @@ class ComplaintStore:
                             expires_at=_epoch_seconds(record.expires_at),
                         )
                     )
+                for upload in claims:
+                    claim_in(transaction, upload, complaint.ticket, record.created_at)
         except TransactWriteError as error:
-            raise _create_failure(error) from error
+            first_claim = 4 if receipt_code is not None else 3
+            raise _create_failure(error, claims, first_claim) from error
 
-    def apply(self, complaint: Complaint, event: AuditEvent, read_version: int) -> None:
+    def apply(
+        self,
+        complaint: Complaint,
+        event: AuditEvent,
+        read_version: int,
+        claims: Sequence[Upload] = (),
+    ) -> None:
         """Write a changed complaint and its audit event, if nobody changed it since it was read.
 
         One TransactWriteItems: the complaint (on condition that its version is still
-        the one read) and the new event (which must not exist), or neither.
+        the one read), the new event (which must not exist) and the claim of each upload
+        in ``claims`` (clean and unclaimed), or none of them.
         """
         try:
             with TransactWrite(connection=shared_connection()) as transaction:
@@ -179,8 +196,15 @@ class ComplaintStore:
                     _complaint_item(complaint), condition=ComplaintItem.version == read_version
                 )
                 transaction.save(_event_item(event), condition=AuditEventItem.pk.does_not_exist())
+                for upload in claims:
+                    claim_in(transaction, upload, complaint.ticket, event.at)
         except TransactWriteError as error:
             codes = cancellation_codes(error)
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise VersionConflict(str(error)) from error
+            refused = _refused_claims(codes, claims, first=2)
+            if refused is not None:
+                raise refused from error
             conflict = {"ConditionalCheckFailed", "TransactionConflict"} & set(codes)
             if conflict or response_code(error) == "TransactionInProgressException":
                 raise VersionConflict(str(error)) from error
@@ -236,23 +260,45 @@ class ComplaintStore:
 _COMPLAINT, _IDEMPOTENCY = 0, 2
 
 
-def _create_failure(error: TransactWriteError) -> Exception:
+def _create_failure(
+    error: TransactWriteError, claims: Sequence[Upload] = (), first_claim: int = 3
+) -> Exception:
     """What a cancelled create means to the intake service; the error itself otherwise.
 
-    A failed condition decides first (the key or the ticket is taken, whatever else
-    DynamoDB said about the other items). A transaction cancelled for throughput
-    (ThrottlingError, ProvisionedThroughputExceeded) or a table that did not answer
-    is returned as it is: the edge answers 503 (pendopo.api.errors), the service does not
-    retry it.
+    A failed condition decides first (the key, an upload or the ticket is taken, in that
+    order, whatever else DynamoDB said about the other items): a retry with the same
+    key replays even though its uploads are claimed (by the first attempt). A
+    transaction cancelled for throughput (ThrottlingError,
+    ProvisionedThroughputExceeded) or a table that did not answer is returned as it is:
+    the edge answers 503 (pendopo.api.errors), the service does not retry it.
     """
     codes = cancellation_codes(error)
     if "TransactionConflict" in codes or response_code(error) == "TransactionInProgressException":
         return WriteConflict(str(error))
     if len(codes) > _IDEMPOTENCY and codes[_IDEMPOTENCY] == "ConditionalCheckFailed":
         return IdempotencyKeyTaken(str(error))
+    refused = _refused_claims(codes, claims, first_claim)
+    if refused is not None:
+        return refused
     if codes and codes[_COMPLAINT] == "ConditionalCheckFailed":
         return TicketTaken(str(error))
     return error
+
+
+CLAIMED_MEANWHILE = "Lampiran {name} sudah dipakai di pengaduan lain."
+
+
+def _refused_claims(
+    codes: list[str | None], claims: Sequence[Upload], first: int
+) -> AttachmentsRefused | None:
+    """The uploads whose claim's condition failed (their cancellation reasons come after
+    the write's own items, in the order claimed), or None when every claim held."""
+    problems = {
+        upload.upload_id: CLAIMED_MEANWHILE.format(name=upload.filename)
+        for index, upload in enumerate(claims, start=first)
+        if index < len(codes) and codes[index] == "ConditionalCheckFailed"
+    }
+    return AttachmentsRefused(problems) if problems else None
 
 
 def _complaint_item(complaint: Complaint) -> ComplaintItem:
@@ -292,6 +338,7 @@ def _complaint_item(complaint: Complaint) -> ComplaintItem:
         media_url=complaint.media_url,
         notify=complaint.notify.model_dump() if complaint.notify.any else None,
         unsubscribe_token=complaint.unsubscribe_token,
+        files=[_file_item(f) for f in complaint.files] if complaint.files else None,
         open_unit=keys.open_unit,
         unit_month=keys.unit_month,
         unit_status=keys.unit_status,
@@ -345,6 +392,33 @@ def complaint_from_item(item: ComplaintItem) -> Complaint:
         media_url=item.media_url,
         feedback=_feedback_from_item(item.feedback) if item.feedback else None,
         disputed=bool(item.disputed),
+        files=tuple(_file_from_item(f) for f in item.files or ()),
+    )
+
+
+def _file_item(file: ComplaintFile) -> FileAttribute:
+    return FileAttribute(
+        upload_id=file.upload_id,
+        filename=file.filename,
+        content_type=file.content_type,
+        size=file.size,
+        source=file.source.value,
+        role=file.role.value,
+        at=to_utc_iso(file.at),
+        internal=file.internal,
+    )
+
+
+def _file_from_item(item: FileAttribute) -> ComplaintFile:
+    return ComplaintFile(
+        upload_id=item.upload_id,
+        filename=item.filename,
+        content_type=item.content_type,
+        size=int(item.size),
+        source=FileSource(item.source),
+        role=Role(item.role),
+        at=from_iso(item.at),
+        internal=bool(item.internal),
     )
 
 
@@ -408,6 +482,7 @@ def _event_item(event: AuditEvent) -> AuditEventItem:
         version=event.version,
         previous_unit=event.previous_unit,
         disputed=True if event.disputed else None,
+        attachments=list(event.attachments) if event.attachments else None,
     )
 
 
@@ -426,6 +501,7 @@ def _event_from_item(item: AuditEventItem) -> AuditEvent:
             "version": int(item.version or 1),
             "previous_unit": item.previous_unit,
             "disputed": bool(item.disputed),
+            "attachments": tuple(item.attachments or ()),
         }
     )
 
@@ -455,6 +531,7 @@ def audit_event_from_image(image: Mapping[str, Any]) -> tuple[AuditEvent, str] |
             "version": int(image.get("version") or 1),
             "previous_unit": image.get("previous_unit"),
             "disputed": bool(image.get("disputed")),
+            "attachments": tuple(str(a) for a in image.get("attachments") or ()),
         }
     )
     return event, str(image["sk"])

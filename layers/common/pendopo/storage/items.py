@@ -157,6 +157,19 @@ class FollowUpAttribute(MapAttribute[str, Any]):
     by = UnicodeAttribute()
 
 
+class FileAttribute(MapAttribute[str, Any]):
+    """One of a complaint's files (``domain.uploads.ComplaintFile``)."""
+
+    upload_id = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    source = UnicodeAttribute()  # complaint | follow_up | update
+    role = UnicodeAttribute()  # who attached it
+    at = UnicodeAttribute()
+    internal = BooleanAttribute(default=False)
+
+
 class TableItem(Model):
     # One Meta object for every item model, re-pointed by connection.bind_table.
     Meta = TableMeta  # type: ignore[assignment]
@@ -197,6 +210,8 @@ class ComplaintItem(TableItem, discriminator="complaint"):
     # their unsubscribe link; both absent when they asked for none.
     notify = MapAttribute[str, Any](null=True)
     unsubscribe_token = UnicodeAttribute(null=True)
+    # The files its writes claimed (absent on a complaint without any).
+    files = ListAttribute[FileAttribute](of=FileAttribute, null=True)
     # Index keys, derived from the fields above.
     open_unit = UnicodeAttribute(null=True)
     unit_month = UnicodeAttribute()
@@ -225,6 +240,7 @@ class AuditEventItem(TableItem, discriminator="event"):
     version = NumberAttribute(default=1)
     previous_unit = UnicodeAttribute(null=True)
     disputed = BooleanAttribute(null=True)
+    attachments = ListAttribute[str](null=True)  # the upload ids the change claimed
 
 
 class IdempotencyItem(TableItem, discriminator="idempotency"):

@@ -26,8 +26,9 @@ from pendopo.domain.officer import Officer
 from pendopo.domain.sla import is_overdue, overdue_by
 from pendopo.domain.status import ACTION_LABELS, Action, Role, Status
 from pendopo.domain.taxonomy import Taxonomy
+from pendopo.domain.uploads import ComplaintFile, FileSource
 from pendopo.domain.workflow import available_actions
-from pendopo.views.public import CodeLabel, UnitRef, resolved_view
+from pendopo.views.public import CodeLabel, FileLink, UnitRef, resolved_view
 
 ANONYMOUS_NAME = "Pelapor anonim"
 # A partner (Open311) may pass on no name at all.
@@ -58,6 +59,43 @@ class FollowUpView(ViewModel):
     by: str
 
 
+class FileView(ViewModel):
+    upload_id: str
+    filename: str
+    content_type: str = Field(description="Jenis berkas menurut pemeriksaan isinya")
+    size: int = Field(description="Ukuran dalam byte")
+    source: CodeLabel = Field(description="complaint, follow_up, atau update")
+    role: str = Field(description="Peran yang melampirkannya")
+    at: datetime
+    at_text: str
+    internal: bool = Field(description="Tidak pernah tampil di halaman lacak pelapor")
+    url: str | None = Field(
+        description="Tautan presigned (GET) berlaku 5 menit; gambar tampil di peramban, PDF diunduh"
+    )
+
+
+FILE_SOURCE_LABELS: dict[FileSource, str] = {
+    FileSource.COMPLAINT: "Lampiran pengaduan",
+    FileSource.FOLLOW_UP: "Bukti tindak lanjut",
+    FileSource.UPDATE: "Lampiran tambahan pelapor",
+}
+
+
+def file_view(file: ComplaintFile, link: FileLink | None) -> FileView:
+    return FileView(
+        upload_id=file.upload_id,
+        filename=file.filename,
+        content_type=file.content_type,
+        size=file.size,
+        source=CodeLabel(code=file.source.value, label=FILE_SOURCE_LABELS[file.source]),
+        role=file.role.value,
+        at=wib_to_the_second(file.at),
+        at_text=format_wib(file.at),
+        internal=file.internal,
+        url=link(file) if link else None,
+    )
+
+
 class FeedbackDetail(ViewModel):
     rating: int
     resolved: CodeLabel
@@ -78,6 +116,9 @@ class EventView(ViewModel):
     previous_unit: str | None
     note: str | None
     version: int
+    attachments: list[str] = Field(
+        default_factory=list, description="upload_id berkas yang dilampirkan tindakan ini"
+    )
 
 
 class QueueItem(ViewModel):
@@ -122,6 +163,9 @@ class ComplaintDetail(QueueItem):
     )
     agencies: list[AgencyRef] = Field(description="Perangkat daerah/BUMD unit ini, untuk disposisi")
     events: list[EventView] = Field(description="Jejak audit lengkap, terlama dahulu")
+    files: list[FileView] = Field(
+        default_factory=list, description="Berkas pengaduan, tindak lanjut, dan tambahan pelapor"
+    )
 
 
 def _status(status: Status) -> CodeLabel:
@@ -224,6 +268,7 @@ def event_view(event: AuditEvent) -> EventView:
         previous_unit=event.previous_unit,
         note=event.note,
         version=event.version,
+        attachments=list(event.attachments),
     )
 
 
@@ -233,6 +278,7 @@ def complaint_detail(
     officer: Officer,
     taxonomy: Taxonomy,
     now: datetime,
+    link: FileLink | None = None,
 ) -> ComplaintDetail:
     late = complaint.status.clock_running and is_overdue(complaint.due_at, now)
     follow_up = complaint.follow_up
@@ -267,6 +313,7 @@ def complaint_detail(
         if complaint.unit in taxonomy.units
         else [],
         events=[event_view(event) for event in events],
+        files=[file_view(file, link) for file in complaint.files],
     )
 
 

@@ -5,10 +5,12 @@ These models are the response schemas of the OpenAPI document too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import Field
 
+from pendopo.domain.attachments import public_files
 from pendopo.domain.citizen import (
     MAX_UPDATES,
     feedback_deadline,
@@ -22,6 +24,10 @@ from pendopo.domain.model import ViewModel
 from pendopo.domain.sla import is_overdue
 from pendopo.domain.status import ACTION_LABELS, Status
 from pendopo.domain.taxonomy import Taxonomy
+from pendopo.domain.uploads import ComplaintFile
+
+# Signs a view link of one file (storage.files.UploadFiles.view_link); None: no link.
+FileLink = Callable[[ComplaintFile], str | None]
 
 
 class CodeLabel(ViewModel):
@@ -42,6 +48,18 @@ class PublicStep(ViewModel):
     text: str | None = Field(
         default=None,
         description="Tambahan dari pelapor, atau alasan/catatan verifikator untuk pelapor",
+    )
+
+
+class PublicFile(ViewModel):
+    """A follow-up proof photo, once the result is validated (never the reporter's own)."""
+
+    upload_id: str
+    filename: str
+    content_type: str
+    url: str | None = Field(
+        description="Tautan untuk melihat foto, berlaku 5 menit (muat ulang halaman lacak "
+        "untuk tautan baru)"
     )
 
 
@@ -120,6 +138,10 @@ class Tracking(ViewModel):
     can_rate: bool = Field(description="Pelapor dapat memberi penilaian sekarang")
     rate_until_text: str | None = Field(description="Batas waktu penilaian (WIB), bila ada")
     feedback: FeedbackView | None = Field(description="Penilaian yang sudah diberikan pelapor")
+    files: list[PublicFile] = Field(
+        default_factory=list,
+        description="Foto bukti tindak lanjut, setelah hasilnya divalidasi (status Selesai)",
+    )
 
 
 def resolved_view(resolved: Resolved) -> CodeLabel:
@@ -179,7 +201,9 @@ def _messages_sentence(complaint: Complaint) -> str:
     )
 
 
-def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Tracking:
+def tracking(
+    complaint: Complaint, taxonomy: Taxonomy, now: datetime, link: FileLink | None = None
+) -> Tracking:
     feedback = complaint.feedback
     rate_until = feedback_deadline(complaint) if feedback is None else None
     return Tracking(
@@ -220,6 +244,15 @@ def tracking(complaint: Complaint, taxonomy: Taxonomy, now: datetime) -> Trackin
         )
         if feedback
         else None,
+        files=[
+            PublicFile(
+                upload_id=file.upload_id,
+                filename=file.filename,
+                content_type=file.content_type,
+                url=link(file) if link else None,
+            )
+            for file in public_files(complaint)
+        ],
     )
 
 
