@@ -271,6 +271,7 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
             ],
         ),
         *_raw_mime_checks(logical_id, allows),
+        *_upload_signer_checks(logical_id, allows),
     ]
 
 
@@ -279,6 +280,34 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
 # ses:SendRawEmail, so their roles need it beside ses:SendEmail, on the same
 # identity and configuration set. tests/infra checks this set against the code.
 RAW_MIME_SENDERS = frozenset({"MonthlyRecapFunction"})
+
+
+# Functions that sign upload slots (presigned POSTs): S3 checks a presigned POST against
+# the signer's permissions, so their roles may put under uploads/incoming/ and nowhere
+# else, with a data key of the bucket's default SSE-KMS key.
+UPLOAD_SIGNERS = frozenset({"IntakeFunction", "RouteFunction"})
+INCOMING_UPLOADS = {"Fn::Sub": "${FilesBucket.Arn}/uploads/incoming/*"}
+
+
+def _upload_signer_checks(logical_id: str, allows: list[dict[str, Any]]) -> list[Check]:
+    if logical_id.removesuffix("Role") not in UPLOAD_SIGNERS:
+        return []
+    puts = [s for s in allows if "s3:PutObject" in _as_list(s.get("Action"))]
+    keys = [s for s in allows if "kms:GenerateDataKey" in _as_list(s.get("Action"))]
+    return [
+        check(
+            "signs upload slots: s3:PutObject on ${FilesBucket.Arn}/uploads/incoming/* only",
+            len(puts) == 1
+            and _as_list(puts[0].get("Action")) == ["s3:PutObject"]
+            and _as_list(puts[0].get("Resource")) == [INCOMING_UPLOADS],
+            [(s.get("Action"), s.get("Resource")) for s in puts],
+        ),
+        check(
+            "signs upload slots: kms:GenerateDataKey on DataKey (the bucket's SSE-KMS)",
+            any(_as_list(s.get("Resource")) == [{"Fn::GetAtt": "DataKey.Arn"}] for s in keys),
+            [s.get("Resource") for s in keys],
+        ),
+    ]
 
 
 def _raw_mime_checks(logical_id: str, allows: list[dict[str, Any]]) -> list[Check]:

@@ -389,6 +389,12 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             lambda r: r.pop("CheckUploadFunctionEventInvokeConfig"),
             "CheckUploadFunction: the target function has an EventInvokeConfig",
         ),
+        (
+            lambda r: r["RouteFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+                "Statement"
+            ].append({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::x/*"}),
+            "RouteFunctionRole: signs upload slots: s3:PutObject on",
+        ),
     ],
 )
 def test_a_broken_property_fails(template: dict[str, Any], change: Any, expected: str) -> None:

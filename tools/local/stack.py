@@ -33,7 +33,7 @@ import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 from pendopo.domain.officer import SCOPE_SEKDA
-from tools.local import moto_cognito_sessions
+from tools.local import moto_cognito_sessions, moto_s3_cors
 from tools.local.accounts import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -174,11 +174,12 @@ _FALLBACK_CORS_RULE: dict[str, Any] = {
 }
 
 
-def files_bucket_cors(origin: str) -> list[dict[str, Any]]:
+def files_bucket_cors(origin: str, template: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The files bucket's CORS rules for the local stack: the template's FilesBucket
     CorsConfiguration (``AllowedOrigins: !Ref AllowedOrigins`` becomes the gateway's
     origin), or, while the template has none, a rule for the browser's uploads."""
-    bucket = load_template().get("Resources", {}).get("FilesBucket", {})
+    template = load_template() if template is None else template
+    bucket = template.get("Resources", {}).get("FilesBucket", {})
     rules = bucket.get("Properties", {}).get("CorsConfiguration", {}).get("CorsRules")
     local_origins = [origin, origin.replace("127.0.0.1", "localhost")]
     if not rules:
@@ -411,6 +412,9 @@ class LocalStack:
         # moto stores any browser upload (POST Object) whatever its policy says; S3 checks
         # the expiry, the conditions and the signature (see tools.local.moto_s3_post_policy).
         install_s3_post_policy({DUMMY_CREDENTIAL: DUMMY_CREDENTIAL})
+        # moto answers a CORS preflight from the bucket's rules, but not as S3 chooses the
+        # rule (origin, method and headers; see tools.local.moto_s3_cors).
+        moto_s3_cors.install()
         bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()
