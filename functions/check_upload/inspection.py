@@ -233,10 +233,15 @@ def clean_image(data: bytes, content_type: str) -> CleanFile | Refusal:
         # Truncated or corrupt data (OSError "image file is truncated", "broken data
         # stream"), a header Pillow cannot parse.
         return Refusal.DAMAGED_IMAGE
-    picture = _to_srgb(picture, icc)
-    picture = _encodable(picture, pil_format)
-    picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
-    body = _encode(picture, pil_format)
+    try:
+        picture = _to_srgb(picture, icc)
+        picture = _encodable(picture, pil_format)
+        picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+        body = _encode(picture, pil_format)
+    except (OSError, ValueError):
+        # Pixels Pillow decoded but cannot convert or write back (an exotic mode): the
+        # sender gets a refusal, not a failed invocation retried into the dead letters.
+        return Refusal.DAMAGED_IMAGE
     return CleanFile(body, content_type, picture.width, picture.height)
 
 
@@ -346,9 +351,11 @@ def clean_pdf(data: bytes) -> CleanFile | Refusal:
             return Refusal.ACTIVE_PDF
     except _TooComplex:
         return Refusal.DAMAGED_PDF
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError):
+    except PdfReadError:
         return Refusal.DAMAGED_PDF
-    except RecursionError:
+    except Exception:
+        # pypdf raises more than its own errors on malformed input (KeyError, TypeError,
+        # struct and zlib errors, RecursionError...): the file is unreadable, not our fault.
         return Refusal.DAMAGED_PDF
     if _RAW_ACTIVE.search(_STREAM_BODY.sub(b"stream endstream", data)):
         return Refusal.ACTIVE_PDF

@@ -1,11 +1,12 @@
-"""Each of the six functions serves one representative event from its built artifact.
+"""Each of the seven functions serves one representative event from its built artifact.
 
 Only what ``make build-host`` put in ``.aws-sam/host`` (the same Makefiles and
 requirements as ``sam build``) is on the interpreter's path, so a file the build left
 out (an email template, taxonomy.json, a dependency) fails here, as it would on Lambda.
 The events follow one complaint: submitted (intake), its stream record (notify),
 verified (route), in the daily deadline check (sla_check), in last month's recap
-(monthly_recap); and an officer logs in (auth).
+(monthly_recap); and an officer logs in (auth). A photo with GPS is checked
+(check_upload: Pillow and pypdf from the function's own wheels).
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ VERIFIER_CLAIMS = {
 }
 
 
-def test_the_template_has_the_six_functions() -> None:
+def test_the_template_has_the_seven_functions() -> None:
     assert sorted(lambda_functions()) == [
         "AuthFunction",
+        "CheckUploadFunction",
         "IntakeFunction",
         "MonthlyRecapFunction",
         "NotifyFunction",
@@ -178,3 +180,43 @@ def test_auth_logs_an_officer_in(artifacts: Artifacts, http_event: Any) -> None:
     )
     assert served.status == 200, served.output
     assert served.body()["access_token"], served.output
+
+
+def test_check_upload_re_encodes_a_photo_without_its_gps(artifacts: Artifacts) -> None:
+    import io
+
+    from PIL import Image
+
+    from pendopo.domain.uploads import UploadOwner, UploadRequest, new_upload
+    from pendopo.storage.uploads import _item
+    from tests.support import upload_files
+
+    request = UploadRequest(filename="jalan.jpg", content_type="image/jpeg", size=1000)
+    upload = new_upload(request, UploadOwner.PUBLIC, datetime.now(UTC))
+    item = {name: value for name, value in _item(upload).serialize().items()}
+    artifacts.aws.client("dynamodb").put_item(TableName=artifacts.aws.table, Item=item)
+    key = f"uploads/incoming/{upload.upload_id}"
+    s3 = artifacts.aws.client("s3")
+    s3.put_object(Bucket=FILES_BUCKET, Key=key, Body=upload_files.jpeg_with_gps(320, 240))
+    event = {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": REGION,
+                "eventTime": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S.000Z}",
+                "eventName": "ObjectCreated:Post",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "bucket": {"name": FILES_BUCKET, "arn": f"arn:aws:s3:::{FILES_BUCKET}"},
+                    "object": {"key": key, "size": 1000},
+                },
+            }
+        ]
+    }
+    served = artifacts.serve("CheckUploadFunction", event)
+    assert served.result == {"records": 1, "clean": 1}, served.output
+    assert "PIL.Image" in served.modules and "pypdf" in served.modules
+    stored = s3.get_object(Bucket=FILES_BUCKET, Key=f"uploads/clean/{upload.upload_id}")
+    image = Image.open(io.BytesIO(stored["Body"].read()))
+    assert image.size == (320, 240) and not image.getexif()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from functions.check_upload.inspection import (
@@ -248,3 +250,57 @@ def test_a_damaged_pdf_is_refused() -> None:
         Refusal.DAMAGED_PDF
     )
     assert inspect_file(files.clean_pdf()[:200], PDF) is Refusal.DAMAGED_PDF
+
+
+# ------------------------------------------------------------ before the content
+
+
+def test_arrival_refusals_in_order_expired_empty_too_large() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pendopo.domain.uploads import (
+        ARRIVAL_GRACE_SECONDS,
+        MAX_UPLOAD_BYTES,
+        UploadOwner,
+        UploadRequest,
+        arrival_refusal,
+        new_upload,
+    )
+
+    now = datetime(2025, 6, 10, 1, 0, tzinfo=UTC)
+    request = UploadRequest(filename="foto.jpg", content_type="image/jpeg", size=1000)
+    upload = new_upload(request, UploadOwner.PUBLIC, now)
+    last_moment = upload.slot_expires_at + timedelta(seconds=ARRIVAL_GRACE_SECONDS)
+    assert arrival_refusal(upload, 1000, now) is None
+    assert arrival_refusal(upload, 1000, last_moment) is None
+    assert arrival_refusal(upload, 1000, last_moment + timedelta(seconds=1)) is Refusal.EXPIRED
+    assert arrival_refusal(upload, 0, now) is Refusal.EMPTY
+    assert arrival_refusal(upload, MAX_UPLOAD_BYTES, now) is None
+    assert arrival_refusal(upload, MAX_UPLOAD_BYTES + 1, now) is Refusal.TOO_LARGE
+    assert arrival_refusal(upload, 11 * 1024 * 1024, now) is Refusal.TOO_LARGE
+
+
+# ------------------------------------------------- hostile bytes never crash it
+
+_SEEDS = {
+    JPEG: files.jpeg(64, 48),
+    PNG: files.png(64, 48),
+    WEBP: files.webp_with_gps(),
+    PDF: files.clean_pdf(),
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    declared=st.sampled_from(sorted(_SEEDS)),
+    cuts=st.lists(st.tuples(st.integers(0, 10_000), st.binary(max_size=8)), max_size=6),
+)
+def test_a_mangled_file_gets_a_verdict_never_an_error(
+    declared: str, cuts: list[tuple[int, bytes]]
+) -> None:
+    data = bytearray(_SEEDS[declared])
+    for position, replacement in cuts:
+        at = position % max(len(data), 1)
+        data[at : at + len(replacement)] = replacement
+    verdict = inspect_file(bytes(data), declared)
+    assert isinstance(verdict, CleanFile | Refusal)

@@ -5,7 +5,7 @@ the resolver, settings, services and AWS clients) **plus** the first invocation,
 which pays everything the init deferred: lazily built pydantic validators,
 Powertools' per-route dependants, templates, botocore's first request (signing,
 serialising, parsing). Both are measured here, in the same fresh interpreter, for
-each of the six functions in ``template.yaml``, against the baseline every Python
+each of the seven functions in ``template.yaml``, against the baseline every Python
 Lambda that talks to DynamoDB pays: ``import boto3`` plus one DynamoDB client
 (init), and one ``GetItem`` on that client (first request).
 
@@ -41,6 +41,7 @@ How:
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import os
@@ -72,6 +73,7 @@ FUNCTIONS: dict[str, str] = {
     "notify": "functions.notify.app",
     "sla_check": "functions.sla_check.app",
     "monthly_recap": "functions.monthly_recap.app",
+    "check_upload": "functions.check_upload.app",
 }
 # What each first request is, for the report.
 FIRST_REQUESTS: dict[str, str] = {
@@ -82,6 +84,7 @@ FIRST_REQUESTS: dict[str, str] = {
     "notify": "a stream batch with one `submit` audit event (emails to the unit)",
     "sla_check": "the scheduled daily check, one overdue complaint",
     "monthly_recap": "the scheduled recap, one complaint in the month",
+    "check_upload": "an S3 event for a 1280 x 960 JPEG with GPS EXIF (decoded, re-encoded)",
 }
 VERIFIER_CLAIMS = {
     "sub": "sub-verifikator",
@@ -195,6 +198,15 @@ class _Raw:
     def stream(self, *_: Any, **__: Any) -> Any:
         yield self._body
 
+    # A streamed body (S3 GetObject) is read and closed as urllib3's response is.
+    def read(self, amt: int | None = None, **__: Any) -> bytes:
+        size = len(self._body) if amt is None else amt
+        chunk, self._body = self._body[:size], self._body[size:]
+        return chunk
+
+    def close(self) -> None:
+        pass
+
 
 class _Context:
     function_name = "bench"
@@ -241,8 +253,11 @@ class CannedAws:
         from botocore.client import BaseClient
 
         clients = live_clients(BaseClient)
-        for client in clients:
-            client.meta.events.register("before-send", self._send)
+        # Once per event emitter: botocore's S3 client makes a second client (S3 Express
+        # sessions) sharing its emitter, which would count every S3 call twice.
+        emitters = {id(client.meta.events): client.meta.events for client in clients}
+        for events in emitters.values():
+            events.register("before-send", self._send)
         return len(clients)
 
     def _send(self, request: Any, event_name: str = "", **_: Any) -> Any:
@@ -257,7 +272,9 @@ class CannedAws:
             status, headers, body = 400, {}, json.dumps({"message": f"bench: no answer {key}"})
         else:
             status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
-        raw: Any = _Raw(body.encode("utf-8"))
+        # A binary body (an S3 object) is canned as {"base64": ...}.
+        data = base64.b64decode(body["base64"]) if isinstance(body, dict) else body.encode()
+        raw: Any = _Raw(data)
         return AWSResponse(request.url, status, cast(Any, headers), raw)
 
 
@@ -526,6 +543,66 @@ def prepare_scenarios() -> dict[str, Any]:
                 "s3.PutObject": [[200, {"ETag": '"bench"'}, ""]],
             },
         },
+        "check_upload": _upload_scenario(),
+    }
+
+
+def _upload_scenario() -> dict[str, Any]:
+    """The checker's first request: S3's event for a phone photo (1280 x 960, GPS EXIF,
+    orientation 6) under uploads/incoming/<id>, its upload item, the object itself."""
+    import io
+    from datetime import UTC, datetime
+    from email.utils import format_datetime
+
+    from PIL import Image
+
+    from pendopo.domain.uploads import UploadOwner, UploadRequest, new_upload
+    from pendopo.storage.uploads import _item
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif.get_ifd(0x8825)[2] = (6.0, 10.0, 50.0)
+    photo = io.BytesIO()
+    Image.effect_noise((1280, 960), 48).convert("RGB").save(
+        photo, "JPEG", quality=88, exif=exif.tobytes()
+    )
+    body = photo.getvalue()
+    now = datetime.now(UTC)
+    request = UploadRequest(filename="jalan.jpg", content_type="image/jpeg", size=len(body))
+    upload = new_upload(request, UploadOwner.PUBLIC, now)
+    item = _item(upload).serialize()
+    key = f"uploads/incoming/{upload.upload_id}"
+    object_headers = {
+        "content-type": "image/jpeg",
+        "content-length": str(len(body)),
+        "last-modified": format_datetime(now, usegmt=True),
+        "x-amz-version-id": "bench-version",
+        "etag": '"bench"',
+    }
+    return {
+        "event": {
+            "Records": [
+                {
+                    "eventVersion": "2.1",
+                    "eventSource": "aws:s3",
+                    "awsRegion": REGION,
+                    "eventTime": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "eventName": "ObjectCreated:Post",
+                    "s3": {
+                        "s3SchemaVersion": "1.0",
+                        "bucket": {"name": "pendopo-bench-files"},
+                        "object": {"key": key, "size": len(body), "versionId": "bench-version"},
+                    },
+                }
+            ]
+        },
+        "answers": {
+            "dynamodb.GetItem": [_json({"Item": item})],
+            "dynamodb.UpdateItem": [_json({"Attributes": {**item, "status": {"S": "clean"}}})],
+            "s3.GetObject": [[200, object_headers, {"base64": base64.b64encode(body).decode()}]],
+            "s3.PutObject": [[200, {"ETag": '"bench-clean"'}, ""]],
+            "s3.DeleteObject": [[204, {}, ""]],
+        },
     }
 
 
@@ -788,6 +865,8 @@ GROUPS: dict[str, str] = {
     "jinja2": "jinja2",
     "markupsafe": "jinja2",
     "xlsxwriter": "xlsxwriter",
+    "PIL": "Pillow",
+    "pypdf": "pypdf",
     "pendopo": "pendopo (our layer)",
     # The handler module's own body: resolver and routes, settings, the AWS clients
     # (the counterpart of the baseline's client, which is "not an import" there).

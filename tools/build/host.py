@@ -1,7 +1,7 @@
 """``make build-host``: a twin of ``sam build``'s output for this machine's platform.
 
 Every resource of template.yaml built with ``BuildMethod: makefile`` (the layer and the
-six functions) is built by its own Makefile target, exactly as ``sam build`` runs it
+seven functions) is built by its own Makefile target, exactly as ``sam build`` runs it
 (a scratch copy of the CodeUri folder, ``make --makefile <source>/Makefile
 build-<LogicalId>`` with ARTIFACTS_DIR set), with the same requirements and Python 3.13
 for the bytecode, but with this machine's wheels (``TARGET_PLATFORM``:

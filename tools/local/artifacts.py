@@ -8,7 +8,7 @@ the layer's dependencies come from the layer artifact (``CommonLayer/python/``),
 with the bytecode the build compiled; nothing of ``layers/common`` or ``functions/``.
 
 Lambda gives each function its own process: its artifact in ``/var/task`` first on
-``sys.path``, the layer's ``/opt/python`` after it. The local stack runs all six
+``sys.path``, the layer's ``/opt/python`` after it. The local stack runs all seven
 functions in one process, so ``serve_artifacts`` does this:
 
 - ``sys.path`` starts with every function artifact's folder, then the layer's
