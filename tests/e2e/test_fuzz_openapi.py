@@ -497,7 +497,8 @@ def _acceptable(action: Action, body: dict[str, Any]) -> bool:
 
 def _command(action: Action, generated: Any, complaint: RealComplaint) -> dict[str, Any]:
     """The generated body with what only the stack knows put right: a category of
-    another unit, an agency of the complaint's unit, attachment keys under its ticket.
+    another unit, an agency of the complaint's unit, no attachments (an upload id exists
+    only once an upload was checked; tests/integration/test_attachments.py covers them).
     A generated body that still breaks a rule no schema says gives way to a valid one."""
     real: dict[str, Any] = {}
     body = dict(generated) if isinstance(generated, dict) else {}
@@ -506,10 +507,7 @@ def _command(action: Action, generated: Any, complaint: RealComplaint) -> dict[s
     if action is Action.DISPOSITION:
         real["agency"] = AGENCY
     if action is Action.SUBMIT_FOLLOW_UP:
-        count = len(body.get("attachments") or [])
-        real["attachments"] = [
-            f"attachments/{complaint.ticket}/hasil-{n}.pdf" for n in range(count)
-        ]
+        real["attachments"] = []
     body.update(real)
     return body if _acceptable(action, body) else {**VALID_COMMANDS[action], **real}
 

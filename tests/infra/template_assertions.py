@@ -1263,9 +1263,59 @@ def check_cloudfront_function(t: Transformed, logical_id: str, r: dict[str, Any]
     ]
 
 
+# The file links' behaviour (issue #17): presigned GETs of the files bucket through the
+# web distribution, which adds what S3 cannot (nosniff).
+FILES_HEADERS_POLICY = "FilesResponseHeadersPolicy"
+FILES_ORIGIN_REQUEST_POLICY = "FilesOriginRequestPolicy"
+
+
+def check_files_headers_policy(r: dict[str, Any]) -> list[Check]:
+    config = r["Properties"].get("ResponseHeadersPolicyConfig", {})
+    s = config.get("SecurityHeadersConfig", {})
+    csp = str(s.get("ContentSecurityPolicy", {}).get("ContentSecurityPolicy", ""))
+    custom = {
+        i.get("Header"): i.get("Value")
+        for i in config.get("CustomHeadersConfig", {}).get("Items", [])
+    }
+    return [
+        check("X-Content-Type-Options nosniff", s.get("ContentTypeOptions", {}).get("Override")),
+        check(
+            "X-Frame-Options DENY",
+            s.get("FrameOptions", {}).get("FrameOption") == "DENY",
+            s.get("FrameOptions"),
+        ),
+        check("a Referrer-Policy", s.get("ReferrerPolicy", {}).get("ReferrerPolicy")),
+        check(
+            "CSP: nothing but the file itself, sandboxed, no framing",
+            "default-src 'none'" in csp
+            and "sandbox" in csp
+            and "frame-ancestors 'none'" in csp
+            and "script-src" not in csp
+            and "unsafe" not in csp,
+            csp,
+        ),
+        check("never cached", custom.get("Cache-Control") == "private, no-store", custom),
+    ]
+
+
+def check_origin_request_policy(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check]:
+    config = r["Properties"].get("OriginRequestPolicyConfig", {})
+    return [
+        check(
+            "every query string (the SigV4 signature), no header, no cookie",
+            config.get("QueryStringsConfig", {}).get("QueryStringBehavior") == "all"
+            and config.get("HeadersConfig", {}).get("HeaderBehavior") == "none"
+            and config.get("CookiesConfig", {}).get("CookieBehavior") == "none",
+            config,
+        )
+    ]
+
+
 def check_response_headers_policy(
     t: Transformed, logical_id: str, r: dict[str, Any]
 ) -> list[Check]:
+    if logical_id == FILES_HEADERS_POLICY:
+        return check_files_headers_policy(r)
     s = r["Properties"].get("ResponseHeadersPolicyConfig", {}).get("SecurityHeadersConfig", {})
     hsts = s.get("StrictTransportSecurity", {})
     csp = str(s.get("ContentSecurityPolicy", {}).get("ContentSecurityPolicy", ""))
@@ -1309,6 +1359,8 @@ def check_distribution(t: Transformed, logical_id: str, r: dict[str, Any]) -> li
     api = origins.get(api_behaviour.get("TargetOriginId"), {})
     custom = api.get("CustomOriginConfig", {})
     functions = default.get("FunctionAssociations", [])
+    files_behaviour = _behaviour_for(config, "/uploads/clean/*")
+    files = origins.get(files_behaviour.get("TargetOriginId"), {})
     return [
         check(
             "default behaviour: the web bucket through Origin Access Control",
@@ -1359,6 +1411,23 @@ def check_distribution(t: Transformed, logical_id: str, r: dict[str, Any]) -> li
             api_behaviour,
         ),
         check("DefaultRootObject = index.html", config.get("DefaultRootObject") == "index.html"),
+        check(
+            "/uploads/clean/*: the files bucket's regional host without origin access "
+            "control (the link's own signature authenticates), every query string, "
+            "never cached, nosniff added, GET and HEAD only",
+            _refers_to(files.get("DomainName"), FILES_BUCKET)
+            and "RegionalDomainName" in str(files.get("DomainName"))
+            and "OriginAccessControlId" not in files
+            and files.get("S3OriginConfig", {}).get("OriginAccessIdentity") == ""
+            and files_behaviour.get("CachePolicyId") == CACHING_DISABLED
+            and _refers_to(
+                files_behaviour.get("OriginRequestPolicyId"), FILES_ORIGIN_REQUEST_POLICY
+            )
+            and _refers_to(files_behaviour.get("ResponseHeadersPolicyId"), FILES_HEADERS_POLICY)
+            and set(files_behaviour.get("AllowedMethods", [])) == {"GET", "HEAD"}
+            and files_behaviour.get("ViewerProtocolPolicy") == "https-only",
+            files_behaviour,
+        ),
     ]
 
 
@@ -1392,6 +1461,7 @@ CHECKERS: dict[str, Checker] = {
     "AWS::CloudFront::OriginAccessControl": check_origin_access_control,
     "AWS::CloudFront::Function": check_cloudfront_function,
     "AWS::CloudFront::ResponseHeadersPolicy": check_response_headers_policy,
+    "AWS::CloudFront::OriginRequestPolicy": check_origin_request_policy,
 }
 
 

@@ -255,6 +255,24 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             "WebDistribution: /v1/* to the HTTP API over HTTPS",
         ),
         (
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"]["Origins"][2].update(
+                OriginAccessControlId="oac"
+            ),
+            "WebDistribution: /uploads/clean/*: the files bucket's regional host",
+        ),
+        (
+            lambda r: r["FilesResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"][
+                "SecurityHeadersConfig"
+            ].pop("ContentTypeOptions"),
+            "FilesResponseHeadersPolicy: X-Content-Type-Options nosniff",
+        ),
+        (
+            lambda r: r["FilesOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"][
+                "QueryStringsConfig"
+            ].update(QueryStringBehavior="none"),
+            "FilesOriginRequestPolicy: every query string",
+        ),
+        (
             lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"][
                 "DefaultCacheBehavior"
             ].pop("FunctionAssociations"),

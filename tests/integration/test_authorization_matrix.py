@@ -61,6 +61,7 @@ SETUP: dict[str, list[Action]] = {
 }
 
 # route name: (method, path template, body, starting status)
+FILE_ID = "f" * 32  # the upload the "with_file" complaint attaches
 ROUTES: dict[str, tuple[str, str, dict[str, Any] | None, str]] = {
     "me": ("GET", "/v1/officer/me", None, "waiting"),
     "queue": ("GET", "/v1/officer/complaints", None, "waiting"),
@@ -118,6 +119,13 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None, str]] = {
         {"note": "Hasilnya sudah sesuai."},
         "disputed",
     ),
+    # A complaint with the reporter's photo (see _prepare): only a verifier marks it.
+    "file-visibility": (
+        "POST",
+        "/v1/officer/complaints/{t}/files/" + FILE_ID + "/visibility",
+        {"internal": True},
+        "with_file",
+    ),
 }
 
 # The expected answer of every route for every caller. Columns follow CALLERS.
@@ -140,6 +148,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "return": (403, 403, 403, 403, 200, 403, 403, 403, 401),
     "reopen": (403, 403, 403, 403, 200, 403, 403, 403, 401),
     "keep-closed": (403, 403, 403, 403, 200, 403, 403, 403, 401),
+    "file-visibility": (403, 403, 403, 403, 200, 403, 403, 403, 401),
 }
 
 _ACTORS = {
@@ -158,12 +167,30 @@ _COMMANDS = {
 }
 
 
+def _clean_photo(clock: Any) -> str:
+    """A citizen's photo the checker passed, under the fixed id ``FILE_ID``."""
+    from dataclasses import replace
+
+    from pendopo.domain.uploads import UploadOwner, UploadRequest, new_upload
+    from pendopo.storage.uploads import UploadStore
+
+    request = UploadRequest(filename="foto.jpg", content_type="image/jpeg", size=100)
+    upload = replace(new_upload(request, UploadOwner.PUBLIC, clock.now()), upload_id=FILE_ID)
+    store = UploadStore()
+    store.create(upload)
+    store.mark_clean(FILE_ID, "image/jpeg", 90, clock.now())
+    return FILE_ID
+
+
 def _prepare(intake: Any, route: Any, clock: Any, status: str) -> tuple[str, int]:
-    receipt = submit(intake, key="key-matrix-00001", category="STREET_LIGHTING").body
+    files = [_clean_photo(clock)] if status == "with_file" else []
+    receipt = submit(
+        intake, key="key-matrix-00001", category="STREET_LIGHTING", attachments=files
+    ).body
     ticket = receipt["ticket"]
     service = WorkflowService(ComplaintStore(), route.taxonomy, clock)
     version = 1
-    for action in SETUP[status]:
+    for action in SETUP.get(status, []):
         version = service.act(_ACTORS[action], ticket, action, _COMMANDS[action], version).version
     if status == "disputed":
         rated = rate(intake, ticket, receipt["tracking_code"], rating=1, resolved="tidak")
@@ -212,7 +239,7 @@ def test_the_matrix_covers_every_officer_route_of_the_template() -> None:
 
     authorized = {(r.method, r.path) for r in http_routes() if r.authorized}
     covered = {
-        (method, path.replace("{t}", "{ticket}").split("?")[0])
+        (method, path.replace("{t}", "{ticket}").replace(FILE_ID, "{upload_id}").split("?")[0])
         for method, path, _, _ in ROUTES.values()
     }
     # The template's action route is one path with an {action} segment.

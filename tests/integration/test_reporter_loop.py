@@ -312,11 +312,13 @@ def test_an_officer_acting_between_the_read_and_the_write_is_retried_not_refused
 
         raced = False
 
-        def apply(self, complaint: Complaint, event: AuditEvent, read_version: int) -> None:
+        def apply(
+            self, complaint: Complaint, event: AuditEvent, read_version: int, claims: Any = ()
+        ) -> None:
             if not self.raced:
                 self.raced = True
                 assert take(route, ticket, "verify", VERIFIER).status == 200
-            super().apply(complaint, event, read_version)
+            super().apply(complaint, event, read_version, claims)
 
     store = OfficerFirst()
     service = IntakeService(store, intake.rules, clock)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pendopo.domain.uploads import (
+    UPLOAD_TAG,
     Refusal,
     Upload,
     UploadOwner,
@@ -15,7 +16,6 @@ from pendopo.domain.uploads import (
     clean_key,
     new_upload,
 )
-from pendopo.storage.files import UPLOAD_TAG
 from pendopo.storage.uploads import UploadStore
 
 FILES_BUCKET = "pendopo-test-files"

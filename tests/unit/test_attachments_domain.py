@@ -162,7 +162,7 @@ def test_only_a_verifier_marks_files():
         (
             'laporan "final";v2.pdf',
             "application/pdf",
-            "attachment; filename=\"laporan final;v2.pdf\"; "
+            'attachment; filename="laporan final;v2.pdf"; '
             "filename*=UTF-8''laporan%20final%3Bv2.pdf",
         ),
         (

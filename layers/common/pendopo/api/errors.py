@@ -39,6 +39,9 @@ class FieldError(BaseModel):
         default=None, alias="in", description="body, header, path atau query"
     )
     message: str
+    upload_id: str | None = Field(
+        default=None, description="Lampiran (upload_id) yang tidak dapat dipakai (attachments)"
+    )
 
 
 class CurrentStatus(BaseModel):

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pendopo.domain.errors import CUSTOM_ERROR_PREFIX
 from pendopo.domain.status import Action, Role, Status
 from pendopo.domain.taxonomy import CODE_PATTERN, EMAIL_PATTERN, load_taxonomy
 from pendopo.domain.uploads import MAX_ATTACHMENTS, ComplaintFile, UploadId
@@ -33,9 +34,6 @@ JAKARTA_LAT = (-6.40, -5.10)
 JAKARTA_LON = (106.30, 107.00)
 
 
-# Error types of our own validators start with this; their messages are
-# Indonesian already, so the HTTP edge shows them as they are.
-CUSTOM_ERROR_PREFIX = "pendopo_"
 # Control and format characters (NUL, bidi overrides...) have no place in text a
 # person typed; line breaks and tabs do, and the zero-width joiner inside emoji.
 _ALLOWED_CONTROLS = frozenset("\n\r\t\u200d")

@@ -13,6 +13,11 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any, ClassVar
 
+# Error types of the domain's own validators start with this; their messages are
+# Indonesian already, so the HTTP edge shows them as they are (pendopo.domain.complaint
+# and pendopo.domain.uploads use it; here so that neither imports the other for it).
+CUSTOM_ERROR_PREFIX = "pendopo_"
+
 
 class PendopoError(Exception):
     """An error with its answer: ``status``, ``message``, and optional body fields and headers.

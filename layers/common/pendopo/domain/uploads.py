@@ -37,7 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pendopo.domain.errors import PendopoError
+from pendopo.domain.errors import CUSTOM_ERROR_PREFIX, PendopoError
 from pendopo.domain.status import Role
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -233,14 +233,6 @@ def arrival_refusal(upload: Upload, size: int, arrived_at: datetime) -> Refusal 
     return None
 
 
-def _error_prefix() -> str:
-    """complaint.CUSTOM_ERROR_PREFIX, read when a refusal is raised: pendopo.domain.complaint
-    imports this module (attachments), so this one cannot import it at load time."""
-    from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
-
-    return CUSTOM_ERROR_PREFIX
-
-
 TYPE_MESSAGE = "Jenis berkas harus foto (JPEG, PNG, WebP) atau dokumen PDF."
 
 
@@ -270,7 +262,7 @@ class UploadRequest(BaseModel):
         try:
             return handler(value)
         except ValidationError:
-            raise PydanticCustomError(_error_prefix() + "upload_type", TYPE_MESSAGE) from None
+            raise PydanticCustomError(CUSTOM_ERROR_PREFIX + "upload_type", TYPE_MESSAGE) from None
 
     @field_validator("size", mode="wrap")
     @classmethod
@@ -285,7 +277,7 @@ class UploadRequest(BaseModel):
                 message = Refusal.EMPTY.message
             else:
                 raise
-            raise PydanticCustomError(_error_prefix() + "upload_size", message) from None
+            raise PydanticCustomError(CUSTOM_ERROR_PREFIX + "upload_size", message) from None
 
 
 def safe_filename(filename: str) -> str:

@@ -84,18 +84,6 @@ def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> I
     )
 
 
-def upload_files(settings: Settings, s3_client: Any = None) -> UploadFiles | None:
-    """The uploads' clean copies in the files bucket (links, claim tags); None without
-    ``FILES_BUCKET``. Signing a link is local: it costs no call."""
-    from pendopo.storage.connection import aws_client
-    from pendopo.storage.files import UploadFiles
-
-    if not settings.files_bucket:
-        return None
-    s3 = s3_client or aws_client("s3", settings.region, settings.endpoint_url)
-    return UploadFiles(s3, settings.files_bucket, settings.files_link_base)
-
-
 def upload_slots(settings: Settings, clock: Clock, *, s3_client: Any = None) -> UploadSlots:
     """functions/intake and functions/route: upload slots (presigned POSTs) and statuses.
 
@@ -120,6 +108,27 @@ def upload_slots(settings: Settings, clock: Clock, *, s3_client: Any = None) -> 
         return s3_client or aws_client("s3", settings.region, settings.endpoint_url, config)
 
     return UploadSlots(UploadStore(), UploadSigner(client, settings.files_bucket), clock)
+
+
+def upload_files(settings: Settings, s3_client: Any = None) -> UploadFiles | None:
+    """The uploads' clean copies in the files bucket (links, claim tags); None without
+    ``FILES_BUCKET``. Signing a link is local: it costs no call. ``s3_client``: a test's."""
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import UploadFiles
+
+    if not settings.files_bucket:
+        return None
+
+    def client() -> Any:
+        from botocore.config import Config
+
+        # Signed for the bucket's regional virtual host, which is the web distribution's
+        # files origin (template.yaml: FilesBucket.RegionalDomainName); moto: path-style.
+        config = Config(s3={"addressing_style": "path" if settings.endpoint_url else "virtual"})
+        return s3_client or aws_client("s3", settings.region, settings.endpoint_url, config)
+
+    # Made on the first link or tag, not at cold start (as upload_slots' client).
+    return UploadFiles(client, settings.files_bucket, settings.files_link_base)
 
 
 def partner_service(clock: Clock) -> PartnerService:

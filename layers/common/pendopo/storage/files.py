@@ -1,6 +1,7 @@
-"""The files bucket (``FilesBucket``): recap reports under ``recaps/YYYY-MM/``, uploads
-as sent under ``uploads/incoming/`` (the presigned POSTs: ``UploadSigner``) and as
-checked under ``uploads/clean/`` (view links and claim tags: ``UploadFiles``).
+"""The files bucket (``FilesBucket``): recap reports under ``recaps/YYYY-MM/``, the
+presigned POSTs that put uploads under ``uploads/incoming/`` (``UploadSigner``), the
+checker's reads and writes of uploads as sent (``uploads/incoming/``) and as checked
+(``uploads/clean/``), and the clean copies' view links and claim tags (``UploadFiles``).
 
 The bucket encrypts with the stage's KMS key by default (SSE-KMS, bucket key on), so
 a put names no key of its own; the writer's role needs ``kms:GenerateDataKey`` on
@@ -19,6 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 from botocore.exceptions import ClientError
 
 from pendopo.domain.uploads import (
+    CLAIMED_TAG,
+    UPLOAD_TAG,
     VIEW_LINK_SECONDS,
     ComplaintFile,
     clean_key,
@@ -126,60 +129,6 @@ class FileStore:
         self._client.delete_object(Bucket=self.bucket, Key=key, **extra)
 
 
-# The tag the checker writes on a clean copy (``unclaimed``) and the stream flips once a
-# complaint claimed it (``claimed``): the bucket's lifecycle deletes what stays unclaimed.
-UPLOAD_TAG = "pendopo-upload"
-
-
-class UploadFiles:
-    """The clean copies of uploads (``uploads/clean/<id>``): view links and claim tags.
-
-    ``link_base`` (``FILES_LINK_BASE``): the origin the links are served from instead of
-    the bucket's own host, e.g. ``https://pendopo.example``: the web distribution, whose
-    ``/uploads/clean/*`` behaviour forwards the request, query string and all, to the
-    bucket and adds ``X-Content-Type-Options: nosniff`` (S3 cannot). The signature is
-    made for the bucket's host, which is the Host CloudFront sends to an S3 origin, so
-    it still holds. Only scheme and host change; the path stays the bucket's.
-    """
-
-    def __init__(self, client: Any, bucket: str, link_base: str | None = None) -> None:
-        self._client = client
-        self.bucket = bucket
-        self._link_base = link_base.rstrip("/") if link_base else None
-
-    def view_link(self, file: ComplaintFile, seconds: int = VIEW_LINK_SECONDS) -> str:
-        """A presigned GET of the clean copy: shown inline (images) or downloaded (PDF),
-        with the checked type, never the type the client claimed."""
-        url: str = self._client.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": self.bucket,
-                "Key": clean_key(file.upload_id),
-                "ResponseContentDisposition": content_disposition(file),
-                "ResponseContentType": file.content_type,
-            },
-            ExpiresIn=seconds,
-        )
-        if self._link_base is None:
-            return url
-        parts = urlsplit(url)
-        return self._link_base + urlunsplit(("", "", parts.path, parts.query, ""))
-
-    def mark_claimed(self, upload_id: str) -> bool:
-        """Tag the clean copy ``claimed`` (the lifecycle keeps it); False if it is gone."""
-        try:
-            self._client.put_object_tagging(
-                Bucket=self.bucket,
-                Key=clean_key(upload_id),
-                Tagging={"TagSet": [{"Key": UPLOAD_TAG, "Value": "claimed"}]},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                return False
-            raise
-        return True
-
-
 class UploadForm(NamedTuple):
     """A presigned POST: where the client posts, and the form fields it sends first."""
 
@@ -218,3 +167,61 @@ class UploadSigner:
             ExpiresIn=seconds,
         )
         return UploadForm(url=post["url"], fields={k: str(v) for k, v in post["fields"].items()})
+
+
+class UploadFiles:
+    """The clean copies of uploads (``uploads/clean/<id>``): view links and claim tags.
+
+    ``link_base`` (``FILES_LINK_BASE``): the origin the links are served from instead of
+    the bucket's own host, e.g. ``https://pendopo.example``: the web distribution, whose
+    ``/uploads/clean/*`` behaviour forwards the request, query string and all, to the
+    bucket and adds ``X-Content-Type-Options: nosniff`` (S3 cannot). The signature is
+    made for the bucket's host, which is the Host CloudFront sends to an S3 origin, so
+    it still holds. Only scheme and host change; the path stays the bucket's.
+    """
+
+    def __init__(self, client: Any, bucket: str, link_base: str | None = None) -> None:
+        # A botocore S3 client, or a function making one on first use (cold starts).
+        made = hasattr(client, "generate_presigned_url")
+        self._made: Any = client if made else None
+        self._make: Callable[[], Any] | None = None if made else client
+        self.bucket = bucket
+        self._link_base = link_base.rstrip("/") if link_base else None
+
+    @property
+    def _client(self) -> Any:
+        if self._made is None and self._make is not None:
+            self._made = self._make()
+        return self._made
+
+    def view_link(self, file: ComplaintFile, seconds: int = VIEW_LINK_SECONDS) -> str:
+        """A presigned GET of the clean copy: shown inline (images) or downloaded (PDF),
+        with the checked type, never the type the client claimed."""
+        url: str = self._client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": clean_key(file.upload_id),
+                "ResponseContentDisposition": content_disposition(file),
+                "ResponseContentType": file.content_type,
+            },
+            ExpiresIn=seconds,
+        )
+        if self._link_base is None:
+            return url
+        parts = urlsplit(url)
+        return self._link_base + urlunsplit(("", "", parts.path, parts.query, ""))
+
+    def mark_claimed(self, upload_id: str) -> bool:
+        """Tag the clean copy ``claimed`` (the lifecycle keeps it); False if it is gone."""
+        try:
+            self._client.put_object_tagging(
+                Bucket=self.bucket,
+                Key=clean_key(upload_id),
+                Tagging={"TagSet": [{"Key": UPLOAD_TAG, "Value": CLAIMED_TAG}]},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return False
+            raise
+        return True
