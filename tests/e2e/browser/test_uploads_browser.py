@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -407,3 +409,51 @@ def test_an_addition_on_the_tracking_page_carries_a_photo(
         track(local_stack.api_url, receipt["ticket"], receipt["tracking_code"]).json()["files"]
         == []
     )
+
+
+def test_a_stored_complaint_with_files_comes_back_into_the_form_with_them(
+    phone_page: Page, web_origin: str
+) -> None:
+    """A complaint with an attachment left unsent by an earlier visit and refused (422)
+    when resent: its files are back in the widget, so correcting it keeps them."""
+    page = phone_page
+    open_form(page, web_origin)
+    with page.expect_response(lambda r: r.url.endswith("/v1/uploads")) as slot:
+        page.locator("#lampiran-pick").set_input_files(
+            [chooser_file("surat.pdf", "application/pdf", pdf_bytes("Surat"))]
+        )
+    upload_id = slot.value.json()["upload_id"]
+    expect(item(page, "surat.pdf")).to_have_attribute("data-state", "clean", timeout=SLOW)
+    body = {
+        "channel": "web",
+        "category": "FLOOD_DRAINAGE",
+        "title": "Saluran air tersumbat",
+        "description": "Saluran di depan rumah tersumbat sampah sehingga air meluap saat hujan.",
+        "reporter": {
+            "name": "Wulan Sekar",
+            "phone": "0857-1122-3344",
+            "nik": "3171010113900001",  # month 13: the API refuses it
+            "anonymous": False,
+            "confidential": False,
+        },
+        "attachments": [upload_id],
+    }
+    entry = {
+        "key": f"web-{uuid.uuid4().hex}",
+        "body": json.dumps(body),
+        "savedAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    page.evaluate("v => localStorage.setItem('pendopo.web.pending', v)", json.dumps(entry))
+    page.reload()
+
+    # The refusal is next to NIK, and the file is in the widget again, checked clean
+    expect(page.locator('[data-error-for="reporter.nik"]')).to_contain_text("NIK tidak valid")
+    expect(item(page, "Lampiran 1")).to_have_attribute("data-state", "clean", timeout=SLOW)
+
+    # Corrected and sent: the complaint carries the same upload
+    sent: list[Request] = []
+    page.on("request", lambda r: sent.append(r) if r.url.endswith("/v1/complaints") else None)
+    page.get_by_label("NIK").fill("")
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.get_by_role("heading", name="Pengaduan Anda telah diterima")).to_be_visible()
+    assert json.loads(sent[-1].post_data or "{}")["attachments"] == [upload_id]
