@@ -202,3 +202,22 @@ def _table() -> str:
     from tests.support.constants import TEST_TABLE
 
     return TEST_TABLE
+
+
+def test_a_slot_whose_upload_cannot_be_recorded_is_503_and_hands_out_nothing(
+    uploads_intake: Any, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.faults import THROTTLED, install
+
+    # Given the table throttling every attempt of the upload's PutItem
+    faults = install(monkeypatch)
+    faults.refuse("dynamodb", "PutItem", THROTTLED, times=4)  # botocore's 4 attempts
+    # When a citizen asks for a slot
+    answer = call(uploads_intake, "POST", "/v1/uploads", json=JPEG)
+    # Then a 503 to retry, no form, nothing recorded; botocore retried (no sleeping)
+    assert answer.status == 503, answer.body
+    assert answer.headers["Retry-After"] == "1"
+    assert set(answer.body) == {"message"}
+    assert len(faults.calls("dynamodb", "PutItem")) == 4
+    faults.heal()
+    assert dynamodb.scan(TableName=_table())["Count"] == 0
