@@ -681,10 +681,6 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
         # A partner filing: each request is a complaint, as tight as the lists.
         "POST /open311/v2/requests.json": _LIST,
         "POST /open311/v2/requests.xml": _LIST,
-        # Upload slots and their status (issue #17): a form sends a few files at once and
-        # polls each one's check.
-        "POST /v1/uploads": {"ThrottlingBurstLimit": 30, "ThrottlingRateLimit": 15},
-        "GET /v1/uploads/{upload_id}": {"ThrottlingBurstLimit": 30, "ThrottlingRateLimit": 15},
     }
     # No officer route has limits of its own: they all share the looser default.
     assert all(key in PUBLIC_ROUTES for key in own)
