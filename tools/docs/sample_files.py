@@ -81,6 +81,8 @@ _SCENE = """([width, height, quality]) => {
     sky.addColorStop(1, "#f2b36b");
     c.fillStyle = sky;
     c.fillRect(0, 0, width, height * 0.45);
+    c.fillStyle = "#9a9d8f";
+    c.fillRect(0, height * 0.45, width, height * 0.55);
     c.fillStyle = "#555b61";
     c.beginPath();
     c.moveTo(width * 0.42, height * 0.45);

@@ -281,7 +281,10 @@ export class UploadField {
 
   /** Remove every file (after the form was sent). */
   clear() {
-    for (const item of this.items) item.controller.abort();
+    for (const item of this.items) {
+      item.controller.abort();
+      if (item.preview) URL.revokeObjectURL(item.preview);
+    }
     this.items = [];
     replace(this.list);
     this.say("");

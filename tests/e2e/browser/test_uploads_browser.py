@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -335,3 +337,123 @@ def test_a_walk_in_with_a_scanned_document(
     href = link.get_attribute("href") or ""
     answer = requests.get(href, timeout=30)
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+
+
+def test_a_slot_refused_by_s3_as_expired_is_replaced_by_a_new_one(
+    phone_page: Page, web_origin: str
+) -> None:
+    page = phone_page
+    open_form(page, web_origin)
+    slots: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            slots.append(r.url) if r.method == "POST" and r.url.endswith("/v1/uploads") else None
+        ),
+    )
+    posts: list[str] = []
+
+    def expired_once(route: Route) -> None:
+        posts.append(route.request.url)
+        if len(posts) == 1:  # what S3 answers a policy past its expiration
+            route.fulfill(
+                status=403,
+                content_type="application/xml",
+                body="<Error><Code>AccessDenied</Code></Error>",
+            )
+        else:
+            route.continue_()
+
+    page.route(storage_posts(web_origin), expired_once)
+    page.locator("#lampiran-pick").set_input_files(
+        [chooser_file("ktp-rt.pdf", "application/pdf", pdf_bytes("Surat"))]
+    )
+    expect(item(page, "ktp-rt.pdf")).to_have_attribute("data-state", "clean", timeout=SLOW)
+    assert len(slots) == 2 and len(posts) == 2
+
+
+def test_an_addition_on_the_tracking_page_carries_a_photo(
+    phone_page: Page, web_origin: str, local_stack: RunningStack
+) -> None:
+    page = phone_page
+    receipt = submit_at_kiosk(local_stack.api_url)
+    page.goto(
+        f"{web_origin}/warga/lacak.html#tiket={receipt['ticket']}&kode={receipt['tracking_code']}"
+    )
+    expect(page.locator("#r-status")).to_have_text("Menunggu")
+    # No proof photos before any follow-up
+    expect(page.locator("#r-files")).to_be_hidden()
+    page.get_by_label("Informasi tambahan untuk petugas").fill(
+        "Foto lampu yang padam, diambil tadi malam."
+    )
+    page.locator("#update-form [data-upload=pick]").set_input_files(
+        [chooser_file("lampu-padam.jpg", "image/jpeg", photo_bytes(page, 800, 600))]
+    )
+    expect(item(page, "lampu-padam.jpg")).to_have_attribute("data-state", "clean", timeout=SLOW)
+    page.get_by_role("button", name="Kirim tambahan").click()
+    expect(page.locator("#step-done")).to_be_visible()
+    expect(page.locator("#update-form .upload-item")).to_have_count(0)  # the widget is empty again
+    no_sideways_scrolling(page)
+
+    # The officers see it among the complaint's files, from the reporter's addition
+    detail = requests.get(
+        f"{local_stack.api_url}/v1/officer/complaints/{receipt['ticket']}",
+        headers=as_officer(local_stack.api_url, "verifikator", "BIRO_PEM"),
+        timeout=30,
+    ).json()
+    assert [(f["filename"], f["source"]["code"]) for f in detail["files"]] == [
+        ("lampu-padam.jpg", "update")
+    ]
+    # And the reporter's own photo is never on the public tracking answer
+    assert (
+        track(local_stack.api_url, receipt["ticket"], receipt["tracking_code"]).json()["files"]
+        == []
+    )
+
+
+def test_a_stored_complaint_with_files_comes_back_into_the_form_with_them(
+    phone_page: Page, web_origin: str
+) -> None:
+    """A complaint with an attachment left unsent by an earlier visit and refused (422)
+    when resent: its files are back in the widget, so correcting it keeps them."""
+    page = phone_page
+    open_form(page, web_origin)
+    with page.expect_response(lambda r: r.url.endswith("/v1/uploads")) as slot:
+        page.locator("#lampiran-pick").set_input_files(
+            [chooser_file("surat.pdf", "application/pdf", pdf_bytes("Surat"))]
+        )
+    upload_id = slot.value.json()["upload_id"]
+    expect(item(page, "surat.pdf")).to_have_attribute("data-state", "clean", timeout=SLOW)
+    body = {
+        "channel": "web",
+        "category": "FLOOD_DRAINAGE",
+        "title": "Saluran air tersumbat",
+        "description": "Saluran di depan rumah tersumbat sampah sehingga air meluap saat hujan.",
+        "reporter": {
+            "name": "Wulan Sekar",
+            "phone": "0857-1122-3344",
+            "nik": "3171010113900001",  # month 13: the API refuses it
+            "anonymous": False,
+            "confidential": False,
+        },
+        "attachments": [upload_id],
+    }
+    entry = {
+        "key": f"web-{uuid.uuid4().hex}",
+        "body": json.dumps(body),
+        "savedAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    page.evaluate("v => localStorage.setItem('pendopo.web.pending', v)", json.dumps(entry))
+    page.reload()
+
+    # The refusal is next to NIK, and the file is in the widget again, checked clean
+    expect(page.locator('[data-error-for="reporter.nik"]')).to_contain_text("NIK tidak valid")
+    expect(item(page, "Lampiran 1")).to_have_attribute("data-state", "clean", timeout=SLOW)
+
+    # Corrected and sent: the complaint carries the same upload
+    sent: list[Request] = []
+    page.on("request", lambda r: sent.append(r) if r.url.endswith("/v1/complaints") else None)
+    page.get_by_label("NIK").fill("")
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.get_by_role("heading", name="Pengaduan Anda telah diterima")).to_be_visible()
+    assert json.loads(sent[-1].post_data or "{}")["attachments"] == [upload_id]

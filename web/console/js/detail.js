@@ -182,6 +182,8 @@ async function actionForm(spec, detail, { onSubmit, onCancel }) {
   const submit = h("button", { type: "submit", class: "button primary" }, spec.button);
   const cancel = h("button", { type: "button", class: "button" }, "Batal");
   cancel.addEventListener("click", onCancel);
+  // A cancelled form's uploads stop; what was sent is never claimed and expires.
+  if (uploads) cancel.addEventListener("click", () => uploads.clear());
   const headingId = uid("action");
   const form = h(
     "form",
