@@ -55,6 +55,7 @@ from pendopo.runtime.bootstrap import (
 from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import Submitted
 from pendopo.views.public import Categories, Receipt, ReporterStepAnswer, Tracking, categories
+from pendopo.views.stats import Statistics
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
@@ -131,9 +132,9 @@ def get_statistics(
         str | None,
         Query(max_length=10, description="today, 7d, 30d (bawaan), atau bulan YYYY-MM"),
     ] = None,
-) -> Response[dict[str, Any]]:
+) -> Response[Statistics]:
     chosen = parse_period(period, statistics.clock.now())
-    answer = statistics.answer(chosen, list(rules.taxonomy.units))
+    answer = Statistics.of(statistics.answer(chosen, list(rules.taxonomy.units)))
     return json_response(HTTPStatus.OK, answer, {"Cache-Control": STATISTICS_CACHE})
 
 

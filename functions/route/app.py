@@ -15,7 +15,7 @@ import pendopo.runtime.coldstart  # first: the init runs without GC passes (see 
 import re
 from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
@@ -44,6 +44,7 @@ from pendopo.services.access_log import AccessQuery
 from pendopo.services.workflow import InvalidQuery, QueueFilters, Request
 from pendopo.views.officer import AccessLogPage, ActionResult, ComplaintDetail, QueuePage
 from pendopo.views.public import CodeLabel, UnitRef
+from pendopo.views.stats import Statistics
 
 API_TITLE = "Pendopo - Layanan Petugas"
 API_VERSION = "1.0.0"
@@ -240,13 +241,13 @@ def get_dashboard(
         Query(max_length=10, description="today, 7d, 30d (bawaan), atau bulan YYYY-MM"),
     ] = None,
     unit: Annotated[str | None, Query(max_length=40, description="Satu unit (kode)")] = None,
-) -> Response[dict[str, Any]]:
+) -> Response[Statistics]:
     allowed = dashboard_units(officer(), taxonomy)
     chosen = parse_period(period, statistics.clock.now())
     if unit is not None and unit not in allowed:
         raise DashboardNotAllowed("Anda tidak berwenang melihat angka unit ini.")
     units = [unit] if unit is not None else list(allowed)
-    answer = statistics.answer(chosen, units)
+    answer = Statistics.of(statistics.answer(chosen, units))
     return json_response(HTTPStatus.OK, answer, {"Cache-Control": "private, no-store"})
 
 

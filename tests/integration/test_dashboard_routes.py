@@ -90,6 +90,7 @@ def test_a_coordinator_sees_their_own_unit_only(counted: list[str], route: Any) 
     assert [u["code"] for u in mine.body["units"]] == ["BIRO_PLH"]
     assert [a["code"] for a in mine.body["asisten"]] == [TAXONOMY.units["BIRO_PLH"].asisten]
     assert mine.body["total"]["received"] == 2
+    assert set(mine.body["period"]) == {"code", "label", "from", "to", "complete"}
     assert mine.headers["Cache-Control"] == "private, no-store"
     other = call(route, "GET", DASHBOARD, claims=PLH_COORDINATOR, query="unit=BIRO_PK")
     assert other.status == 403

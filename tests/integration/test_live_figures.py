@@ -312,8 +312,17 @@ def test_the_rebuild_command_prints_its_progress_and_changes_nothing_on_counted_
     before = counters(dynamodb)
     out = io.StringIO()
     args = admin.build_parser().parse_args(
-        ["rebuild-stats", "--from", "2025-06", "--to", "2025-07"]
-        + ["--stage", "dev", "--table", "pendopo-test-complaints"]
+        [
+            "rebuild-stats",
+            "--from",
+            "2025-06",
+            "--to",
+            "2025-07",
+            "--stage",
+            "dev",
+            "--table",
+            "pendopo-test-complaints",
+        ]
     )
     admin.run(args, out=out)
     printed = out.getvalue()

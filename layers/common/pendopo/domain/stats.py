@@ -317,14 +317,11 @@ def figures(counts: Mapping[str, int], cutoff: datetime, taxonomy: Taxonomy) -> 
     assessed = counts.get("asd", 0) + sum(n for due, n in _keyed(counts, "und:") if due < at)
     on_time = counts.get("ontime", 0)
     rated = counts.get("rated", 0)
-    categories = {c: n for c, n in _keyed(counts, "cat:")}
-    top = sorted(
-        (
-            {"code": c, "label": _category_label(taxonomy, c), "count": n}
-            for c, n in categories.items()
-        ),
-        key=lambda row: (-int(row["count"]), str(row["label"])),
-    )[:TOP_CATEGORIES]
+    categories = sorted(
+        ((n, _category_label(taxonomy, c), c) for c, n in _keyed(counts, "cat:")),
+        key=lambda row: (-row[0], row[1]),
+    )
+    top = [{"code": c, "label": label, "count": n} for n, label, c in categories[:TOP_CATEGORIES]]
     return {
         "received": counts.get("n", 0),
         "by_channel": [
@@ -377,7 +374,7 @@ def trend(
     """The daily trend over the 90 days up to the period's last day, oldest first."""
     at = to_utc_iso(now)
     days = period.trend_days()
-    rows = {day: {"date": day, "received": 0, "completed": 0, "overdue": 0} for day in days}
+    rows: dict[str, Counter[str]] = {day: Counter() for day in days}
     for items in by_unit:
         for day in days:
             counts = items.get(day)
@@ -389,7 +386,15 @@ def trend(
             row["overdue"] += counts.get("late", 0) + sum(
                 n for due, n in _keyed(counts, "pend:") if due < at
             )
-    return [rows[day] for day in days]
+    return [
+        {
+            "date": day,
+            "received": rows[day]["received"],
+            "completed": rows[day]["completed"],
+            "overdue": rows[day]["overdue"],
+        }
+        for day in days
+    ]
 
 
 def dashboard(
