@@ -3,8 +3,8 @@
 The domain's rules (who may take which action, whose queue is whose) take an
 ``Officer``; where one comes from (the claims of a verified token) is the API's
 business (``pendopo.api.identity``). An account's role and unit are Cognito groups:
-exactly one role group (``ROLE_GROUPS``: petugas, koordinator, verifikator, admin)
-and, except for admins, one unit group (the unit code, e.g. BIRO_PLH).
+exactly one role group (``ROLE_GROUPS``: petugas, koordinator, verifikator, admin,
+pimpinan) and, except for admins and leaders, one unit group (the unit code, e.g. BIRO_PLH).
 
 A leader (``Role.LEADER``, group ``pimpinan``: the Sekda or an Asisten) has no unit
 but a scope group instead: ``SEKDA`` (every unit) or an Asisten's code from the
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from pendopo.domain.taxonomy import Taxonomy
 
 OFFICER_ROLES: tuple[Role, ...] = (Role.OFFICER, Role.COORDINATOR, Role.VERIFIER, Role.ADMIN)
-ROLE_GROUPS: Mapping[str, Role] = {role.value: role for role in OFFICER_ROLES}
+# Every role an account can have: the officers' and the leader's (read-only dashboards).
+ACCOUNT_ROLES: tuple[Role, ...] = (*OFFICER_ROLES, Role.LEADER)
+ROLE_GROUPS: Mapping[str, Role] = {role.value: role for role in ACCOUNT_ROLES}
 # Biro Pemerintahan verifies and validates (Instruksi Sekda 28/2025).
 VERIFYING_UNIT = "BIRO_PEM"
 
@@ -38,6 +40,11 @@ MFA_POLICIES = ("privileged", "all")
 # A leader's scope: the Sekda sees every unit; an Asisten (scope = the Asisten's code in
 # the taxonomy) the units under them.
 SCOPE_SEKDA = "SEKDA"
+
+
+def leader_scopes(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The scope groups a leader's account may have: SEKDA and every Asisten's code."""
+    return (SCOPE_SEKDA, *taxonomy.asisten)
 
 
 def requires_mfa(role: Role, policy: str) -> bool:
