@@ -4,7 +4,8 @@ Given the demo complaints loaded and worked by the demo officers through the API
 the stack's aggregator reading the table's stream in its own poller, when the public
 asks GET /v1/statistics (no login) and officers GET /v1/officer/dashboard, then the
 public sees every unit's aggregates, cacheable 5 minutes, and the same figures as a
-verifier; a coordinator sees only their unit, and another unit is a 403.
+verifier and the Sekda; an Asisten sees their units, a coordinator only their unit,
+and another unit is a 403.
 """
 
 from __future__ import annotations
@@ -81,6 +82,25 @@ def test_the_public_sees_the_demo_aggregates_and_officers_their_units(
         f"{api}/v1/officer/dashboard", params={"unit": "BIRO_PK"}, headers=coordinator, timeout=30
     )
     assert other.status_code == 403
+    # The Sekda's demo account sees every unit, an Asisten's only theirs
+    sekda = requests.get(
+        f"{api}/v1/officer/dashboard",
+        params={"period": "today"},
+        headers=as_officer(api, "pimpinan", "SEKDA"),
+        timeout=30,
+    )
+    assert sekda.status_code == 200, sekda.text
+    assert [u["code"] for u in sekda.json()["units"]] == list(TAXONOMY.units)
+    assert sekda.json()["total"] == verifier.json()["total"]
+    for asisten in TAXONOMY.asisten:
+        theirs = [code for code, unit in TAXONOMY.units.items() if unit.asisten == asisten]
+        answer = requests.get(
+            f"{api}/v1/officer/dashboard",
+            headers=as_officer(api, "pimpinan", asisten),
+            timeout=30,
+        )
+        assert answer.status_code == 200, answer.text
+        assert [u["code"] for u in answer.json()["units"]] == theirs
     # An intake officer has no dashboard
     petugas = requests.get(
         f"{api}/v1/officer/dashboard", headers=as_officer(api, "petugas", "BIRO_PLH"), timeout=30
