@@ -36,8 +36,9 @@ VERIFIER_CLAIMS = {
 }
 
 
-def test_the_template_has_the_six_functions() -> None:
+def test_the_template_has_the_seven_functions() -> None:
     assert sorted(lambda_functions()) == [
+        "AggregateFunction",
         "AuthFunction",
         "IntakeFunction",
         "MonthlyRecapFunction",

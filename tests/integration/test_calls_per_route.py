@@ -14,6 +14,9 @@ def test_every_route_makes_the_minimum_number_of_dynamodb_calls() -> None:
     by_route = {c.route: c for c in calls}
     assert dict(by_route["POST /v1/complaints"].calls) == {"TransactWriteItems": 1}
     assert dict(by_route["GET /v1/complaints/{ticket}"].calls) == {"GetItem": 1}
+    # The live figures: one Query per unit's counters, whatever the period
+    assert dict(by_route["GET /v1/statistics"].calls) == {"Query": 7}
+    assert dict(by_route["GET /v1/officer/dashboard"].calls) == {"Query": 7}
     actions = [c for c in calls if c.route.startswith("POST /v1/officer/complaints/{ticket}/")]
     # Every officer action but keep-closed (a second disputed complaint; the same two calls).
     assert len({c.route for c in actions}) == 9
