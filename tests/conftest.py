@@ -22,5 +22,7 @@ os.environ.update(
         "POWERTOOLS_METRICS_NAMESPACE": "Pendopo",
         "SES_SENDER": "pendopo@pendopo.example",
         "CONSOLE_URL": "https://konsol.pendopo.example/console/",
+        # The intake and route functions sign upload slots for this bucket.
+        "FILES_BUCKET": "pendopo-test-files",
     }
 )

@@ -43,6 +43,7 @@ from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
 from pendopo.domain.stats import parse_period
 from pendopo.domain.status import Role
+from pendopo.domain.uploads import UploadOwner, UploadRequest
 from pendopo.domain.workflow import Forbidden
 from pendopo.runtime.bootstrap import (
     build_intake_rules,
@@ -51,11 +52,13 @@ from pendopo.runtime.bootstrap import (
     open311_read_service,
     partner_service,
     stats_service,
+    upload_slots,
 )
 from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import Submitted
 from pendopo.views.public import Categories, Receipt, ReporterStepAnswer, Tracking, categories
 from pendopo.views.stats import Statistics
+from pendopo.views.uploads import UploadSlot, UploadStatusView
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
@@ -97,6 +100,8 @@ register_open311_post(app, lambda: service, lambda: partners, rules.taxonomy)
 statistics = stats_service(rules.taxonomy, clock)
 # The edge and browsers keep an answer 5 minutes (the CloudFront behaviour does too).
 STATISTICS_CACHE = "public, max-age=300"
+# Photos and documents: a slot (presigned POST straight to S3), then the checker's verdict.
+uploads = upload_slots(settings, clock)
 
 
 @app.get(
@@ -212,6 +217,38 @@ def submit_walk_in(
         actor_unit=officer.unit,
     )
     return receipt_response(submitted)
+
+
+# --- uploads: ask for a slot, send the file to S3 with it, read what the checker found
+
+
+@app.post(
+    "/v1/uploads",
+    summary="Minta slot unggah foto atau dokumen (presigned POST ke S3, 15 menit)",
+    responses={
+        201: {"description": "Slot unggah: kirim `fields` lalu `file` ke `url` (multipart)"},
+        **ERROR_RESPONSES,
+    },
+)
+def open_upload_slot(request: Annotated[UploadRequest, Body()]) -> Response[UploadSlot]:
+    slot = uploads.open_slot(request, UploadOwner.PUBLIC)
+    return json_response(HTTPStatus.CREATED, slot, {"Cache-Control": "no-store"})
+
+
+@app.get(
+    "/v1/uploads/<upload_id>",
+    summary="Status pemeriksaan berkas yang diunggah",
+    responses={
+        200: {"description": "checking, clean, atau refused (dengan alasannya)"},
+        # An unknown id and a malformed one are the same 404: nothing to probe.
+        404: error_doc("Unggahan tidak ditemukan"),
+        **THROTTLED,
+        **STORAGE_BUSY,
+    },
+)
+def get_upload_status(upload_id: Annotated[str, Path()]) -> Response[UploadStatusView]:
+    answer = uploads.get_status(upload_id)
+    return json_response(HTTPStatus.OK, answer, {"Cache-Control": "no-store"})
 
 
 TrackingCode = Annotated[

@@ -32,11 +32,13 @@ from pendopo.domain.officer import DashboardNotAllowed, Officer, dashboard_units
 from pendopo.domain.stats import parse_period
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
+from pendopo.domain.uploads import UploadOwner, UploadRequest
 from pendopo.domain.workflow import COMMANDS, Command
 from pendopo.runtime.bootstrap import (
     access_log_service,
     connect,
     stats_service,
+    upload_slots,
     workflow_service,
 )
 from pendopo.runtime.settings import get_settings
@@ -45,6 +47,7 @@ from pendopo.services.workflow import InvalidQuery, QueueFilters, Request
 from pendopo.views.officer import AccessLogPage, ActionResult, ComplaintDetail, QueuePage
 from pendopo.views.public import CodeLabel, UnitRef
 from pendopo.views.stats import Statistics
+from pendopo.views.uploads import UploadSlot
 
 API_TITLE = "Pendopo - Layanan Petugas"
 API_VERSION = "1.0.0"
@@ -58,6 +61,7 @@ connect(settings)
 service = workflow_service(taxonomy, clock)
 access_log = access_log_service()
 statistics = stats_service(taxonomy, clock)
+uploads = upload_slots(settings, clock)
 
 # Who may call at all: the authorizer's 401, the stage's 429, and the 403 of a token
 # whose groups do not make one officer (every route reads the officer).
@@ -282,6 +286,29 @@ def read_access_log(
     )
     page = access_log.read(officer(), query)
     return json_response(HTTPStatus.OK, page, {"Cache-Control": "no-store"})
+
+
+# --- uploads (walk-in documents scanned at the desk, follow-up proof) ---------------
+
+
+@app.post(
+    "/v1/officer/uploads",
+    summary="Minta slot unggah dokumen atau foto (petugas; presigned POST ke S3, 15 menit)",
+    tags=["Petugas"],
+    responses={
+        201: {"description": "Slot unggah: kirim `fields` lalu `file` ke `url` (multipart)"},
+        **CALLER_ERRORS,
+        **errors.BODY_REFUSED,
+        **errors.INVALID,
+        **errors.STORAGE_BUSY,
+    },
+)
+def open_officer_upload_slot(request: Annotated[UploadRequest, Body()]) -> Response[UploadSlot]:
+    # Every officer role may (petugas, koordinator, verifikator, admin); the upload
+    # records who asked, from the verified token.
+    me = officer()
+    slot = uploads.open_slot(request, UploadOwner.OFFICER, officer=me.username)
+    return json_response(HTTPStatus.CREATED, slot, {"Cache-Control": "no-store"})
 
 
 # --- actions ----------------------------------------------------------------------

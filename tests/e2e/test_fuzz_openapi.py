@@ -310,6 +310,19 @@ class Targets:
     api_url: str
     refresh_token: str
     complaints: list[RealComplaint] = field(default_factory=list)
+    upload_id: str | None = None
+
+    def upload(self) -> str:
+        """The id of an upload slot asked for once (being checked: nothing is sent)."""
+        if self.upload_id is None:
+            answer = requests.post(
+                f"{self.api_url}/v1/uploads",
+                json={"filename": "foto.jpg", "content_type": "image/jpeg", "size": 1000},
+                timeout=HTTP_TIMEOUT,
+            )
+            assert answer.status_code == 201, answer.text
+            self.upload_id = str(answer.json()["upload_id"])
+        return self.upload_id
 
     def headers_of(self, officer: tuple[str, str | None]) -> dict[str, str]:
         return bearer(login(self.api_url, *officer))
@@ -541,6 +554,10 @@ def _aimed(
         channel = SUBMISSIONS[path]
         case.body = {**({"channel": channel} if channel else {}), **valid_details(number)}
         return headers, None
+    if path == "/v1/uploads/{upload_id}":
+        # A real upload (a slot asked for): its status, not only the one 404
+        case.path_parameters = {**(case.path_parameters or {}), "upload_id": targets.upload()}
+        return headers, None
     if "ticket" not in (case.path_parameters or {}):
         return headers, None
     action = ACTIONS.get(path.rsplit("/", 1)[-1]) if method == "POST" else None
@@ -671,3 +688,9 @@ def test_the_fuzz_ran_at_least_a_thousand_cases_and_reached_the_success_paths() 
     }
     assert {"reroute", "follow-up"} <= succeeded, succeeded
     assert len(succeeded - {"reroute", "follow-up"}) >= 4, succeeded
+    # ... and upload slots handed out (public and officers') and a real upload's status.
+    assert answers.get("POST /v1/uploads", {}).get(201), answers.get("POST /v1/uploads")
+    officer_slots = answers.get("POST /v1/officer/uploads", {})
+    assert officer_slots.get(201), officer_slots
+    status = answers.get("GET /v1/uploads/{upload_id}", {})
+    assert status.get(200) and status.get(404), status

@@ -24,7 +24,7 @@ OFFICER_PREFIX = "/v1/officer/"
 AUTHORIZER = "OfficerAuthorizer"
 USER_POOL = "OfficerUserPool"
 USER_POOL_CLIENT = "OfficerUserPoolClient"
-USER_POOL_GROUPS = 11  # 4 role groups + 7 coordinating units
+USER_POOL_GROUPS = 17  # 5 role groups (pimpinan too) + 7 coordinating units + 5 leader scopes
 LOGIN_ROUTE = "POST /v1/auth/login"
 # Public routes with their own throttle, tighter than the default (abuse of open routes).
 # The TOTP routes guess codes as the login guesses passwords: the same limit.
@@ -36,6 +36,8 @@ THROTTLED_PUBLIC_ROUTES = (
     "GET /v1/complaints/{ticket}",
     "POST /v1/complaints/{ticket}/updates",
     "POST /v1/complaints/{ticket}/feedback",
+    "POST /v1/uploads",
+    "GET /v1/uploads/{upload_id}",
 )
 DATA_KEY = "DataKey"
 OPS_TOPIC = "OpsTopic"
@@ -269,6 +271,7 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
             ],
         ),
         *_raw_mime_checks(logical_id, allows),
+        *_upload_signer_checks(logical_id, allows),
     ]
 
 
@@ -277,6 +280,34 @@ def check_role(t: Transformed, logical_id: str, r: dict[str, Any]) -> list[Check
 # ses:SendRawEmail, so their roles need it beside ses:SendEmail, on the same
 # identity and configuration set. tests/infra checks this set against the code.
 RAW_MIME_SENDERS = frozenset({"MonthlyRecapFunction"})
+
+
+# Functions that sign upload slots (presigned POSTs): S3 checks a presigned POST against
+# the signer's permissions, so their roles may put under uploads/incoming/ and nowhere
+# else, with a data key of the bucket's default SSE-KMS key.
+UPLOAD_SIGNERS = frozenset({"IntakeFunction", "RouteFunction"})
+INCOMING_UPLOADS = {"Fn::Sub": "${FilesBucket.Arn}/uploads/incoming/*"}
+
+
+def _upload_signer_checks(logical_id: str, allows: list[dict[str, Any]]) -> list[Check]:
+    if logical_id.removesuffix("Role") not in UPLOAD_SIGNERS:
+        return []
+    puts = [s for s in allows if "s3:PutObject" in _as_list(s.get("Action"))]
+    keys = [s for s in allows if "kms:GenerateDataKey" in _as_list(s.get("Action"))]
+    return [
+        check(
+            "signs upload slots: s3:PutObject on ${FilesBucket.Arn}/uploads/incoming/* only",
+            len(puts) == 1
+            and _as_list(puts[0].get("Action")) == ["s3:PutObject"]
+            and _as_list(puts[0].get("Resource")) == [INCOMING_UPLOADS],
+            [(s.get("Action"), s.get("Resource")) for s in puts],
+        ),
+        check(
+            "signs upload slots: kms:GenerateDataKey on DataKey (the bucket's SSE-KMS)",
+            any(_as_list(s.get("Resource")) == [{"Fn::GetAtt": "DataKey.Arn"}] for s in keys),
+            [s.get("Resource") for s in keys],
+        ),
+    ]
 
 
 def _raw_mime_checks(logical_id: str, allows: list[dict[str, Any]]) -> list[Check]:

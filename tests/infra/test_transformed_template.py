@@ -357,6 +357,12 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
             ].append({"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:x"}),
             "IntakeFunctionRole: sns:Publish only for SMS",
         ),
+        (
+            lambda r: r["RouteFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+                "Statement"
+            ].append({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::x/*"}),
+            "RouteFunctionRole: signs upload slots: s3:PutObject on",
+        ),
     ],
 )
 def test_a_broken_property_fails(template: dict[str, Any], change: Any, expected: str) -> None:

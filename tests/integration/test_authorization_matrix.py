@@ -68,6 +68,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None, str]] = {
     "detail": ("GET", "/v1/officer/complaints/{t}", None, "waiting"),
     "access-log": ("GET", "/v1/officer/access-log?ticket={t}", None, "waiting"),
     "walk-in": ("POST", "/v1/officer/complaints", "walk-in", "waiting"),  # type: ignore[dict-item]
+    "uploads": (
+        "POST",
+        "/v1/officer/uploads",
+        {"filename": "ktp-scan.pdf", "content_type": "application/pdf", "size": 2048},
+        "waiting",
+    ),
     "verify": ("POST", "/v1/officer/complaints/{t}/verify", {}, "waiting"),
     "reject": (
         "POST",
@@ -126,6 +132,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "detail": (200, 403, 200, 403, 200, 200, 403, 403, 401),
     "access-log": (403, 403, 403, 403, 403, 200, 403, 403, 401),
     "walk-in": (201, 201, 201, 201, 201, 403, 403, 403, 401),
+    "uploads": (201, 201, 201, 201, 201, 201, 403, 403, 401),
     "verify": (403, 403, 403, 403, 200, 403, 403, 403, 401),
     "reject": (403, 403, 403, 403, 200, 403, 403, 403, 401),
     "reroute": (403, 403, 200, 403, 200, 403, 403, 403, 401),

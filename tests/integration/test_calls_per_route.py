@@ -25,3 +25,7 @@ def test_every_route_makes_the_minimum_number_of_dynamodb_calls() -> None:
     assert all(dict(c.calls) == {"GetItem": 1, "TransactWriteItems": 1} for c in steps)
     assert all(dict(c.calls) == {"GetItem": 1, "TransactWriteItems": 1} for c in actions)
     assert all(c.status < 400 for c in calls)
+    # An upload slot is one conditional put (the policy is signed locally); its status one read.
+    assert dict(by_route["POST /v1/uploads"].calls) == {"PutItem": 1}
+    assert dict(by_route["POST /v1/officer/uploads"].calls) == {"PutItem": 1}
+    assert dict(by_route["GET /v1/uploads/{upload_id}"].calls) == {"GetItem": 1}

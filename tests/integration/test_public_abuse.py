@@ -695,6 +695,9 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
             "ThrottlingRateLimit": 5,
         },
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
+        # Upload slots and their status: up to 5 files a complaint, polled while checked.
+        "POST /v1/uploads": {"ThrottlingBurstLimit": 30, "ThrottlingRateLimit": 15},
+        "GET /v1/uploads/{upload_id}": {"ThrottlingBurstLimit": 30, "ThrottlingRateLimit": 15},
         # Open311: the lists read up to 1,000 complaints; a service or one request, one item.
         **{f"GET /open311/v2/{route}": limits for route, limits in OPEN311_LIMITS.items()},
         "POST /v1/auth/mfa": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},

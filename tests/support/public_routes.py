@@ -19,6 +19,9 @@ PUBLIC_ROUTES = frozenset(
         "POST /v1/complaints/{ticket}/feedback",
         "GET /v1/complaints/{ticket}/unsubscribe",
         "POST /v1/complaints/{ticket}/unsubscribe",
+        # Upload slots (presigned POST) and their status: no account, like submitting.
+        "POST /v1/uploads",
+        "GET /v1/uploads/{upload_id}",
         "GET /v1/openapi.json",
         "GET /v1/docs",
         "POST /v1/auth/login",

@@ -42,6 +42,7 @@ ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "Pendopo",
     "SES_SENDER": "pendopo@pendopo.example",
     "CONSOLE_URL": "https://konsol.pendopo.example/console/",
+    "FILES_BUCKET": "pendopo-bench-files",
 }
 
 ACTION_GOAL = 2
@@ -501,6 +502,39 @@ def _requests(
         units,
         query=f"period={SystemClock().now().astimezone(WIB):%Y-%m}",
         claims=verifier,
+    )
+    slot = request(
+        "intake",
+        "POST",
+        "/v1/uploads",
+        "POST /v1/uploads",
+        "an upload slot (presigned POST)",
+        1,
+        "one conditional PutItem of the upload; the policy is signed without a call",
+        1,
+        body={"filename": "foto.jpg", "content_type": "image/jpeg", "size": 250_000},
+    )
+    request(
+        "intake",
+        "GET",
+        f"/v1/uploads/{slot['upload_id']}",
+        "GET /v1/uploads/{upload_id}",
+        "an upload's status",
+        1,
+        "one GetItem (strongly consistent)",
+        1,
+    )
+    request(
+        "route",
+        "POST",
+        "/v1/officer/uploads",
+        "POST /v1/officer/uploads",
+        "an officer's upload slot",
+        1,
+        "one conditional PutItem of the upload; the policy is signed without a call",
+        1,
+        body={"filename": "surat.pdf", "content_type": "application/pdf", "size": 80_000},
+        claims=coordinator,
     )
     request(
         "route",

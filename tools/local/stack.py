@@ -32,7 +32,7 @@ import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
 from pendopo.domain.officer import SCOPE_SEKDA
-from tools.local import moto_cognito_sessions
+from tools.local import moto_cognito_sessions, moto_s3_cors
 from tools.local.accounts import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -45,6 +45,7 @@ from tools.local.gateway import DEFAULT_STATIC_DIR, LocalPage
 from tools.local.jwt_check import JwtVerifier, cognito_issuer
 from tools.local.moto_cognito_mfa import install_cognito_mfa
 from tools.local.moto_isolation import serialize_moto_dynamodb
+from tools.local.moto_s3_post_policy import install as install_s3_post_policy
 from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests, capture_sns_sms
 from tools.local.partners import DEMO_PARTNER_KEY, DEMO_PARTNER_NAME, provision_demo_partner
 from tools.local.proxy import GatewayRequest, GatewayResponse
@@ -166,6 +167,49 @@ def local_environment(moto_url: str, table_name: str) -> dict[str, str]:
     return env
 
 
+# The files bucket's CORS when the template sets none: what a browser's upload needs.
+_FALLBACK_CORS_RULE: dict[str, Any] = {
+    "AllowedMethods": ["POST", "GET", "HEAD"],
+    "AllowedHeaders": ["*"],
+    "ExposeHeaders": ["ETag", "Location", "x-amz-request-id"],
+    "MaxAgeSeconds": 600,
+}
+
+
+def files_bucket_cors(origin: str, template: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The files bucket's CORS rules for the local stack: the template's FilesBucket
+    CorsConfiguration (``AllowedOrigins: !Ref AllowedOrigins`` becomes the gateway's
+    origin), or, while the template has none, a rule for the browser's uploads."""
+    template = load_template() if template is None else template
+    bucket = template.get("Resources", {}).get("FilesBucket", {})
+    rules = bucket.get("Properties", {}).get("CorsConfiguration", {}).get("CorsRules")
+    local_origins = [origin, origin.replace("127.0.0.1", "localhost")]
+    if not rules:
+        return [{**_FALLBACK_CORS_RULE, "AllowedOrigins": local_origins}]
+    converted = []
+    for rule in rules:
+        # CloudFormation's CorsRule names (MaxAge, Id) to the S3 API's (MaxAgeSeconds, ID).
+        api_rule: dict[str, Any] = {
+            "AllowedMethods": rule["AllowedMethods"],
+            "AllowedOrigins": (
+                local_origins
+                if isinstance(rule["AllowedOrigins"], dict)
+                else rule["AllowedOrigins"]
+            ),
+        }
+        for source, target in (
+            ("AllowedHeaders", "AllowedHeaders"),
+            ("ExposedHeaders", "ExposeHeaders"),
+            ("ExposeHeaders", "ExposeHeaders"),
+            ("MaxAge", "MaxAgeSeconds"),
+            ("Id", "ID"),
+        ):
+            if source in rule:
+                api_rule[target] = rule[source]
+        converted.append(api_rule)
+    return converted
+
+
 def _check_port_free(host: str, port: int) -> None:
     """Fail fast on a taken port: ThreadedMotoServer would wait forever for it."""
     if port == 0:
@@ -265,6 +309,11 @@ class LocalStack:
                 throttle=RouteThrottle.from_template() if self.throttle else None,
             )
             self._gateway.start()
+            # Browsers post uploads from the gateway's origin straight to moto's S3.
+            self._session().client("s3", endpoint_url=self.moto_url).put_bucket_cors(
+                Bucket=FILES_BUCKET,
+                CORSConfiguration={"CORSRules": files_bucket_cors(self._gateway.url)},  # type: ignore[typeddict-item]
+            )
             # Emails link to the officer console, served by the gateway.
             self.env["CONSOLE_URL"] = f"{self._gateway.url}/console/"
             # The reporter's SMS and emails link to the citizen web and the unsubscribe
@@ -353,6 +402,12 @@ class LocalStack:
         # not (see tools.local.moto_cognito_mfa).
         install_cognito_mfa()
         capture_sns_sms()  # moto keeps an SMS's number and text only; the outbox adds its time
+        # moto stores any browser upload (POST Object) whatever its policy says; S3 checks
+        # the expiry, the conditions and the signature (see tools.local.moto_s3_post_policy).
+        install_s3_post_policy({DUMMY_CREDENTIAL: DUMMY_CREDENTIAL})
+        # moto answers a CORS preflight from the bucket's rules, but not as S3 chooses the
+        # rule (origin, method and headers; see tools.local.moto_s3_cors).
+        moto_s3_cors.install()
         bound_moto_shard_iterators()
         self._moto = ThreadedMotoServer(ip_address=LOCAL_HOST, port=self._moto_port, verbose=False)
         self._moto.start()

@@ -26,8 +26,18 @@ from enum import StrEnum
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from pendopo.domain.complaint import CUSTOM_ERROR_PREFIX
 from pendopo.domain.errors import PendopoError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -129,14 +139,51 @@ _REFUSAL_MESSAGES: dict[Refusal, str] = {
 }
 
 
-class UploadRequest(BaseModel):
-    """The body of ``POST /v1/uploads`` and ``POST /v1/officer/uploads``."""
+TYPE_MESSAGE = "Jenis berkas harus foto (JPEG, PNG, WebP) atau dokumen PDF."
 
+
+# The body of ``POST /v1/uploads`` and ``POST /v1/officer/uploads``. No docstring: it
+# would be the schema's description in the OpenAPI documents, read in Bahasa Indonesia.
+class UploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    filename: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    content_type: ContentType
-    size: Annotated[int, Field(ge=1, le=MAX_UPLOAD_BYTES)]
+    filename: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=200),
+        Field(description="Nama berkas di perangkat pengirim"),
+    ]
+    content_type: Annotated[
+        ContentType, Field(description="Jenis berkas; dikirim sama persis sebagai Content-Type")
+    ]
+    size: Annotated[
+        int,
+        Field(ge=1, le=MAX_UPLOAD_BYTES, description="Ukuran berkas yang akan dikirim, dalam byte"),
+    ]
+
+    # Wrap validators: the schema (the enum, the maximum) stays the annotation's, and
+    # the edge answers these two refusals in a citizen's words.
+    @field_validator("content_type", mode="wrap")
+    @classmethod
+    def _known_type(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise PydanticCustomError(CUSTOM_ERROR_PREFIX + "upload_type", TYPE_MESSAGE) from None
+
+    @field_validator("size", mode="wrap")
+    @classmethod
+    def _allowed_size(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as error:
+            kinds = {detail["type"] for detail in error.errors()}
+            if "less_than_equal" in kinds:
+                message = Refusal.TOO_LARGE.message
+            elif "greater_than_equal" in kinds:
+                message = Refusal.EMPTY.message
+            else:
+                raise
+            raise PydanticCustomError(CUSTOM_ERROR_PREFIX + "upload_size", message) from None
 
 
 def safe_filename(filename: str) -> str:

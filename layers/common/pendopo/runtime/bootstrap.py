@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
     from pendopo.services.stats import StatsService
+    from pendopo.services.uploads import UploadSlots
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.notifications import NotificationLog
 
@@ -78,6 +79,32 @@ def intake_service(settings: Settings, *, rules: IntakeRules, clock: Clock) -> I
         clock=clock,
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
+
+
+def upload_slots(settings: Settings, clock: Clock, *, s3_client: Any = None) -> UploadSlots:
+    """functions/intake and functions/route: upload slots (presigned POSTs) and statuses.
+
+    The S3 client is made on the first slot asked for, not at cold start: most
+    invocations of both functions never sign one, and an S3 client's models and
+    endpoint rules cost every cold start otherwise. ``FILES_BUCKET`` names the bucket
+    (unset, a slot asked for fails, but the function still serves its other routes).
+    """
+    from pendopo.services.uploads import UploadSlots
+    from pendopo.storage.connection import aws_client
+    from pendopo.storage.files import UploadSigner
+    from pendopo.storage.uploads import UploadStore
+
+    def client() -> Any:
+        from botocore.config import Config
+
+        # Virtual-hosted on the region's endpoint (https://<bucket>.s3.<region>.amazonaws.com/):
+        # botocore would otherwise sign presigned POSTs for the global endpoint, which
+        # a bucket in a region opened after March 2019 (ap-southeast-3) does not
+        # answer. The local stack's moto on 127.0.0.1 takes path-style only.
+        config = Config(s3={"addressing_style": "path" if settings.endpoint_url else "virtual"})
+        return s3_client or aws_client("s3", settings.region, settings.endpoint_url, config)
+
+    return UploadSlots(UploadStore(), UploadSigner(client, settings.files_bucket), clock)
 
 
 def partner_service(clock: Clock) -> PartnerService:

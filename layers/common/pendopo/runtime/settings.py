@@ -161,6 +161,8 @@ class ReporterMessageSettings(_Concern):
 class RecapSettings(_Concern):
     """The monthly recap: the bucket of its files, the lease of its email claims."""
 
+    # The files bucket: the recap's reports, and the uploads that the intake and route
+    # functions sign slots for (presigned POSTs under uploads/incoming/).
     files_bucket: Annotated[str, Env("FILES_BUCKET")] = ""
     # The function's timeout (template.yaml) plus 5 s: a claim still pending after this
     # was abandoned by an invocation Lambda has stopped, and may be taken over.

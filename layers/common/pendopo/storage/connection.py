@@ -60,7 +60,7 @@ def shared_connection() -> Connection:
     return TableItem._get_connection().connection
 
 
-def aws_client(service: str, region: str, endpoint_url: str | None) -> Any:
+def aws_client(service: str, region: str, endpoint_url: str | None, config: Any = None) -> Any:
     """A botocore client for another service (SES, S3), from the table's botocore session.
 
     ``boto3.client`` would import boto3 (and s3transfer) and start a second botocore
@@ -69,5 +69,5 @@ def aws_client(service: str, region: str, endpoint_url: str | None) -> Any:
     client either way. Credentials, region and ``AWS_ENDPOINT_URL`` resolve as in boto3.
     """
     return shared_connection().session.create_client(
-        service, region_name=region, endpoint_url=endpoint_url
+        service, region_name=region, endpoint_url=endpoint_url, config=config
     )
