@@ -29,7 +29,8 @@ from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.attachments import FileVisibilityCommand
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.officer import Officer
+from pendopo.domain.officer import DashboardNotAllowed, Officer, dashboard_units
+from pendopo.domain.stats import parse_period
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.uploads import UPLOAD_ID_PATTERN, UploadOwner, UploadRequest
@@ -37,6 +38,7 @@ from pendopo.domain.workflow import COMMANDS, Command
 from pendopo.runtime.bootstrap import (
     access_log_service,
     connect,
+    stats_service,
     upload_slots,
     workflow_service,
 )
@@ -45,6 +47,7 @@ from pendopo.services.access_log import AccessQuery
 from pendopo.services.workflow import InvalidQuery, QueueFilters, Request
 from pendopo.views.officer import AccessLogPage, ActionResult, ComplaintDetail, QueuePage
 from pendopo.views.public import CodeLabel, UnitRef
+from pendopo.views.stats import Statistics
 from pendopo.views.uploads import UploadSlot
 
 API_TITLE = "Pendopo - Layanan Petugas"
@@ -58,6 +61,7 @@ clock: Clock = SystemClock()
 connect(settings)
 service = workflow_service(taxonomy, clock, settings)
 access_log = access_log_service()
+statistics = stats_service(taxonomy, clock)
 uploads = upload_slots(settings, clock)
 
 # Who may call at all: the authorizer's 401, the stage's 429, and the 403 of a token
@@ -227,6 +231,35 @@ def get_detail(ticket: Annotated[str, Path(max_length=40)]) -> Response[Complain
     return json_response(
         HTTPStatus.OK, detail, {"ETag": etag(detail.version), "Cache-Control": "no-store"}
     )
+
+
+# --- the live figures (issue #19) ---------------------------------------------------
+
+
+@app.get(
+    "/v1/officer/dashboard",
+    summary="Dasbor angka pengaduan unit yang boleh Anda lihat (koordinator, verifikator, "
+    "admin, pimpinan)",
+    tags=["Petugas"],
+    responses={
+        200: {"description": "Angka per unit, per Asisten dan seluruhnya; tren 90 hari"},
+        **ACCESS_LOG_ERRORS,
+    },
+)
+def get_dashboard(
+    period: Annotated[
+        str | None,
+        Query(max_length=10, description="today, 7d, 30d (bawaan), atau bulan YYYY-MM"),
+    ] = None,
+    unit: Annotated[str | None, Query(max_length=40, description="Satu unit (kode)")] = None,
+) -> Response[Statistics]:
+    allowed = dashboard_units(officer(allow_leader=True), taxonomy)
+    chosen = parse_period(period, statistics.clock.now())
+    if unit is not None and unit not in allowed:
+        raise DashboardNotAllowed("Anda tidak berwenang melihat angka unit ini.")
+    units = [unit] if unit is not None else list(allowed)
+    answer = Statistics.of(statistics.answer(chosen, units))
+    return json_response(HTTPStatus.OK, answer, {"Cache-Control": "private, no-store"})
 
 
 # --- the access log (admins) -------------------------------------------------------

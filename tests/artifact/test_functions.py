@@ -39,6 +39,7 @@ VERIFIER_CLAIMS = {
 
 def test_the_template_has_the_seven_functions() -> None:
     assert sorted(lambda_functions()) == [
+        "AggregateFunction",
         "AuthFunction",
         "CheckUploadFunction",
         "IntakeFunction",

@@ -21,7 +21,12 @@ from infra.transform import PROD_PARAMETERS, transform
 
 ROOT = Path(__file__).resolve().parents[2]
 API_FUNCTIONS = ("IntakeFunction", "RouteFunction", "AuthFunction")
-OTHER_FUNCTIONS = ("NotifyFunction", "SlaCheckFunction", "MonthlyRecapFunction")
+OTHER_FUNCTIONS = (
+    "NotifyFunction",
+    "AggregateFunction",
+    "SlaCheckFunction",
+    "MonthlyRecapFunction",
+)
 ALIAS = "live"
 
 

@@ -7,7 +7,7 @@ gateway answers 401 before any handler runs; tests/e2e checks that over HTTP).
 
 Leaders (pimpinan: the Sekda, and the Asisten whose units include Biro PLH) read the
 dashboard only: every complaint route answers them 403 with the leader's message, and
-only the account route (/v1/officer/me) answers 200.
+only the account route (/v1/officer/me) and the dashboard answer 200.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ SETUP: dict[str, list[Action]] = {
 FILE_ID = "f" * 32  # the upload the "with_file" complaint attaches
 ROUTES: dict[str, tuple[str, str, dict[str, Any] | None, str]] = {
     "me": ("GET", "/v1/officer/me", None, "waiting"),
+    "dashboard": ("GET", "/v1/officer/dashboard", None, "waiting"),
     "queue": ("GET", "/v1/officer/complaints", None, "waiting"),
     "detail": ("GET", "/v1/officer/complaints/{t}", None, "waiting"),
     "access-log": ("GET", "/v1/officer/access-log?ticket={t}", None, "waiting"),
@@ -133,6 +134,8 @@ COLUMNS = list(CALLERS)
 EXPECTED: dict[str, tuple[int, ...]] = {
     #              pet/own pet/oth koo/own koo/oth verif admin sekda asist none
     "me": (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    # The live figures: coordinators (their unit), verifiers, admins and leaders (scope).
+    "dashboard": (403, 403, 200, 200, 200, 200, 200, 200, 401),
     "queue": (200, 200, 200, 200, 200, 200, 403, 403, 401),
     "detail": (200, 403, 200, 403, 200, 200, 403, 403, 401),
     "access-log": (403, 403, 403, 403, 403, 200, 403, 403, 401),

@@ -18,6 +18,9 @@ def test_every_route_makes_the_minimum_number_of_dynamodb_calls() -> None:
     with_files = [c for c in calls if c.label == "a web complaint with two photos"]
     assert [dict(c.calls) for c in with_files] == [{"BatchGetItem": 1, "TransactWriteItems": 1}]
     assert dict(by_route["GET /v1/complaints/{ticket}"].calls) == {"GetItem": 1}
+    # The live figures: one Query per unit's counters, whatever the period
+    assert dict(by_route["GET /v1/statistics"].calls) == {"Query": 7}
+    assert dict(by_route["GET /v1/officer/dashboard"].calls) == {"Query": 7}
     actions = [c for c in calls if c.route.startswith("POST /v1/officer/complaints/{ticket}/")]
     # Every officer action but keep-closed (a second disputed complaint; the same two
     # calls), and the verifier's marking of a file.

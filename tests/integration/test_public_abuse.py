@@ -671,6 +671,8 @@ def test_the_open_routes_that_write_or_guess_are_throttled_tighter(stage):
             "ThrottlingRateLimit": 5,
         },
         "POST /v1/auth/login": {"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5},
+        # The public statistics: 7 Queries a request for whoever goes round CloudFront.
+        "GET /v1/statistics": {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10},
         # Upload slots and their status: up to 5 files a complaint, polled while checked.
         "POST /v1/uploads": {"ThrottlingBurstLimit": 30, "ThrottlingRateLimit": 15},
         "GET /v1/uploads/{upload_id}": {"ThrottlingBurstLimit": 30, "ThrottlingRateLimit": 15},

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HANDLERS = ["intake", "auth", "route", "notify", "sla_check", "monthly_recap", "check_upload"]
+HANDLERS = [
+    "intake",
+    "auth",
+    "route",
+    "notify",
+    "aggregate",
+    "sla_check",
+    "monthly_recap",
+    "check_upload",
+]
 
 PROBE = """
 import gc, sys

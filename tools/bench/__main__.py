@@ -32,6 +32,7 @@ from tools.bench import cold as bench_cold
 from tools.bench import cost as bench_cost
 from tools.bench import layer as bench_layer
 from tools.bench import reads as bench_reads
+from tools.bench import stats as bench_stats
 from tools.bench import warm as bench_warm
 
 
@@ -54,6 +55,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("calls", bench_calls.section),
     ("warm", bench_warm.section),
     ("reads", bench_reads.section),
+    ("stats", bench_stats.section),
     ("cost", bench_cost.section),
     ("layer", bench_layer.section),
 ]

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
     from pendopo.services.upload_check import UploadCheckService
+    from pendopo.services.stats import StatsService
     from pendopo.services.uploads import UploadSlots
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.files import UploadFiles
@@ -149,6 +150,14 @@ def workflow_service(
 
     files = upload_files(settings) if settings is not None else None
     return WorkflowService(ComplaintStore(), taxonomy, clock, files=files)
+
+
+def stats_service(taxonomy: Taxonomy, clock: Clock) -> StatsService:
+    """functions/aggregate (the counters), functions/intake and functions/route (the
+    statistics and the dashboard), and the backfill command: the live figures."""
+    from pendopo.services.stats import StatsService
+
+    return StatsService(taxonomy, clock)
 
 
 def access_log_service() -> AccessLogService:
