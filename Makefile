@@ -137,9 +137,11 @@ publish-web: venv
 
 ## Every screenshot in the README, in headless chromium: the e-kiosk and citizen web
 ## (docs/screenshots/, fresh local stack), the officer console (docs/screenshots/console-*,
-## the stack with demo data) and a recap unit report (docs/recap-unit-report.png).
+## the stack with demo data), the live figures (console-dashboard, statistik-phone) and a
+## recap unit report (docs/recap-unit-report.png).
 screenshots: venv browser
 	$(PY) -m tools.docs.screenshots
 	$(PY) -m tools.docs.console_screenshots
+	$(PY) -m tools.docs.dashboard_screenshots
 	$(PY) -m tools.docs.guide_screenshots
 	$(PY) -m tools.docs.recap_screenshot docs/recap-unit-report.png

@@ -78,7 +78,10 @@ export async function renderDashboard(main, { me, params, showError, isCurrent }
   replace(status);
   const units = answer.units || [];
   let scopeLabel = "Semua unit";
-  if (unit) scopeLabel = (units.find((u) => u.code === unit) || { name: unit }).name;
+  if (unit) {
+    const known = [...units, ...(me.units || [])].find((u) => u.code === unit);
+    scopeLabel = known ? known.name : unit;
+  }
   else if (units.length === 1) scopeLabel = units[0].name;
   else if (me.role === "pimpinan" && answer.asisten && answer.asisten.length === 1) scopeLabel = answer.asisten[0].name;
   renderFigures(area, answer, { scopeLabel });
