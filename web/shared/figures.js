@@ -228,7 +228,9 @@ export function headline(figures, period) {
       "within_3_days",
       "Tindak lanjut dalam 3 hari",
       formatPercent(figures.within_3_days_pct),
-      `${formatCount(figures.within_3_days)} dari ${formatCount(figures.follow_ups_delivered)} tindak lanjut`,
+      // The percentage is of the complaints assessed (delivered, or past their deadline
+      // without a follow-up), as the recap counts it: not of the deliveries alone.
+      `${formatCount(figures.within_3_days)} tepat waktu · ${formatCount(figures.follow_ups_delivered)} tindak lanjut terkirim`,
     ),
     tile("median", "Median waktu tindak lanjut", formatHours(figures.median_hours_to_follow_up)),
     tile(

@@ -89,8 +89,8 @@ def expected_tiles(figures: dict[str, Any]) -> dict[str, list[str]]:
         + ([f"paling lama {hours(longest)}"] if longest is not None else []),
         "within_3_days": [
             percent(figures["within_3_days_pct"]),
-            f"{count(figures['within_3_days'])} dari {count(figures['follow_ups_delivered'])} "
-            "tindak lanjut",
+            f"{count(figures['within_3_days'])} tepat waktu · "
+            f"{count(figures['follow_ups_delivered'])} tindak lanjut terkirim",
         ],
         "median": [hours(figures["median_hours_to_follow_up"])],
         "p90": [
