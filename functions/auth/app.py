@@ -147,6 +147,8 @@ class OfficerView(BaseModel):
     username: str
     role: str
     unit: str | None
+    # Leaders (pimpinan) only: SEKDA or an Asisten's code, the units their dashboard shows.
+    scope: str | None = None
 
 
 class TokensAnswer(BaseModel):
@@ -241,7 +243,10 @@ def _answer(
                 refresh_token=outcome.refresh_token,
                 expires_in=outcome.expires_in,
                 officer=OfficerView(
-                    username=officer.username, role=officer.role.value, unit=officer.unit
+                    username=officer.username,
+                    role=officer.role.value,
+                    unit=officer.unit,
+                    scope=officer.scope,
                 ),
             )
     # Tokens and secrets must not land in any cache (RFC 6749, section 5.1).

@@ -86,8 +86,10 @@ CURSOR_MAX_LENGTH = 4096
 _ETAG = re.compile(r'^\s*"?(\d{1,9})"?\s*$')
 
 
-def officer() -> Officer:
-    return current_officer(app.current_event, taxonomy.units)
+def officer(*, allow_leader: bool = False) -> Officer:
+    """The caller. Leaders (pimpinan) are refused (403) unless ``allow_leader``: a route
+    that shows a complaint, a queue or the access log never serves them."""
+    return current_officer(app.current_event, taxonomy.units, allow_leader=allow_leader)
 
 
 def this_request(route: str) -> Request:
@@ -118,6 +120,8 @@ class Me(BaseModel):
     username: str
     role: str
     unit: UnitRef | None
+    # Leaders (pimpinan) only: SEKDA or an Asisten's code; their console shows the dashboard.
+    scope: str | None = None
     sees_every_unit: bool
     units: list[UnitRef]
     statuses: list[CodeLabel]
@@ -130,12 +134,14 @@ class Me(BaseModel):
     responses={200: {"description": "Akun, unit, dan pilihan filter"}, **ME_ERRORS},
 )
 def who_am_i() -> Me:
-    me = officer()
+    # Leaders too: the account, nothing of any complaint (their console needs the role).
+    me = officer(allow_leader=True)
     unit = taxonomy.units.get(me.unit) if me.unit else None
     return Me(
         username=me.username,
         role=me.role.value,
         unit=UnitRef(code=unit.code, name=unit.name) if unit else None,
+        scope=me.scope,
         sees_every_unit=me.sees_every_unit,
         units=[UnitRef(code=u.code, name=u.name) for u in taxonomy.units.values()],
         statuses=[CodeLabel(code=s.value, label=s.label) for s in Status],

@@ -36,6 +36,7 @@ def test_demo_coordinator_logs_in_and_the_access_token_passes_the_authorizer_che
         "username": "koordinator.biro-plh@pendopo.example",
         "role": "koordinator",
         "unit": "BIRO_PLH",
+        "scope": None,
     }
     assert body["token_type"] == "Bearer" and body["refresh_token"]
     # And the access token passes the checks the gateway applies to officer routes

@@ -21,6 +21,8 @@ from tools.local.accounts import DEMO_PASSWORD, demo_email
 from tools.ops import admin
 
 TABLE = "pendopo-dev-complaints"  # the dev stage's table, as the command names it
+PIMPINAN_SEKDA = ["--email", "a@pendopo.example", "--role", "pimpinan", "--scope", "SEKDA"]
+KOORDINATOR_PLH = ["--email", "a@pendopo.example", "--role", "koordinator", "--unit", "BIRO_PLH"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -118,6 +120,20 @@ def test_reset_password_forces_a_new_password_at_next_login(
             "BIRO_PEM",
         ),
         (["--email", "bukan-email", "--role", "admin"], "email"),
+        (["--email", "a@pendopo.example", "--role", "pimpinan"], "wajib punya cakupan (--scope)"),
+        (
+            ["--email", "a@pendopo.example", "--role", "pimpinan", "--unit", "BIRO_PLH"],
+            "jangan isi --unit",
+        ),
+        (
+            [*PIMPINAN_SEKDA, "--unit", "BIRO_PLH"],
+            "jangan isi --unit",
+        ),
+        (
+            [*KOORDINATOR_PLH, "--scope", "SEKDA"],
+            "--scope hanya untuk peran pimpinan",
+        ),
+        (["--email", "a@pendopo.example", "--role", "admin", "--scope", "ASISTEN_PK"], "--scope"),
     ],
 )
 def test_invalid_accounts_are_refused(
@@ -280,3 +296,80 @@ def test_access_log_needs_a_month_with_the_officer(
     assert "--month" in capsys.readouterr().err
     assert admin.main(["access-log", "--officer", "a@b.example", "--month", "2025-13", *base]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("scope", ["SEKDA", "ASISTEN_KESRA"])
+def test_create_a_leader_with_a_scope_and_no_unit(
+    officer_pool: OfficerPool, auth: Any, scope: str
+) -> None:
+    # When an admin creates a leader (the Sekda, or an Asisten) with a password
+    email = f"pimpinan.uji.{scope.lower()}@pendopo.example"
+    printed = run(
+        officer_pool,
+        "create-officer",
+        "--email",
+        email,
+        "--role",
+        "pimpinan",
+        "--scope",
+        scope,
+        "--password",
+        DEMO_PASSWORD,
+    )
+    assert f"Akun {email} dibuat: pimpinan, cakupan {scope}" in printed
+    # Then the account is in exactly the leader's group and the scope's, in no unit's
+    groups = officer_pool.cognito.admin_list_groups_for_user(
+        UserPoolId=officer_pool.user_pool_id, Username=email
+    )["Groups"]
+    assert sorted(g["GroupName"] for g in groups) == sorted(["pimpinan", scope])
+    # And the account log records the creation with those groups
+    lines = account_log(officer_pool, email)
+    assert len(lines) == 2 and " created " in lines[0] and f"pimpinan {scope}" in lines[0]
+    # And the leader logs in as that leader
+    answer = call(auth, "POST", "/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+    assert answer.status == 200, answer.body
+    assert (answer.body["officer"]["role"], answer.body["officer"]["scope"]) == ("pimpinan", scope)
+
+
+def test_list_officers_shows_a_leaders_scope(officer_pool: OfficerPool) -> None:
+    listed = run(officer_pool, "list-officers", "--role", "pimpinan").splitlines()
+    sekda = next(line for line in listed if line.startswith(demo_email("pimpinan", "SEKDA")))
+    assert sekda.split()[1:3] == ["pimpinan", "SEKDA"]
+    assert any(
+        line.startswith("pimpinan.asisten-pem@") and "ASISTEN_PEM" in line for line in listed
+    )
+
+
+def test_change_role_moves_a_coordinator_to_a_leaders_scope_and_back(
+    officer_pool: OfficerPool,
+) -> None:
+    email = "pindah.pimpinan@pendopo.example"
+    run(
+        officer_pool,
+        "create-officer",
+        "--email",
+        email,
+        "--role",
+        "koordinator",
+        "--unit",
+        "BIRO_PK",
+    )
+    printed = run(
+        officer_pool, "change-role", "--email", email, "--role", "pimpinan", "--scope", "ASISTEN_PK"
+    )
+    assert "koordinator BIRO_PK -> pimpinan ASISTEN_PK" in printed
+    printed = run(
+        officer_pool, "change-role", "--email", email, "--role", "petugas", "--unit", "BIRO_PK"
+    )
+    assert "pimpinan ASISTEN_PK -> petugas BIRO_PK" in printed
+    groups = officer_pool.cognito.admin_list_groups_for_user(
+        UserPoolId=officer_pool.user_pool_id, Username=email
+    )["Groups"]
+    assert sorted(g["GroupName"] for g in groups) == ["BIRO_PK", "petugas"]
+
+
+def test_an_unknown_scope_is_refused_by_the_parser() -> None:
+    with pytest.raises(SystemExit):
+        admin.build_parser().parse_args(
+            ["create-officer", *PIMPINAN_SEKDA[:4], "--scope", "WALIKOTA", "--local"]
+        )

@@ -34,7 +34,12 @@ def test_demo_coordinator_logs_in_and_gets_tokens(auth: Any) -> None:
     body = answer.body
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 1800  # the template client: 30 minutes
-    assert body["officer"] == {"username": COORDINATOR, "role": "koordinator", "unit": "BIRO_PLH"}
+    assert body["officer"] == {
+        "username": COORDINATOR,
+        "role": "koordinator",
+        "unit": "BIRO_PLH",
+        "scope": None,
+    }
     assert body["refresh_token"]
     assert answer.headers["Cache-Control"] == "no-store"
     # And the access token (the Bearer) carries what officer routes read
@@ -133,7 +138,12 @@ def test_first_login_with_a_temporary_password_sets_a_new_one(
     )
     # Then they are logged in, and the new password works from now on
     assert done.status == 200, done.body
-    assert done.body["officer"] == {"username": email, "role": "petugas", "unit": "BIRO_KESOS"}
+    assert done.body["officer"] == {
+        "username": email,
+        "role": "petugas",
+        "unit": "BIRO_KESOS",
+        "scope": None,
+    }
     assert login(auth, email, NEW_PASSWORD).status == 200
 
 
@@ -225,3 +235,60 @@ def test_passwords_and_tokens_never_reach_the_log(
     for secret in (DEMO_PASSWORD, "Salah-Sekali-2025!", tokens["refresh_token"]):
         assert secret not in logged
     assert tokens["access_token"][:40] not in logged
+
+
+@pytest.mark.parametrize(
+    ("scope", "email"),
+    [
+        ("SEKDA", "pimpinan.sekda@pendopo.example"),
+        ("ASISTEN_PEM", "pimpinan.asisten-pem@pendopo.example"),
+        ("ASISTEN_PK", "pimpinan.asisten-pk@pendopo.example"),
+        ("ASISTEN_PLH", "pimpinan.asisten-plh@pendopo.example"),
+        ("ASISTEN_KESRA", "pimpinan.asisten-kesra@pendopo.example"),
+    ],
+)
+def test_demo_leaders_log_in_with_the_password_alone_and_get_their_scope(
+    auth: Any, scope: str, email: str
+) -> None:
+    # Given the demo leader of a scope (the Sekda, or one Asisten)
+    assert demo_email("pimpinan", scope) == email
+    # When they log in (leaders see no personal data: no second factor by default)
+    answer = login(auth, email, DEMO_PASSWORD)
+    # Then they get tokens, their role and scope, and no unit
+    assert answer.status == 200, answer.body
+    assert answer.body["officer"] == {
+        "username": email,
+        "role": "pimpinan",
+        "unit": None,
+        "scope": scope,
+    }
+    # And the access token's groups make that leader for the officer routes
+    officer = officer_from_claims(unverified_claims(answer.body["access_token"]), {"BIRO_PLH"})
+    assert (officer.role.value, officer.unit, officer.scope) == ("pimpinan", None, scope)
+
+
+def test_a_leader_must_set_up_totp_when_the_stage_requires_it_of_everyone(
+    auth: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        auth, "settings", auth.settings.model_copy(update={"mfa_required_for": "all"})
+    )
+    answer = login(auth, demo_email("pimpinan", "ASISTEN_KESRA"), DEMO_PASSWORD)
+    assert answer.body["challenge"] == "MFA_SETUP"
+
+
+def test_a_leader_account_with_a_unit_group_is_refused_at_login(
+    auth: Any, officer_pool: OfficerPool
+) -> None:
+    # Given a leader account someone also put in a unit group (by hand, in the console)
+    email = "pimpinan.salah@pendopo.example"
+    spec = officer_spec(email, "pimpinan", None, scope="SEKDA")
+    create_officer(officer_pool.cognito, officer_pool.user_pool_id, spec, password=DEMO_PASSWORD)
+    officer_pool.cognito.admin_add_user_to_group(
+        UserPoolId=officer_pool.user_pool_id, Username=email, GroupName="BIRO_PLH"
+    )
+    # When it logs in, then 403 and no tokens
+    answer = login(auth, email, DEMO_PASSWORD)
+    assert answer.status == 403
+    assert "tidak boleh terdaftar di unit" in answer.body["message"]
+    assert "access_token" not in answer.body

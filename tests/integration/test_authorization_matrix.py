@@ -4,6 +4,10 @@ The complaint is in Biro PLH and in the status the route's action starts from, s
 every refusal below is about who asks, never about the complaint's state. "No
 token" here is a request that reached the handler without verified claims (the
 gateway answers 401 before any handler runs; tests/e2e checks that over HTTP).
+
+Leaders (pimpinan: the Sekda, and the Asisten whose units include Biro PLH) read the
+dashboard only: every complaint route answers them 403 with the leader's message, and
+only the account route (/v1/officer/me) answers 200.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pendopo.domain.officer import Officer
+from pendopo.domain.officer import LeaderReadOnly, Officer
 from pendopo.domain.status import Action, Role
 from pendopo.domain.workflow import DispositionCommand, FollowUpCommand, NoteCommand
 from pendopo.services.workflow import WorkflowService
@@ -32,8 +36,13 @@ CALLERS: dict[str, dict[str, str] | None] = {
         "verifikator.biro-pem@pendopo.example", "verifikator", "BIRO_PEM"
     ),
     "admin": officer_claims("admin@pendopo.example", "admin"),
+    "pimpinan/sekda": officer_claims("pimpinan.sekda@pendopo.example", "pimpinan", "SEKDA"),
+    "pimpinan/asisten": officer_claims(
+        "pimpinan.asisten-plh@pendopo.example", "pimpinan", "ASISTEN_PLH"
+    ),
     "no token": None,
 }
+LEADERS = ("pimpinan/sekda", "pimpinan/asisten")
 
 # How far each route's complaint is taken before the call.
 SETUP: dict[str, list[Action]] = {
@@ -108,22 +117,22 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None, str]] = {
 # The expected answer of every route for every caller. Columns follow CALLERS.
 COLUMNS = list(CALLERS)
 EXPECTED: dict[str, tuple[int, ...]] = {
-    #              pet/own pet/oth koo/own koo/oth verif admin none
-    "me": (200, 200, 200, 200, 200, 200, 401),
-    "queue": (200, 200, 200, 200, 200, 200, 401),
-    "detail": (200, 403, 200, 403, 200, 200, 401),
-    "access-log": (403, 403, 403, 403, 403, 200, 401),
-    "walk-in": (201, 201, 201, 201, 201, 403, 401),
-    "verify": (403, 403, 403, 403, 200, 403, 401),
-    "reject": (403, 403, 403, 403, 200, 403, 401),
-    "reroute": (403, 403, 200, 403, 200, 403, 401),
-    "disposition": (403, 403, 200, 403, 403, 403, 401),
-    "acknowledge": (403, 403, 200, 403, 403, 403, 401),
-    "follow-up": (403, 403, 200, 403, 403, 403, 401),
-    "accept": (403, 403, 403, 403, 200, 403, 401),
-    "return": (403, 403, 403, 403, 200, 403, 401),
-    "reopen": (403, 403, 403, 403, 200, 403, 401),
-    "keep-closed": (403, 403, 403, 403, 200, 403, 401),
+    #              pet/own pet/oth koo/own koo/oth verif admin sekda asist none
+    "me": (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "queue": (200, 200, 200, 200, 200, 200, 403, 403, 401),
+    "detail": (200, 403, 200, 403, 200, 200, 403, 403, 401),
+    "access-log": (403, 403, 403, 403, 403, 200, 403, 403, 401),
+    "walk-in": (201, 201, 201, 201, 201, 403, 403, 403, 401),
+    "verify": (403, 403, 403, 403, 200, 403, 403, 403, 401),
+    "reject": (403, 403, 403, 403, 200, 403, 403, 403, 401),
+    "reroute": (403, 403, 200, 403, 200, 403, 403, 403, 401),
+    "disposition": (403, 403, 200, 403, 403, 403, 403, 403, 401),
+    "acknowledge": (403, 403, 200, 403, 403, 403, 403, 403, 401),
+    "follow-up": (403, 403, 200, 403, 403, 403, 403, 403, 401),
+    "accept": (403, 403, 403, 403, 200, 403, 403, 403, 401),
+    "return": (403, 403, 403, 403, 200, 403, 403, 403, 401),
+    "reopen": (403, 403, 403, 403, 200, 403, 403, 403, 401),
+    "keep-closed": (403, 403, 403, 403, 200, 403, 403, 403, 401),
 }
 
 _ACTORS = {
@@ -183,6 +192,9 @@ def test_authorization_matrix(
     assert answer.status == expected, (route_name, caller, answer.body)
     if expected >= 400:
         assert isinstance(answer.body["message"], str) and answer.body["message"]
+        if caller in LEADERS:
+            # The leader is told why: the dashboard is theirs, complaints are not.
+            assert answer.body["message"] == LeaderReadOnly.message
         # A refusal changed nothing.
         complaint = ComplaintStore().get_complaint(ticket)
         assert complaint is not None and complaint.version == version
@@ -202,3 +214,48 @@ def test_the_matrix_covers_every_officer_route_of_the_template() -> None:
     covered = (covered - actions) | {("POST", "/v1/officer/complaints/{ticket}/{action}")}
     covered.add(("GET", "/v1/officer/openapi.json"))
     assert covered == authorized
+
+
+@pytest.mark.parametrize("caller", LEADERS)
+def test_a_leaders_account_route_shows_their_scope_and_no_complaint(
+    route: Any, caller: str
+) -> None:
+    answer = call(route, "GET", "/v1/officer/me", claims=CALLERS[caller])
+    assert answer.status == 200
+    assert answer.body["role"] == "pimpinan"
+    assert answer.body["scope"] == ("SEKDA" if caller == "pimpinan/sekda" else "ASISTEN_PLH")
+    assert answer.body["unit"] is None and answer.body["sees_every_unit"] is False
+
+
+@pytest.mark.parametrize(
+    "query", ["", "unit=BIRO_PLH", "unit=ALL", "status=waiting", "overdue=true", "disputed=true"]
+)
+def test_no_queue_filter_opens_the_queue_to_a_leader(
+    intake: Any, route: Any, clock: Any, query: str
+) -> None:
+    submit(intake, key="key-matrix-leader-01", category="STREET_LIGHTING")
+    for caller in LEADERS:
+        answer = call(route, "GET", "/v1/officer/complaints", query=query, claims=CALLERS[caller])
+        assert answer.status == 403, (query, caller, answer.body)
+        assert "items" not in answer.body
+
+
+def test_the_services_refuse_a_leader_too(intake: Any, route: Any, clock: Any) -> None:
+    """Defence in depth: a handler that forgot the identity check still shows nothing."""
+    from pendopo.domain.officer import SCOPE_SEKDA
+    from pendopo.domain.workflow import Forbidden
+    from pendopo.services.access_log import AccessQuery
+    from pendopo.services.workflow import QueueFilters, Request
+
+    ticket, version = _prepare(intake, route, clock, "coordination")
+    leader = Officer("pimpinan.sekda@pendopo.example", "s", Role.LEADER, None, scope=SCOPE_SEKDA)
+    service = WorkflowService(ComplaintStore(), route.taxonomy, clock)
+    for filters in (QueueFilters(), QueueFilters(unit=UNIT), QueueFilters(unit="ALL")):
+        with pytest.raises(Forbidden):
+            service.queue(leader, filters)
+    with pytest.raises(Forbidden):
+        service.detail(leader, ticket, Request(route="test", request_id="r"))
+    with pytest.raises(Forbidden):
+        service.act(leader, ticket, Action.DISPOSITION, _COMMANDS[Action.DISPOSITION], version)
+    with pytest.raises(Forbidden):
+        route.access_log.read(leader, AccessQuery(ticket=ticket))

@@ -209,3 +209,27 @@ def test_a_training_stack_not_in_training_mode_is_refused(
         # When the command is pointed at it, Then it refuses, seeding nothing
         assert seed_training.main(["--stage", "training"], clock=FixedClock(NOW)) == 2
     assert "tidak dalam mode pelatihan" in capsys.readouterr().err
+
+
+def test_a_class_list_may_name_leaders_with_their_scope() -> None:
+    # A scope column is optional; leaders (pimpinan) need it, and no unit
+    specs = seed_training.read_class_list(
+        "name,email,role,unit,scope\n"
+        "Sekda Latih,sekda.latih@latih.example,pimpinan,,SEKDA\n"
+        "Asisten Latih,asisten.latih@latih.example,pimpinan,,ASISTEN_PLH\n"
+        "Sari,sari.latih@latih.example,koordinator,BIRO_PLH,\n"
+    )
+    assert [s.groups for s in specs] == [
+        ["pimpinan", "SEKDA"],
+        ["pimpinan", "ASISTEN_PLH"],
+        ["koordinator", "BIRO_PLH"],
+    ]
+    with pytest.raises(seed_training.SeedError) as refused:
+        seed_training.read_class_list(
+            "name,email,role,unit,scope\n"
+            "A,a.latih@latih.example,pimpinan,BIRO_PLH,SEKDA\n"
+            "B,b.latih@latih.example,pimpinan,,\n"
+            "C,c.latih@latih.example,petugas,BIRO_PK,SEKDA\n"
+        )
+    message = str(refused.value)
+    assert "baris 2" in message and "baris 3" in message and "baris 4" in message

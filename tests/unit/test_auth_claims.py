@@ -73,3 +73,39 @@ def test_accounts_not_set_up_as_one_officer_are_refused(groups: str) -> None:
 def test_claims_without_identity_are_refused() -> None:
     with pytest.raises(NotAnOfficer):
         officer_from_claims({"cognito:groups": "[admin]"}, UNITS)
+
+
+# --- leaders (pimpinan): the role group, exactly one scope group, no unit group ---------
+
+
+@pytest.mark.parametrize("scope", ["SEKDA", "ASISTEN_PEM", "ASISTEN_KESRA"])
+def test_a_leader_has_a_scope_and_no_unit(scope: str) -> None:
+    officer = officer_from_claims(claims(f"[pimpinan {scope}]"), UNITS)
+    assert officer == Officer("a@pendopo.example", "1111-2222", Role.LEADER, None, scope=scope)
+    # A leader sees no unit's complaints, whatever their scope.
+    assert not officer.sees_every_unit and not officer.may_see("BIRO_PLH")
+
+
+@pytest.mark.parametrize(
+    ("groups", "words"),
+    [
+        ("[pimpinan]", "tepat satu cakupan"),  # no scope
+        ("[pimpinan SEKDA ASISTEN_PEM]", "tepat satu cakupan"),  # two scopes
+        ("[pimpinan ASISTEN_XYZ]", "tepat satu cakupan"),  # an unknown scope is none
+        ("[pimpinan SEKDA BIRO_PLH]", "tidak boleh terdaftar di unit"),  # and a unit
+        ("[pimpinan koordinator SEKDA]", "satu peran"),  # two roles
+        ("[koordinator BIRO_PLH SEKDA]", "hanya untuk akun pimpinan"),  # a scope, not a leader
+        ("[admin ASISTEN_PK]", "hanya untuk akun pimpinan"),
+    ],
+)
+def test_inconsistent_leader_groups_are_refused(groups: str, words: str) -> None:
+    with pytest.raises(NotAnOfficer) as raised:
+        officer_from_claims(claims(groups), UNITS)
+    assert words in raised.value.message
+
+
+def test_the_scopes_can_be_given_explicitly() -> None:
+    officer = officer_from_claims(claims("[pimpinan WALIKOTA]"), UNITS, {"SEKDA", "WALIKOTA"})
+    assert officer.scope == "WALIKOTA"
+    with pytest.raises(NotAnOfficer):
+        officer_from_claims(claims("[pimpinan ASISTEN_PEM]"), UNITS, {"SEKDA"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infra.template import load_template, user_pool_groups
 from pendopo.api.identity import officer_from_claims
-from pendopo.domain.officer import ROLE_GROUPS
+from pendopo.domain.officer import ROLE_GROUPS, leader_scopes
 from pendopo.domain.status import Role
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.services.accounts import PASSWORD_MIN_LENGTH, PASSWORD_RULES
@@ -19,8 +19,10 @@ def test_unit_groups_are_the_taxonomy_units_and_role_groups_the_roles():
     groups = {group.name for group in user_pool_groups()}
     units = set(load_taxonomy().units)
     roles = set(ROLE_GROUPS)
-    assert groups == units | roles
-    assert not units & roles
+    scopes = set(leader_scopes(load_taxonomy()))
+    assert groups == units | roles | scopes
+    assert not units & roles and not units & scopes and not roles & scopes
+    assert "pimpinan" in roles and "SEKDA" in scopes
     assert len(user_pool_groups()) == len(groups)  # no group defined twice
 
 

@@ -6,7 +6,9 @@ Importable by tests and other tools::
     demo_email("koordinator", "BIRO_PLH")  # 'koordinator.biro-plh@pendopo.example'
 
 For every unit of the taxonomy a ``petugas.<unit>`` and a ``koordinator.<unit>``
-account, plus ``verifikator.biro-pem`` and ``admin``. The password is permanent,
+account, plus ``verifikator.biro-pem`` and ``admin``, and the leaders (read-only
+dashboards): ``pimpinan.sekda`` (every unit) and one ``pimpinan.<asisten>`` per Asisten
+(``pimpinan.asisten-pem``, ...: that Asisten's units). The password is permanent,
 so each account can log in at once. The verifier and the admin must log in with a TOTP
 code too (as on a deployed stage); theirs is set up from one published secret,
 ``DEMO_TOTP_SECRET``, so scripts and tests compute the code
@@ -24,7 +26,7 @@ from pendopo.domain.officer import MFA_ROLES, VERIFYING_UNIT
 from pendopo.domain.status import Role
 from tools.local import totp
 from tools.local.moto_cognito_mfa import install_cognito_mfa, preset_secret
-from tools.ops.officers import OfficerSpec, create_officer, unit_codes
+from tools.ops.officers import OfficerSpec, create_officer, scope_codes, unit_codes
 
 DEMO_PASSWORD = "Pendopo-Lokal-2025!"  # noqa: S105 - the local stack's published demo password
 # The TOTP secret (base32, RFC 6238: SHA-1, 30 s, 6 digits) of the demo verifier and
@@ -38,15 +40,17 @@ class DemoAccount:
     email: str
     role: str
     unit: str | None
+    scope: str | None = None  # leaders only: SEKDA or an Asisten's code
 
 
 def unit_slug(unit: str) -> str:
-    """BIRO_PLH -> biro-plh."""
+    """BIRO_PLH -> biro-plh (a scope too: ASISTEN_PEM -> asisten-pem)."""
     return unit.lower().replace("_", "-")
 
 
 def demo_email(role: str, unit: str | None = None) -> str:
-    """The demo account of a role (and unit): ``koordinator.biro-plh@pendopo.example``."""
+    """The demo account of a role (and unit, or a leader's scope):
+    ``koordinator.biro-plh@pendopo.example``, ``pimpinan.asisten-pem@pendopo.example``."""
     if unit is None:
         return f"{role}@{DEMO_DOMAIN}"
     return f"{role}.{unit_slug(unit)}@{DEMO_DOMAIN}"
@@ -64,6 +68,10 @@ def demo_accounts() -> list[DemoAccount]:
         )
     )
     accounts.append(DemoAccount(demo_email(Role.ADMIN.value), Role.ADMIN.value, None))
+    accounts += [
+        DemoAccount(demo_email(Role.LEADER.value, scope), Role.LEADER.value, None, scope)
+        for scope in scope_codes()
+    ]
     return accounts
 
 
@@ -85,7 +93,7 @@ def provision_accounts(cognito: Any, stage: str) -> CreatedUserPool:
         create_officer(
             cognito,
             created.user_pool_id,
-            OfficerSpec(account.email, account.role, account.unit),
+            OfficerSpec(account.email, account.role, account.unit, scope=account.scope),
             password=DEMO_PASSWORD,
         )
         if Role(account.role) in MFA_ROLES:

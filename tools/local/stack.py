@@ -31,6 +31,7 @@ from typing import Any
 import boto3
 
 from infra.template import REPO_ROOT, HttpRoute, create_tables, load_template
+from pendopo.domain.officer import SCOPE_SEKDA
 from tools.local import moto_cognito_sessions
 from tools.local.accounts import (
     DEMO_PASSWORD,
@@ -50,7 +51,7 @@ from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
 from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
 from tools.local.throttle import RouteThrottle
-from tools.ops.officers import unit_codes
+from tools.ops.officers import scope_codes, unit_codes
 from tools.ops.publish_web import CONFIG_KEY, web_config
 from tools.ops.targets import DUMMY_CREDENTIAL, LOCAL_STAGE, local_session
 
@@ -412,6 +413,9 @@ def _print_urls(stack: LocalStack) -> None:
         f"  {_unit_slugs()}\n"
         f"  {demo_email('verifikator', 'BIRO_PEM')}, {demo_email('admin')}: these two with TOTP\n"
         f"  (a 6-digit code, POST {api}/v1/auth/mfa) from the demo secret {DEMO_TOTP_SECRET}\n"
+        f"  {demo_email('pimpinan', SCOPE_SEKDA)} (every unit) and "
+        f"pimpinan.<asisten>@pendopo.example for\n"
+        f"  {_scope_slugs()}: leaders, dashboard only\n"
         f"\nOpen311 demo partner ({DEMO_PARTNER_NAME}): api_key={DEMO_PARTNER_KEY}\n"
         f"  POST {api}/open311/v2/requests.json (docs/api.md, Open311 partners)\n",
         flush=True,
@@ -427,6 +431,10 @@ def _training_line(training: TrainingStage | None) -> str:
 
 def _unit_slugs() -> str:
     return ", ".join(unit_slug(code) for code in unit_codes())
+
+
+def _scope_slugs() -> str:
+    return ", ".join(unit_slug(code) for code in scope_codes() if code != SCOPE_SEKDA)
 
 
 def _load_demo(stack: LocalStack) -> None:

@@ -1,6 +1,6 @@
 """Officer accounts and Open311 partners for Diskominfotik admins.
 
-    pendopo-admin create-officer  --email E --role R [--unit U] [--name N]
+    pendopo-admin create-officer  --email E --role R [--unit U | --scope S] [--name N]
                                   [--temporary-password | --password P]  TARGET
     pendopo-admin list-officers   [--unit U] [--role R]                  TARGET
     pendopo-admin disable-officer --email E                              TARGET
@@ -10,12 +10,16 @@
     pendopo-admin create-partner  --name N                               TARGET
     pendopo-admin list-partners                                          TARGET
     pendopo-admin revoke-partner  --id ID                                TARGET
-    pendopo-admin change-role     --email E --role R [--unit U]          TARGET
+    pendopo-admin change-role     --email E --role R [--unit U | --scope S] TARGET
     pendopo-admin access-log      (--officer E --month YYYY-MM | --ticket T) [--output F]
                                                                           TARGET
     pendopo-admin account-log     --month YYYY-MM [--officer E]          TARGET
 
 (``pendopo-admin`` is ``python -m tools.ops.admin``, installed by ``make venv``.)
+
+A leader (``--role pimpinan``: the Sekda or an Asisten, who read the dashboard only)
+takes ``--scope SEKDA`` or ``--scope ASISTEN_...`` and no ``--unit``; other roles take
+no ``--scope``.
 
 TARGET is ``--local`` (the local stack's moto, ``--endpoint-url`` default
 http://127.0.0.1:5000, dummy credentials, pool ``pendopo-local-officers``) or
@@ -66,6 +70,7 @@ from tools.ops.officers import (
     officer_spec,
     reset_mfa,
     reset_password,
+    scope_codes,
     unit_codes,
 )
 
@@ -168,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", required=True)
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--unit", choices=unit_codes(), help="wajib untuk petugas dan koordinator")
+    create.add_argument(
+        "--scope", choices=scope_codes(), help="wajib untuk pimpinan: SEKDA atau kode Asisten"
+    )
     create.add_argument("--name", help="nama lengkap (opsional)")
     secret = create.add_mutually_exclusive_group()
     secret.add_argument(
@@ -208,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     role.add_argument("--email", required=True)
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--unit", choices=unit_codes())
+    role.add_argument("--scope", choices=scope_codes(), help="untuk pimpinan")
 
     access = commands.add_parser(
         "access-log",
@@ -273,7 +282,7 @@ def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
     cognito = cognito_client(args)
     pool = resolve_user_pool_id(args, cognito)
     if args.command == "create-officer":
-        spec = officer_spec(args.email, args.role, args.unit, args.name)
+        spec = officer_spec(args.email, args.role, args.unit, args.name, args.scope)
         create_officer(cognito, pool, spec, password=args.password)
         log_account_action(args, AccountAction.CREATED, spec.email, " ".join(spec.groups))
         how = (
@@ -282,6 +291,7 @@ def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
             else "kata sandi sementara dikirim ke emailnya"
         )
         unit = f", unit {spec.unit}" if spec.unit else ""
+        unit += f", cakupan {spec.scope}" if spec.scope else ""
         print(f"Akun {spec.email} dibuat: {spec.role}{unit}; {how}.", file=out)
     elif args.command == "list-officers":
         rows = list_officers(cognito, pool, unit=args.unit, role=args.role)
@@ -321,7 +331,7 @@ def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
             file=out,
         )
     elif args.command == "change-role":
-        spec = officer_spec(args.email, args.role, args.unit)
+        spec = officer_spec(args.email, args.role, args.unit, scope=args.scope)
         change = change_role(cognito, pool, spec)
         log_account_action(args, AccountAction.ROLE_CHANGED, spec.email, change)
         print(f"Akun {spec.email}: {change}; semua sesinya diakhiri.", file=out)

@@ -3,7 +3,8 @@
 Used by the admin command (``pendopo-admin``) against a deployed pool and
 by the local stack for its demo accounts, so both create accounts the same way:
 user name = email address lower-cased, email verified, one role group and (except
-for admins) one unit group, exactly what ``pendopo.api.identity.officer_from_claims`` reads.
+for admins and leaders) one unit group, or for a leader (pimpinan) one scope group
+(SEKDA or an Asisten's code), exactly what ``pendopo.api.identity.officer_from_claims`` reads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pendopo.domain.officer import ROLE_GROUPS, VERIFYING_UNIT
+from pendopo.domain.officer import ROLE_GROUPS, VERIFYING_UNIT, leader_scopes
 from pendopo.domain.status import Role
 from pendopo.domain.taxonomy import EMAIL_PATTERN, load_taxonomy
 
@@ -30,25 +31,47 @@ def unit_codes() -> tuple[str, ...]:
     return tuple(load_taxonomy().units)
 
 
+def scope_codes() -> tuple[str, ...]:
+    """A leader's scopes: SEKDA (every unit) and each Asisten's code (their units)."""
+    return leader_scopes(load_taxonomy())
+
+
 @dataclass(frozen=True)
 class OfficerSpec:
     email: str
     role: str
     unit: str | None
     name: str | None = None
+    scope: str | None = None  # leaders (pimpinan) only: SEKDA or an Asisten's code
 
     @property
     def groups(self) -> list[str]:
-        return [self.role, *([self.unit] if self.unit else [])]
+        return [
+            self.role,
+            *([self.unit] if self.unit else []),
+            *([self.scope] if self.scope else []),
+        ]
 
 
-def officer_spec(email: str, role: str, unit: str | None, name: str | None = None) -> OfficerSpec:
-    """Check an account request against the roles and the taxonomy's units."""
+def officer_spec(
+    email: str,
+    role: str,
+    unit: str | None,
+    name: str | None = None,
+    scope: str | None = None,
+) -> OfficerSpec:
+    """Check an account request against the roles, the taxonomy's units and the scopes."""
     email = email.strip().lower()
     if not EMAIL_PATTERN.fullmatch(email) or len(email) > 128:
         raise OfficerError(f"Alamat email tidak valid: {email!r}.")
     if role not in ROLES:
         raise OfficerError(f"Peran tidak dikenal: {role!r}. Pilihan: {', '.join(ROLES)}.")
+    if role == Role.LEADER.value:
+        return _leader_spec(email, unit, name, scope)
+    if scope is not None:
+        raise OfficerError(
+            f"--scope hanya untuk peran {Role.LEADER.value}; peran {role} memakai --unit."
+        )
     if unit is not None and unit not in unit_codes():
         raise OfficerError(f"Unit tidak dikenal: {unit!r}. Pilihan: {', '.join(unit_codes())}.")
     if role in UNIT_ROLES and unit is None:
@@ -60,6 +83,22 @@ def officer_spec(email: str, role: str, unit: str | None, name: str | None = Non
     if role == Role.ADMIN.value and unit is not None:
         raise OfficerError("Admin tidak terikat pada unit; jangan isi --unit.")
     return OfficerSpec(email=email, role=role, unit=unit, name=name)
+
+
+def _leader_spec(email: str, unit: str | None, name: str | None, scope: str | None) -> OfficerSpec:
+    # A leader reads dashboards of a scope, never a unit's complaints: no unit group.
+    if unit is not None:
+        raise OfficerError(
+            "Pimpinan tidak terikat pada unit; jangan isi --unit. Gunakan --scope "
+            f"({', '.join(scope_codes())})."
+        )
+    if scope is None:
+        raise OfficerError(f"Pimpinan wajib punya cakupan (--scope): {', '.join(scope_codes())}.")
+    if scope not in scope_codes():
+        raise OfficerError(
+            f"Cakupan tidak dikenal: {scope!r}. Pilihan: {', '.join(scope_codes())}."
+        )
+    return OfficerSpec(email=email, role=Role.LEADER.value, unit=None, name=name, scope=scope)
 
 
 def create_officer(
@@ -144,7 +183,8 @@ def list_officers(
     for group in ROLES:
         for user in _members(cognito, user_pool_id, group):
             roles_of.setdefault(user["Username"], []).append(group)
-    for group in unit_codes():
+    # A leader's scope (SEKDA, ASISTEN_...) is listed where others have their unit.
+    for group in (*unit_codes(), *scope_codes()):
         for user in _members(cognito, user_pool_id, group):
             units_of.setdefault(user["Username"], []).append(group)
     if unit is not None:
@@ -237,13 +277,13 @@ def groups_of(cognito: Any, user_pool_id: str, email: str) -> list[str]:
 
 
 def change_role(cognito: Any, user_pool_id: str, spec: OfficerSpec) -> str:
-    """Move the account to the role and unit of ``spec``: out of its old role and unit
-    groups, into the new ones. Returns "old -> new" for the account log.
+    """Move the account to the role and unit (or scope) of ``spec``: out of its old role,
+    unit and scope groups, into the new ones. Returns "old -> new" for the account log.
 
     The officer's tokens carry the groups they were issued with; the account is signed
     out everywhere, so the next login (at most 30 minutes away) has the new role.
     """
-    known = set(ROLES) | set(unit_codes())
+    known = set(ROLES) | set(unit_codes()) | set(scope_codes())
     old = [g for g in groups_of(cognito, user_pool_id, spec.email) if g in known]
     for group in old:
         if group not in spec.groups:

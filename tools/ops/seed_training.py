@@ -27,7 +27,9 @@ complaint with its audit events, their notification claims, the idempotency reco
 then the index. No scan.
 
 **Trainee accounts** (``--class-list``): a CSV with the header ``name,email,role,unit``
-(unit empty for verifikator, which is Biro Pemerintahan, and admin). An account that
+(unit empty for verifikator, which is Biro Pemerintahan, and admin) and, for leaders
+(role ``pimpinan``, unit empty), an optional column ``scope``: SEKDA or an Asisten's
+code. An account that
 exists is left as it is, so running twice creates nothing new. With ``--password`` each
 new account gets that permanent password; without it Cognito emails each trainee a
 temporary password (the first login asks for a new one). ``--local`` defaults to the
@@ -446,7 +448,13 @@ def read_class_list(text: str) -> list[Any]:
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         try:
             specs.append(
-                officer_spec(row["email"], row["role"], row["unit"] or None, row["name"] or None)
+                officer_spec(
+                    row["email"],
+                    row["role"],
+                    row["unit"] or None,
+                    row["name"] or None,
+                    row.get("scope") or None,
+                )
             )
         except OfficerError as error:
             problems.append(f"baris {line}: {error}")

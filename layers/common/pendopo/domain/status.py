@@ -69,6 +69,9 @@ class Role(StrEnum):
     COORDINATOR = "koordinator"  # unit coordinator
     VERIFIER = "verifikator"  # Biro Pemerintahan
     ADMIN = "admin"  # Diskominfotik
+    # The Sekda or an Asisten: reads the dashboard of the units in their scope, takes no
+    # workflow action and sees no complaint (pendopo.domain.officer.dashboard_units).
+    LEADER = "pimpinan"
 
 
 class Action(StrEnum):
