@@ -41,6 +41,7 @@ from pendopo.domain.clock import Clock, SystemClock
 from pendopo.domain.complaint import Channel, ComplaintDetails, PublicSubmission
 from pendopo.domain.errors import ComplaintNotFound
 from pendopo.domain.kiosk import KioskInfo, kiosk_info, load_kiosk_content
+from pendopo.domain.stats import parse_period
 from pendopo.domain.status import Role
 from pendopo.domain.workflow import Forbidden
 from pendopo.runtime.bootstrap import (
@@ -49,10 +50,12 @@ from pendopo.runtime.bootstrap import (
     intake_service,
     open311_read_service,
     partner_service,
+    stats_service,
 )
 from pendopo.runtime.settings import get_settings
 from pendopo.services.intake import Submitted
 from pendopo.views.public import Categories, Receipt, ReporterStepAnswer, Tracking, categories
+from pendopo.views.stats import Statistics
 
 API_TITLE = "Pendopo - Layanan Pengaduan Masyarakat Balai Kota Jakarta"
 API_VERSION = "1.0.0"
@@ -90,6 +93,10 @@ register_open311_reads(app, lambda: open311)
 # ... and partners file requests with their key (POST requests.json / .xml).
 partners = partner_service(clock)
 register_open311_post(app, lambda: service, lambda: partners, rules.taxonomy)
+# The public statistics (issue #19): the live figures' counters, one Query per unit.
+statistics = stats_service(rules.taxonomy, clock)
+# The edge and browsers keep an answer 5 minutes (the CloudFront behaviour does too).
+STATISTICS_CACHE = "public, max-age=300"
 
 
 @app.get(
@@ -108,6 +115,27 @@ def list_categories() -> Categories:
 )
 def get_kiosk_info() -> KioskInfo:
     return kiosk_info(clock.now(), rules.sessions, load_kiosk_content())
+
+
+@app.get(
+    "/v1/statistics",
+    summary="Statistik pengaduan untuk publik: angka agregat semua unit (tanpa login)",
+    responses={
+        200: {"description": "Angka per unit, per Asisten dan seluruhnya; tren 90 hari"},
+        **INVALID,
+        **THROTTLED,
+        **STORAGE_BUSY,
+    },
+)
+def get_statistics(
+    period: Annotated[
+        str | None,
+        Query(max_length=10, description="today, 7d, 30d (bawaan), atau bulan YYYY-MM"),
+    ] = None,
+) -> Response[Statistics]:
+    chosen = parse_period(period, statistics.clock.now())
+    answer = Statistics.of(statistics.answer(chosen, list(rules.taxonomy.units)))
+    return json_response(HTTPStatus.OK, answer, {"Cache-Control": STATISTICS_CACHE})
 
 
 # What both submit routes share: the retry key, its answers, and the 201 receipt.

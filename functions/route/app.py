@@ -28,16 +28,23 @@ from pendopo.api.identity import current_officer
 from pendopo.api.resolver import json_api, lambda_handler_for
 from pendopo.api.responses import json_response
 from pendopo.domain.clock import Clock, SystemClock
-from pendopo.domain.officer import Officer
+from pendopo.domain.officer import DashboardNotAllowed, Officer, dashboard_units
+from pendopo.domain.stats import parse_period
 from pendopo.domain.status import Action, Status
 from pendopo.domain.taxonomy import load_taxonomy
 from pendopo.domain.workflow import COMMANDS, Command
-from pendopo.runtime.bootstrap import access_log_service, connect, workflow_service
+from pendopo.runtime.bootstrap import (
+    access_log_service,
+    connect,
+    stats_service,
+    workflow_service,
+)
 from pendopo.runtime.settings import get_settings
 from pendopo.services.access_log import AccessQuery
 from pendopo.services.workflow import InvalidQuery, QueueFilters, Request
 from pendopo.views.officer import AccessLogPage, ActionResult, ComplaintDetail, QueuePage
 from pendopo.views.public import CodeLabel, UnitRef
+from pendopo.views.stats import Statistics
 
 API_TITLE = "Pendopo - Layanan Petugas"
 API_VERSION = "1.0.0"
@@ -50,6 +57,7 @@ clock: Clock = SystemClock()
 connect(settings)
 service = workflow_service(taxonomy, clock)
 access_log = access_log_service()
+statistics = stats_service(taxonomy, clock)
 
 # Who may call at all: the authorizer's 401, the stage's 429, and the 403 of a token
 # whose groups do not make one officer (every route reads the officer).
@@ -218,6 +226,35 @@ def get_detail(ticket: Annotated[str, Path(max_length=40)]) -> Response[Complain
     return json_response(
         HTTPStatus.OK, detail, {"ETag": etag(detail.version), "Cache-Control": "no-store"}
     )
+
+
+# --- the live figures (issue #19) ---------------------------------------------------
+
+
+@app.get(
+    "/v1/officer/dashboard",
+    summary="Dasbor angka pengaduan unit yang boleh Anda lihat (koordinator, verifikator, "
+    "admin, pimpinan)",
+    tags=["Petugas"],
+    responses={
+        200: {"description": "Angka per unit, per Asisten dan seluruhnya; tren 90 hari"},
+        **ACCESS_LOG_ERRORS,
+    },
+)
+def get_dashboard(
+    period: Annotated[
+        str | None,
+        Query(max_length=10, description="today, 7d, 30d (bawaan), atau bulan YYYY-MM"),
+    ] = None,
+    unit: Annotated[str | None, Query(max_length=40, description="Satu unit (kode)")] = None,
+) -> Response[Statistics]:
+    allowed = dashboard_units(officer(), taxonomy)
+    chosen = parse_period(period, statistics.clock.now())
+    if unit is not None and unit not in allowed:
+        raise DashboardNotAllowed("Anda tidak berwenang melihat angka unit ini.")
+    units = [unit] if unit is not None else list(allowed)
+    answer = Statistics.of(statistics.answer(chosen, units))
+    return json_response(HTTPStatus.OK, answer, {"Cache-Control": "private, no-store"})
 
 
 # --- the access log (admins) -------------------------------------------------------

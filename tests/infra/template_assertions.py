@@ -1176,8 +1176,42 @@ def check_distribution(t: Transformed, logical_id: str, r: dict[str, Any]) -> li
             and api_behaviour.get("ViewerProtocolPolicy") in ("redirect-to-https", "https-only"),
             api_behaviour,
         ),
+        check(
+            "/v1/statistics: cached 5 minutes by period, before /v1/*",
+            _statistics_cached(t, config),
+            config.get("CacheBehaviors"),
+        ),
         check("DefaultRootObject = index.html", config.get("DefaultRootObject") == "index.html"),
     ]
+
+
+def _statistics_cached(t: Transformed, config: dict[str, Any]) -> bool:
+    """The public statistics (issue #19): their own behaviour, listed before /v1/* (the
+    first match wins), GET and HEAD only, a cache policy of 300 s keyed by ``period``
+    alone (no header, no cookie)."""
+    patterns = [b.get("PathPattern") for b in config.get("CacheBehaviors", [])]
+    if "/v1/statistics" not in patterns or "/v1/*" not in patterns:
+        return False
+    if patterns.index("/v1/statistics") > patterns.index("/v1/*"):
+        return False
+    behaviour = _behaviour_for(config, "/v1/statistics")
+    policies = [
+        t.resources[logical_id]
+        for logical_id in t.of_type("AWS::CloudFront::CachePolicy")
+        if _refers_to(behaviour.get("CachePolicyId"), logical_id)
+    ]
+    if len(policies) != 1 or set(behaviour.get("AllowedMethods", [])) != {"GET", "HEAD"}:
+        return False
+    policy = policies[0]["Properties"]["CachePolicyConfig"]
+    key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    return (
+        policy.get("DefaultTTL") == 300
+        and policy.get("MaxTTL") == 300
+        and key["QueryStringsConfig"]
+        == {"QueryStringBehavior": "whitelist", "QueryStrings": ["period"]}
+        and key["HeadersConfig"] == {"HeaderBehavior": "none"}
+        and key["CookiesConfig"] == {"CookieBehavior": "none"}
+    )
 
 
 CHECKERS: dict[str, Checker] = {

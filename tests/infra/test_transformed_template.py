@@ -227,9 +227,21 @@ def _broken(template: dict[str, Any], change: Any) -> list[str]:
         ),
         (
             lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"]["CacheBehaviors"][
-                0
+                1
             ].update(CachePolicyId="658327ea-f89d-4fab-a63d-7e88639e58f6"),
             "WebDistribution: /v1/*: caching disabled",
+        ),
+        (
+            lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"][
+                "CacheBehaviors"
+            ].reverse(),
+            "WebDistribution: /v1/statistics: cached 5 minutes by period, before /v1/*",
+        ),
+        (
+            lambda r: r["StatisticsCachePolicy"]["Properties"]["CachePolicyConfig"][
+                "ParametersInCacheKeyAndForwardedToOrigin"
+            ]["QueryStringsConfig"].update(QueryStringBehavior="all"),
+            "WebDistribution: /v1/statistics: cached 5 minutes by period, before /v1/*",
         ),
         (
             lambda r: r["WebDistribution"]["Properties"]["DistributionConfig"]["Origins"][1][

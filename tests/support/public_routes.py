@@ -11,6 +11,8 @@ PUBLIC_ROUTES = frozenset(
     {
         "GET /v1/categories",
         "GET /v1/kiosk/info",
+        # Aggregate figures of every unit (issue #19): no complaint's data, cached 5 min.
+        "GET /v1/statistics",
         "POST /v1/complaints",
         "GET /v1/complaints/{ticket}",
         "POST /v1/complaints/{ticket}/updates",

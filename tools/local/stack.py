@@ -49,7 +49,12 @@ from tools.local.outbox import LOCAL_PAGES, capture_sesv2_requests, capture_sns_
 from tools.local.partners import DEMO_PARTNER_KEY, DEMO_PARTNER_NAME, provision_demo_partner
 from tools.local.proxy import GatewayRequest, GatewayResponse
 from tools.local.server import LocalGateway
-from tools.local.streams import StreamPoller, bound_moto_shard_iterators, function_handler
+from tools.local.streams import (
+    AGGREGATE_FUNCTION,
+    StreamPoller,
+    bound_moto_shard_iterators,
+    function_handler,
+)
 from tools.local.throttle import RouteThrottle
 from tools.ops.officers import scope_codes, unit_codes
 from tools.ops.publish_web import CONFIG_KEY, web_config
@@ -213,6 +218,8 @@ class LocalStack:
         self.user_pool_id: str | None = None
         self.user_pool_client_id: str | None = None
         self.poller: StreamPoller | None = None
+        # The live figures' aggregator (issue #19): a second consumer of the same stream.
+        self.aggregator: StreamPoller | None = None
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -288,6 +295,9 @@ class LocalStack:
         if self.poller is not None:
             self.poller.stop()
             self.poller = None
+        if self.aggregator is not None:
+            self.aggregator.stop()
+            self.aggregator = None
         if self._gateway is not None:
             self._gateway.stop()
             self._gateway = None
@@ -351,7 +361,8 @@ class LocalStack:
         return local_session(LOCAL_REGION)
 
     def _start_stream_poller(self) -> None:
-        """The notify function's event source mapping: the stream, from now on (LATEST)."""
+        """The notify and aggregate functions' event source mappings: the stream, from now
+        on (LATEST), each with its own position, as two Lambda mappings read it."""
         session = self._session()
         self.poller = StreamPoller(
             dynamodb_client=session.client("dynamodb", endpoint_url=self.moto_url),
@@ -361,6 +372,16 @@ class LocalStack:
             region=LOCAL_REGION,
         )
         self.poller.start()
+        # The aggregator's event source mapping: its own position, filter and retries.
+        self.aggregator = StreamPoller(
+            dynamodb_client=session.client("dynamodb", endpoint_url=self.moto_url),
+            streams_client=session.client("dynamodbstreams", endpoint_url=self.moto_url),
+            table_name=self.table_name,
+            handler=function_handler(AGGREGATE_FUNCTION),
+            function_name=AGGREGATE_FUNCTION,
+            region=LOCAL_REGION,
+        )
+        self.aggregator.start()
 
     def _provision(self) -> None:
         """The resources the functions expect, created from the template's definitions."""

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], Any]
 
 NOTIFY_FUNCTION = "NotifyFunction"
+AGGREGATE_FUNCTION = "AggregateFunction"  # the live figures' counters (issue #19)
 
 
 # --------------------------------------------------------------- the event shape

@@ -14,6 +14,7 @@
     pendopo-admin access-log      (--officer E --month YYYY-MM | --ticket T) [--output F]
                                                                           TARGET
     pendopo-admin account-log     --month YYYY-MM [--officer E]          TARGET
+    pendopo-admin rebuild-stats   --from YYYY-MM [--to YYYY-MM]          TARGET
 
 (``pendopo-admin`` is ``python -m tools.ops.admin``, installed by ``make venv``.)
 
@@ -50,6 +51,7 @@ from pendopo.domain.access import AccountAction, parse_month
 from pendopo.domain.errors import InvalidField
 from pendopo.domain.identifiers import normalize_ticket
 from tools.ops import partners, targets
+from tools.ops import stats as stats_commands
 from tools.ops.account_log import (
     TableTarget,
     access_records,
@@ -209,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mfa.add_argument("--email", required=True)
     partners.add_commands(commands, parent)
+    stats_commands.add_commands(commands, parent)
 
     role = commands.add_parser(
         "change-role", parents=[parent], help="ubah peran/unit akun (keluar dari semua sesi)"
@@ -273,6 +276,9 @@ def run_logs(args: argparse.Namespace, out: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: Any = sys.stdout) -> None:
+    if args.command in stats_commands.COMMANDS:
+        stats_commands.run(args, _session(args), out)
+        return
     if args.command in partners.COMMANDS:
         partners.run(args, partners.connect(args, _session(args)), out)
         return
@@ -341,7 +347,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         run(args)
-    except (OfficerError, TargetError, partners.PartnerCommandError) as error:
+    except (
+        OfficerError,
+        TargetError,
+        partners.PartnerCommandError,
+        stats_commands.StatsCommandError,
+    ) as error:
         print(f"Gagal: {error}", file=sys.stderr)
         return 2
     except ClientError as error:

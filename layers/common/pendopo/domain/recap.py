@@ -195,7 +195,15 @@ class ComplaintAtMonthEnd:
 
 
 def at_month_end(complaint: Complaint, month: RecapMonth) -> ComplaintAtMonthEnd:
-    end = month.end
+    return state_at(complaint, month.end)
+
+
+def state_at(complaint: Complaint, end: datetime) -> ComplaintAtMonthEnd:
+    """The complaint as it stood at ``end``: only what happened before it counts.
+
+    The recap's snapshot (``at_month_end``) and the live figures' counters
+    (``domain.stats``, with an end after every step) share it, rule by rule.
+    """
     steps = [entry for entry in complaint.timeline if entry.at < end]
     status = steps[-1].status if steps else complaint.status
     delivered = _standing_result(steps)

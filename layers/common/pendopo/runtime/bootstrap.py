@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from pendopo.services.reporter import ReporterMessenger
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
+    from pendopo.services.stats import StatsService
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.notifications import NotificationLog
 
@@ -93,6 +94,14 @@ def workflow_service(taxonomy: Taxonomy, clock: Clock) -> WorkflowService:
     from pendopo.storage.complaints import ComplaintStore
 
     return WorkflowService(ComplaintStore(), taxonomy, clock)
+
+
+def stats_service(taxonomy: Taxonomy, clock: Clock) -> StatsService:
+    """functions/aggregate (the counters), functions/intake and functions/route (the
+    statistics and the dashboard), and the backfill command: the live figures."""
+    from pendopo.services.stats import StatsService
+
+    return StatsService(taxonomy, clock)
 
 
 def access_log_service() -> AccessLogService:
