@@ -248,7 +248,7 @@ def get_dashboard(
     ] = None,
     unit: Annotated[str | None, Query(max_length=40, description="Satu unit (kode)")] = None,
 ) -> Response[Statistics]:
-    allowed = dashboard_units(officer(), taxonomy)
+    allowed = dashboard_units(officer(allow_leader=True), taxonomy)
     chosen = parse_period(period, statistics.clock.now())
     if unit is not None and unit not in allowed:
         raise DashboardNotAllowed("Anda tidak berwenang melihat angka unit ini.")

@@ -332,7 +332,7 @@ def test_coordinator_sees_the_own_unit_on_the_desktop(
     desktop_page: Page, web_origin: str, local_stack: RunningStack, worked: dict[str, Any]
 ) -> None:
     log_in(desktop_page, web_origin, PLH_COORDINATOR)
-    expect(desktop_page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+    expect(desktop_page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()
     desktop_page.get_by_role("link", name="Dasbor").click()
     expect(desktop_page.get_by_role("heading", name="Dasbor pengaduan")).to_be_visible()
     expect(desktop_page.locator(".fig-area")).not_to_have_attribute("aria-busy", "true")
@@ -425,7 +425,7 @@ def test_an_intake_officer_is_told_why_not(
     desktop_page: Page, web_origin: str, local_stack: RunningStack
 ) -> None:
     log_in(desktop_page, web_origin, PLH_OFFICER)
-    expect(desktop_page.get_by_role("heading", name="Antrean pengaduan")).to_be_visible()
+    expect(desktop_page.get_by_role("heading", name="Antrean unit saya")).to_be_visible()
     expect(
         desktop_page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Dasbor")
     ).to_be_hidden()
