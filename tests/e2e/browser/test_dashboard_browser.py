@@ -48,8 +48,9 @@ def count(value: int | None) -> str:
 
 
 def one_decimal(value: float) -> str:
-    # Intl rounds the double's exact value half away from zero (ECMA-402 ToRawFixed).
-    text = str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    # Chromium's Intl (ICU) rounds the shortest decimal that reads back as the double
+    # (repr: 4.35, not 4.3499999...), half away from zero: 4.35 -> "4,4", 0.15 -> "0,2".
+    text = str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
     whole, fraction = text.split(".")
     return f"{count(int(whole))},{fraction}"
 
@@ -227,12 +228,17 @@ def figures_until(
         time.sleep(0.2)
 
 
+def completed_in(answer: dict[str, Any]) -> int:
+    return sum(day["completed"] for day in answer["trend"])
+
+
 @pytest.fixture
 def worked(local_stack: RunningStack) -> dict[str, Any]:
     """Two new Biro PLH complaints, one worked to Selesai; the public 30-day figures
-    once the aggregator has counted both and the follow-up."""
+    once the aggregator has counted both, the follow-up and the completion."""
     api = local_stack.api_url
-    before = fetch(f"{api}/v1/statistics?period=30d")["total"]
+    first = fetch(f"{api}/v1/statistics?period=30d")
+    before, completed = first["total"], completed_in(first)
     done = submit_at_kiosk(api)
     waiting = submit_at_kiosk(api)
     work_to_done(api, done["ticket"])
@@ -241,6 +247,8 @@ def worked(local_stack: RunningStack) -> dict[str, Any]:
         lambda a: (
             a["total"]["received"] >= before["received"] + 2
             and a["total"]["follow_ups_delivered"] >= before["follow_ups_delivered"] + 1
+            # The acceptance is the last event: once it is counted, so is all before it.
+            and completed_in(a) >= completed + 1
         ),
     )
     return {**answer, "tickets": [done["ticket"], waiting["ticket"]]}
@@ -440,3 +448,47 @@ def test_an_intake_officer_is_told_why_not(
     expect(alert).to_have_text(refused.json()["message"])
     expect(alert).to_be_focused()
     expect(desktop_page.locator(".fig-tiles")).to_have_count(0)
+
+
+# --- the formats themselves -------------------------------------------------------
+
+FORMAT_CASES: dict[str, list[Any]] = {
+    "formatCount": [0, 7, 999, 1000, 1234567, None],
+    "formatPercent": [0.0, 12.25, 0.05, 0.15, 66.66666666666667, 87.5, 99.95, 100.0, None],
+    "formatDecimal": [1.0, 4.25, 4.35, 3.3333333333333335, 5.0, None],
+    "formatHours": [0.0, 0.01, 0.5, 0.999, 1.0, 5.2, 23.99, 24.0, 25.0, 51.5, 77.5, 72.0, None],
+    "formatDate": ["2026-11-06", "2025-06-01", "2026-12-31"],
+}
+PYTHON_FORMATS: dict[str, Callable[[Any], str]] = {
+    "formatCount": count,
+    "formatPercent": percent,
+    "formatDecimal": decimal,
+    "formatHours": hours,
+    "formatDate": date,
+}
+
+
+def test_the_page_formats_numbers_the_indonesian_way(desktop_page: Page, web_origin: str) -> None:
+    """The figures module's formats, run in the browser, against the ones written here:
+    the live figures above rarely reach days, thousands or halves, these cases do."""
+    desktop_page.goto(f"{web_origin}/statistik/")
+    shown = desktop_page.evaluate(
+        """async (cases) => {
+          const figures = await import("/shared/figures.js");
+          return Object.fromEntries(Object.entries(cases).map(
+            ([name, values]) => [name, values.map((v) => figures[name](v))]));
+        }""",
+        FORMAT_CASES,
+    )
+    expected = {
+        name: [PYTHON_FORMATS[name](value) for value in values]
+        for name, values in FORMAT_CASES.items()
+    }
+    assert shown == expected
+    assert expected["formatHours"][-5:-1] == [
+        "1 hari 1 jam",
+        "2 hari 3 jam",
+        "3 hari 5 jam",
+        "3 hari",
+    ]
+    assert expected["formatCount"][4] == "1.234.567" and expected["formatPercent"][1] == "12,3%"
