@@ -264,9 +264,9 @@ const TABLE_COLUMNS = [
   ["open", "Terbuka", (f) => formatCount(f.open)],
   ["overdue", "Terlambat", (f) => formatCount(f.overdue)],
   ["within_3_days", "TL ≤ 3 hari", (f) => formatCount(f.within_3_days)],
-  ["within_3_days_pct", "TL ≤ 3 hari (%)", (f) => formatPercent(f.within_3_days_pct)],
-  ["median", "Median waktu TL", (f) => formatHours(f.median_hours_to_follow_up)],
-  ["p90", "Persentil 90 waktu TL", (f) => formatHours(f.p90_hours_to_follow_up)],
+  ["within_3_days_pct", "% TL ≤ 3 hari", (f) => formatPercent(f.within_3_days_pct)],
+  ["median", "Median TL", (f) => formatHours(f.median_hours_to_follow_up)],
+  ["p90", "P90 TL", (f) => formatHours(f.p90_hours_to_follow_up)],
   ["rejected", "Ditolak verifikasi", (f) => formatCount(f.rejected_at_verification)],
   ["returned", "TL dikembalikan", (f) => formatCount(f.follow_ups_returned)],
   ["rating", "Nilai rata-rata", (f) => formatDecimal(f.satisfaction.average)],
@@ -310,7 +310,7 @@ function breakdownTable(name, caption, rows, period, firstHeader, extraColumn) {
     ),
   );
   return [
-    h("p", { class: "fig-table-note" }, `Terbuka dan terlambat: ${when}. TL: tindak lanjut.`),
+    h("p", { class: "fig-table-note" }, `Terbuka dan terlambat: ${when}. TL: tindak lanjut; median dan P90: waktu sampai tindak lanjut (90% terkirim dalam waktu P90).`),
     scrollingTable(captionId, table),
   ];
 }
