@@ -66,7 +66,7 @@ def route(dynamodb: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> 
 def officer_pool() -> Iterator[OfficerPool]:
     """moto's Cognito with the template's pool, client and groups and the demo accounts.
 
-    One pool per test module (creating 16 accounts takes ~0.4 s): tests that change
+    One pool per test module (creating 21 accounts takes ~0.5 s): tests that change
     an account use an account of their own.
     """
     from tools.local.accounts import provision_accounts
