@@ -119,3 +119,25 @@ def test_a_coordinator_of_an_unknown_unit_is_refused(route: Any) -> None:
     claims = officer_claims("koordinator.x@pendopo.example", "koordinator", "BIRO_PLH")
     answer = call(route, "GET", DASHBOARD, claims=claims, query="unit=NOPE")
     assert answer.status == 403
+
+
+def test_the_sekda_sees_every_unit_and_an_asisten_only_theirs(
+    counted: list[str], route: Any
+) -> None:
+    sekda = officer_claims("pimpinan.sekda@pendopo.example", "pimpinan", "SEKDA")
+    every = call(route, "GET", DASHBOARD, claims=sekda)
+    assert every.status == 200, every.body
+    assert [u["code"] for u in every.body["units"]] == list(TAXONOMY.units)
+    assert every.body["total"]["received"] == 3
+    asisten = TAXONOMY.units["BIRO_PLH"].asisten
+    theirs = [code for code, unit in TAXONOMY.units.items() if unit.asisten == asisten]
+    claims = officer_claims("pimpinan.x@pendopo.example", "pimpinan", asisten)
+    mine = call(route, "GET", DASHBOARD, claims=claims)
+    assert mine.status == 200, mine.body
+    assert [u["code"] for u in mine.body["units"]] == theirs
+    assert [a["code"] for a in mine.body["asisten"]] == [asisten]
+    assert "BIRO_PK" not in theirs
+    outside = call(route, "GET", DASHBOARD, claims=claims, query="unit=BIRO_PK")
+    assert outside.status == 403
+    # And a leader still gets no complaint
+    assert call(route, "GET", "/v1/officer/complaints", claims=claims).status == 403
