@@ -492,3 +492,19 @@ def test_the_page_formats_numbers_the_indonesian_way(desktop_page: Page, web_ori
         "3 hari",
     ]
     assert expected["formatCount"][4] == "1.234.567" and expected["formatPercent"][1] == "12,3%"
+
+
+def test_from_the_kiosk_the_page_goes_back_by_itself(desktop_page: Page, web_origin: str) -> None:
+    """A kiosk has no address bar: a minute without a touch and the kiosk's home is back."""
+    desktop_page.clock.install()
+    desktop_page.goto(f"{web_origin}/statistik/?kiosk=1")
+    expect(desktop_page.locator(".fig-area")).not_to_have_attribute("aria-busy", "true")
+    desktop_page.clock.fast_forward(50_000)
+    desktop_page.mouse.click(5, 300)  # a touch starts the minute again
+    desktop_page.clock.fast_forward(50_000)
+    expect(desktop_page.get_by_role("heading", name="Statistik pengaduan", level=1)).to_be_visible()
+    desktop_page.clock.fast_forward(11_000)
+    desktop_page.wait_for_url(f"{web_origin}/kiosk/")
+    # Opened from the citizen web (no ?kiosk=1): no way back to a kiosk, no timer.
+    desktop_page.goto(f"{web_origin}/statistik/")
+    expect(desktop_page.get_by_role("link", name="Kembali ke beranda kiosk")).to_be_hidden()
