@@ -138,10 +138,12 @@ publish-web: venv
 ## Every screenshot in the README, in headless chromium: the e-kiosk and citizen web
 ## (docs/screenshots/, fresh local stack), the officer console (docs/screenshots/console-*,
 ## the stack with demo data), photos and documents (docs/screenshots/uploads-*, console-file*,
-## tracking-proof-phone) and a recap unit report (docs/recap-unit-report.png).
+## tracking-proof-phone), the live figures (console-dashboard, statistik-phone) and a recap
+## unit report (docs/recap-unit-report.png).
 screenshots: venv browser
 	$(PY) -m tools.docs.screenshots
 	$(PY) -m tools.docs.console_screenshots
 	$(PY) -m tools.docs.upload_screenshots
+	$(PY) -m tools.docs.dashboard_screenshots
 	$(PY) -m tools.docs.guide_screenshots
 	$(PY) -m tools.docs.recap_screenshot docs/recap-unit-report.png

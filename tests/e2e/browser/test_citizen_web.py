@@ -154,6 +154,7 @@ def test_landing_page_links_every_client(desktop_page: Page, web_origin: str) ->
         for name in (
             "Sampaikan pengaduan",
             "Pantau pengaduan",
+            "Statistik pengaduan",
             "E-kiosk Pendopo",
             "Konsol petugas",
             "Dokumentasi API",
@@ -162,11 +163,12 @@ def test_landing_page_links_every_client(desktop_page: Page, web_origin: str) ->
     assert links == {
         "Sampaikan pengaduan": "warga/",
         "Pantau pengaduan": "warga/lacak.html",
+        "Statistik pengaduan": "statistik/",
         "E-kiosk Pendopo": "kiosk/",
         "Konsol petugas": "console/",
         "Dokumentasi API": "v1/docs",
     }
-    for href in ("warga/", "warga/lacak.html", "kiosk/"):
+    for href in ("warga/", "warga/lacak.html", "statistik/", "kiosk/"):
         response = desktop_page.request.get(f"{web_origin}/{href}")
         assert response.status == 200 and re.search(r'<html lang="id">', response.text())
 

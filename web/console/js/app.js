@@ -4,19 +4,23 @@
 //   #/complaints/<ticket>                               one complaint (emails link here)
 //   #/log-akses[?ticket=..|?officer=..&month=..]        who saw whom (admins only)
 //   #/tatap-muka                                        a walk-in at the desk (not admins)
+//   #/dasbor[?period=30d&unit=..]                       live figures (not petugas)
+// Pimpinan (the Sekda, an Asisten) have the dashboard only: every other route, and
+// the default, opens it, and the menu shows nothing else.
 // Without a session every route shows the login first and then opens itself, so a
 // link from an email lands on its complaint after logging in.
 
 import "../../shared/stage-banner.js";
 import { renderAccessLog } from "./access-log.js";
 import { api, MESSAGES, revokeSession, setUnauthorizedHandler } from "./api.js";
+import { DASHBOARD_ROLES, renderDashboard } from "./dashboard.js";
 import { renderDetail } from "./detail.js";
 import { focus, h, replace } from "../../shared/dom.js";
 import { renderLogin } from "./login.js";
 import { watchIdle } from "./idle.js";
 import { renderQueue } from "./queue.js";
 import { clearSession, loadSession } from "./session.js";
-import { roleLabel } from "./text.js";
+import { roleLabel, scopeLabel } from "./text.js";
 import { renderWalkIn, WALK_IN_ROLES } from "./walk-in.js";
 
 const main = document.getElementById("main");
@@ -25,6 +29,8 @@ const nav = document.getElementById("nav");
 const logout = document.getElementById("logout");
 const accessLogLink = document.getElementById("nav-access-log");
 const walkInLink = document.getElementById("nav-walk-in");
+const queueLink = document.getElementById("nav-queue");
+const dashboardLink = document.getElementById("nav-dashboard");
 const idle = watchIdle({
   banner: document.getElementById("idle-warning"),
   isActive: () => Boolean(loadSession()),
@@ -55,17 +61,27 @@ function showHeader(session) {
   logout.hidden = !loggedIn;
   accessLogLink.hidden = !(loggedIn && me && me.role === "admin");
   walkInLink.hidden = !(loggedIn && me && WALK_IN_ROLES.has(me.role));
+  queueLink.hidden = !(loggedIn && !isLeader());
+  dashboardLink.hidden = !(loggedIn && me && DASHBOARD_ROLES.has(me.role));
   if (!loggedIn) {
     replace(who);
     return;
   }
   const officer = session.officer || {};
-  const unit = me && me.unit ? me.unit.name : officer.unit || "Semua unit";
+  let unit = me && me.unit ? me.unit.name : officer.unit || "Semua unit";
+  if (isLeader()) unit = scopeLabel((me && me.scope) || officer.scope);
   replace(
     who,
     h("span", { class: "who-name" }, officer.username || ""),
     h("span", { class: "who-role" }, `${roleLabel(officer.role)} · ${unit}`),
   );
+}
+
+/** A pimpinan (the Sekda, an Asisten): the dashboard is all they have. */
+function isLeader() {
+  const session = loadSession();
+  const role = (me && me.role) || (session && session.officer && session.officer.role);
+  return role === "pimpinan";
 }
 
 function showLogin(notice) {
@@ -108,6 +124,12 @@ async function route() {
       me = (await api("GET", "/v1/officer/me")).data;
     } catch (error) {
       if (id !== renderId || error.kind === "unauthorized") return;
+      if (error.kind === "forbidden" && isLeader()) {
+        // A pimpinan may have no officer profile to read: the login's answer says enough.
+        me = { role: "pimpinan", scope: session.officer.scope, units: [] };
+        route();
+        return;
+      }
       showHeader(session);
       const box = h("div");
       replace(main, h("h1", { tabindex: "-1" }, "Konsol Petugas"), box);
@@ -121,7 +143,12 @@ async function route() {
   const detail = path.match(/^\/complaints\/([^/]+)$/);
   // A render that is no longer the latest (the address bar moved on) draws nothing.
   const isCurrent = () => id === renderId;
-  if (detail) {
+  if (isLeader()) {
+    if (path === "/dasbor") await renderDashboard(main, { me, params, showError, isCurrent });
+    else location.replace("#/dasbor");
+  } else if (path === "/dasbor") {
+    await renderDashboard(main, { me, params, showError, isCurrent });
+  } else if (detail) {
     await renderDetail(main, { me, ticket: decodeURIComponent(detail[1]), showError, isCurrent });
   } else if (path === "/log-akses" && me.role === "admin") {
     await renderAccessLog(main, { params, showError, isCurrent });

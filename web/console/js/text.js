@@ -33,8 +33,25 @@ export const ROLE_LABELS = {
   koordinator: "Koordinator",
   verifikator: "Verifikator",
   admin: "Administrator",
+  pimpinan: "Pimpinan",
   pelapor: "Pelapor",
 };
+
+// A pimpinan's scope: the Sekda sees every unit, an Asisten the units reporting to them.
+export const SCOPE_LABELS = {
+  SEKDA: "Sekretaris Daerah",
+  ASISTEN_PEM: "Asisten Pemerintahan",
+  ASISTEN_PK: "Asisten Perekonomian dan Keuangan",
+  ASISTEN_PLH: "Asisten Pembangunan dan Lingkungan Hidup",
+  ASISTEN_KESRA: "Asisten Kesejahteraan Rakyat",
+};
+
+/** A scope code (or {code, name}) as people read it. */
+export function scopeLabel(scope) {
+  if (!scope) return "";
+  if (typeof scope === "object") return scope.name || SCOPE_LABELS[scope.code] || scope.code || "";
+  return SCOPE_LABELS[scope] || scope;
+}
 
 export const CHANNEL_LABELS = {
   kiosk: "E-kiosk",
