@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from pendopo.services.reporter import ReporterMessenger
     from pendopo.services.send_once import Emailing
     from pendopo.services.sla_check import SlaCheckService
-    from pendopo.services.upload_check import UploadCheckService
     from pendopo.services.stats import StatsService
+    from pendopo.services.upload_check import UploadCheckService
     from pendopo.services.uploads import UploadSlots
     from pendopo.services.workflow import WorkflowService
     from pendopo.storage.files import UploadFiles
