@@ -12,38 +12,28 @@ polling the upload's status is the only way to know it finished.
 from __future__ import annotations
 
 import io
-import time
 import uuid
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 from PIL import Image
 
-from tests.support.over_http import as_officer, submitted, track
+from tests.support.over_http import (
+    as_officer,
+    moto_s3,
+    poll,
+    submitted,
+    track,
+    upload_status,
+)
 from tests.support.stack import RunningStack
 from tests.support.upload_files import clean_pdf, jpeg, jpeg_with_gps
-from tools.local.stack import FILES_BUCKET, LOCAL_REGION
-from tools.ops.targets import DUMMY_CREDENTIAL
+from tools.local.stack import FILES_BUCKET
 
 pytestmark = pytest.mark.e2e
 
-WAIT_SECONDS = 20.0
 GPS_IFD = 0x8825
-
-
-def _s3(stack: RunningStack) -> Any:
-    return boto3.client(
-        "s3",
-        region_name=LOCAL_REGION,
-        endpoint_url=stack.moto_url,
-        aws_access_key_id=DUMMY_CREDENTIAL,
-        aws_secret_access_key=DUMMY_CREDENTIAL,
-        aws_session_token=DUMMY_CREDENTIAL,
-        config=Config(s3={"addressing_style": "path"}),
-    )
 
 
 def uploaded(
@@ -67,21 +57,15 @@ def uploaded(
         timeout=30,
     )
     assert sent.status_code == 204, sent.text
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        status = requests.get(f"{stack.api_url}/v1/uploads/{form['upload_id']}", timeout=30)
-        assert status.status_code == 200, status.text
-        if status.json()["status"] != "checking" or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)  # the checker runs in the stack's own thread
-    assert status.json() == {"status": "clean"}, (name, status.json())
+    status = upload_status(stack, form["upload_id"])
+    assert status == {"status": "clean"}, (name, status)
     return str(form["upload_id"])
 
 
 def claimed_tags(stack: RunningStack, upload_ids: list[str]) -> list[str | None]:
     """The ``pendopo-upload`` tags of clean copies, once all read ``claimed`` (or after
     the wait): the stream poller runs the notify function in the stack's own thread."""
-    s3 = _s3(stack)
+    s3 = moto_s3(stack)
 
     def tags() -> list[str | None]:
         found = []
@@ -92,10 +76,7 @@ def claimed_tags(stack: RunningStack, upload_ids: list[str]) -> list[str | None]
             )
         return found
 
-    deadline = time.monotonic() + WAIT_SECONDS
-    while (now := tags()) != ["claimed"] * len(upload_ids) and time.monotonic() < deadline:
-        time.sleep(0.1)  # the stream poller's next round
-    return now
+    return poll(tags, lambda found: found == ["claimed"] * len(upload_ids))
 
 
 def act(stack: RunningStack, ticket: str, segment: str, headers: dict[str, str], body: Any) -> Any:
@@ -134,7 +115,7 @@ def test_photos_and_documents_from_the_citizen_to_the_proof_on_the_tracking_page
     ticket, code = receipt["ticket"], receipt["tracking_code"]
 
     # Then the stored photo has no EXIF (no GPS): the checker re-encoded it
-    stored = _s3(stack).get_object(Bucket=FILES_BUCKET, Key=f"uploads/clean/{photo_id}")
+    stored = moto_s3(stack).get_object(Bucket=FILES_BUCKET, Key=f"uploads/clean/{photo_id}")
     image = Image.open(io.BytesIO(stored["Body"].read()))
     assert image.format == "JPEG"
     exif = image.getexif()

@@ -11,7 +11,6 @@ and another unit is a 403.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -23,6 +22,7 @@ from tests.support.over_http import (
     act,
     as_officer,
     finished_at_kiosk,
+    poll,
     submit_at_kiosk,
 )
 from tests.support.stack import RunningStack
@@ -40,18 +40,16 @@ def statistics_until(stack: RunningStack, received: int) -> dict[str, Any]:
     """The public figures of today once at least ``received`` complaints, a delivered result
     and a rejection are counted (or after 10 s). The aggregator runs in the stack's stream
     poller: polling is the only way to know it caught up."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        body: dict[str, Any] = public(stack).json()
+
+    def caught_up(body: dict[str, Any]) -> bool:
         total = body["total"]
-        caught_up = (
+        return bool(
             total["received"] >= received
             and total["follow_ups_delivered"] >= 1
             and total["rejected_at_verification"] >= 1
         )
-        if caught_up or time.monotonic() > deadline:
-            return body
-        time.sleep(0.1)
+
+    return poll(lambda: dict(public(stack).json()), caught_up, WAIT_SECONDS)
 
 
 def test_the_public_sees_the_demo_aggregates_and_officers_their_units(

@@ -5,37 +5,20 @@ S3 event poller), and the verdict read back from ``GET /v1/uploads/{upload_id}``
 from __future__ import annotations
 
 import io
-import time
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from PIL import Image
 
 from pendopo.domain.uploads import Refusal
 from tests.support import upload_files as files
+from tests.support.over_http import moto_s3, upload_status
 from tests.support.stack import RunningStack
-from tools.local.stack import FILES_BUCKET, LOCAL_REGION
-from tools.ops.targets import DUMMY_CREDENTIAL
+from tools.local.stack import FILES_BUCKET
 
 pytestmark = pytest.mark.e2e
-
-WAIT_SECONDS = 15.0
-
-
-def s3(stack: RunningStack) -> Any:
-    return boto3.client(
-        "s3",
-        region_name=LOCAL_REGION,
-        endpoint_url=stack.moto_url,
-        aws_access_key_id=DUMMY_CREDENTIAL,
-        aws_secret_access_key=DUMMY_CREDENTIAL,
-        aws_session_token=DUMMY_CREDENTIAL,
-        config=Config(s3={"addressing_style": "path"}),
-    )
 
 
 def upload(stack: RunningStack, content: bytes, content_type: str, filename: str) -> str:
@@ -56,16 +39,8 @@ def upload(stack: RunningStack, content: bytes, content_type: str, filename: str
 
 
 def verdict(stack: RunningStack, upload_id: str) -> dict[str, Any]:
-    """The upload's status once the checker gave it (or "checking" after 15 s). The
-    checker runs in the stack's process: polling the status route is the way to know."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        answer = requests.get(f"{stack.api_url}/v1/uploads/{upload_id}", timeout=30)
-        assert answer.status_code == 200, answer.text
-        found: dict[str, Any] = answer.json()
-        if found["status"] != "checking" or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    """The upload's status once the checker gave it (or "checking" after 20 s)."""
+    return upload_status(stack, upload_id)
 
 
 def test_a_photo_with_gps_comes_out_clean_without_it(local_stack: RunningStack) -> None:
@@ -73,7 +48,7 @@ def test_a_photo_with_gps_comes_out_clean_without_it(local_stack: RunningStack) 
         local_stack, files.jpeg_with_gps(300, 200, orientation=6), "image/jpeg", "jalan.jpg"
     )
     assert verdict(local_stack, upload_id) == {"status": "clean"}
-    client = s3(local_stack)
+    client = moto_s3(local_stack)
     stored = client.get_object(Bucket=FILES_BUCKET, Key=f"uploads/clean/{upload_id}")
     image = Image.open(io.BytesIO(stored["Body"].read()))
     assert image.size == (200, 300) and not image.getexif()
@@ -104,7 +79,7 @@ def test_a_refused_file_gets_its_reason_and_nothing_is_stored(
 ) -> None:
     upload_id = upload(local_stack, content, content_type, filename)
     assert verdict(local_stack, upload_id) == {"status": "refused", "reason": refusal.message}
-    listed = s3(local_stack).list_objects_v2(
+    listed = moto_s3(local_stack).list_objects_v2(
         Bucket=FILES_BUCKET, Prefix=f"uploads/clean/{upload_id}"
     )
     assert listed.get("KeyCount", 0) == 0

@@ -5,19 +5,15 @@ policy checks (tools/local/moto_s3_post_policy.py) refusing what the slot does n
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.support.over_http import as_officer
+from tests.support.over_http import as_officer, moto_s3, poll
 from tests.support.stack import RunningStack
-from tools.local.stack import FILES_BUCKET, LOCAL_REGION
-from tools.ops.targets import DUMMY_CREDENTIAL
+from tools.local.stack import FILES_BUCKET
 
 pytestmark = pytest.mark.e2e
 
@@ -25,18 +21,6 @@ pytestmark = pytest.mark.e2e
 # checker function reads the content afterwards).
 PHOTO = b"\xff\xd8\xff\xe0" + b"foto jalan berlubang " * 50
 WAIT_SECONDS = 10.0
-
-
-def s3(stack: RunningStack) -> Any:
-    return boto3.client(
-        "s3",
-        region_name=LOCAL_REGION,
-        endpoint_url=stack.moto_url,
-        aws_access_key_id=DUMMY_CREDENTIAL,
-        aws_secret_access_key=DUMMY_CREDENTIAL,
-        aws_session_token=DUMMY_CREDENTIAL,
-        config=Config(s3={"addressing_style": "path"}),
-    )
 
 
 def ask_slot(stack: RunningStack, size: int, content_type: str = "image/jpeg") -> dict[str, Any]:
@@ -63,7 +47,7 @@ def status(stack: RunningStack, upload_id: str) -> requests.Response:
 
 def incoming(stack: RunningStack, upload_id: str) -> dict[str, Any] | None:
     try:
-        head: dict[str, Any] = s3(stack).head_object(
+        head: dict[str, Any] = moto_s3(stack).head_object(
             Bucket=FILES_BUCKET, Key=f"uploads/incoming/{upload_id}"
         )
     except ClientError:
@@ -74,14 +58,13 @@ def incoming(stack: RunningStack, upload_id: str) -> dict[str, Any] | None:
 def arrived(stack: RunningStack, upload_id: str) -> bool:
     """The file reached S3: it is under uploads/incoming/<id>, or a checker (the
     bucket's object-created event, when the stack runs one) has already taken it."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+
+    def taken() -> bool:
         if incoming(stack, upload_id) is not None:
             return True
-        if status(stack, upload_id).json()["status"] != "checking":
-            return True
-        time.sleep(0.1)
-    return False
+        return bool(status(stack, upload_id).json()["status"] != "checking")
+
+    return poll(taken, bool, WAIT_SECONDS)
 
 
 def error_code(answer: requests.Response) -> tuple[int, str, str]:
@@ -198,7 +181,7 @@ def test_another_key_is_refused_by_s3(local_stack: RunningStack) -> None:
 def test_an_expired_policy_is_refused_by_s3(local_stack: RunningStack) -> None:
     # A slot's form signed as the stack signs them, with an expiration already past
     slot = ask_slot(local_stack, len(PHOTO))
-    expired = s3(local_stack).generate_presigned_post(
+    expired = moto_s3(local_stack).generate_presigned_post(
         Bucket=FILES_BUCKET,
         Key=slot["fields"]["key"],
         Fields={"Content-Type": "image/jpeg"},

@@ -7,16 +7,59 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
+import boto3
 import requests
+from botocore.config import Config
 
 from tests.support.stack import RunningStack
 from tools.local.accounts import demo_email
 from tools.local.login import log_in
+from tools.local.stack import LOCAL_REGION
+from tools.ops.targets import DUMMY_CREDENTIAL
 
 NAME, NIK, PHONE = "Wulan Sekar Kinasih", "3175064711880007", "0857-1122-3344"
 WAIT_SECONDS = 10.0
+T = TypeVar("T")
+
+
+def poll(read: Callable[[], T], done: Callable[[T], bool], seconds: float = 20.0) -> T:
+    """``read()`` again until ``done`` holds (or ``seconds`` passed), and its last value.
+
+    For work the local stack does in its own threads (the stream pollers, the upload
+    checker): asking it again is the only way to know it is done. No clock is waited for.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def moto_s3(stack: RunningStack) -> Any:
+    """An S3 client of the stack's moto (path-style, as the local stack addresses it)."""
+    return boto3.client(
+        "s3",
+        region_name=LOCAL_REGION,
+        endpoint_url=stack.moto_url,
+        aws_access_key_id=DUMMY_CREDENTIAL,
+        aws_secret_access_key=DUMMY_CREDENTIAL,
+        aws_session_token=DUMMY_CREDENTIAL,
+        config=Config(s3={"addressing_style": "path"}),
+    )
+
+
+def upload_status(stack: RunningStack, upload_id: str) -> dict[str, Any]:
+    """``GET /v1/uploads/{id}`` once the checker gave its verdict (or "checking" after 20 s)."""
+
+    def read() -> dict[str, Any]:
+        answer = requests.get(f"{stack.api_url}/v1/uploads/{upload_id}", timeout=30)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    return poll(read, lambda found: found["status"] != "checking")
 
 
 def complaint(**overrides: Any) -> dict[str, Any]:
@@ -71,14 +114,13 @@ def outbox_until(
     """The local outbox's entries (emails and SMS) that are ``wanted``, once ``expected`` of
     them have arrived (or after 10 s). The notify function runs in the stack's stream
     poller, in another process: polling its outbox is the only way to know."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
+
+    def read() -> list[dict[str, Any]]:
         answer = requests.get(f"{stack.api_url}/_local/outbox.json", timeout=10)
         assert answer.status_code == 200
-        found = [entry for entry in answer.json() if wanted(entry)]
-        if len(found) >= expected or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+        return [entry for entry in answer.json() if wanted(entry)]
+
+    return poll(read, lambda found: len(found) >= expected, WAIT_SECONDS)
 
 
 def emails_about(stack: RunningStack, ticket: str, expected: int) -> list[dict[str, Any]]:

@@ -14,7 +14,6 @@ compared with the answer fetched here and formatted here the Indonesian way
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -23,7 +22,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.support.over_http import as_officer, submit_at_kiosk, work_to_done
+from tests.support.over_http import as_officer, poll, submit_at_kiosk, work_to_done
 from tests.support.stack import RunningStack
 from tools.browser import log_in_console
 from tools.local.accounts import DEMO_PASSWORD, demo_email, demo_totp_secret
@@ -220,12 +219,7 @@ def figures_until(
 ) -> dict[str, Any]:
     """The answer once ``wanted`` holds (or after 15 s): the aggregator runs in the
     stack's stream poller, another process; asking the API is the only way to know."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        answer = fetch(url, headers)
-        if wanted(answer) or time.monotonic() > deadline:
-            return answer
-        time.sleep(0.2)
+    return poll(lambda: fetch(url, headers), wanted, WAIT_SECONDS)
 
 
 def completed_in(answer: dict[str, Any]) -> int:
