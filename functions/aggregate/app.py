@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pendopo.domain.clock import Clock, SystemClock
@@ -30,7 +29,7 @@ from pendopo.runtime.bootstrap import connect, stats_service
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import get_settings
 from pendopo.services.stats import Refresh
-from pendopo.storage.complaints import audit_event_from_image
+from pendopo.storage.complaints import audit_event_of_record
 
 MAX_LOGGED_EVENTS = 50
 
@@ -38,7 +37,6 @@ settings = get_settings()
 connect(settings)
 clock: Clock = SystemClock()
 service = stats_service(load_taxonomy(), clock)
-deserializer = TypeDeserializer()
 
 
 @dataclass
@@ -57,9 +55,7 @@ _batch = _Batch()
 
 def record_handler(record: dict[str, Any]) -> None:
     _batch.records += 1
-    change = record.get("dynamodb") or {}
-    image = {k: deserializer.deserialize(v) for k, v in (change.get("NewImage") or {}).items()}
-    parsed = audit_event_from_image(image) if record["eventName"] == "INSERT" else None
+    parsed = audit_event_of_record(record)
     if parsed is None:
         _batch.ignored += 1
         return

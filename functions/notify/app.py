@@ -14,7 +14,8 @@ for a DynamoDB stream (every record handled, each failure's ``SequenceNumber``,
 an event without records refused): importing Powertools' batch utility also imported
 ``asyncio`` (for its async processor) and every event source data class, about a tenth
 of this function's cold start, for a loop this short. The images are deserialized by
-the same Powertools ``TypeDeserializer`` its ``DynamoDBRecord`` uses.
+the same Powertools ``TypeDeserializer`` its ``DynamoDBRecord`` uses
+(``storage.complaints.audit_event_of_record``, shared with the aggregator).
 
 Logs carry counts, tickets and actions only: never recipient addresses, never
 the reporter's data.
@@ -29,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pendopo.runtime.bootstrap import connect
@@ -37,7 +37,7 @@ from pendopo.runtime.bootstrap import notify_service as build_service
 from pendopo.runtime.observability import logger, metrics
 from pendopo.runtime.settings import get_settings
 from pendopo.services.notify import Delivery, NotificationsIncomplete
-from pendopo.storage.complaints import audit_event_from_image
+from pendopo.storage.complaints import audit_event_of_record
 
 MAX_LOGGED_EVENTS = 50
 
@@ -46,7 +46,6 @@ settings = get_settings()
 # Created at cold start, when Lambda gives the init phase a full CPU.
 connect(settings)
 service = build_service(settings)
-deserializer = TypeDeserializer()
 
 
 @dataclass
@@ -71,9 +70,7 @@ _batch = _Batch()
 
 def record_handler(record: dict[str, Any]) -> None:
     _batch.records += 1
-    change = record.get("dynamodb") or {}
-    image = {k: deserializer.deserialize(v) for k, v in (change.get("NewImage") or {}).items()}
-    parsed = audit_event_from_image(image) if record["eventName"] == "INSERT" else None
+    parsed = audit_event_of_record(record)
     if parsed is None:
         _batch.ignored += 1
         return

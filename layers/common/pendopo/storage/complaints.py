@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from http import HTTPStatus
 from typing import Any
 
@@ -507,6 +508,27 @@ def _event_from_item(item: AuditEventItem) -> AuditEvent:
 
 
 EVENT_KIND = "event"
+
+
+def audit_event_of_record(record: Mapping[str, Any]) -> tuple[AuditEvent, str] | None:
+    """The audit event a table stream record inserted, with its sort key; None for any
+    other record (another kind of item, a modify or a remove). The stream consumers
+    (notify, aggregate) read their records through this one door."""
+    if record.get("eventName") != "INSERT":
+        return None
+    change = record.get("dynamodb") or {}
+    new_image = change.get("NewImage") or {}
+    return audit_event_from_image(
+        {k: _stream_values().deserialize(v) for k, v in new_image.items()}
+    )
+
+
+@cache
+def _stream_values() -> Any:
+    """The stream's typed values to plain ones (Powertools' deserializer: the layer has it)."""
+    from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
+
+    return TypeDeserializer()
 
 
 def audit_event_from_image(image: Mapping[str, Any]) -> tuple[AuditEvent, str] | None:
