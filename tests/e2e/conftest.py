@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.stack import RunningStack, running_stack
+from tests.support.stack import RunningStack, fail_if_the_stack_died, running_stack
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +19,4 @@ def local_stack() -> Iterator[RunningStack]:
     # e2e and fuzz tests send bursts from one machine; throttling has its own e2e test.
     with running_stack("pendopo-e2e", "--no-throttle") as stack:
         yield stack
+        fail_if_the_stack_died(stack)

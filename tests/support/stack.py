@@ -120,3 +120,12 @@ def _wait_until_serving(
         output=lines,
         new_line=new_line,
     )
+
+
+def fail_if_the_stack_died(stack: RunningStack) -> None:
+    """An error at the session's end, with the stack's last output, if it exited under the
+    tests (they then fail with refused connections, which do not say why)."""
+    if stack.process.poll() is not None:
+        raise AssertionError(
+            "the local stack exited under the tests:\n" + "".join(stack.output[-80:])
+        )

@@ -12,12 +12,25 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.support.stack import RunningStack
+from tests.support.stack import RunningStack, fail_if_the_stack_died, running_stack
 from tools.browser import launch_chromium
 
 KIOSK_VIEWPORT = {"width": 1080, "height": 1920}
 PHONE_VIEWPORT = {"width": 360, "height": 740}
 DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[RunningStack]:
+    """The browser tests' own local stack (as ``make run`` starts it), not the HTTP tests'.
+
+    One stack shared by every browser and HTTP test once exited under the HTTP tests, late
+    in a full CI run (refused connections from then on; the cause was not found). Two
+    stacks keep each one's life as long as a run of its own tests alone, which passes.
+    """
+    with running_stack("pendopo-browser", "--no-throttle") as stack:
+        yield stack
+        fail_if_the_stack_died(stack)
 
 
 @pytest.fixture(scope="session")
